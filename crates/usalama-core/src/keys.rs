@@ -1,0 +1,369 @@
+//! The store's key header: a random data key, wrapped twice.
+//!
+//! The SQLCipher database is encrypted with a random 256-bit data key. That key is stored only
+//! wrapped (XChaCha20-Poly1305) under keys derived with Argon2id from the passphrase and from the
+//! recovery code shown once at `init`. Changing the passphrase rewraps the data key; the database
+//! is never re-encrypted. The derivation parameters live in the header, so a test can make a
+//! cheap store while a real one keeps its strength.
+//!
+//! The header is a small JSON file beside the database, replaced atomically (write, fsync,
+//! rename, fsync the folder), so a power cut leaves either the old header or the new one.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// The shortest passphrase accepted: a short PIN can be guessed from a stolen laptop.
+pub const MIN_PASSPHRASE_CHARS: usize = 10;
+
+/// Argon2id cost. Kept in the header of every store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KdfParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl KdfParams {
+    /// About half a second on a slow laptop (a quarter of that on a current 2-core machine),
+    /// and 64 MiB of memory, which the old laptops in the field still have.
+    pub const STANDARD: KdfParams = KdfParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+
+    /// For tests only: makes a store in microseconds. Never the default.
+    pub const FAST_INSECURE: KdfParams = KdfParams {
+        memory_kib: 8,
+        iterations: 1,
+        parallelism: 1,
+    };
+
+    /// The parameters for a new store: [`KdfParams::STANDARD`], unless the environment asks for
+    /// test parameters with `USALAMA_KDF=fast-insecure`.
+    pub fn for_new_store() -> KdfParams {
+        match std::env::var("USALAMA_KDF").as_deref() {
+            Ok("fast-insecure") => KdfParams::FAST_INSECURE,
+            _ => KdfParams::STANDARD,
+        }
+    }
+
+    fn derive(&self, secret: &[u8], salt: &[u8]) -> Result<Zeroizing<[u8; 32]>> {
+        let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
+            .map_err(|e| {
+                Error::Unsupported(format!("key header has bad Argon2 parameters: {e}"))
+            })?;
+        let mut out = Zeroizing::new([0u8; 32]);
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+            .hash_password_into(secret, salt, out.as_mut())
+            .map_err(|e| Error::Unsupported(format!("key derivation failed: {e}")))?;
+        Ok(out)
+    }
+}
+
+/// The key that encrypts the database. Wiped from memory when dropped.
+pub struct DataKey(Zeroizing<[u8; 32]>);
+
+impl DataKey {
+    /// The SQLCipher raw-key form, `x'…'`, which skips SQLCipher's own key derivation.
+    pub(crate) fn sqlcipher_pragma(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("x'{}'", hex::encode(self.0.as_ref())))
+    }
+}
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey(…)")
+    }
+}
+
+/// The code shown once at `init`: 20 characters of Crockford base32 (100 bits) in groups of 5.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RecoveryCode(Zeroizing<String>);
+
+impl RecoveryCode {
+    fn generate() -> RecoveryCode {
+        let mut digits = [0u8; 20];
+        rand::thread_rng().fill_bytes(&mut digits);
+        let alphabet = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        let mut text = String::with_capacity(23);
+        for (i, d) in digits.iter().enumerate() {
+            if i > 0 && i % 5 == 0 {
+                text.push('-');
+            }
+            text.push(alphabet[usize::from(d & 31)] as char);
+        }
+        RecoveryCode(Zeroizing::new(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The canonical form of a code as typed: case, spaces, dashes and look-alikes forgiven.
+    fn normalise(typed: &str) -> Zeroizing<String> {
+        Zeroizing::new(
+            typed
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '-')
+                .map(|c| match c.to_ascii_uppercase() {
+                    'I' | 'L' => '1',
+                    'O' => '0',
+                    c => c,
+                })
+                .collect(),
+        )
+    }
+}
+
+impl std::fmt::Debug for RecoveryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryCode(…)")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Wrapped {
+    salt: String,
+    nonce: String,
+    sealed: String,
+}
+
+/// The key header file's content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeyHeader {
+    format: u32,
+    kdf: KdfParams,
+    passphrase: Wrapped,
+    recovery: Wrapped,
+}
+
+const HEADER_FORMAT: u32 = 1;
+
+impl KeyHeader {
+    /// A new data key, wrapped under `passphrase` and under a new recovery code.
+    pub fn create(passphrase: &str, kdf: KdfParams) -> Result<(KeyHeader, DataKey, RecoveryCode)> {
+        check_passphrase(passphrase)?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::thread_rng().fill_bytes(key.as_mut());
+        let code = RecoveryCode::generate();
+        let header = KeyHeader {
+            format: HEADER_FORMAT,
+            kdf,
+            passphrase: wrap(&kdf, passphrase.as_bytes(), &key, b"passphrase")?,
+            recovery: wrap(
+                &kdf,
+                RecoveryCode::normalise(code.as_str()).as_bytes(),
+                &key,
+                b"recovery",
+            )?,
+        };
+        Ok((header, DataKey(key), code))
+    }
+
+    pub fn unlock(&self, passphrase: &str) -> Result<DataKey> {
+        unwrap(
+            &self.kdf,
+            passphrase.as_bytes(),
+            &self.passphrase,
+            b"passphrase",
+        )
+        .ok_or_else(|| {
+            Error::Locked(
+                "wrong passphrase: the store was not opened and nothing was changed; \
+                 check Caps Lock and the keyboard language, or use your recovery code \
+                 (`usalama recover --code CODE`)"
+                    .into(),
+            )
+        })
+    }
+
+    pub fn unlock_with_recovery(&self, code: &str) -> Result<DataKey> {
+        let code = RecoveryCode::normalise(code);
+        unwrap(&self.kdf, code.as_bytes(), &self.recovery, b"recovery").ok_or_else(|| {
+            Error::Locked(
+                "that recovery code does not unlock this store; nothing was changed. \
+                 The code has 20 letters and digits, as written down at setup"
+                    .into(),
+            )
+        })
+    }
+
+    /// The same data key under a new passphrase; the recovery code keeps working.
+    pub fn with_passphrase(&self, key: &DataKey, passphrase: &str) -> Result<KeyHeader> {
+        check_passphrase(passphrase)?;
+        Ok(KeyHeader {
+            passphrase: wrap(&self.kdf, passphrase.as_bytes(), &key.0, b"passphrase")?,
+            ..self.clone()
+        })
+    }
+
+    pub fn kdf(&self) -> KdfParams {
+        self.kdf
+    }
+
+    pub fn load(path: &Path) -> Result<KeyHeader> {
+        let text =
+            fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        let header: KeyHeader = serde_json::from_slice(&text).map_err(|e| {
+            Error::Unsupported(format!("the key header {} is damaged: {e}", path.display()))
+        })?;
+        if header.format != HEADER_FORMAT {
+            return Err(Error::Unsupported(format!(
+                "the key header {} has format {}, newer than this version reads; update Usalama",
+                path.display(),
+                header.format
+            )));
+        }
+        Ok(header)
+    }
+
+    /// Replaces the header file atomically and durably.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let text =
+            serde_json::to_vec_pretty(self).map_err(|e| Error::Unsupported(e.to_string()))?;
+        write_atomically(path, &text)
+    }
+}
+
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |e| Error::io(format!("writing {}", path.display()), e);
+    let tmp = path.with_extension("tmp");
+    {
+        let mut f = fs::File::create(&tmp).map_err(io)?;
+        f.write_all(bytes).map_err(io)?;
+        f.sync_all().map_err(io)?;
+    }
+    fs::rename(&tmp, path).map_err(io)?;
+    if let Some(dir) = path.parent() {
+        fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+    }
+    Ok(())
+}
+
+fn check_passphrase(passphrase: &str) -> Result<()> {
+    let chars = passphrase.chars().count();
+    if chars < MIN_PASSPHRASE_CHARS {
+        return Err(Error::invalid(
+            "passphrase",
+            format!(
+                "must be at least {MIN_PASSPHRASE_CHARS} characters (got {chars}); a few words \
+                 you will remember, such as \"cows drink at the borehole\", are best"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn wrap(kdf: &KdfParams, secret: &[u8], key: &[u8; 32], label: &[u8]) -> Result<Wrapped> {
+    let mut salt = [0u8; 16];
+    let mut nonce = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut salt);
+    rand::thread_rng().fill_bytes(&mut nonce);
+    let kek = kdf.derive(secret, &salt)?;
+    let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+    let sealed = cipher
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: key,
+                aad: label,
+            },
+        )
+        .map_err(|_| Error::Unsupported("could not wrap the data key".into()))?;
+    Ok(Wrapped {
+        salt: hex::encode(salt),
+        nonce: hex::encode(nonce),
+        sealed: hex::encode(sealed),
+    })
+}
+
+fn unwrap(kdf: &KdfParams, secret: &[u8], w: &Wrapped, label: &[u8]) -> Option<DataKey> {
+    let salt = hex::decode(&w.salt).ok()?;
+    let nonce = hex::decode(&w.nonce).ok()?;
+    let sealed = hex::decode(&w.sealed).ok()?;
+    if nonce.len() != 24 {
+        return None;
+    }
+    let kek = kdf.derive(secret, &salt).ok()?;
+    let cipher = XChaCha20Poly1305::new(kek.as_ref().into());
+    let plain = Zeroizing::new(
+        cipher
+            .decrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &sealed,
+                    aad: label,
+                },
+            )
+            .ok()?,
+    );
+    let key: [u8; 32] = plain.as_slice().try_into().ok()?;
+    Some(DataKey(Zeroizing::new(key)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_passphrase_and_the_recovery_code_unlock_the_same_key() {
+        let (header, key, code) =
+            KeyHeader::create("cows at the borehole", KdfParams::FAST_INSECURE).expect("created");
+        let a = header.unlock("cows at the borehole").expect("passphrase");
+        let b = header
+            .unlock_with_recovery(&code.as_str().to_lowercase().replace('-', " "))
+            .expect("code");
+        assert_eq!(a.0.as_ref(), key.0.as_ref());
+        assert_eq!(b.0.as_ref(), key.0.as_ref());
+    }
+
+    #[test]
+    fn a_wrong_passphrase_or_code_is_refused() {
+        let (header, _, _) =
+            KeyHeader::create("cows at the borehole", KdfParams::FAST_INSECURE).expect("created");
+        assert!(matches!(
+            header.unlock("goats at the borehole"),
+            Err(Error::Locked(_))
+        ));
+        assert!(matches!(
+            header.unlock_with_recovery("AAAAA-AAAAA-AAAAA-AAAAA"),
+            Err(Error::Locked(_))
+        ));
+    }
+
+    #[test]
+    fn a_changed_passphrase_keeps_the_data_key_and_the_recovery_code() {
+        let (header, key, code) =
+            KeyHeader::create("cows at the borehole", KdfParams::FAST_INSECURE).expect("created");
+        let changed = header
+            .with_passphrase(&key, "camels by the river")
+            .expect("changed");
+        assert!(changed.unlock("cows at the borehole").is_err());
+        assert_eq!(
+            changed
+                .unlock("camels by the river")
+                .expect("new")
+                .0
+                .as_ref(),
+            key.0.as_ref()
+        );
+        assert!(changed.unlock_with_recovery(code.as_str()).is_ok());
+    }
+
+    #[test]
+    fn a_short_passphrase_is_refused() {
+        let err = KeyHeader::create("1234", KdfParams::FAST_INSECURE).expect_err("refused");
+        assert!(err.to_string().contains("at least 10 characters"), "{err}");
+    }
+}

@@ -1,0 +1,34 @@
+//! The core of Usalama: everything below the desktop shell and the CLI.
+//!
+//! A chief's device records security incidents as signed entries in its own hash chain (the
+//! ledger), keeps them in an encrypted SQLite store with the reports' current state beside them,
+//! and (later) exchanges them with the county hub.
+//!
+//! # Layout
+//!
+//! - [`domain`]: what a report holds, as types that can only hold valid values; parsing of
+//!   report documents and amendments with every problem named.
+//! - [`ledger`]: entries, their hash chain, signatures and binary encoding; device and report
+//!   ids.
+//! - [`projection`]: a report's current state folded from its entries, the same in any arrival
+//!   order.
+//! - [`keys`]: the store's key header: the data key wrapped by the passphrase and by the
+//!   recovery code (Argon2id, XChaCha20-Poly1305).
+//! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
+//!   searching, showing and verifying.
+//! - [`gazetteer`]: the county's units, shipped with stable ids.
+//! - [`error`]: the one error type.
+
+pub mod domain;
+pub mod error;
+pub mod gazetteer;
+pub mod keys;
+pub mod ledger;
+pub mod projection;
+pub mod store;
+
+pub use error::{Error, Problem, Problems, Result};
+pub use store::{Profile, Store};
+
+/// East Africa Time, UTC+3, the time of every date a user types or reads.
+pub const EAT: time::UtcOffset = time::macros::offset!(+3);

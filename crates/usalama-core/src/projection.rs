@@ -1,0 +1,178 @@
+//! A report's current state, folded from every entry about it.
+//!
+//! The fold sorts the entries first, by `(at, device, seq)`: each device's `at` never decreases
+//! along its chain, so this order agrees with every chain's own order, and it is total, so the
+//! result is the same whatever order the entries arrived in.
+
+use serde_json::{Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::domain::apply_changes;
+use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
+
+/// The current state of one report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportState {
+    pub id: ReportId,
+    /// The device that filed the report.
+    pub author: DeviceId,
+    /// When the filing entry was recorded (Unix milliseconds).
+    pub recorded_at: i64,
+    /// The document with every amendment applied.
+    pub document: Map<String, Value>,
+    /// The entries that changed the document, after the filing.
+    pub amendments: usize,
+}
+
+impl ReportState {
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.document.get(key).and_then(Value::as_str)
+    }
+
+    /// When the incident happened (Unix milliseconds), or when it was recorded if the document
+    /// does not say in a form this version reads.
+    pub fn occurred_at_ms(&self) -> i64 {
+        self.field("occurred_at")
+            .and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok())
+            .map_or(self.recorded_at, |t| {
+                (t.unix_timestamp_nanos() / 1_000_000) as i64
+            })
+    }
+}
+
+/// The order every projection folds entries in.
+pub fn fold_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    (a.at, a.device, a.seq).cmp(&(b.at, b.device, b.seq))
+}
+
+/// Folds `filing` and the `related` entries (in any order) into the report's current state.
+///
+/// Amendments count only when recorded by the report's author; anything else about the report
+/// (kinds this version does not know, entries from other devices) stays in the timeline but
+/// does not change the document.
+pub fn project(filing: &Entry, related: &[Entry]) -> ReportState {
+    let mut document = match filing.body_json() {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    let mut ordered: Vec<&Entry> = related.iter().collect();
+    ordered.sort_by(|a, b| fold_order(a, b));
+    let mut amendments = 0;
+    for entry in ordered {
+        if entry.kind == EntryKind::ReportAmended && entry.device == filing.device {
+            if let Some(Value::Object(changes)) = entry.body_json() {
+                apply_changes(&mut document, &changes);
+                amendments += 1;
+            }
+        }
+    }
+    ReportState {
+        id: filing.report_id(),
+        author: filing.device,
+        recorded_at: filing.at,
+        document,
+        amendments,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{Draft, Hash};
+    use ed25519_dalek::SigningKey;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    /// A chain: the filing, then amendments, each changing a few fields.
+    fn chain(amendments: &[Value]) -> (Entry, Vec<Entry>) {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let filing_body = json!({
+            "type": "livestock_raid", "occurred_at": "2026-11-20T05:30:00+03:00",
+            "place": "Lami Nyeusi", "narrative": "Raiders took cattle.",
+            "people": {"killed": 1, "injured": null},
+            "livestock": [{"species": "cattle", "stolen": 100, "estimate": true}]
+        });
+        let draft = Draft {
+            kind: EntryKind::ReportFiled,
+            subject: None,
+            body: serde_json::to_vec(&filing_body).expect("json"),
+        };
+        let filing = Entry::sign(draft, &key, 1, Hash::GENESIS, 1000);
+        let mut prev = filing.hash();
+        let mut out = Vec::new();
+        for (i, changes) in amendments.iter().enumerate() {
+            let draft = Draft {
+                kind: EntryKind::ReportAmended,
+                subject: Some(filing.report_id()),
+                body: serde_json::to_vec(changes).expect("json"),
+            };
+            // Same `at` for some entries: the order must still follow the chain.
+            let e = Entry::sign(draft, &key, i as u64 + 2, prev, 1000 + (i as i64 / 2));
+            prev = e.hash();
+            out.push(e);
+        }
+        (filing, out)
+    }
+
+    fn amendment() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            (0u32..500).prop_map(|n| json!({"people": {"killed": n}})),
+            Just(json!({"people": {"injured": null}})),
+            (0u32..500).prop_map(|n| json!({"livestock": [{"species": "goats", "stolen": n}]})),
+            (0u32..500).prop_map(|n| json!({"livestock": [{"species": "cattle", "recovered": n}]})),
+            "[a-z ]{1,20}".prop_map(|t| json!({"narrative": t})),
+            Just(json!({"urgency": "flash"})),
+            Just(json!({"gps": null})),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn projections_are_equal_for_every_arrival_order(
+            changes in proptest::collection::vec(amendment(), 0..12),
+            shuffle_seed: u64,
+        ) {
+            use rand::{seq::SliceRandom, SeedableRng};
+            let (filing, entries) = chain(&changes);
+            let in_order = project(&filing, &entries);
+            let mut shuffled = entries.clone();
+            shuffled.shuffle(&mut rand::rngs::StdRng::seed_from_u64(shuffle_seed));
+            prop_assert_eq!(project(&filing, &shuffled), in_order.clone());
+            prop_assert_eq!(in_order.amendments, changes.len());
+            // The last change to the narrative wins, as the author recorded them.
+            if let Some(last) = changes.iter().rev().find_map(|c| c.get("narrative")) {
+                prop_assert_eq!(in_order.document.get("narrative"), Some(last));
+            }
+        }
+    }
+
+    #[test]
+    fn a_livestock_amendment_replaces_only_its_species() {
+        let (filing, entries) =
+            chain(&[json!({"livestock": [{"species": "goats", "stolen": null}]})]);
+        let state = project(&filing, &entries);
+        assert_eq!(
+            state.document["livestock"],
+            json!([
+                {"species": "cattle", "stolen": 100, "estimate": true},
+                {"species": "goats", "stolen": null}
+            ])
+        );
+    }
+
+    #[test]
+    fn an_amendment_from_another_device_changes_nothing() {
+        let (filing, _) = chain(&[]);
+        let other = SigningKey::from_bytes(&[9; 32]);
+        let draft = Draft {
+            kind: EntryKind::ReportAmended,
+            subject: Some(filing.report_id()),
+            body: br#"{"narrative":"forged"}"#.to_vec(),
+        };
+        let forged = Entry::sign(draft, &other, 1, Hash::GENESIS, 2000);
+        let state = project(&filing, &[forged]);
+        assert_eq!(state.field("narrative"), Some("Raiders took cattle."));
+        assert_eq!(state.amendments, 0);
+    }
+}

@@ -1,0 +1,617 @@
+//! Recording, amending, finding and showing reports.
+
+use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use time::{Date, Time};
+
+use super::{format_ms, now_ms, Store};
+use crate::domain::{Amendment, Report};
+use crate::error::{Error, Problems, Result};
+use crate::gazetteer::{self, COUNTY};
+use crate::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
+use crate::projection::{fold_order, project};
+
+/// What `report list` may filter on. Every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub kind: Option<String>,
+    /// A unit id: the unit and its whole subtree.
+    pub unit: Option<String>,
+    pub status: Option<String>,
+    /// Calendar days in East Africa Time, both inclusive.
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    /// Words to find in the narrative, place, OB number and suspects' direction.
+    pub search: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// One line of a report list.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRow {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub urgency: String,
+    pub status: String,
+    pub occurred_at: String,
+    pub unit: String,
+    pub place: Option<String>,
+    pub recorded_at: String,
+    pub narrative: String,
+}
+
+/// One entry of a report's timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineItem {
+    pub kind: String,
+    pub at: String,
+    pub by: Author,
+    pub content: Value,
+    pub entry: EntryRef,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Author {
+    pub name: String,
+    pub role: String,
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryRef {
+    pub device: String,
+    pub seq: u64,
+    pub hash: String,
+}
+
+/// A report's current state and its timeline, as `report show` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    pub id: String,
+    #[serde(flatten)]
+    pub document: Map<String, Value>,
+    pub status: String,
+    pub lead_agency: Option<String>,
+    pub supporting_agencies: Vec<String>,
+    pub outcome: Option<String>,
+    pub linked: Vec<String>,
+    pub reported_by: Author,
+    pub device: String,
+    pub recorded_at: String,
+    pub unit_counted: String,
+    pub timeline: Vec<TimelineItem>,
+}
+
+impl Store {
+    /// Records every report, or none: one transaction, durable when this returns.
+    pub fn file_reports(&mut self, reports: &[Report]) -> Result<Vec<ReportId>> {
+        if !self.me.profile.role.may_file_reports() {
+            return Err(Error::NotAllowed(format!(
+                "a device with the role {} cannot file reports; nothing was saved",
+                self.me.profile.role
+            )));
+        }
+        let mut problems = Problems::default();
+        for (i, report) in reports.iter().enumerate() {
+            if let Some(unit) = &report.unit {
+                if let Err(message) = self.check_unit(unit) {
+                    let field = if reports.len() > 1 {
+                        format!("document {}: unit", i + 1)
+                    } else {
+                        "unit".to_owned()
+                    };
+                    problems.push(field, message);
+                }
+            }
+        }
+        problems.into_result()?;
+        let bodies = reports
+            .iter()
+            .map(|r| serde_json::to_vec(&r.to_json()))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| Error::Unsupported(e.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut ids = Vec::with_capacity(reports.len());
+        for body in bodies {
+            let draft = Draft {
+                kind: EntryKind::ReportFiled,
+                subject: None,
+                body,
+            };
+            let entry = append(&tx, &self.me, draft)?;
+            let id = entry.report_id();
+            reproject(&tx, &id)?;
+            ids.push(id);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Records an amendment to one of this device's own reports.
+    pub fn amend_report(&mut self, id: &ReportId, amendment: &Amendment) -> Result<()> {
+        let (author, document) = self
+            .conn
+            .query_row(
+                "SELECT author, document FROM reports WHERE id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| not_found(&id.to_string()))?;
+        if author != self.me.device.0 {
+            return Err(Error::NotAllowed(format!(
+                "report {id} was filed on another device; only its author can amend it, so \
+                 nothing was saved"
+            )));
+        }
+        let mut problems = Problems::default();
+        if let Some(unit) = amendment.unit() {
+            if let Err(message) = self.check_unit(unit) {
+                problems.push("unit", message);
+            }
+        }
+        let mut state: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
+        crate::domain::apply_changes(&mut state, amendment.changes());
+        let has = |k: &str| state.get(k).is_some_and(|v| !v.is_null());
+        if !has("unit") && !has("place") {
+            problems.push(
+                "unit",
+                "the report would have neither unit nor place; keep at least one",
+            );
+        }
+        problems.into_result()?;
+        let body = serde_json::to_vec(amendment.changes())
+            .map_err(|e| Error::Unsupported(e.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let draft = Draft {
+            kind: EntryKind::ReportAmended,
+            subject: Some(*id),
+            body,
+        };
+        append(&tx, &self.me, draft)?;
+        reproject(&tx, id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Finds the report whose id is `text`, or starts with it (at least 4 characters).
+    pub fn resolve_report(&self, text: &str) -> Result<ReportId> {
+        let text = text.trim();
+        let digits = crate::ledger::crockford_digits(text);
+        if digits.is_none() || text.len() < 4 || text.len() > 16 {
+            return Err(Error::invalid(
+                "id",
+                format!(
+                    "{text:?} is not a report id: ids have 16 letters and digits, and at least \
+                     the first 4 are needed"
+                ),
+            ));
+        }
+        // Normalise look-alikes the way ids are printed, then match the prefix.
+        let canonical: String = digits
+            .unwrap_or_default()
+            .iter()
+            .map(|&d| b"0123456789abcdefghjkmnpqrstvwxyz"[usize::from(d)] as char)
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM reports WHERE id >= ?1 AND id < ?1 || '~' LIMIT 2")?;
+        let found: Vec<String> = stmt
+            .query_map([&canonical], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match found.as_slice() {
+            [one] => ReportId::parse(one).ok_or_else(|| not_found(text)),
+            [] => Err(not_found(text)),
+            _ => Err(Error::invalid(
+                "id",
+                format!("{text:?} matches more than one report; give more of the id"),
+            )),
+        }
+    }
+
+    /// Reports matching `filter`, newest first.
+    pub fn list_reports(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
+        let mut sql = String::from(
+            "SELECT id, type, urgency, status, occurred_at, unit, place, recorded_at, document
+             FROM reports r WHERE 1 = 1",
+        );
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(kind) = &filter.kind {
+            args.push(Box::new(kind.clone()));
+            sql.push_str(&format!(" AND type = ?{}", args.len()));
+        }
+        if let Some(unit) = &filter.unit {
+            if self.unit(unit).is_none() {
+                return Err(Error::invalid(
+                    "unit",
+                    format!("unknown unit {unit:?}; see `usalama units list` for the ids"),
+                ));
+            }
+            let ids = gazetteer::subtree(&self.units, unit);
+            args.push(Box::new(serde_json::to_string(&ids).unwrap_or_default()));
+            sql.push_str(&format!(
+                " AND unit IN (SELECT value FROM json_each(?{}))",
+                args.len()
+            ));
+        }
+        if let Some(status) = &filter.status {
+            args.push(Box::new(status.clone()));
+            sql.push_str(&format!(" AND status = ?{}", args.len()));
+        }
+        if let Some(from) = filter.from {
+            args.push(Box::new(day_start_ms(from)));
+            sql.push_str(&format!(" AND occurred_at >= ?{}", args.len()));
+        }
+        if let Some(to) = filter.to {
+            let end = to.next_day().map_or(i64::MAX, day_start_ms);
+            args.push(Box::new(end));
+            sql.push_str(&format!(" AND occurred_at < ?{}", args.len()));
+        }
+        if let Some(query) = filter.search.as_deref().and_then(fts_query) {
+            args.push(Box::new(query));
+            sql.push_str(&format!(
+                " AND rowid IN (SELECT rowid FROM reports_text WHERE reports_text MATCH ?{})",
+                args.len()
+            ));
+        }
+        sql.push_str(" ORDER BY occurred_at DESC, id");
+        if let Some(limit) = filter.limit {
+            args.push(Box::new(limit as i64));
+            sql.push_str(&format!(" LIMIT ?{}", args.len()));
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// One report: its current state (restricted sections only for those who may read them)
+    /// and every entry about it, oldest first.
+    pub fn report(&self, id: &ReportId) -> Result<ReportView> {
+        let (author, status, recorded_at, unit, document): (Vec<u8>, String, i64, String, String) =
+            self.conn
+                .query_row(
+                    "SELECT author, status, recorded_at, unit, document FROM reports WHERE id = ?1",
+                    [id.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()?
+                .ok_or_else(|| not_found(&id.to_string()))?;
+        let mut document: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
+        let author = device_id(&author)?;
+        let may_read_restricted = author == self.me.device;
+        if !may_read_restricted {
+            crate::domain::report::strip_restricted(&mut document);
+        }
+        let mut entries = entries_about(&self.conn, id)?;
+        entries.sort_by(fold_order);
+        let timeline = entries
+            .iter()
+            .map(|e| {
+                let mut content = e.body_json().unwrap_or(Value::Null);
+                if !may_read_restricted {
+                    if let Value::Object(map) = &mut content {
+                        crate::domain::report::strip_restricted(map);
+                    }
+                }
+                Ok(TimelineItem {
+                    kind: e.kind.name(),
+                    at: format_ms(e.at),
+                    by: self.author(&e.device)?,
+                    content,
+                    entry: EntryRef {
+                        device: e.device.to_string(),
+                        seq: e.seq,
+                        hash: e.hash().to_string(),
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ReportView {
+            id: id.to_string(),
+            document,
+            status,
+            lead_agency: None,
+            supporting_agencies: Vec::new(),
+            outcome: None,
+            linked: Vec::new(),
+            reported_by: self.author(&author)?,
+            device: author.to_string(),
+            recorded_at: format_ms(recorded_at),
+            unit_counted: unit,
+            timeline,
+        })
+    }
+
+    fn author(&self, device: &DeviceId) -> Result<Author> {
+        let found = self
+            .conn
+            .prepare_cached("SELECT name, role, agency FROM devices WHERE device = ?1")?
+            .query_row([device.0], |r| {
+                Ok(Author {
+                    name: r.get(0)?,
+                    role: r.get(1)?,
+                    agency: r.get(2)?,
+                })
+            })
+            .optional()?;
+        Ok(found.unwrap_or_else(|| Author {
+            name: format!("device {}", &device.to_string()[..8]),
+            role: "unknown".into(),
+            agency: None,
+        }))
+    }
+
+    fn check_unit(&self, id: &str) -> std::result::Result<(), String> {
+        match self.unit(id) {
+            Some(u) if u.retired => Err(format!(
+                "unit {id:?} ({}) has been retired; choose the unit that replaced it",
+                u.name
+            )),
+            Some(_) => Ok(()),
+            None => Err(format!(
+                "unknown unit {id:?}; see `usalama units list` for the ids"
+            )),
+        }
+    }
+
+    /// How many reports the store holds.
+    pub fn report_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))?)
+    }
+}
+
+fn not_found(text: &str) -> Error {
+    Error::NotFound(format!(
+        "no report with id {text:?} in this store; `usalama report list` shows the ids"
+    ))
+}
+
+fn row(r: &Row<'_>) -> rusqlite::Result<ReportRow> {
+    let document: String = r.get(8)?;
+    let document: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
+    Ok(ReportRow {
+        id: r.get(0)?,
+        kind: r.get(1)?,
+        urgency: r.get(2)?,
+        status: r.get(3)?,
+        occurred_at: document
+            .get("occurred_at")
+            .and_then(Value::as_str)
+            .map_or_else(|| format_ms(r.get(4).unwrap_or(0)), str::to_owned),
+        unit: r.get(5)?,
+        place: r.get(6)?,
+        recorded_at: format_ms(r.get(7)?),
+        narrative: document
+            .get("narrative")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+    })
+}
+
+/// Appends `draft` to this device's chain, right after its head. Must run in a write
+/// transaction, which makes reading the head and appending one step.
+fn append(tx: &Transaction<'_>, me: &super::Identity, draft: Draft) -> Result<Entry> {
+    let (seq, head, last_at): (u64, Option<Vec<u8>>, Option<i64>) = tx.query_row(
+        "SELECT head_seq, head_hash, (SELECT max(at) FROM entries WHERE device = ?1)
+         FROM identity WHERE id = 1",
+        [me.device.0],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let prev = match head {
+        Some(h) => Hash(h.try_into().map_err(|_| {
+            Error::Integrity("the stored chain head is damaged; run `usalama verify`".into())
+        })?),
+        None => Hash::GENESIS,
+    };
+    // Never earlier than the previous entry, so (at, device, seq) follows the chain.
+    let at = now_ms().max(last_at.map_or(i64::MIN, |a| a + 1));
+    let entry = Entry::sign(draft, &me.key, seq + 1, prev, at);
+    insert_entry(tx, &entry)?;
+    tx.execute(
+        "UPDATE identity SET head_seq = ?1, head_hash = ?2 WHERE id = 1",
+        params![entry.seq, entry.hash().0],
+    )?;
+    Ok(entry)
+}
+
+pub(super) fn insert_entry(tx: &Transaction<'_>, e: &Entry) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO entries (device, seq, format, kind, at, prev, subject, body_hash, body,
+                              signature, hash, about)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        e.device.0,
+        e.seq,
+        e.format,
+        e.kind.code(),
+        e.at,
+        e.prev.0,
+        e.subject.map(|s| s.to_string()),
+        e.body_hash.0,
+        e.body,
+        e.signature,
+        e.hash().0,
+        e.about().map(|s| s.to_string()),
+    ])?;
+    Ok(())
+}
+
+pub(super) fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    let blob = |i: usize| -> rusqlite::Result<Vec<u8>> { r.get(i) };
+    let fixed = |i: usize, v: Vec<u8>| -> rusqlite::Result<[u8; 32]> {
+        v.try_into().map_err(|_| {
+            rusqlite::Error::InvalidColumnType(i, "hash".into(), rusqlite::types::Type::Blob)
+        })
+    };
+    let device: [u8; 16] = blob(0)?.try_into().map_err(|_| {
+        rusqlite::Error::InvalidColumnType(0, "device".into(), rusqlite::types::Type::Blob)
+    })?;
+    let signature: [u8; 64] = blob(9)?.try_into().map_err(|_| {
+        rusqlite::Error::InvalidColumnType(9, "signature".into(), rusqlite::types::Type::Blob)
+    })?;
+    let subject: Option<String> = r.get(6)?;
+    Ok(Entry {
+        device: DeviceId(device),
+        seq: r.get(1)?,
+        format: r.get(2)?,
+        kind: EntryKind::from_code(r.get(3)?),
+        at: r.get(4)?,
+        prev: Hash(fixed(5, blob(5)?)?),
+        subject: subject.as_deref().and_then(ReportId::parse),
+        body_hash: Hash(fixed(7, blob(7)?)?),
+        body: r.get(8)?,
+        signature,
+    })
+}
+
+pub(super) const ENTRY_COLUMNS: &str =
+    "device, seq, format, kind, at, prev, subject, body_hash, body, signature";
+
+fn entries_about(conn: &rusqlite::Connection, id: &ReportId) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries WHERE about = ?1"
+    ))?;
+    let entries = stmt
+        .query_map([id.to_string()], entry_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(entries)
+}
+
+/// Rebuilds the projection of report `id` from every entry about it. Returns false when the
+/// store does not hold the report's filing (yet).
+pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
+    let entries = entries_about(tx, id)?;
+    let Some(filing) = entries
+        .iter()
+        .find(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id)
+    else {
+        return Ok(false);
+    };
+    let others: Vec<Entry> = entries
+        .iter()
+        .filter(|e| e.hash() != filing.hash())
+        .cloned()
+        .collect();
+    let state = project(filing, &others);
+    let row = ProjectedRow::of(tx, &state)?;
+    let rowid: i64 = tx
+        .prepare_cached(
+            "INSERT INTO reports (id, author, type, urgency, status, occurred_at, recorded_at,
+                                  unit, place, amendments, document)
+             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (id) DO UPDATE SET
+                type = excluded.type, urgency = excluded.urgency,
+                occurred_at = excluded.occurred_at, unit = excluded.unit,
+                place = excluded.place, amendments = excluded.amendments,
+                document = excluded.document
+             RETURNING rowid",
+        )?
+        .query_row(
+            params![
+                id.to_string(),
+                state.author.0,
+                row.kind,
+                row.urgency,
+                state.occurred_at_ms(),
+                state.recorded_at,
+                row.unit,
+                row.place,
+                state.amendments,
+                row.document,
+            ],
+            |r| r.get(0),
+        )?;
+    tx.prepare_cached("DELETE FROM reports_text WHERE rowid = ?1")?
+        .execute([rowid])?;
+    tx.prepare_cached(
+        "INSERT INTO reports_text (rowid, narrative, place, other) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![rowid, row.narrative, row.place, row.other])?;
+    Ok(true)
+}
+
+/// The columns of a report row, read leniently from its document so that a document written by
+/// a newer version still lists.
+pub(super) struct ProjectedRow {
+    pub kind: String,
+    pub urgency: String,
+    pub unit: String,
+    pub place: Option<String>,
+    pub narrative: String,
+    pub other: String,
+    pub document: String,
+}
+
+impl ProjectedRow {
+    pub fn of(tx: &Transaction<'_>, state: &crate::projection::ReportState) -> Result<Self> {
+        let text = |k: &str| state.field(k).map(str::to_owned);
+        // A report with no unit counts under its reporter's unit, or the county.
+        let unit = match text("unit") {
+            Some(u) => u,
+            None => tx
+                .prepare_cached("SELECT unit FROM devices WHERE device = ?1")?
+                .query_row([state.author.0], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .flatten()
+                .unwrap_or_else(|| COUNTY.to_owned()),
+        };
+        let doc = &state.document;
+        let mut other = Vec::new();
+        for path in [
+            &["ob", "number"][..],
+            &["ob", "station"],
+            &["suspects", "direction"],
+        ] {
+            if let Some(v) = path
+                .iter()
+                .try_fold(Value::Object(doc.clone()), |v, k| v.get(*k).cloned())
+                .and_then(|v| v.as_str().map(str::to_owned))
+            {
+                other.push(v);
+            }
+        }
+        Ok(ProjectedRow {
+            kind: text("type").unwrap_or_else(|| "other".into()),
+            urgency: text("urgency").unwrap_or_else(|| "routine".into()),
+            unit,
+            place: text("place"),
+            narrative: text("narrative").unwrap_or_default(),
+            other: other.join(" "),
+            document: Value::Object(doc.clone()).to_string(),
+        })
+    }
+}
+
+/// Words typed by a user, as an FTS5 query: every word must appear, as a word or its start.
+fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+fn day_start_ms(day: Date) -> i64 {
+    let t = day.with_time(Time::MIDNIGHT).assume_offset(crate::EAT);
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+fn device_id(bytes: &[u8]) -> Result<DeviceId> {
+    let id: [u8; 16] = bytes
+        .try_into()
+        .map_err(|_| Error::Integrity("a stored device id is damaged".into()))?;
+    Ok(DeviceId(id))
+}

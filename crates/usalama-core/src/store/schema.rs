@@ -1,0 +1,114 @@
+//! The store's schema, as append-only migrations.
+//!
+//! Never change or remove a migration that has shipped; add a new one. `PRAGMA user_version`
+//! records how many have run.
+
+use rusqlite::Transaction;
+
+use crate::error::{Error, Result};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the ledger, the projections and the reference data.
+    r#"
+    CREATE TABLE identity (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        device     BLOB NOT NULL,
+        secret_key BLOB NOT NULL,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        unit       TEXT,
+        agency     TEXT,
+        lang       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        -- The head of this device's own chain, written with every entry, so that a removed
+        -- last entry is noticed by `verify`.
+        head_seq   INTEGER NOT NULL DEFAULT 0,
+        head_hash  BLOB
+    );
+
+    -- Every device whose entries this store holds, with the key that verifies them.
+    CREATE TABLE devices (
+        device     BLOB PRIMARY KEY,
+        public_key BLOB NOT NULL,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL,
+        unit       TEXT,
+        agency     TEXT
+    );
+
+    -- The ledger: append-only; a body may later be dropped by a redaction, its hash stays.
+    CREATE TABLE entries (
+        device    BLOB NOT NULL,
+        seq       INTEGER NOT NULL,
+        format    INTEGER NOT NULL,
+        kind      INTEGER NOT NULL,
+        at        INTEGER NOT NULL,
+        prev      BLOB NOT NULL,
+        subject   TEXT,
+        body_hash BLOB NOT NULL,
+        body      BLOB,
+        signature BLOB NOT NULL,
+        hash      BLOB NOT NULL UNIQUE,
+        -- The report the entry is about: its subject, or the report it files.
+        about     TEXT,
+        PRIMARY KEY (device, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX entries_about ON entries (about) WHERE about IS NOT NULL;
+
+    -- Projections: each report's current state, rebuilt from its entries in the same
+    -- transaction as every entry about it.
+    CREATE TABLE reports (
+        rowid       INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        author      BLOB NOT NULL,
+        type        TEXT NOT NULL,
+        urgency     TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        unit        TEXT NOT NULL,
+        place       TEXT,
+        amendments  INTEGER NOT NULL,
+        document    TEXT NOT NULL
+    );
+    CREATE INDEX reports_by_time ON reports (occurred_at DESC);
+    CREATE INDEX reports_by_type ON reports (type, occurred_at DESC);
+    CREATE INDEX reports_by_unit ON reports (unit, occurred_at DESC);
+    CREATE INDEX reports_by_status ON reports (status, occurred_at DESC);
+
+    -- Text search over what people type (never the restricted source).
+    CREATE VIRTUAL TABLE reports_text USING fts5 (
+        narrative, place, other,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+
+    CREATE TABLE units (
+        id      TEXT PRIMARY KEY,
+        name    TEXT NOT NULL,
+        sw_name TEXT,
+        kind    TEXT NOT NULL,
+        parent  TEXT,
+        code    TEXT,
+        retired INTEGER NOT NULL DEFAULT 0,
+        ord     INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// Runs the migrations this store has not run yet, all in `tx`.
+pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
+    let done: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if done > MIGRATIONS.len() {
+        return Err(Error::Unsupported(format!(
+            "this store was written by a newer version of Usalama (schema {done}, this version \
+             knows {}); update Usalama",
+            MIGRATIONS.len()
+        )));
+    }
+    for sql in &MIGRATIONS[done..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
+    Ok(())
+}

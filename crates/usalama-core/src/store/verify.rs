@@ -1,0 +1,171 @@
+//! `verify`: every signature, every chain, every projection.
+
+use std::collections::HashMap;
+
+use ed25519_dalek::VerifyingKey;
+use serde::Serialize;
+
+use super::reports::{entry_from_row, reproject, ENTRY_COLUMNS};
+use super::Store;
+use crate::error::Result;
+use crate::ledger::{DeviceId, Hash, ReportId};
+
+/// What `verify` found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct VerifyReport {
+    pub entries: u64,
+    pub devices: u64,
+    pub reports: u64,
+    /// One line per problem, naming the entry (device and sequence number).
+    pub problems: Vec<String>,
+}
+
+impl VerifyReport {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl Store {
+    /// Checks every entry's signature and body hash, every device's hash chain, this device's
+    /// chain head, and that every report's projection is what its entries say.
+    pub fn verify(&mut self) -> Result<VerifyReport> {
+        let mut report = VerifyReport::default();
+        let keys: HashMap<DeviceId, VerifyingKey> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT device, public_key FROM devices")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?;
+            let mut keys = HashMap::new();
+            for row in rows {
+                let (device, key) = row?;
+                let (Ok(device), Ok(key)) =
+                    (<[u8; 16]>::try_from(device), <[u8; 32]>::try_from(key))
+                else {
+                    report.problems.push("a device record is damaged".into());
+                    continue;
+                };
+                match VerifyingKey::from_bytes(&key) {
+                    Ok(k) => {
+                        keys.insert(DeviceId(device), k);
+                    }
+                    Err(_) => report.problems.push(format!(
+                        "device {}: its public key is damaged",
+                        DeviceId(device)
+                    )),
+                }
+            }
+            keys
+        };
+        let mut heads: HashMap<DeviceId, (u64, Hash)> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {ENTRY_COLUMNS}, hash FROM entries ORDER BY device, seq"
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let entry = match entry_from_row(row) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        report
+                            .problems
+                            .push(format!("an entry cannot be read: {e}"));
+                        continue;
+                    }
+                };
+                let stored_hash: Vec<u8> = row.get(10)?;
+                report.entries += 1;
+                let name = format!("entry {} of device {}", entry.seq, entry.device);
+                let (expected_seq, expected_prev) = match heads.get(&entry.device) {
+                    Some((seq, hash)) => (seq + 1, *hash),
+                    None => {
+                        report.devices += 1;
+                        (1, Hash::GENESIS)
+                    }
+                };
+                if entry.seq != expected_seq {
+                    report.problems.push(format!(
+                        "{name}: expected entry {expected_seq} next; entries {expected_seq} to {} \
+                         are missing",
+                        entry.seq - 1
+                    ));
+                } else if entry.prev != expected_prev {
+                    report.problems.push(format!(
+                        "{name}: does not link to the entry before it (removed, reordered or \
+                         inserted entries)"
+                    ));
+                }
+                if !entry.body_matches() {
+                    report
+                        .problems
+                        .push(format!("{name}: its body was changed"));
+                }
+                let hash = entry.hash();
+                if stored_hash != hash.0 {
+                    report
+                        .problems
+                        .push(format!("{name}: its header was changed"));
+                }
+                match keys.get(&entry.device) {
+                    Some(key) if entry.verify_signature(key) => {}
+                    Some(_) => report.problems.push(format!("{name}: bad signature")),
+                    None => report
+                        .problems
+                        .push(format!("{name}: no known key for its device")),
+                }
+                heads.insert(entry.device, (entry.seq, hash));
+            }
+        }
+        let me = self.me.device;
+        let (head_seq, head_hash): (u64, Option<Vec<u8>>) = self.conn.query_row(
+            "SELECT head_seq, head_hash FROM identity WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let actual = heads.get(&me).map(|(s, h)| (*s, h.0.to_vec()));
+        if head_seq > 0 && actual != Some((head_seq, head_hash.unwrap_or_default())) {
+            report.problems.push(format!(
+                "this device's chain should end at entry {head_seq}, but ends at entry {}: \
+                 entries were removed or replaced",
+                actual.map_or(0, |(s, _)| s)
+            ));
+        }
+        // Projections: rebuild each report in a transaction that is rolled back, and compare.
+        let tx = self.conn.transaction()?;
+        let before = snapshot(&tx)?;
+        report.reports = before.len() as u64;
+        for id in before.keys() {
+            if let Some(rid) = ReportId::parse(id) {
+                if !reproject(&tx, &rid)? {
+                    report
+                        .problems
+                        .push(format!("report {id}: its filing entry is missing"));
+                }
+            }
+        }
+        let after = snapshot(&tx)?;
+        for (id, row) in &before {
+            if after.get(id) != Some(row) {
+                report.problems.push(format!(
+                    "report {id}: its stored state differs from what its entries say"
+                ));
+            }
+        }
+        drop(tx);
+        Ok(report)
+    }
+}
+
+fn snapshot(tx: &rusqlite::Transaction<'_>) -> Result<HashMap<String, String>> {
+    let mut stmt = tx.prepare(
+        "SELECT id, json_array(author, type, urgency, occurred_at, recorded_at, unit, place,
+                               amendments, document)
+         FROM reports",
+    )?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<HashMap<_, _>>>()?;
+    Ok(rows)
+}
