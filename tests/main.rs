@@ -1,1 +1,6 @@
+//! Integration tests: the real `usalama` binary on real encrypted stores.
 
+mod cli;
+mod crash;
+mod helpers;
+mod tamper;

@@ -75,8 +75,9 @@ impl KdfParams {
 pub struct DataKey(Zeroizing<[u8; 32]>);
 
 impl DataKey {
-    /// The SQLCipher raw-key form, `x'…'`, which skips SQLCipher's own key derivation.
-    pub(crate) fn sqlcipher_pragma(&self) -> Zeroizing<String> {
+    /// The SQLCipher raw-key form, `x'…'`, which skips SQLCipher's own key derivation. For
+    /// tools that open the database directly (backups, integrity tests).
+    pub fn sqlcipher_pragma(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("x'{}'", hex::encode(self.0.as_ref())))
     }
 }

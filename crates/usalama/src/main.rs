@@ -1,1 +1,68 @@
-fn main() {}
+//! `usalama`, the field tool: a thin layer over `usalama-core`.
+//!
+//! # Layout
+//!
+//! - `args`: the command line, with clap.
+//! - `commands`: one function per command; each calls the core and prints.
+//! - `secrets`: passphrases from the environment or the terminal.
+//!
+//! Exit status: 0 success; 2 bad input or usage (nothing written); 3 integrity failure; 1 else.
+
+mod args;
+mod commands;
+mod secrets;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use usalama_core::Error;
+
+/// A failure, with the exit status that tells a script what kind it was.
+#[derive(Debug)]
+pub struct Failure {
+    pub status: u8,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            status: 2,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        let status = match &e {
+            Error::Invalid(_)
+            | Error::Locked(_)
+            | Error::NotInitialized(_)
+            | Error::AlreadyInitialized(_)
+            | Error::NotFound(_)
+            | Error::NotAllowed(_) => 2,
+            Error::Integrity(_) | Error::Malformed(_) => 3,
+            Error::Unsupported(_) | Error::Database(_) | Error::Io { .. } => 1,
+        };
+        Failure {
+            status,
+            message: e.to_string(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let mut err = std::io::stderr().lock();
+            for line in failure.message.lines() {
+                let _ = writeln!(err, "usalama: {line}");
+            }
+            ExitCode::from(failure.status)
+        }
+    }
+}

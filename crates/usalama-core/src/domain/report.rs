@@ -169,9 +169,11 @@ impl OccurredAt {
         };
         let at = match OffsetDateTime::parse(text, &Rfc3339) {
             Ok(at) => at,
-            Err(_) if looks_like_local_time(text) => return Err(format!(
+            Err(_) if looks_like_local_time(text) => {
+                return Err(format!(
                 "must include the time zone offset, {example} for East Africa Time (got {text:?})"
-            )),
+            ))
+            }
             Err(_) => {
                 return Err(format!(
                     "must be a date and time with its offset (RFC 3339), {example} (got {text:?})"
@@ -581,7 +583,11 @@ impl<'p> Path<'p> {
     /// Runs `f` on the sub-path `key`.
     fn at<T>(&mut self, key: &str, f: impl FnOnce(&mut Path<'_>) -> T) -> T {
         let mut sub = Path {
-            path: format!("{}.{key}", self.path),
+            path: if key.starts_with('[') {
+                format!("{}{key}", self.path)
+            } else {
+                format!("{}.{key}", self.path)
+            },
             problems: self.problems,
         };
         f(&mut sub)
@@ -748,10 +754,10 @@ fn livestock(value: &Value, at: &mut Path<'_>) -> Option<Vec<Livestock>> {
     let mut lines: Vec<Livestock> = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
-        let line = at.at(&format!("{i}"), |p| livestock_line(item, p));
+        let line = at.at(&format!("[{i}]"), |p| livestock_line(item, p));
         match line {
             Some(line) if lines.iter().any(|l| l.species == line.species) => {
-                at.at(&format!("{i}.species"), |p| {
+                at.at(&format!("[{i}].species"), |p| {
                     p.problem(format!(
                         "{} is listed twice; give one entry per species",
                         line.species
@@ -859,7 +865,7 @@ fn suspects(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Suspects> {
         Some(Value::Array(items)) => {
             let mut names = Vec::new();
             for (i, item) in items.iter().enumerate() {
-                match at.at(&format!("names.{i}"), |p| {
+                match at.at(&format!("names[{i}]"), |p| {
                     p.check(text(item, MAX_TEXT_CHARS))
                 }) {
                     Some(n) => names.push(n),
@@ -898,7 +904,7 @@ fn agencies(value: &Value, at: &mut Path<'_>) -> Option<Vec<Agency>> {
     let mut out = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
-        match at.at(&format!("{i}"), |p| p.check(vocab(item, Agency::parse))) {
+        match at.at(&format!("[{i}]"), |p| p.check(vocab(item, Agency::parse))) {
             Some(a) if !out.contains(&a) => out.push(a),
             Some(_) => {}
             None => ok = false,

@@ -196,6 +196,16 @@ impl Store {
         Ok(load_header(home)?.kdf())
     }
 
+    /// The data key of the store in `home`, for tools that open the database directly.
+    pub fn data_key(home: &Path, passphrase: &str) -> Result<DataKey> {
+        load_header(home)?.unlock(passphrase)
+    }
+
+    /// The path of the database file in `home`.
+    pub fn database_path(home: &Path) -> PathBuf {
+        home.join(DB_FILE)
+    }
+
     fn open_with_key(home: &Path, key: &DataKey) -> Result<Store> {
         let mut conn = connect(&home.join(DB_FILE), key)?;
         {
@@ -364,7 +374,7 @@ pub(crate) fn now_ms() -> i64 {
 /// Unix milliseconds as RFC 3339 in East Africa Time.
 pub fn format_ms(ms: i64) -> String {
     use time::format_description::well_known::Rfc3339;
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .map(|t| t.to_offset(crate::EAT))
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())

@@ -471,7 +471,13 @@ pub(super) fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
         prev: Hash(fixed(5, blob(5)?)?),
         subject: subject.as_deref().and_then(ReportId::parse),
         body_hash: Hash(fixed(7, blob(7)?)?),
-        body: r.get(8)?,
+        // Read leniently: a body altered to text must show up in `verify`, not crash it.
+        body: match r.get_ref(8)? {
+            rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
+                Some(b.to_vec())
+            }
+            _ => None,
+        },
         signature,
     })
 }

@@ -160,7 +160,7 @@ impl Store {
 
 fn snapshot(tx: &rusqlite::Transaction<'_>) -> Result<HashMap<String, String>> {
     let mut stmt = tx.prepare(
-        "SELECT id, json_array(author, type, urgency, occurred_at, recorded_at, unit, place,
+        "SELECT id, json_array(hex(author), type, urgency, occurred_at, recorded_at, unit, place,
                                amendments, document)
          FROM reports",
     )?;

@@ -1,0 +1,123 @@
+//! The command line, as INTERFACES.md defines it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "usalama",
+    version,
+    about = "Record, amend, list and verify community security reports",
+    long_about = "Record, amend, list and verify community security reports.\n\n\
+                  The store is encrypted; its passphrase is asked for on a terminal, or taken \
+                  from USALAMA_PASSPHRASE in scripts."
+)]
+pub struct Cli {
+    /// The folder holding this device's store (default: the platform's data folder).
+    #[arg(long, global = true, env = "USALAMA_HOME", value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Print exactly one JSON document on stdout instead of text for people.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create this device's identity, keys and encrypted store.
+    Init(InitArgs),
+    /// The county's units (gazetteer).
+    #[command(subcommand)]
+    Units(UnitsCommand),
+    /// Record, amend, find and show reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// Check every entry's signature and every hash chain; exit 3 on any tampering.
+    Verify,
+    /// Change the passphrase (the old one is needed).
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
+    /// Set a new passphrase with the recovery code shown at `init`.
+    Recover {
+        /// The recovery code (20 letters and digits; dashes and spaces are ignored).
+        #[arg(long)]
+        code: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The name of the person using this device.
+    #[arg(long)]
+    pub name: String,
+    /// chief, assistant_chief, elder, officer or admin.
+    #[arg(long)]
+    pub role: String,
+    /// The unit id of the person's jurisdiction (see `usalama units list`).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// For officers: nps, npr, kdf, nis, ngao or cso.
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// The language of the desktop app: en or sw.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UnitsCommand {
+    /// List every unit: id, kind, name and parent.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Record the report documents in FILE(s) (`-` reads standard input); all or nothing.
+    Add {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Record an amendment: a document with only the fields that change.
+    Amend {
+        id: String,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Reports, newest first.
+    List(ListArgs),
+    /// One report: its current state and its timeline.
+    Show { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this incident type (e.g. livestock_raid).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+    /// Only this unit and every unit below it.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Only this status: pending, received, acknowledged, responding or closed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// From this day (YYYY-MM-DD, East Africa Time), inclusive.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// To this day (YYYY-MM-DD, East Africa Time), inclusive.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Words to find in the narrative, place, OB number or suspects' direction.
+    #[arg(long)]
+    pub search: Option<String>,
+    /// At most this many reports (default: all with --json, 50 otherwise).
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PassphraseCommand {
+    /// Set a new passphrase (USALAMA_NEW_PASSPHRASE in scripts). The data is not re-encrypted.
+    Change,
+}

@@ -1,0 +1,452 @@
+//! One function per command: read the input, call the core, print for people or as JSON.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use time::{Date, OffsetDateTime};
+use usalama_core::domain::{Agency, Amendment, IncidentType, Lang, Report, Role};
+use usalama_core::keys::KdfParams;
+use usalama_core::store::{ReportFilter, ReportView};
+use usalama_core::{Problems, Profile, Store};
+
+use crate::args::{Cli, Command, ListArgs, PassphraseCommand, ReportCommand, UnitsCommand};
+use crate::{secrets, Failure};
+
+/// The statuses a report can have.
+const STATUSES: &[&str] = &[
+    "pending",
+    "received",
+    "acknowledged",
+    "responding",
+    "closed",
+];
+
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let home = match cli.home {
+        Some(home) => home,
+        None => default_home()?,
+    };
+    let json = cli.json;
+    match cli.command {
+        Command::Init(args) => init(&home, args, json),
+        Command::Units(UnitsCommand::List) => units_list(&home, json),
+        Command::Report(ReportCommand::Add { files }) => report_add(&home, &files, json),
+        Command::Report(ReportCommand::Amend { id, file }) => report_amend(&home, &id, &file, json),
+        Command::Report(ReportCommand::List(args)) => report_list(&home, args, json),
+        Command::Report(ReportCommand::Show { id }) => report_show(&home, &id, json),
+        Command::Verify => verify(&home, json),
+        Command::Passphrase(PassphraseCommand::Change) => passphrase_change(&home, json),
+        Command::Recover { code } => recover(&home, &code, json),
+    }
+}
+
+fn default_home() -> Result<PathBuf, Failure> {
+    dirs::data_dir()
+        .map(|d| d.join("usalama"))
+        .ok_or_else(|| Failure::usage("no data folder on this system; give --home DIR"))
+}
+
+fn open(home: &Path) -> Result<Store, Failure> {
+    if !Store::exists(home) {
+        return Err(usalama_core::Error::NotInitialized(home.to_owned()).into());
+    }
+    Ok(Store::open(home, &secrets::passphrase()?)?)
+}
+
+fn print_json(value: &impl Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| Failure::usage(format!("could not write JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn warn_clock(store: &Store) -> Result<(), Failure> {
+    if let Some(warning) = store.clock_warning()? {
+        eprintln!("usalama: warning: {warning}");
+    }
+    Ok(())
+}
+
+fn init(home: &Path, args: crate::args::InitArgs, json: bool) -> Result<(), Failure> {
+    let mut problems = Problems::default();
+    let role = Role::parse(&args.role)
+        .map_err(|e| problems.push("role", e))
+        .ok();
+    let lang = Lang::parse(&args.lang)
+        .map_err(|e| problems.push("lang", e))
+        .ok();
+    let agency = match args.agency.as_deref().map(Agency::parse) {
+        Some(Ok(a)) => Some(a),
+        Some(Err(e)) => {
+            problems.push("agency", e);
+            None
+        }
+        None => None,
+    };
+    problems.into_result()?;
+    if Store::exists(home) {
+        return Err(usalama_core::Error::AlreadyInitialized(home.to_owned()).into());
+    }
+    let (Some(role), Some(lang)) = (role, lang) else {
+        return Err(Failure::usage("bad role or language"));
+    };
+    let profile = Profile {
+        name: args.name.trim().to_owned(),
+        role,
+        unit: args.unit,
+        agency,
+        lang,
+    };
+    let passphrase = secrets::new_passphrase("USALAMA_PASSPHRASE")?;
+    let (store, code) = Store::create(home, profile, &passphrase, KdfParams::for_new_store())?;
+    let me = store.identity();
+    if json {
+        return print_json(&json!({
+            "home": home,
+            "device": me.device.to_string(),
+            "fingerprint": me.fingerprint(),
+            "recovery_code": code.as_str(),
+        }));
+    }
+    println!("Created the Usalama store in {}", home.display());
+    println!("Device:      {}", me.device);
+    println!("Fingerprint: {}", me.fingerprint());
+    println!();
+    println!("RECOVERY CODE, shown only this once. Write it down and keep it somewhere safe:");
+    println!();
+    println!("    {}", code.as_str());
+    println!();
+    println!("It unlocks the store if the passphrase is forgotten: usalama recover --code CODE");
+    Ok(())
+}
+
+fn units_list(home: &Path, json: bool) -> Result<(), Failure> {
+    // Reading the gazetteer needs no passphrase before a store exists.
+    let units = if Store::exists(home) {
+        open(home)?.units().to_vec()
+    } else {
+        usalama_core::gazetteer::shipped()
+    };
+    if json {
+        return print_json(&units);
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{:<26} {:<13} {:<24} PARENT", "ID", "KIND", "NAME");
+    for u in &units {
+        let retired = if u.retired { " (retired)" } else { "" };
+        let _ = writeln!(
+            out,
+            "{:<26} {:<13} {:<24} {}",
+            u.id,
+            u.kind,
+            format!("{}{retired}", u.name),
+            u.parent.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+/// How a FILE argument is named in messages.
+fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads a JSON document from a file, or from standard input for `-`.
+fn read_json(path: &Path) -> Result<Value, Failure> {
+    let name = display_name(path);
+    let mut text = String::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    read.map_err(|e| Failure::usage(format!("{name}: cannot read the file: {e}")))?;
+    serde_json::from_str(&text).map_err(|e| {
+        Failure::usage(format!(
+            "{name}: not valid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+fn report_add(home: &Path, files: &[PathBuf], json: bool) -> Result<(), Failure> {
+    let now = OffsetDateTime::now_utc();
+    let mut reports = Vec::new();
+    let mut problems = Problems::default();
+    for file in files {
+        let name = display_name(file);
+        let docs = match read_json(file) {
+            Ok(Value::Array(docs)) => docs.into_iter().map(Some).collect(),
+            Ok(doc) => vec![Some(doc)],
+            Err(f) => {
+                problems.push("", f.message);
+                vec![]
+            }
+        };
+        let many = docs.len() > 1;
+        for (i, doc) in docs.into_iter().flatten().enumerate() {
+            match Report::parse(&doc, now) {
+                Ok(r) => reports.push(r),
+                Err(p) if many => {
+                    problems.extend(p.within(&format!("{name} [document {}]", i + 1)))
+                }
+                Err(p) => problems.extend(p.within(&name)),
+            }
+        }
+    }
+    problems.into_result()?;
+    if reports.is_empty() {
+        return Err(Failure::usage(
+            "the files hold no report documents; nothing was written",
+        ));
+    }
+    let mut store = open(home)?;
+    warn_clock(&store)?;
+    let ids = store.file_reports(&reports)?;
+    if json {
+        return print_json(&ids.iter().map(ToString::to_string).collect::<Vec<_>>());
+    }
+    for id in ids {
+        println!("{id}");
+    }
+    Ok(())
+}
+
+fn report_amend(home: &Path, id: &str, file: &Path, json: bool) -> Result<(), Failure> {
+    let doc = read_json(file)?;
+    let amendment = Amendment::parse(&doc, OffsetDateTime::now_utc())
+        .map_err(|p| usalama_core::Error::Invalid(p.within(&display_name(file))))?;
+    let mut store = open(home)?;
+    warn_clock(&store)?;
+    let id = store.resolve_report(id)?;
+    store.amend_report(&id, &amendment)?;
+    if json {
+        return print_json(&json!({ "id": id.to_string(), "amended": true }));
+    }
+    println!("Amended report {id}");
+    Ok(())
+}
+
+fn parse_day(field: &str, text: &str) -> Result<Date, Failure> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(text, &format).map_err(|_| {
+        Failure::usage(format!(
+            "--{field}: {text:?} is not a calendar day; use YYYY-MM-DD, e.g. 2026-11-20"
+        ))
+    })
+}
+
+fn report_list(home: &Path, args: ListArgs, json: bool) -> Result<(), Failure> {
+    let mut problems = Problems::default();
+    if let Some(kind) = &args.kind {
+        if let Err(e) = IncidentType::parse(kind) {
+            problems.push("--type", e);
+        }
+    }
+    if let Some(status) = &args.status {
+        if !STATUSES.contains(&status.as_str()) {
+            problems.push(
+                "--status",
+                format!(
+                    "unknown status {status:?}; allowed: {}",
+                    STATUSES.join(", ")
+                ),
+            );
+        }
+    }
+    problems.into_result()?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|d| parse_day("from", d))
+        .transpose()?;
+    let to = args.to.as_deref().map(|d| parse_day("to", d)).transpose()?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return Err(Failure::usage(format!(
+                "--from {from} is after --to {to}; nothing matches"
+            )));
+        }
+    }
+    let store = open(home)?;
+    let filter = ReportFilter {
+        kind: args.kind,
+        unit: args.unit,
+        status: args.status,
+        from,
+        to,
+        search: args.search,
+        limit: args.limit.or((!json).then_some(50)),
+    };
+    let rows = store.list_reports(&filter)?;
+    if json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        println!("No reports match.");
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{:<16}  {:<16}  {:<22}  {:<8}  {:<9}  PLACE",
+        "ID", "OCCURRED (EAT)", "TYPE", "URGENCY", "STATUS"
+    );
+    for r in &rows {
+        let when = in_eat(&r.occurred_at);
+        let place = r
+            .place
+            .clone()
+            .unwrap_or_else(|| unit_name(&store, &r.unit));
+        let _ = writeln!(
+            out,
+            "{:<16}  {:<16}  {:<22}  {:<8}  {:<9}  {place}",
+            r.id, when, r.kind, r.urgency, r.status
+        );
+    }
+    Ok(())
+}
+
+/// A date and time as `YYYY-MM-DD HH:MM` in East Africa Time, whatever offset it was given in.
+fn in_eat(text: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    OffsetDateTime::parse(text, &Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(usalama_core::EAT).format(&format).ok())
+        .unwrap_or_else(|| text.to_owned())
+}
+
+fn unit_name(store: &Store, id: &str) -> String {
+    store
+        .unit(id)
+        .map_or_else(|| id.to_owned(), |u| u.name.clone())
+}
+
+fn report_show(home: &Path, id: &str, json: bool) -> Result<(), Failure> {
+    let store = open(home)?;
+    let id = store.resolve_report(id)?;
+    let view = store.report(&id)?;
+    if json {
+        return print_json(&view);
+    }
+    print_report(&store, &view);
+    Ok(())
+}
+
+fn print_report(store: &Store, v: &ReportView) {
+    let text = |k: &str| v.document.get(k).and_then(Value::as_str).unwrap_or("-");
+    println!("Report {}  ({})", v.id, v.status);
+    println!(
+        "Type:        {}   urgency: {}",
+        text("type"),
+        text("urgency")
+    );
+    println!("Occurred:    {}", text("occurred_at"));
+    println!(
+        "Recorded:    {} by {} ({})",
+        v.recorded_at, v.reported_by.name, v.reported_by.role
+    );
+    println!(
+        "Unit:        {} ({})",
+        unit_name(store, &v.unit_counted),
+        v.unit_counted
+    );
+    if let Some(place) = v.document.get("place").and_then(Value::as_str) {
+        println!("Place:       {place}");
+    }
+    for key in [
+        "gps",
+        "people",
+        "livestock",
+        "suspects",
+        "agencies_notified",
+        "ob",
+        "source",
+    ] {
+        if let Some(value) = v.document.get(key).filter(|v| !v.is_null()) {
+            println!("{:<12} {}", format!("{key}:"), value);
+        }
+    }
+    println!("Narrative:");
+    for line in text("narrative").lines() {
+        println!("  {line}");
+    }
+    println!("Timeline:");
+    for item in &v.timeline {
+        let by = match &item.by.agency {
+            Some(a) => format!("{} ({}, {a})", item.by.name, item.by.role),
+            None => format!("{} ({})", item.by.name, item.by.role),
+        };
+        println!("  {}  {}  by {by}", item.at, item.kind);
+        if item.kind == "report_amended" {
+            println!("      changed: {}", item.content);
+        }
+    }
+}
+
+fn verify(home: &Path, json: bool) -> Result<(), Failure> {
+    let mut store = open(home)?;
+    let report = store.verify()?;
+    if json {
+        print_json(&json!({
+            "ok": report.ok(),
+            "entries": report.entries,
+            "devices": report.devices,
+            "reports": report.reports,
+            "problems": report.problems,
+        }))?;
+    } else if report.ok() {
+        println!(
+            "Checked {} entries from {} device(s) and {} report(s): every signature, chain and \
+             report is intact.",
+            report.entries, report.devices, report.reports
+        );
+    }
+    if report.ok() {
+        Ok(())
+    } else {
+        Err(Failure {
+            status: 3,
+            message: format!(
+                "verification failed: {} problem(s):\n{}",
+                report.problems.len(),
+                report.problems.join("\n")
+            ),
+        })
+    }
+}
+
+fn passphrase_change(home: &Path, json: bool) -> Result<(), Failure> {
+    if !Store::exists(home) {
+        return Err(usalama_core::Error::NotInitialized(home.to_owned()).into());
+    }
+    let old = secrets::passphrase()?;
+    let new = secrets::new_passphrase("USALAMA_NEW_PASSPHRASE")?;
+    Store::change_passphrase(home, &old, &new)?;
+    if json {
+        return print_json(&json!({ "changed": true }));
+    }
+    println!("The passphrase was changed. The recovery code still works.");
+    Ok(())
+}
+
+fn recover(home: &Path, code: &str, json: bool) -> Result<(), Failure> {
+    if !Store::exists(home) {
+        return Err(usalama_core::Error::NotInitialized(home.to_owned()).into());
+    }
+    let new = secrets::new_passphrase("USALAMA_NEW_PASSPHRASE")?;
+    Store::recover(home, code, &new)?;
+    if json {
+        return print_json(&json!({ "recovered": true }));
+    }
+    println!("The store is unlocked and has a new passphrase. The recovery code still works.");
+    Ok(())
+}

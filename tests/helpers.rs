@@ -1,0 +1,143 @@
+//! Spawning the real binaries against a fresh home folder per test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const PASSPHRASE: &str = "cows drink at the borehole";
+
+/// The `usalama` binary of this build, built first if a plain `cargo test` has not yet.
+pub fn usalama_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        // target/<profile>/deps/integration-… → target/<profile>/usalama
+        let exe = std::env::current_exe().expect("test binary path");
+        let dir = exe.parent().and_then(Path::parent).expect("target dir");
+        let bin = dir.join("usalama");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "usalama", "--bin", "usalama"])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building usalama failed");
+        assert!(bin.exists(), "no usalama binary at {}", bin.display());
+        bin
+    })
+}
+
+/// A fresh home folder, removed when dropped.
+pub struct Home {
+    pub dir: TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A home with a chief's store in it.
+    pub fn chief() -> Home {
+        let home = Home::new();
+        home.ok(&[
+            "init",
+            "--name",
+            "Joseph Korkimul",
+            "--role",
+            "chief",
+            "--unit",
+            "ke-024-l-ombolion",
+        ]);
+        home
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(usalama_bin());
+        cmd.args(args)
+            .env("USALAMA_HOME", self.path())
+            .env("USALAMA_PASSPHRASE", PASSPHRASE)
+            .env("USALAMA_KDF", "fast-insecure")
+            .env_remove("USALAMA_NEW_PASSPHRASE")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("usalama runs")
+    }
+
+    /// Runs with `stdin` as standard input.
+    pub fn run_with_input(&self, args: &[&str], stdin: &str) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("usalama runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("written");
+        child.wait_with_output().expect("finishes")
+    }
+
+    /// Runs and asserts success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "usalama {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut args = args.to_vec();
+        args.push("--json");
+        let text = self.ok(&args);
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("not one JSON document ({e}): {text}"))
+    }
+
+    /// Writes `doc` to a file in the home's parent folder and returns its path.
+    pub fn file(&self, name: &str, doc: &Value) -> String {
+        let path = self.path().join(name);
+        std::fs::write(&path, doc.to_string()).expect("written");
+        path.display().to_string()
+    }
+
+    /// Adds one report and returns its id.
+    pub fn add(&self, doc: &Value) -> String {
+        let file = self.file("report.json", doc);
+        self.ok(&["report", "add", &file]).trim().to_owned()
+    }
+
+    pub fn report_count(&self) -> usize {
+        self.json(&["report", "list"])
+            .as_array()
+            .expect("array")
+            .len()
+    }
+
+    pub fn entry_count(&self) -> u64 {
+        self.json(&["verify"])["entries"].as_u64().expect("entries")
+    }
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
