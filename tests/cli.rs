@@ -329,14 +329,20 @@ fn list_filters_by_type_unit_subtree_status_days_and_words() {
             .map(|r| r["id"].as_str().unwrap_or_default().to_owned())
             .collect()
     };
-    assert_eq!(ids(&[]), [takaywa.as_str(), no_unit.as_str(), sigor.as_str()]);
+    assert_eq!(
+        ids(&[]),
+        [takaywa.as_str(), no_unit.as_str(), sigor.as_str()]
+    );
     assert_eq!(ids(&["--type", "livestock_raid"]), [takaywa.as_str()]);
     assert_eq!(
         ids(&["--unit", "ke-024-sc-pokot-north"]),
         [takaywa.as_str(), no_unit.as_str()]
     );
     assert_eq!(ids(&["--unit", "ke-024-v-takaywa"]), [takaywa.as_str()]);
-    assert_eq!(ids(&["--unit", "ke-024-sc-pokot-central"]), [sigor.as_str()]);
+    assert_eq!(
+        ids(&["--unit", "ke-024-sc-pokot-central"]),
+        [sigor.as_str()]
+    );
     assert_eq!(
         ids(&["--unit", "ke-024-l-ombolion"]),
         [takaywa.as_str(), no_unit.as_str()]

@@ -201,6 +201,14 @@ impl Store {
         load_header(home)?.unlock(passphrase)
     }
 
+    /// Moves everything in the write-ahead log into the database file, so the file alone holds
+    /// the whole store (before copying it, or measuring it).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// The path of the database file in `home`.
     pub fn database_path(home: &Path) -> PathBuf {
         home.join(DB_FILE)
@@ -279,11 +287,11 @@ impl Store {
     /// A warning for the user when this device's clock is plainly wrong: earlier than the last
     /// entry it recorded. Reports are never refused because of it.
     pub fn clock_warning(&self) -> Result<Option<String>> {
-        let last: Option<i64> = self.conn.query_row(
-            "SELECT max(at) FROM entries WHERE device = ?1",
-            [self.me.device.0],
-            |r| r.get(0),
-        )?;
+        let last: Option<i64> =
+            self.conn
+                .query_row("SELECT head_at FROM identity WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
         let now = now_ms();
         Ok(last.filter(|&last| now + 60_000 < last).map(|last| {
             format!(

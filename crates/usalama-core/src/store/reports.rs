@@ -217,9 +217,18 @@ impl Store {
 
     /// Reports matching `filter`, newest first.
     pub fn list_reports(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
-        let mut sql = String::from(
+        // Words that many reports hold: walk reports newest first and keep those the text index
+        // holds, since fetching and sorting thousands of matches is slow. Rare words: fetch and
+        // sort the few matches, since walking every report is slow.
+        let walk = match filter.search.as_deref().and_then(fts_query) {
+            Some(query) if self.text_matches_at_least(&query, 2_000)? => {
+                "INDEXED BY reports_by_time"
+            }
+            _ => "",
+        };
+        let mut sql = format!(
             "SELECT id, type, urgency, status, occurred_at, unit, place, recorded_at, document
-             FROM reports r WHERE 1 = 1",
+             FROM reports r {walk} WHERE 1 = 1"
         );
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(kind) = &filter.kind {
@@ -270,6 +279,17 @@ impl Store {
             .query_map(rusqlite::params_from_iter(args.iter()), row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    fn text_matches_at_least(&self, query: &str, n: i64) -> Result<bool> {
+        let count: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM
+                 (SELECT rowid FROM reports_text WHERE reports_text MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![query, n], |r| r.get(0))?;
+        Ok(count >= n)
     }
 
     /// One report: its current state (restricted sections only for those who may read them)
@@ -402,12 +422,9 @@ fn row(r: &Row<'_>) -> rusqlite::Result<ReportRow> {
 /// Appends `draft` to this device's chain, right after its head. Must run in a write
 /// transaction, which makes reading the head and appending one step.
 fn append(tx: &Transaction<'_>, me: &super::Identity, draft: Draft) -> Result<Entry> {
-    let (seq, head, last_at): (u64, Option<Vec<u8>>, Option<i64>) = tx.query_row(
-        "SELECT head_seq, head_hash, (SELECT max(at) FROM entries WHERE device = ?1)
-         FROM identity WHERE id = 1",
-        [me.device.0],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let (seq, head, last_at): (u64, Option<Vec<u8>>, Option<i64>) = tx
+        .prepare_cached("SELECT head_seq, head_hash, head_at FROM identity WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let prev = match head {
         Some(h) => Hash(h.try_into().map_err(|_| {
             Error::Integrity("the stored chain head is damaged; run `usalama verify`".into())
@@ -418,10 +435,10 @@ fn append(tx: &Transaction<'_>, me: &super::Identity, draft: Draft) -> Result<En
     let at = now_ms().max(last_at.map_or(i64::MIN, |a| a + 1));
     let entry = Entry::sign(draft, &me.key, seq + 1, prev, at);
     insert_entry(tx, &entry)?;
-    tx.execute(
-        "UPDATE identity SET head_seq = ?1, head_hash = ?2 WHERE id = 1",
-        params![entry.seq, entry.hash().0],
-    )?;
+    tx.prepare_cached(
+        "UPDATE identity SET head_seq = ?1, head_hash = ?2, head_at = ?3 WHERE id = 1",
+    )?
+    .execute(params![entry.seq, entry.hash().0, entry.at])?;
     Ok(entry)
 }
 

@@ -23,7 +23,8 @@ const MIGRATIONS: &[&str] = &[
         -- The head of this device's own chain, written with every entry, so that a removed
         -- last entry is noticed by `verify`.
         head_seq   INTEGER NOT NULL DEFAULT 0,
-        head_hash  BLOB
+        head_hash  BLOB,
+        head_at    INTEGER
     );
 
     -- Every device whose entries this store holds, with the key that verifies them.
@@ -51,8 +52,9 @@ const MIGRATIONS: &[&str] = &[
         hash      BLOB NOT NULL UNIQUE,
         -- The report the entry is about: its subject, or the report it files.
         about     TEXT,
+        -- A rowid table: its rows are large, which WITHOUT ROWID tables store poorly.
         PRIMARY KEY (device, seq)
-    ) WITHOUT ROWID;
+    );
     CREATE INDEX entries_about ON entries (about) WHERE about IS NOT NULL;
 
     -- Projections: each report's current state, rebuilt from its entries in the same
@@ -71,7 +73,8 @@ const MIGRATIONS: &[&str] = &[
         amendments  INTEGER NOT NULL,
         document    TEXT NOT NULL
     );
-    CREATE INDEX reports_by_time ON reports (occurred_at DESC);
+    -- Covers the filters, so that a search can walk reports newest first without reading rows.
+    CREATE INDEX reports_by_time ON reports (occurred_at DESC, type, status, unit);
     CREATE INDEX reports_by_type ON reports (type, occurred_at DESC);
     CREATE INDEX reports_by_unit ON reports (unit, occurred_at DESC);
     CREATE INDEX reports_by_status ON reports (status, occurred_at DESC);
