@@ -362,17 +362,47 @@ fn print_report(store: &Store, v: &ReportView) {
     if let Some(place) = v.document.get("place").and_then(Value::as_str) {
         println!("Place:       {place}");
     }
-    for key in [
-        "gps",
-        "people",
-        "livestock",
-        "suspects",
-        "agencies_notified",
-        "ob",
-        "source",
+    if let Some(gps) = v.document.get("gps").filter(|g| !g.is_null()) {
+        println!("GPS:         {}, {}", gps["lat"], gps["lon"]);
+    }
+    if let Some(Value::Object(people)) = v.document.get("people") {
+        let parts: Vec<String> = people
+            .iter()
+            .map(|(k, n)| format!("{k} {}", figure(n)))
+            .collect();
+        println!("People:      {}", parts.join(", "));
+    }
+    if let Some(Value::Array(lines)) = v.document.get("livestock") {
+        for line in lines {
+            let about = if line["estimate"] == json!(true) {
+                "about "
+            } else {
+                ""
+            };
+            let parts: Vec<String> = ["stolen", "recovered", "killed"]
+                .iter()
+                .filter_map(|k| line.get(*k).map(|n| format!("{k} {about}{}", figure(n))))
+                .collect();
+            println!(
+                "Livestock:   {}: {}",
+                text_of(&line["species"]),
+                parts.join(", ")
+            );
+        }
+    }
+    for (key, label) in [
+        ("suspects", "Suspects"),
+        ("agencies_notified", "Notified"),
+        ("ob", "OB"),
+        ("source", "Source"),
     ] {
         if let Some(value) = v.document.get(key).filter(|v| !v.is_null()) {
-            println!("{:<12} {}", format!("{key}:"), value);
+            let restricted = if key == "source" {
+                "  [restricted]"
+            } else {
+                ""
+            };
+            println!("{:<12} {}{restricted}", format!("{label}:"), flat(value));
         }
     }
     println!("Narrative:");
@@ -389,6 +419,37 @@ fn print_report(store: &Store, v: &ReportView) {
         if item.kind == "report_amended" {
             println!("      changed: {}", item.content);
         }
+    }
+}
+
+/// A count as people read it: the number, or "unknown"; a split as "men 1 women 2".
+fn figure(n: &Value) -> String {
+    match n {
+        Value::Null => "unknown".into(),
+        Value::Object(split) => split
+            .iter()
+            .map(|(k, v)| format!("{k} {}", figure(v)))
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_string(),
+    }
+}
+
+fn text_of(v: &Value) -> String {
+    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+}
+
+/// A section as `key: value` pairs on one line.
+fn flat(value: &Value) -> String {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{k}: {}", flat(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Value::Array(items) => items.iter().map(flat).collect::<Vec<_>>().join(", "),
+        other => text_of(other),
     }
 }
 
