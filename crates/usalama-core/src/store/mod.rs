@@ -5,6 +5,7 @@
 //! returned survives a power cut. Every entry and the projections it changes are written in one
 //! transaction.
 
+mod drafts;
 mod reports;
 mod schema;
 mod verify;
@@ -16,6 +17,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use time::OffsetDateTime;
 
+pub use drafts::Draft;
 pub use reports::{ReportFilter, ReportRow, ReportView, TimelineItem};
 pub use verify::VerifyReport;
 

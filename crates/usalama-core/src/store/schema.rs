@@ -97,6 +97,15 @@ const MIGRATIONS: &[&str] = &[
         ord     INTEGER NOT NULL
     );
     "#,
+    // 2: drafts of the desktop app's report form. They stay on this device and are never synced.
+    r#"
+    CREATE TABLE drafts (
+        id         TEXT PRIMARY KEY,
+        updated_at INTEGER NOT NULL,
+        -- Whatever the form holds, as JSON: it need not be a valid report yet.
+        document   TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// Runs the migrations this store has not run yet, all in `tx`.
