@@ -17,10 +17,12 @@
 //! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
 //!   searching, showing and verifying.
 //! - [`gazetteer`]: the county's units, shipped with stable ids.
+//! - [`form`]: the rule each problem broke, as a code the desktop app can translate.
 //! - [`error`]: the one error type.
 
 pub mod domain;
 pub mod error;
+pub mod form;
 pub mod gazetteer;
 pub mod keys;
 pub mod ledger;

@@ -5,6 +5,7 @@
 //! returned survives a power cut. Every entry and the projections it changes are written in one
 //! transaction.
 
+mod app;
 mod drafts;
 mod reports;
 mod schema;
