@@ -105,8 +105,10 @@ fn an_inserted_entry_is_found() {
     conn.execute_batch(
         "UPDATE entries SET seq = seq + 10 WHERE seq >= 4;
          UPDATE entries SET seq = seq - 9 WHERE seq >= 14;
-         INSERT INTO entries SELECT device, 4, format, kind, at, prev, subject, body_hash, body,
-                signature, randomblob(32), about FROM entries WHERE seq = 2;",
+         INSERT INTO entries (device, seq, format, kind, at, prev, subject, body_hash, body,
+                              signature, hash, about)
+         SELECT device, 4, format, kind, at, prev, subject, body_hash, body, signature,
+                randomblob(32), about FROM entries WHERE seq = 2;",
     )
     .expect("tampered");
     assert_verify_fails(&home, "entry 4 of device");

@@ -24,6 +24,15 @@ pub enum Error {
     /// No report (or other thing) has this id.
     #[error("{0}")]
     NotFound(String),
+    /// This device has no county hub to sync with yet.
+    #[error("this device is not enrolled with a county hub; enroll it first with `usalama enroll --string ENROLLMENT` (the county ICT office gives the enrollment)")]
+    NotEnrolled,
+    /// The hub could not be reached.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The hub refused (an enrollment code, a device).
+    #[error("{0}")]
+    Refused(String),
     /// This device's role may not do this.
     #[error("{0}")]
     NotAllowed(String),
@@ -67,6 +76,9 @@ impl Error {
             Error::AlreadyInitialized(_) => "already_initialized",
             Error::NotFound(_) => "not_found",
             Error::NotAllowed(_) => "not_allowed",
+            Error::NotEnrolled => "not_enrolled",
+            Error::Unreachable(_) => "unreachable",
+            Error::Refused(_) => "refused",
             Error::Integrity(_) => "integrity",
             Error::Unsupported(_) => "unsupported",
             Error::Malformed(_) => "malformed",

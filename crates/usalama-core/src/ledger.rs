@@ -53,6 +53,12 @@ impl fmt::Display for DeviceId {
     }
 }
 
+impl serde::Serialize for DeviceId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Debug for DeviceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DeviceId({self})")
@@ -165,6 +171,12 @@ impl serde::Serialize for ReportId {
 pub enum EntryKind {
     ReportFiled,
     ReportAmended,
+    /// The hub's reference data, in the hub's own chain: the gazetteer and the devices.
+    UnitAdded,
+    UnitRenamed,
+    UnitRetired,
+    DeviceEnrolled,
+    DeviceRevoked,
     /// A kind this version does not know (written by a newer one): kept, chained, not projected.
     Unknown(u16),
 }
@@ -174,6 +186,11 @@ impl EntryKind {
         match self {
             EntryKind::ReportFiled => 1,
             EntryKind::ReportAmended => 2,
+            EntryKind::UnitAdded => 100,
+            EntryKind::UnitRenamed => 101,
+            EntryKind::UnitRetired => 102,
+            EntryKind::DeviceEnrolled => 110,
+            EntryKind::DeviceRevoked => 111,
             EntryKind::Unknown(code) => code,
         }
     }
@@ -182,6 +199,11 @@ impl EntryKind {
         match code {
             1 => EntryKind::ReportFiled,
             2 => EntryKind::ReportAmended,
+            100 => EntryKind::UnitAdded,
+            101 => EntryKind::UnitRenamed,
+            102 => EntryKind::UnitRetired,
+            110 => EntryKind::DeviceEnrolled,
+            111 => EntryKind::DeviceRevoked,
             other => EntryKind::Unknown(other),
         }
     }
@@ -190,6 +212,11 @@ impl EntryKind {
         match self {
             EntryKind::ReportFiled => "report_filed".into(),
             EntryKind::ReportAmended => "report_amended".into(),
+            EntryKind::UnitAdded => "unit_added".into(),
+            EntryKind::UnitRenamed => "unit_renamed".into(),
+            EntryKind::UnitRetired => "unit_retired".into(),
+            EntryKind::DeviceEnrolled => "device_enrolled".into(),
+            EntryKind::DeviceRevoked => "device_revoked".into(),
             EntryKind::Unknown(code) => format!("unknown_{code}"),
         }
     }
@@ -219,7 +246,9 @@ pub struct Entry {
     pub body_hash: Hash,
     /// `None` once redacted (or never received): the hash still links the chain.
     pub body: Option<Vec<u8>>,
-    pub signature: [u8; 64],
+    /// The author's Ed25519 signature of [`Entry::hash`]. Every entry is signed when recorded;
+    /// an entry forwarded inside a run may arrive without its own, covered by a later entry's.
+    pub signature: Option<[u8; 64]>,
 }
 
 impl fmt::Debug for Entry {
@@ -248,9 +277,9 @@ impl Entry {
             subject: draft.subject,
             body_hash: Hash::of_body(&draft.body),
             body: Some(draft.body),
-            signature: [0; 64],
+            signature: None,
         };
-        entry.signature = key.sign(&entry.hash().0).to_bytes();
+        entry.signature = Some(key.sign(&entry.hash().0).to_bytes());
         entry
     }
 
@@ -289,11 +318,14 @@ impl Entry {
         }
     }
 
+    /// Whether the entry carries its author's valid signature.
     pub fn verify_signature(&self, key: &VerifyingKey) -> bool {
-        DeviceId::of(key) == self.device
-            && key
-                .verify(&self.hash().0, &Signature::from_bytes(&self.signature))
-                .is_ok()
+        self.signature.is_some_and(|sig| {
+            DeviceId::of(key) == self.device
+                && key
+                    .verify(&self.hash().0, &Signature::from_bytes(&sig))
+                    .is_ok()
+        })
     }
 
     /// Whether the body (if still held) matches the hash the chain covers.
@@ -309,13 +341,15 @@ impl Entry {
             .and_then(|b| serde_json::from_slice(b).ok())
     }
 
-    /// The wire and file form: `format, kind, flags, seq, at, device, prev, [subject],
-    /// body or body hash, signature`, with varints for the numbers.
+    /// The file form (bundles): `format, kind, flags, seq, at, device, prev, [subject],
+    /// body or body hash, [signature]`, with varints for the numbers.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(140 + self.body.as_ref().map_or(32, Vec::len));
         out.push(self.format);
         put_varint(&mut out, u64::from(self.kind.code()));
-        let flags = u8::from(self.subject.is_some()) | (u8::from(self.body.is_some()) << 1);
+        let flags = u8::from(self.subject.is_some())
+            | (u8::from(self.body.is_some()) << 1)
+            | (u8::from(self.signature.is_some()) << 2);
         out.push(flags);
         put_varint(&mut out, self.seq);
         put_varint(&mut out, zigzag(self.at));
@@ -331,7 +365,9 @@ impl Entry {
             }
             None => out.extend_from_slice(&self.body_hash.0),
         }
-        out.extend_from_slice(&self.signature);
+        if let Some(sig) = &self.signature {
+            out.extend_from_slice(sig);
+        }
         out
     }
 
@@ -349,7 +385,7 @@ impl Entry {
         let kind = u16::try_from(r.varint()?)
             .map_err(|_| Error::Malformed("entry kind out of range".into()))?;
         let flags = r.byte()?;
-        if flags & !0b11 != 0 {
+        if flags & !0b111 != 0 {
             return Err(Error::Malformed(format!(
                 "unknown entry flags {flags:#04x}"
             )));
@@ -375,7 +411,11 @@ impl Entry {
         } else {
             (Hash(r.array()?), None)
         };
-        let signature = r.array()?;
+        let signature = if flags & 4 != 0 {
+            Some(r.array()?)
+        } else {
+            None
+        };
         if seq == 0 {
             return Err(Error::Malformed("entry sequence numbers start at 1".into()));
         }

@@ -17,6 +17,9 @@
 //! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
 //!   searching, showing and verifying.
 //! - [`gazetteer`]: the county's units, shipped with stable ids.
+//! - [`sync`]: the sync client: enrollment and the exchange with the hub, over pinned TLS.
+//! - [`wire`]: the sync protocol's frames, shared with the hub: runs of entries, zstd, the
+//!   signed request.
 //! - [`form`]: the rule each problem broke, as a code the desktop app can translate.
 //! - [`error`]: the one error type.
 
@@ -28,6 +31,8 @@ pub mod keys;
 pub mod ledger;
 pub mod projection;
 pub mod store;
+pub mod sync;
+pub mod wire;
 
 pub use error::{Error, Problem, Problems, Result};
 pub use store::{Profile, Store};

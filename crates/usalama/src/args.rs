@@ -39,6 +39,14 @@ pub enum Command {
     /// Change the passphrase (the old one is needed).
     #[command(subcommand)]
     Passphrase(PassphraseCommand),
+    /// Enroll this device with the county hub (adopts the name, role, unit and agency it holds).
+    Enroll(EnrollArgs),
+    /// One sync with the county hub: send what it lacks, receive what is new.
+    Sync {
+        /// Use this hub address for this sync only (e.g. through a proxy).
+        #[arg(long)]
+        hub: Option<String>,
+    },
     /// Set a new passphrase with the recovery code shown at `init`.
     Recover {
         /// The recovery code (20 letters and digits; dashes and spaces are ignored).
@@ -64,6 +72,23 @@ pub struct InitArgs {
     /// The language of the desktop app: en or sw.
     #[arg(long, default_value = "en")]
     pub lang: String,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = true)]
+pub struct EnrollArgs {
+    /// The whole enrollment string from the county ICT office.
+    #[arg(long, conflicts_with_all = ["hub", "code"])]
+    pub string: Option<String>,
+    /// The hub's address, e.g. https://10.0.0.5:7878 (with --code).
+    #[arg(long, requires = "code")]
+    pub hub: Option<String>,
+    /// The one-time enrollment code (with --hub).
+    #[arg(long, requires = "hub")]
+    pub code: Option<String>,
+    /// The hub certificate's SHA-256 fingerprint, for an https hub (with --hub).
+    #[arg(long, requires = "hub")]
+    pub cert_sha256: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

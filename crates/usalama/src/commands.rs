@@ -9,9 +9,12 @@ use time::{Date, OffsetDateTime};
 use usalama_core::domain::{Agency, Amendment, IncidentType, Lang, Report, Role};
 use usalama_core::keys::KdfParams;
 use usalama_core::store::{ReportFilter, ReportView};
+use usalama_core::sync::Enrollment;
 use usalama_core::{Problems, Profile, Store};
 
-use crate::args::{Cli, Command, ListArgs, PassphraseCommand, ReportCommand, UnitsCommand};
+use crate::args::{
+    Cli, Command, EnrollArgs, ListArgs, PassphraseCommand, ReportCommand, UnitsCommand,
+};
 use crate::{secrets, Failure};
 
 /// The statuses a report can have.
@@ -39,6 +42,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Verify => verify(&home, json),
         Command::Passphrase(PassphraseCommand::Change) => passphrase_change(&home, json),
         Command::Recover { code } => recover(&home, &code, json),
+        Command::Enroll(args) => enroll(&home, args, json),
+        Command::Sync { hub } => sync(&home, hub.as_deref(), json),
     }
 }
 
@@ -510,4 +515,80 @@ fn recover(home: &Path, code: &str, json: bool) -> Result<(), Failure> {
     }
     println!("The store is unlocked and has a new passphrase. The recovery code still works.");
     Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure {
+            status: 1,
+            message: format!("could not start the network client: {e}"),
+        })
+}
+
+fn enroll(home: &Path, args: EnrollArgs, json: bool) -> Result<(), Failure> {
+    let enrollment = match (&args.string, &args.hub, &args.code) {
+        (Some(text), _, _) => Enrollment::parse(text)?,
+        (None, Some(hub), Some(code)) => Enrollment::new(hub, code, args.cert_sha256.as_deref())?,
+        _ => {
+            return Err(Failure::usage(
+                "give --string ENROLLMENT, or --hub URL and --code CODE",
+            ))
+        }
+    };
+    let store = open(home)?;
+    if let Some(link) = store.hub_link()? {
+        return Err(Failure::usage(format!(
+            "this device is already enrolled with the county hub at {}; nothing was changed",
+            link.url
+        )));
+    }
+    let store = std::sync::Mutex::new(store);
+    let enrolled = runtime()?.block_on(usalama_core::sync::enroll(&store, &enrollment))?;
+    if json {
+        return print_json(&enrolled);
+    }
+    println!(
+        "Enrolled with the county hub at {} as {} ({}{}), unit {}.",
+        enrollment.url,
+        enrolled.name,
+        enrolled.role,
+        enrolled
+            .agency
+            .map(|a| format!(", {a}"))
+            .unwrap_or_default(),
+        enrolled.unit.as_deref().unwrap_or("-")
+    );
+    println!("Run `usalama sync` to send and receive reports.");
+    Ok(())
+}
+
+fn sync(home: &Path, hub: Option<&str>, json: bool) -> Result<(), Failure> {
+    let store = std::sync::Mutex::new(open(home)?);
+    let report = runtime()?.block_on(usalama_core::sync::sync(
+        &store,
+        hub,
+        usalama_core::sync::RetryPolicy::default(),
+    ));
+    if json {
+        print_json(&report)?;
+    } else if report.complete {
+        println!(
+            "Sync complete: {} sent, {} received.",
+            report.sent, report.received
+        );
+    } else {
+        println!(
+            "Sync did not complete: {} sent, {} received before it stopped.",
+            report.sent, report.received
+        );
+    }
+    match report.error {
+        None => Ok(()),
+        Some(e) => Err(Failure {
+            status: if e.kind == "integrity" { 3 } else { 4 },
+            message: e.message,
+        }),
+    }
 }

@@ -42,8 +42,10 @@ impl From<Error> for Failure {
             | Error::NotInitialized(_)
             | Error::AlreadyInitialized(_)
             | Error::NotFound(_)
-            | Error::NotAllowed(_) => 2,
+            | Error::NotAllowed(_)
+            | Error::NotEnrolled => 2,
             Error::Integrity(_) | Error::Malformed(_) => 3,
+            Error::Unreachable(_) | Error::Refused(_) => 4,
             Error::Unsupported(_) | Error::Database(_) | Error::Io { .. } => 1,
         };
         Failure {

@@ -94,13 +94,22 @@ mod tests {
             agency: None,
             lang: Lang::Sw,
         };
-        let (mut store, _) =
-            Store::create(dir.path(), profile, "long enough phrase", KdfParams::FAST_INSECURE)
-                .expect("created");
+        let (mut store, _) = Store::create(
+            dir.path(),
+            profile,
+            "long enough phrase",
+            KdfParams::FAST_INSECURE,
+        )
+        .expect("created");
         store
-            .save_draft("form", &json!({"type": "killing", "people": {"killed": "2?"}}))
+            .save_draft(
+                "form",
+                &json!({"type": "killing", "people": {"killed": "2?"}}),
+            )
             .expect("saved");
-        store.save_draft("form", &json!({"type": "abduction"})).expect("replaced");
+        store
+            .save_draft("form", &json!({"type": "abduction"}))
+            .expect("replaced");
         drop(store);
         let mut store = Store::open(dir.path(), "long enough phrase").expect("opens");
         let drafts = store.drafts().expect("drafts");

@@ -9,6 +9,7 @@ mod app;
 mod drafts;
 mod reports;
 mod schema;
+mod sync;
 mod verify;
 
 use std::fs;
@@ -20,6 +21,9 @@ use time::OffsetDateTime;
 
 pub use drafts::Draft;
 pub use reports::{ReportFilter, ReportRow, ReportView, TimelineItem};
+pub use sync::{
+    enrollment_proof_digest, Applied, Enrolled, HubLink, Outgoing, SyncFailure, SyncStatus,
+};
 pub use verify::VerifyReport;
 
 use crate::domain::{Agency, Lang, Role};
@@ -335,7 +339,7 @@ fn connect(path: &Path, key: &DataKey) -> Result<Connection> {
     Ok(conn)
 }
 
-fn load_units(conn: &Connection) -> Result<Vec<Unit>> {
+pub(super) fn load_units(conn: &Connection) -> Result<Vec<Unit>> {
     let mut stmt = conn.prepare(
         "SELECT id, name, sw_name, kind, parent, code, retired FROM units ORDER BY ord, id",
     )?;

@@ -312,7 +312,7 @@ impl Store {
         }
         let mut entries = entries_about(&self.conn, id)?;
         entries.sort_by(fold_order);
-        let timeline = entries
+        let mut timeline = entries
             .iter()
             .map(|e| {
                 let mut content = e.body_json().unwrap_or(Value::Null);
@@ -334,6 +334,38 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        // "Received by the county", when the hub stored the filing.
+        if let Some(filing) = entries.iter().find(|e| e.kind == EntryKind::ReportFiled) {
+            let received: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
+                .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
+            if let Some(at) = received {
+                let position = timeline
+                    .iter()
+                    .position(|t| t.at > format_ms(at))
+                    .unwrap_or(timeline.len())
+                    .max(1);
+                timeline.insert(
+                    position,
+                    TimelineItem {
+                        kind: "received_by_county".into(),
+                        at: format_ms(at),
+                        by: Author {
+                            name: "County hub".into(),
+                            role: "hub".into(),
+                            agency: None,
+                        },
+                        content: Value::Null,
+                        entry: EntryRef {
+                            device: filing.device.to_string(),
+                            seq: filing.seq,
+                            hash: filing.hash().to_string(),
+                        },
+                    },
+                );
+            }
+        }
         Ok(ReportView {
             id: id.to_string(),
             document,
@@ -434,7 +466,7 @@ fn append(tx: &Transaction<'_>, me: &super::Identity, draft: Draft) -> Result<En
     // Never earlier than the previous entry, so (at, device, seq) follows the chain.
     let at = now_ms().max(last_at.map_or(i64::MIN, |a| a + 1));
     let entry = Entry::sign(draft, &me.key, seq + 1, prev, at);
-    insert_entry(tx, &entry)?;
+    insert_entry(tx, &entry, None)?;
     tx.prepare_cached(
         "UPDATE identity SET head_seq = ?1, head_hash = ?2, head_at = ?3 WHERE id = 1",
     )?
@@ -442,11 +474,16 @@ fn append(tx: &Transaction<'_>, me: &super::Identity, draft: Draft) -> Result<En
     Ok(entry)
 }
 
-pub(super) fn insert_entry(tx: &Transaction<'_>, e: &Entry) -> Result<()> {
+/// Stores an entry; `received_at` is when the hub stored it, if it came from the hub.
+pub(super) fn insert_entry(
+    tx: &Transaction<'_>,
+    e: &Entry,
+    received_at: Option<i64>,
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO entries (device, seq, format, kind, at, prev, subject, body_hash, body,
-                              signature, hash, about)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                              signature, hash, about, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         e.device.0,
@@ -461,6 +498,7 @@ pub(super) fn insert_entry(tx: &Transaction<'_>, e: &Entry) -> Result<()> {
         e.signature,
         e.hash().0,
         e.about().map(|s| s.to_string()),
+        received_at,
     ])?;
     Ok(())
 }
@@ -475,9 +513,11 @@ pub(super) fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let device: [u8; 16] = blob(0)?.try_into().map_err(|_| {
         rusqlite::Error::InvalidColumnType(0, "device".into(), rusqlite::types::Type::Blob)
     })?;
-    let signature: [u8; 64] = blob(9)?.try_into().map_err(|_| {
-        rusqlite::Error::InvalidColumnType(9, "signature".into(), rusqlite::types::Type::Blob)
-    })?;
+    let signature: Option<Vec<u8>> = r.get(9)?;
+    let signature: Option<[u8; 64]> =
+        signature.map(|s| s.try_into()).transpose().map_err(|_| {
+            rusqlite::Error::InvalidColumnType(9, "signature".into(), rusqlite::types::Type::Blob)
+        })?;
     let subject: Option<String> = r.get(6)?;
     Ok(Entry {
         device: DeviceId(device),
@@ -529,13 +569,21 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
         .collect();
     let state = project(filing, &others);
     let row = ProjectedRow::of(tx, &state)?;
+    let received: Option<i64> = tx
+        .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
+        .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
+    let status = if received.is_some() {
+        "received"
+    } else {
+        "pending"
+    };
     let rowid: i64 = tx
         .prepare_cached(
             "INSERT INTO reports (id, author, type, urgency, status, occurred_at, recorded_at,
                                   unit, place, amendments, document)
-             VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8, ?9, ?10)
+             VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10)
              ON CONFLICT (id) DO UPDATE SET
-                type = excluded.type, urgency = excluded.urgency,
+                type = excluded.type, urgency = excluded.urgency, status = excluded.status,
                 occurred_at = excluded.occurred_at, unit = excluded.unit,
                 place = excluded.place, amendments = excluded.amendments,
                 document = excluded.document
@@ -553,6 +601,7 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
                 row.place,
                 state.amendments,
                 row.document,
+                status,
             ],
             |r| r.get(0),
         )?;

@@ -20,6 +20,10 @@ const MIGRATIONS: &[&str] = &[
         agency     TEXT,
         lang       TEXT NOT NULL,
         created_at INTEGER NOT NULL,
+        -- Set by the hub's enrollment: the person using this device, and whether they are
+        -- cleared to read restricted sections.
+        person     TEXT,
+        cleared    INTEGER NOT NULL DEFAULT 0,
         -- The head of this device's own chain, written with every entry, so that a removed
         -- last entry is noticed by `verify`.
         head_seq   INTEGER NOT NULL DEFAULT 0,
@@ -34,7 +38,10 @@ const MIGRATIONS: &[&str] = &[
         name       TEXT NOT NULL,
         role       TEXT NOT NULL,
         unit       TEXT,
-        agency     TEXT
+        agency     TEXT,
+        person     TEXT,
+        cleared    INTEGER NOT NULL DEFAULT 0,
+        revoked    INTEGER NOT NULL DEFAULT 0
     );
 
     -- The ledger: append-only; a body may later be dropped by a redaction, its hash stays.
@@ -48,8 +55,11 @@ const MIGRATIONS: &[&str] = &[
         subject   TEXT,
         body_hash BLOB NOT NULL,
         body      BLOB,
-        signature BLOB NOT NULL,
+        -- NULL for an entry that arrived inside a run, covered by a later entry's signature.
+        signature BLOB,
         hash      BLOB NOT NULL UNIQUE,
+        -- When the county hub stored it (Unix ms, hub clock); NULL until then.
+        received_at INTEGER,
         -- The report the entry is about: its subject, or the report it files.
         about     TEXT,
         -- A rowid table: its rows are large, which WITHOUT ROWID tables store poorly.
@@ -84,6 +94,28 @@ const MIGRATIONS: &[&str] = &[
         narrative, place, other,
         content = '', contentless_delete = 1,
         tokenize = 'unicode61 remove_diacritics 2'
+    );
+
+    -- The link with the county hub, once enrolled: one row.
+    CREATE TABLE hub (
+        id            INTEGER PRIMARY KEY CHECK (id = 1),
+        url           TEXT NOT NULL,
+        device        BLOB NOT NULL,
+        public_key    BLOB NOT NULL,
+        -- SHA-256 of the hub's TLS certificate, pinned at enrollment (NULL: plain HTTP).
+        cert_sha256   TEXT,
+        -- Grows with every request: the hub refuses a request whose counter it has seen.
+        counter       INTEGER NOT NULL DEFAULT 0,
+        -- The hub sequence number of the last entry received from the hub.
+        cursor        INTEGER NOT NULL DEFAULT 0,
+        -- This device's highest entry the hub holds, with every one before it.
+        acked         INTEGER NOT NULL DEFAULT 0,
+        -- Hub clock minus device clock at the last exchange, in ms.
+        clock_offset  INTEGER,
+        last_success  INTEGER,
+        last_attempt  INTEGER,
+        last_error_kind    TEXT,
+        last_error_message TEXT
     );
 
     CREATE TABLE units (

@@ -1,0 +1,497 @@
+//! The device's side of sync, without the network: what to send next, and applying what the hub
+//! answered. Each step is one short transaction, so a save never waits for the network.
+//!
+//! What still needs sending is derived from the ledger itself (this device's entries above the
+//! hub's acknowledgement), never kept in a separate queue that could drift.
+
+use ed25519_dalek::{Signer, VerifyingKey};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::reports::{entry_from_row, insert_entry, reproject, ENTRY_COLUMNS};
+use super::{format_ms, load_units, now_ms, Store};
+use crate::domain::{Agency, Role};
+use crate::error::{Error, Result};
+use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
+use crate::wire::{Run, SyncRequest, SyncResponse};
+
+/// This device's link with its county hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubLink {
+    pub url: String,
+    pub hub: DeviceId,
+    /// SHA-256 (hex) of the hub's TLS certificate, pinned at enrollment.
+    pub cert_sha256: Option<String>,
+}
+
+/// What the hub says about the person at enrollment; the device adopts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolled {
+    /// The hub's Ed25519 public key, hex.
+    pub hub_key: String,
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub agency: Option<Agency>,
+    pub person: String,
+    pub cleared: bool,
+    /// The hub's clock, Unix ms.
+    pub hub_time: i64,
+}
+
+/// The next request to send, and what it carries.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub url: String,
+    pub cert_sha256: Option<String>,
+    pub body: Vec<u8>,
+    /// How many of this device's entries the request carries.
+    pub entries: usize,
+}
+
+/// What applying a response changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Entries new to this device.
+    pub received: usize,
+    /// This device's entries newly acknowledged by the hub.
+    pub acknowledged: usize,
+    pub more: bool,
+}
+
+/// Where sync stands, for the sync bar and `usalama sync --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncStatus {
+    pub enrolled: bool,
+    pub hub_url: Option<String>,
+    /// Reports recorded here that the hub does not hold yet.
+    pub waiting_reports: u64,
+    /// Entries (reports, amendments, ...) recorded here that the hub does not hold yet.
+    pub waiting_entries: u64,
+    pub last_success: Option<String>,
+    pub last_attempt: Option<String>,
+    pub last_error: Option<SyncFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncFailure {
+    /// `unreachable`, `refused`, `rejected`, `outdated`, `server` or `integrity`.
+    pub kind: String,
+    pub message: String,
+}
+
+/// The bytes a device signs to prove, at enrollment, that it holds its key.
+pub fn enrollment_proof_digest(code: &str, public_key: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"usalama.enroll\0");
+    h.update(code.trim().to_ascii_uppercase().replace(['-', ' '], ""));
+    h.update(public_key);
+    h.finalize().into()
+}
+
+impl Store {
+    pub fn hub_link(&self) -> Result<Option<HubLink>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT url, device, cert_sha256 FROM hub WHERE id = 1",
+                [],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        row.map(|(url, device, cert_sha256)| {
+            Ok(HubLink {
+                url,
+                hub: DeviceId(
+                    device
+                        .try_into()
+                        .map_err(|_| Error::Unsupported("the stored hub id is damaged".into()))?,
+                ),
+                cert_sha256,
+            })
+        })
+        .transpose()
+    }
+
+    /// This device's public key and its signature proving it holds the key, for `code`.
+    pub fn enrollment_proof(&self, code: &str) -> ([u8; 32], [u8; 64]) {
+        let public = self.me.key.verifying_key().to_bytes();
+        let proof = self
+            .me
+            .key
+            .sign(&enrollment_proof_digest(code, &public))
+            .to_bytes();
+        (public, proof)
+    }
+
+    /// Records the hub's answer to an enrollment: the link, and who this device's person is.
+    pub fn record_enrollment(
+        &mut self,
+        url: &str,
+        cert_sha256: Option<&str>,
+        enrolled: &Enrolled,
+    ) -> Result<()> {
+        let mut key = [0u8; 32];
+        hex::decode_to_slice(&enrolled.hub_key, &mut key)
+            .map_err(|_| Error::Malformed("the hub's key is not 64 hex digits".into()))?;
+        let hub_key = VerifyingKey::from_bytes(&key)
+            .map_err(|_| Error::Malformed("the hub's key is not an Ed25519 key".into()))?;
+        let hub = DeviceId::of(&hub_key);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO hub (id, url, device, public_key, cert_sha256, clock_offset)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET url = excluded.url, device = excluded.device,
+                public_key = excluded.public_key, cert_sha256 = excluded.cert_sha256,
+                clock_offset = excluded.clock_offset",
+            params![url, hub.0, key, cert_sha256, enrolled.hub_time - now_ms()],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO devices (device, public_key, name, role)
+             VALUES (?1, ?2, 'County hub', 'hub')",
+            params![hub.0, key],
+        )?;
+        let agency = enrolled.agency.map(Agency::as_str);
+        tx.execute(
+            "UPDATE identity SET name = ?1, role = ?2, unit = ?3, agency = ?4, person = ?5,
+                                 cleared = ?6 WHERE id = 1",
+            params![
+                enrolled.name,
+                enrolled.role.as_str(),
+                enrolled.unit,
+                agency,
+                enrolled.person,
+                enrolled.cleared
+            ],
+        )?;
+        tx.execute(
+            "UPDATE devices SET name = ?1, role = ?2, unit = ?3, agency = ?4, person = ?5,
+                                cleared = ?6 WHERE device = ?7",
+            params![
+                enrolled.name,
+                enrolled.role.as_str(),
+                enrolled.unit,
+                agency,
+                enrolled.person,
+                enrolled.cleared,
+                self.me.device.0
+            ],
+        )?;
+        tx.commit()?;
+        self.me.profile.name = enrolled.name.clone();
+        self.me.profile.role = enrolled.role;
+        self.me.profile.unit = enrolled.unit.clone();
+        self.me.profile.agency = enrolled.agency;
+        Ok(())
+    }
+
+    /// The next request: this device's entries the hub does not hold (at most about
+    /// `max_bytes` of them, at least one) and the pull cursor. The request counter is
+    /// advanced durably before the request exists, so no two requests ever share one.
+    pub fn next_sync_request(&mut self, max_bytes: usize) -> Result<Outgoing> {
+        let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (counter, cursor, acked): (u64, u64, u64) = tx.query_row(
+            "UPDATE hub SET counter = counter + 1, last_attempt = ?1 WHERE id = 1
+             RETURNING counter, cursor, acked",
+            [now_ms()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let mut entries: Vec<Entry> = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM entries WHERE device = ?1 AND seq > ?2 ORDER BY seq"
+            ))?;
+            let mut rows = stmt.query(params![self.me.device.0, acked])?;
+            let mut bytes = 0;
+            while let Some(row) = rows.next()? {
+                let e = entry_from_row(row)?;
+                bytes += e.body.as_ref().map_or(32, Vec::len) + 16;
+                entries.push(e);
+                if bytes >= max_bytes {
+                    break;
+                }
+            }
+        }
+        tx.commit()?;
+        let count = entries.len();
+        let request = SyncRequest {
+            device: self.me.device,
+            counter,
+            cursor,
+            device_time: now_ms(),
+            runs: Run::from_entries(&entries, |_| None),
+        };
+        Ok(Outgoing {
+            url: link.url,
+            cert_sha256: link.cert_sha256,
+            body: request.seal(&link.hub, &self.me.key)?,
+            entries: count,
+        })
+    }
+
+    /// Applies the hub's answer in one transaction: acknowledgements, new entries (with the
+    /// reference data they carry), the projections they change, and the new cursor.
+    pub fn apply_sync_response(&mut self, response: &SyncResponse) -> Result<Applied> {
+        let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
+        let now = now_ms();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut applied = Applied {
+            more: response.more,
+            ..Applied::default()
+        };
+        let mut touched: Vec<ReportId> = Vec::new();
+        for (device, seq) in &response.acks {
+            if *device != self.me.device {
+                continue;
+            }
+            let mut stmt = tx.prepare_cached(
+                "UPDATE entries SET received_at = ?1
+                 WHERE device = ?2 AND seq <= ?3 AND received_at IS NULL RETURNING about",
+            )?;
+            let abouts = stmt
+                .query_map(params![response.hub_time, device.0, seq], |r| {
+                    r.get::<_, Option<String>>(0)
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            applied.acknowledged += abouts.len();
+            touched.extend(abouts.iter().flatten().filter_map(|a| ReportId::parse(a)));
+            tx.execute("UPDATE hub SET acked = max(acked, ?1) WHERE id = 1", [seq])?;
+        }
+        let mut reference_changed = false;
+        for run in &response.runs {
+            let device = run.device;
+            let entries = run.clone().into_entries();
+            if let (Some(last), Some(key)) = (entries.last(), device_key(&tx, &device)?) {
+                if last.signature.is_some() && !last.verify_signature(&key) {
+                    return Err(Error::Integrity(format!(
+                        "the hub forwarded entry {} of device {device} with a bad signature; \
+                         nothing from this exchange was applied",
+                        last.seq
+                    )));
+                }
+            }
+            for (entry, item) in entries.iter().zip(&run.entries) {
+                let existing: Option<Vec<u8>> = tx
+                    .prepare_cached("SELECT hash FROM entries WHERE device = ?1 AND seq = ?2")?
+                    .query_row(params![device.0, entry.seq], |r| r.get(0))
+                    .optional()?;
+                match existing {
+                    Some(hash) if hash == entry.hash().0 => {
+                        tx.prepare_cached(
+                            "UPDATE entries SET received_at = coalesce(received_at, ?1)
+                             WHERE device = ?2 AND seq = ?3",
+                        )?
+                        .execute(params![
+                            item.received_at,
+                            device.0,
+                            entry.seq
+                        ])?;
+                        continue;
+                    }
+                    Some(_) => {
+                        return Err(Error::Integrity(format!(
+                            "the hub holds a different entry {} of device {device} than this \
+                             device does (a fork); nothing from this exchange was applied",
+                            entry.seq
+                        )))
+                    }
+                    None => {}
+                }
+                insert_entry(&tx, entry, item.received_at)?;
+                applied.received += 1;
+                if device == link.hub {
+                    reference_changed |= apply_reference(&tx, entry)?;
+                }
+                if let Some(about) = entry.about() {
+                    touched.push(about);
+                }
+            }
+        }
+        touched.sort();
+        touched.dedup();
+        for id in &touched {
+            reproject(&tx, id)?;
+        }
+        tx.execute(
+            "UPDATE hub SET cursor = max(cursor, ?1), clock_offset = ?2, last_success = ?3,
+                            last_error_kind = NULL, last_error_message = NULL WHERE id = 1",
+            params![response.cursor, response.hub_time - now, now],
+        )?;
+        tx.commit()?;
+        if reference_changed {
+            self.units = load_units(&self.conn)?;
+        }
+        Ok(applied)
+    }
+
+    /// Remembers why the last sync failed, for the sync bar.
+    pub fn record_sync_failure(&mut self, failure: &SyncFailure) -> Result<()> {
+        self.conn.execute(
+            "UPDATE hub SET last_error_kind = ?1, last_error_message = ?2, last_attempt = ?3
+             WHERE id = 1",
+            params![failure.kind, failure.message, now_ms()],
+        )?;
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let hub = self
+            .conn
+            .query_row(
+                "SELECT url, acked, last_success, last_attempt, last_error_kind,
+                        last_error_message FROM hub WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, u64>(1)?,
+                        r.get::<_, Option<i64>>(2)?,
+                        r.get::<_, Option<i64>>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                        r.get::<_, Option<String>>(5)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let acked = hub.as_ref().map_or(0, |h| h.1);
+        let waiting_entries: u64 = self.conn.query_row(
+            "SELECT count(*) FROM entries WHERE device = ?1 AND seq > ?2",
+            params![self.me.device.0, acked],
+            |r| r.get(0),
+        )?;
+        let waiting_reports: u64 = self.conn.query_row(
+            "SELECT count(*) FROM reports WHERE status = 'pending'",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(match hub {
+            Some((url, _, success, attempt, kind, message)) => SyncStatus {
+                enrolled: true,
+                hub_url: Some(url),
+                waiting_reports,
+                waiting_entries,
+                last_success: success.map(format_ms),
+                last_attempt: attempt.map(format_ms),
+                last_error: kind
+                    .zip(message)
+                    .map(|(kind, message)| SyncFailure { kind, message }),
+            },
+            None => SyncStatus {
+                enrolled: false,
+                hub_url: None,
+                waiting_reports,
+                waiting_entries,
+                last_success: None,
+                last_attempt: None,
+                last_error: None,
+            },
+        })
+    }
+
+    /// Hub clock minus this device's clock at the last exchange, in ms.
+    pub fn hub_clock_offset(&self) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row("SELECT clock_offset FROM hub WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten())
+    }
+}
+
+fn device_key(tx: &rusqlite::Transaction<'_>, device: &DeviceId) -> Result<Option<VerifyingKey>> {
+    let key: Option<Vec<u8>> = tx
+        .prepare_cached("SELECT public_key FROM devices WHERE device = ?1")?
+        .query_row([device.0], |r| r.get(0))
+        .optional()?;
+    Ok(key
+        .and_then(|k| <[u8; 32]>::try_from(k).ok())
+        .and_then(|k| VerifyingKey::from_bytes(&k).ok()))
+}
+
+/// Applies one entry of the hub's own chain (the gazetteer and the devices) to the reference
+/// tables. Returns whether the gazetteer changed.
+fn apply_reference(tx: &rusqlite::Transaction<'_>, entry: &Entry) -> Result<bool> {
+    let Some(Value::Object(body)) = entry.body_json() else {
+        return Ok(false);
+    };
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+    match entry.kind {
+        EntryKind::UnitAdded => {
+            tx.execute(
+                "INSERT INTO units (id, name, sw_name, kind, parent, code, retired, ord)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, (SELECT coalesce(max(ord), 0) + 1 FROM units))
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, sw_name = excluded.sw_name,
+                    kind = excluded.kind, parent = excluded.parent, code = excluded.code",
+                params![
+                    text("id"),
+                    text("name"),
+                    text("sw_name"),
+                    text("kind"),
+                    text("parent"),
+                    text("code")
+                ],
+            )?;
+            Ok(true)
+        }
+        EntryKind::UnitRenamed => {
+            tx.execute(
+                "UPDATE units SET name = coalesce(?2, name), sw_name = coalesce(?3, sw_name)
+                 WHERE id = ?1",
+                params![text("id"), text("name"), text("sw_name")],
+            )?;
+            Ok(true)
+        }
+        EntryKind::UnitRetired => {
+            tx.execute("UPDATE units SET retired = 1 WHERE id = ?1", [text("id")])?;
+            Ok(true)
+        }
+        EntryKind::DeviceEnrolled => {
+            let device = text("device").and_then(|d| DeviceId::parse(&d).ok());
+            let key = text("public_key").and_then(|k| hex::decode(k).ok());
+            if let (Some(device), Some(key)) = (device, key) {
+                tx.execute(
+                    "INSERT INTO devices (device, public_key, name, role, unit, agency, person,
+                                          cleared)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (device) DO UPDATE SET name = excluded.name,
+                        role = excluded.role, unit = excluded.unit, agency = excluded.agency,
+                        person = excluded.person, cleared = excluded.cleared",
+                    params![
+                        device.0,
+                        key,
+                        text("name").unwrap_or_default(),
+                        text("role").unwrap_or_default(),
+                        text("unit"),
+                        text("agency"),
+                        text("person"),
+                        body.get("cleared")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false)
+                    ],
+                )?;
+            }
+            Ok(false)
+        }
+        EntryKind::DeviceRevoked => {
+            if let Some(device) = text("device").and_then(|d| DeviceId::parse(&d).ok()) {
+                tx.execute(
+                    "UPDATE devices SET revoked = 1 WHERE device = ?1",
+                    [device.0],
+                )?;
+            }
+            Ok(false)
+        }
+        _ => Ok(false),
+    }
+}

@@ -1,0 +1,557 @@
+//! The sync client: exchanges entries with the county hub over HTTP(S).
+//!
+//! The store is held only to prepare a request and to apply an answer, never across the network
+//! wait, so saving a report never waits for a sync. Every request gets a fresh counter: a retried
+//! request is a new request carrying the same entries, which the hub stores once.
+//!
+//! TLS: the hub's certificate is pinned by its SHA-256 fingerprint, taken from the enrollment
+//! string, so a county can run on a self-signed certificate safely.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rand::Rng;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::store::{Enrolled, SyncFailure};
+use crate::wire::{SyncResponse, CHUNK_BYTES};
+use crate::Store;
+
+/// How hard one sync tries before it reports failure.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Attempts per request (a network error or a hub error 5xx is retried).
+    pub attempts: u32,
+    /// The first wait; each later one doubles, with up to half again of random jitter.
+    pub first_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 4,
+            first_backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `n` (from 0): exponential, with jitter so that many devices
+    /// coming back online at once do not retry in step.
+    pub fn backoff(&self, n: u32) -> Duration {
+        let base = self.first_backoff.saturating_mul(1 << n.min(16));
+        let jitter = rand::thread_rng().gen_range(0.0..0.5);
+        base.mul_f64(1.0 + jitter)
+    }
+}
+
+/// What one sync did, as `usalama sync --json` prints it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    /// This device's entries the hub acknowledged during this sync.
+    pub sent: usize,
+    /// Entries new to this device.
+    pub received: usize,
+    /// Everything was exchanged: nothing is left to send or to receive.
+    pub complete: bool,
+    pub error: Option<SyncFailure>,
+}
+
+/// What the county administrator hands over: the hub's address, a one-time code and, for
+/// HTTPS, the hub certificate's fingerprint. Written as one string:
+/// `https://hub.example:7878#code=K7QXM-4HDPR&sha256=<64 hex digits>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrollment {
+    pub url: String,
+    pub code: String,
+    pub cert_sha256: Option<String>,
+}
+
+impl Enrollment {
+    pub fn parse(text: &str) -> Result<Enrollment> {
+        let bad = |why: &str| {
+            Error::invalid(
+                "enrollment",
+                format!(
+                    "{why}; an enrollment looks like \
+                     https://HUB:7878#code=XXXXX-XXXXX&sha256=… (copy it whole)"
+                ),
+            )
+        };
+        let (url, fragment) = text
+            .trim()
+            .split_once('#')
+            .ok_or_else(|| bad("no code in it"))?;
+        let mut code = None;
+        let mut cert = None;
+        for pair in fragment.split('&') {
+            match pair.split_once('=') {
+                Some(("code", v)) => code = Some(v.to_owned()),
+                Some(("sha256", v)) => cert = Some(v.to_owned()),
+                _ => return Err(bad(&format!("{pair:?} is not part of an enrollment"))),
+            }
+        }
+        Enrollment::new(
+            url,
+            code.as_deref().ok_or_else(|| bad("no code in it"))?,
+            cert.as_deref(),
+        )
+    }
+
+    /// An enrollment from its parts, checked.
+    pub fn new(url: &str, code: &str, cert_sha256: Option<&str>) -> Result<Enrollment> {
+        let url = hub_url(url)?;
+        let cert_sha256 = cert_sha256.map(str::to_ascii_lowercase);
+        if let Some(c) = &cert_sha256 {
+            if c.len() != 64 || !c.chars().all(|ch| ch.is_ascii_hexdigit()) {
+                return Err(Error::invalid(
+                    "enrollment",
+                    "the certificate fingerprint must be 64 hex digits",
+                ));
+            }
+        }
+        if url.starts_with("https://") && cert_sha256.is_none() {
+            return Err(Error::invalid(
+                "enrollment",
+                "an https hub needs its certificate fingerprint (sha256=…): use the whole \
+                 enrollment string from `usalama-hub invite --json`",
+            ));
+        }
+        let code = code.trim().to_owned();
+        if code.is_empty() {
+            return Err(Error::invalid("code", "the one-time code is empty"));
+        }
+        Ok(Enrollment {
+            url,
+            code,
+            cert_sha256,
+        })
+    }
+}
+
+impl std::fmt::Display for Enrollment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#code={}", self.url, self.code)?;
+        if let Some(c) = &self.cert_sha256 {
+            write!(f, "&sha256={c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A hub address as typed: `http(s)://host:port`, without a trailing slash.
+pub fn hub_url(text: &str) -> Result<String> {
+    let url = text.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', ' ', '#', '?']) => {
+            Ok(url.to_owned())
+        }
+        _ => Err(Error::invalid(
+            "hub",
+            format!("{text:?} is not a hub address; it looks like https://HOST:7878"),
+        )),
+    }
+}
+
+#[derive(Serialize)]
+struct EnrollRequest<'a> {
+    code: &'a str,
+    public_key: String,
+    proof: String,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Deserialize)]
+struct ErrorDetail {
+    code: String,
+    message: String,
+}
+
+fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+    // A panic while holding the lock leaves the store as its last committed transaction did.
+    store
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Enrolls this device with a hub: registers its key with the one-time code, pins the hub's
+/// certificate, and adopts the name, role, unit and agency the hub holds for the person.
+pub async fn enroll(store: &Mutex<Store>, enrollment: &Enrollment) -> Result<Enrolled> {
+    let (public, proof) = lock(store).enrollment_proof(&enrollment.code);
+    let client = http_client(enrollment.cert_sha256.as_deref())?;
+    let body = EnrollRequest {
+        code: &enrollment.code,
+        public_key: hex::encode(public),
+        proof: hex::encode(proof),
+    };
+    let response = client
+        .post(format!("{}/v1/enroll", enrollment.url))
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&body).map_err(|e| Error::Malformed(e.to_string()))?)
+        .send()
+        .await
+        .map_err(|e| Error::Unreachable(unreachable_message(&enrollment.url, &e)))?;
+    let status = response.status();
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| Error::Unreachable(unreachable_message(&enrollment.url, &e)))?;
+    if !status.is_success() {
+        let failure = failure_from(status.as_u16(), &bytes);
+        return Err(Error::Refused(failure.message));
+    }
+    let enrolled: Enrolled = serde_json::from_slice(&bytes)
+        .map_err(|e| Error::Malformed(format!("the hub's enrollment answer: {e}")))?;
+    lock(store).record_enrollment(
+        &enrollment.url,
+        enrollment.cert_sha256.as_deref(),
+        &enrolled,
+    )?;
+    Ok(enrolled)
+}
+
+/// One sync with the hub: sends everything the hub has not acknowledged and receives everything
+/// new, in chunks that each commit on their own. `url` overrides the enrolled address for this
+/// sync (e.g. through a proxy). Never fails outright: the report says what happened, and the
+/// failure is also recorded in the store for the sync bar.
+pub async fn sync(store: &Mutex<Store>, url: Option<&str>, policy: RetryPolicy) -> SyncReport {
+    let mut report = SyncReport::default();
+    match sync_steps(store, url, policy, &mut report).await {
+        Ok(()) => report.complete = true,
+        Err(failure) => {
+            let _ = lock(store).record_sync_failure(&failure);
+            report.error = Some(failure);
+        }
+    }
+    report
+}
+
+async fn sync_steps(
+    store: &Mutex<Store>,
+    url: Option<&str>,
+    policy: RetryPolicy,
+    report: &mut SyncReport,
+) -> std::result::Result<(), SyncFailure> {
+    let url = url
+        .map(hub_url)
+        .transpose()
+        .map_err(|e| failure("rejected", e.to_string()))?;
+    let pin = lock(store)
+        .hub_link()
+        .map_err(local_failure)?
+        .ok_or_else(|| failure("refused", Error::NotEnrolled.to_string()))?
+        .cert_sha256;
+    let client = http_client(pin.as_deref()).map_err(local_failure)?;
+    // Each step sends a chunk and receives a chunk; a backlog of thousands of reports takes a
+    // few steps, and each step is durable on both sides before the next.
+    for _ in 0..100_000 {
+        let (response, carried) = exchange(store, &client, url.as_deref(), policy).await?;
+        let applied = lock(store)
+            .apply_sync_response(&response)
+            .map_err(local_failure)?;
+        report.sent += applied.acknowledged;
+        report.received += applied.received;
+        if carried > 0 && applied.acknowledged == 0 {
+            return Err(failure(
+                "rejected",
+                "the hub did not acknowledge the entries sent; try again later, and tell the \
+                 county ICT office if this goes on"
+                    .into(),
+            ));
+        }
+        if carried == 0 && !applied.more {
+            return Ok(());
+        }
+    }
+    Err(failure(
+        "server",
+        "the hub kept asking for more; try again later".into(),
+    ))
+}
+
+/// One request and its answer, retried with backoff on network and server errors. A retry is
+/// prepared afresh (a new counter), so it is never a replay.
+async fn exchange(
+    store: &Mutex<Store>,
+    client: &reqwest::Client,
+    url: Option<&str>,
+    policy: RetryPolicy,
+) -> std::result::Result<(SyncResponse, usize), SyncFailure> {
+    let mut attempt = 0;
+    loop {
+        let out = lock(store)
+            .next_sync_request(CHUNK_BYTES)
+            .map_err(local_failure)?;
+        let base = url.unwrap_or(&out.url);
+        let result = post(client, base, out.body).await;
+        match result {
+            Ok(response) => return Ok((response, out.entries)),
+            Err(f) if transient(&f) && attempt + 1 < policy.attempts => {
+                tokio::time::sleep(policy.backoff(attempt)).await;
+                attempt += 1;
+            }
+            Err(f) => return Err(f),
+        }
+    }
+}
+
+fn transient(f: &SyncFailure) -> bool {
+    matches!(f.kind.as_str(), "unreachable" | "server")
+}
+
+async fn post(
+    client: &reqwest::Client,
+    base: &str,
+    body: Vec<u8>,
+) -> std::result::Result<SyncResponse, SyncFailure> {
+    let unreachable = |e: reqwest::Error| failure("unreachable", unreachable_message(base, &e));
+    let response = client
+        .post(format!("{base}/v1/sync"))
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.map_err(unreachable)?;
+    if status != 200 {
+        return Err(failure_from(status, &bytes));
+    }
+    SyncResponse::open(&bytes).map_err(|e| match e {
+        Error::Unsupported(m) => failure("outdated", m),
+        other => failure(
+            "server",
+            format!("the hub's answer could not be read ({other}); try again later"),
+        ),
+    })
+}
+
+fn failure(kind: &str, message: String) -> SyncFailure {
+    SyncFailure {
+        kind: kind.to_owned(),
+        message,
+    }
+}
+
+fn local_failure(e: Error) -> SyncFailure {
+    match e {
+        Error::Integrity(m) => failure("integrity", m),
+        Error::NotEnrolled => failure("refused", e.to_string()),
+        other => failure(
+            "local",
+            format!("this device could not record the exchange: {other}"),
+        ),
+    }
+}
+
+fn unreachable_message(base: &str, e: &reqwest::Error) -> String {
+    let why = if e.is_timeout() {
+        "the connection timed out"
+    } else if e.is_connect() {
+        "no connection could be made"
+    } else {
+        "the connection broke"
+    };
+    format!(
+        "the county hub at {base} could not be reached ({why}). Reports stay safe on this \
+         device; sync again when the network is back"
+    )
+}
+
+/// A hub refusal in words a chief's ICT helper understands, by the hub's machine-readable code.
+fn failure_from(status: u16, body: &[u8]) -> SyncFailure {
+    let detail = serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.error);
+    let code = detail.as_ref().map_or("", |d| d.code.as_str());
+    let hub_says = detail
+        .as_ref()
+        .map_or(String::new(), |d| format!(" (the hub says: {})", d.message));
+    let hub_message = detail
+        .as_ref()
+        .map_or_else(|| format!("HTTP {status}"), |d| d.message.clone());
+    match (status, code) {
+        (_, "bad_code" | "expired_code" | "already_enrolled") => failure("refused", hub_message),
+        (426, _) => failure(
+            "outdated",
+            format!("this version of Usalama is too old for the county hub; update it{hub_says}"),
+        ),
+        (403, "revoked") => failure(
+            "refused",
+            format!(
+                "the county hub refuses this device: it was revoked. Ask the county ICT office \
+                 to enroll a new one{hub_says}"
+            ),
+        ),
+        (401, _) => failure(
+            "refused",
+            format!(
+                "the county hub does not recognise this device; ask the county ICT office to \
+                 enroll it again{hub_says}"
+            ),
+        ),
+        (409, "fork") => failure(
+            "integrity",
+            format!(
+                "the hub holds different entries under this device's numbers (was this device \
+                 restored from a backup?). Tell the county ICT office{hub_says}"
+            ),
+        ),
+        (500..=599, _) => failure(
+            "server",
+            format!("the county hub had a problem; try again later{hub_says}"),
+        ),
+        _ => failure(
+            "rejected",
+            format!("the county hub refused the exchange (HTTP {status}){hub_says}"),
+        ),
+    }
+}
+
+/// An HTTP client: plain for `http://` hubs; for `https://`, TLS that accepts exactly the
+/// pinned certificate.
+pub fn http_client(cert_sha256: Option<&str>) -> Result<reqwest::Client> {
+    // The process-wide TLS provider (ring); an unpinned https hub then fails to verify, since
+    // no certificate authorities are trusted: enrollment always pins.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let builder = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(30))
+        .timeout(Duration::from_secs(300))
+        .pool_idle_timeout(Duration::from_secs(30));
+    let builder = match cert_sha256 {
+        Some(pin) => {
+            let mut sha = [0u8; 32];
+            hex::decode_to_slice(pin, &mut sha).map_err(|_| {
+                Error::invalid("hub", "the pinned certificate fingerprint is damaged")
+            })?;
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+                .with_safe_default_protocol_versions()
+                .map_err(|e| Error::Unsupported(format!("TLS: {e}")))?
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(Pinned { sha, provider }))
+                .with_no_client_auth();
+            builder.use_preconfigured_tls(config)
+        }
+        None => builder,
+    };
+    builder
+        .build()
+        .map_err(|e| Error::Unsupported(format!("could not set up the connection: {e}")))
+}
+
+/// Accepts the one certificate whose SHA-256 was pinned at enrollment, whatever signed it.
+#[derive(Debug)]
+struct Pinned {
+    sha: [u8; 32],
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for Pinned {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> std::result::Result<ServerCertVerified, rustls::Error> {
+        let seen: [u8; 32] = Sha256::digest(end_entity.as_ref()).into();
+        if seen == self.sha {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(
+                "the hub's certificate is not the one pinned at enrollment".into(),
+            ))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_enrollment_string_round_trips() {
+        let sha = "ab".repeat(32);
+        let text = format!("https://10.1.2.3:7878/#code=K7QXM-4HDPR&sha256={sha}");
+        let e = Enrollment::parse(&text).expect("parses");
+        assert_eq!(e.url, "https://10.1.2.3:7878");
+        assert_eq!(e.code, "K7QXM-4HDPR");
+        assert_eq!(Enrollment::parse(&e.to_string()).expect("again"), e);
+    }
+
+    #[test]
+    fn a_bad_enrollment_string_says_what_it_should_look_like() {
+        for text in [
+            "",
+            "https://hub",
+            "hub#code=1",
+            "https://hub#code=1",
+            "http://h#x=1",
+        ] {
+            let err = Enrollment::parse(text).expect_err(text);
+            assert!(
+                err.to_string().contains("enrollment") || err.to_string().contains("hub"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter() {
+        let p = RetryPolicy::default();
+        for n in 0..5 {
+            let d = p.backoff(n);
+            let base = p.first_backoff * (1 << n);
+            assert!(d >= base && d <= base.mul_f64(1.5), "{n}: {d:?}");
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Storage: one trait, two backends (SQLite by default, PostgreSQL for a large county or the
+//! nation). Every rule lives above this trait, in [`crate::hub`]; a backend only stores and
+//! finds rows. A write runs in one transaction that commits only if the work succeeds, and the
+//! backends serialise writes, so hub sequence numbers are handed out and committed in order (a
+//! reader never skips an entry that commits later with a smaller number).
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::path::Path;
+
+use serde::Serialize;
+use usalama_core::gazetteer::Unit;
+use usalama_core::ledger::{DeviceId, Entry, Hash, ReportId};
+
+use crate::error::{HubError, Result};
+
+/// An enrolled device and the person using it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceRecord {
+    pub id: DeviceId,
+    #[serde(serialize_with = "hex_key")]
+    pub public_key: [u8; 32],
+    pub person: String,
+    pub name: String,
+    pub role: String,
+    pub unit: Option<String>,
+    pub agency: Option<String>,
+    pub cleared: bool,
+    pub revoked: bool,
+    pub enrolled_at: i64,
+    /// The highest request counter seen from this device.
+    #[serde(skip)]
+    pub counter: u64,
+    /// The end of the stretch of this device's chain the hub holds whole.
+    pub head_seq: u64,
+    #[serde(skip)]
+    pub head_hash: Hash,
+}
+
+fn hex_key<S: serde::Serializer>(key: &[u8; 32], s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(key))
+}
+
+/// A one-time enrollment code, stored only as its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    pub code_hash: [u8; 32],
+    pub person: String,
+    pub name: String,
+    pub role: String,
+    pub unit: String,
+    pub agency: Option<String>,
+    pub cleared: bool,
+    pub expires_at: i64,
+}
+
+/// What the hub knows of a report, to decide who may see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportScope {
+    pub id: ReportId,
+    pub author: DeviceId,
+    pub person: String,
+    /// The unit it counts under.
+    pub unit: String,
+    /// The hub sequence number from which devices newly in scope must receive it whole.
+    pub rescoped: u64,
+}
+
+/// An entry as the hub holds it.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub entry: Entry,
+    pub hub_seq: u64,
+    pub received_at: i64,
+    /// The order in which devices receive it: its own number, or later if its report moved
+    /// into new devices' view.
+    pub order: u64,
+}
+
+/// The same device and sequence number offered with other content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fork {
+    pub device: DeviceId,
+    pub seq: u64,
+    pub held_hash: String,
+    pub offered_hash: String,
+    pub seen_at: i64,
+}
+
+/// Who is asking for entries, and what they may see.
+#[derive(Debug, Clone)]
+pub struct Audience<'a> {
+    pub device: DeviceId,
+    pub person: &'a str,
+    /// Every unit whose reports the device may see.
+    pub units: &'a [String],
+    pub hub: DeviceId,
+}
+
+/// One transaction's worth of storage operations.
+pub trait Tx {
+    fn meta(&mut self, key: &str) -> Result<Option<String>>;
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+
+    fn insert_invite(&mut self, invite: &Invite) -> Result<()>;
+    /// The unused invite with this code hash, marked used.
+    fn take_invite(&mut self, code_hash: &[u8; 32]) -> Result<Option<Invite>>;
+
+    fn insert_device(&mut self, device: &DeviceRecord) -> Result<()>;
+    fn device(&mut self, id: &DeviceId) -> Result<Option<DeviceRecord>>;
+    fn devices(&mut self) -> Result<Vec<DeviceRecord>>;
+    fn set_revoked(&mut self, id: &DeviceId) -> Result<bool>;
+    fn set_counter(&mut self, id: &DeviceId, counter: u64) -> Result<()>;
+    fn set_head(&mut self, id: &DeviceId, seq: u64, hash: &Hash) -> Result<()>;
+
+    /// The hash of a stored entry.
+    fn entry_hash(&mut self, device: &DeviceId, seq: u64) -> Result<Option<Hash>>;
+    /// Stores an entry; `refused` says why it has no effect, if so. Returns its hub sequence
+    /// number.
+    fn insert_entry(
+        &mut self,
+        entry: &Entry,
+        received_at: i64,
+        refused: Option<&str>,
+    ) -> Result<u64>;
+    /// Entries the audience may see, in delivery order after `cursor`, up to about
+    /// `max_bytes` of bodies (never splitting entries that share a delivery order).
+    /// Also says whether more entries wait beyond `max_bytes`.
+    fn pull(
+        &mut self,
+        audience: &Audience<'_>,
+        cursor: u64,
+        max_bytes: usize,
+    ) -> Result<(Vec<Stored>, bool)>;
+
+    fn report(&mut self, id: &ReportId) -> Result<Option<ReportScope>>;
+    fn upsert_report(&mut self, scope: &ReportScope) -> Result<()>;
+
+    fn insert_fork(&mut self, fork: &Fork) -> Result<()>;
+    fn forks(&mut self) -> Result<Vec<Fork>>;
+
+    fn units(&mut self) -> Result<Vec<Unit>>;
+    fn upsert_unit(&mut self, unit: &Unit) -> Result<()>;
+
+    /// Counts for the metrics and `devices list`: entries stored, and refused.
+    fn entry_counts(&mut self) -> Result<(u64, u64)>;
+}
+
+/// A hub database.
+pub trait Database: Send + Sync + 'static {
+    /// Runs `work` in a write transaction, committed only if it returns `Ok`. Writes are
+    /// serialised.
+    fn write(&self, work: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+    /// Runs `work` on a consistent view.
+    fn read(&self, work: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
+    /// A consistent copy of the whole database, while it serves.
+    fn backup(&self, out: &Path) -> Result<()>;
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+}
+
+/// Opens the database named by `--db`: a file path, `sqlite://PATH` or `postgres://…`.
+pub fn open(spec: &str) -> Result<Box<dyn Database>> {
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        Ok(Box::new(postgres::Postgres::open(spec)?))
+    } else {
+        let path = spec.strip_prefix("sqlite://").unwrap_or(spec);
+        if path.is_empty() {
+            return Err(HubError::bad_request(
+                "invalid",
+                "--db: give a file path, sqlite://PATH or postgres://…",
+            ));
+        }
+        Ok(Box::new(sqlite::Sqlite::open(Path::new(path))?))
+    }
+}
+
+/// Runs `work` in a write transaction and returns what it produced.
+pub fn write<T>(db: &dyn Database, mut work: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+    let mut out = None;
+    db.write(&mut |tx| {
+        out = Some(work(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| HubError::Internal("a write produced nothing".into()))
+}
+
+/// Runs `work` on a consistent view and returns what it produced.
+pub fn read<T>(db: &dyn Database, mut work: impl FnMut(&mut dyn Tx) -> Result<T>) -> Result<T> {
+    let mut out = None;
+    db.read(&mut |tx| {
+        out = Some(work(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| HubError::Internal("a read produced nothing".into()))
+}

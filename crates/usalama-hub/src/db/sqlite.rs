@@ -1,0 +1,536 @@
+//! The SQLite backend: one file, WAL, one connection for writes (SQLite has one writer anyway).
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use usalama_core::gazetteer::Unit;
+use usalama_core::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId, FORMAT};
+
+use super::{Audience, Database, DeviceRecord, Fork, Invite, ReportScope, Stored, Tx};
+use crate::error::{HubError, Result};
+
+/// Append-only: never change a migration that has shipped.
+const MIGRATIONS: &[&str] = &[r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE invites (
+        code_hash BLOB PRIMARY KEY,
+        person TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, unit TEXT NOT NULL,
+        agency TEXT, cleared INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER
+    );
+    CREATE TABLE devices (
+        id BLOB PRIMARY KEY, public_key BLOB NOT NULL, person TEXT NOT NULL,
+        name TEXT NOT NULL, role TEXT NOT NULL, unit TEXT, agency TEXT,
+        cleared INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,
+        enrolled_at INTEGER NOT NULL, counter INTEGER NOT NULL DEFAULT 0,
+        head_seq INTEGER NOT NULL DEFAULT 0, head_hash BLOB NOT NULL
+    );
+    CREATE INDEX devices_person ON devices (person);
+    CREATE TABLE entries (
+        hub_seq INTEGER PRIMARY KEY,
+        device BLOB NOT NULL, seq INTEGER NOT NULL, format INTEGER NOT NULL,
+        kind INTEGER NOT NULL, at INTEGER NOT NULL, prev BLOB NOT NULL, subject TEXT,
+        body_hash BLOB NOT NULL, body BLOB, signature BLOB, hash BLOB NOT NULL,
+        about TEXT, received_at INTEGER NOT NULL,
+        -- Why the entry has no effect (kept so the chain stays whole), or NULL.
+        refused TEXT,
+        UNIQUE (device, seq)
+    );
+    CREATE INDEX entries_about ON entries (about) WHERE about IS NOT NULL;
+    CREATE TABLE reports (
+        id TEXT PRIMARY KEY, author BLOB NOT NULL, person TEXT NOT NULL,
+        unit TEXT NOT NULL, rescoped INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX reports_rescoped ON reports (rescoped) WHERE rescoped > 0;
+    CREATE TABLE forks (
+        device BLOB NOT NULL, seq INTEGER NOT NULL, held_hash TEXT NOT NULL,
+        offered_hash TEXT NOT NULL, seen_at INTEGER NOT NULL,
+        PRIMARY KEY (device, seq, offered_hash)
+    );
+    CREATE TABLE units (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, sw_name TEXT, kind TEXT NOT NULL,
+        parent TEXT, code TEXT, retired INTEGER NOT NULL DEFAULT 0, ord INTEGER NOT NULL
+    );
+"#];
+
+#[derive(Debug)]
+pub struct Sqlite {
+    // A `std` mutex: no `.await` happens while it is held (callers use `spawn_blocking`).
+    conn: Mutex<Connection>,
+}
+
+impl Sqlite {
+    pub fn open(path: &Path) -> Result<Sqlite> {
+        let mut conn = Connection::open(path)
+            .map_err(|e| HubError::Database(format!("cannot open {}: {e}", path.display())))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let done: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if done > MIGRATIONS.len() {
+            return Err(HubError::Database(format!(
+                "{} was written by a newer usalama-hub (schema {done}); update usalama-hub",
+                path.display()
+            )));
+        }
+        for sql in &MIGRATIONS[done..] {
+            tx.execute_batch(sql)?;
+        }
+        tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
+        tx.commit()?;
+        Ok(Sqlite {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn run(
+        &self,
+        behavior: TransactionBehavior,
+        work: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+    ) -> Result<()> {
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| HubError::Internal("the database lock was poisoned".into()))?;
+        let tx = conn.transaction_with_behavior(behavior)?;
+        let mut wrapped = SqliteTx { tx };
+        work(&mut wrapped)?;
+        wrapped.tx.commit()?;
+        Ok(())
+    }
+}
+
+impl Database for Sqlite {
+    fn write(&self, work: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        self.run(TransactionBehavior::Immediate, work)
+    }
+
+    fn read(&self, work: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        self.run(TransactionBehavior::Deferred, work)
+    }
+
+    fn backup(&self, out: &Path) -> Result<()> {
+        if out.exists() {
+            return Err(HubError::bad_request(
+                "exists",
+                format!("{} exists already; choose a new file", out.display()),
+            ));
+        }
+        let conn = self
+            .conn
+            .lock()
+            .map_err(|_| HubError::Internal("the database lock was poisoned".into()))?;
+        conn.execute("VACUUM INTO ?1", [out.display().to_string()])?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+struct SqliteTx<'c> {
+    tx: Transaction<'c>,
+}
+
+fn fixed<const N: usize>(v: Vec<u8>, what: &str) -> Result<[u8; N]> {
+    v.try_into()
+        .map_err(|_| HubError::Database(format!("a stored {what} is damaged")))
+}
+
+fn device_row(r: &Row<'_>) -> rusqlite::Result<(Vec<u8>, Vec<u8>, DeviceRecord)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        DeviceRecord {
+            id: DeviceId([0; 16]),
+            public_key: [0; 32],
+            person: r.get(2)?,
+            name: r.get(3)?,
+            role: r.get(4)?,
+            unit: r.get(5)?,
+            agency: r.get(6)?,
+            cleared: r.get(7)?,
+            revoked: r.get(8)?,
+            enrolled_at: r.get(9)?,
+            counter: r.get(10)?,
+            head_seq: r.get(11)?,
+            head_hash: Hash([0; 32]),
+        },
+    ))
+}
+
+const DEVICE_COLUMNS: &str = "id, public_key, person, name, role, unit, agency, cleared, revoked,
+                              enrolled_at, counter, head_seq, head_hash";
+
+fn finish_device(row: (Vec<u8>, Vec<u8>, DeviceRecord), head: Vec<u8>) -> Result<DeviceRecord> {
+    let (id, key, mut d) = row;
+    d.id = DeviceId(fixed(id, "device id")?);
+    d.public_key = fixed(key, "device key")?;
+    d.head_hash = Hash(fixed(head, "chain head")?);
+    Ok(d)
+}
+
+const ENTRY_COLUMNS: &str =
+    "e.device, e.seq, e.format, e.kind, e.at, e.prev, e.subject, e.body_hash, e.body, e.signature";
+
+fn entry_row(r: &Row<'_>) -> rusqlite::Result<EntryRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+    ))
+}
+
+type EntryRow = (
+    Vec<u8>,
+    u64,
+    u8,
+    u16,
+    i64,
+    Vec<u8>,
+    Option<String>,
+    Vec<u8>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+);
+
+pub(super) fn build_entry(row: EntryRow) -> Result<Entry> {
+    let (device, seq, format, kind, at, prev, subject, body_hash, body, signature) = row;
+    Ok(Entry {
+        format: if format == 0 { FORMAT } else { format },
+        kind: EntryKind::from_code(kind),
+        device: DeviceId(fixed(device, "device id")?),
+        seq,
+        prev: Hash(fixed(prev, "hash")?),
+        at,
+        subject: subject.as_deref().and_then(ReportId::parse),
+        body_hash: Hash(fixed(body_hash, "hash")?),
+        body,
+        signature: signature.map(|s| fixed(s, "signature")).transpose()?,
+    })
+}
+
+impl Tx for SqliteTx<'_> {
+    fn meta(&mut self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    fn insert_invite(&mut self, i: &Invite) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO invites (code_hash, person, name, role, unit, agency, cleared, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                i.code_hash,
+                i.person,
+                i.name,
+                i.role,
+                i.unit,
+                i.agency,
+                i.cleared,
+                i.expires_at
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn take_invite(&mut self, code_hash: &[u8; 32]) -> Result<Option<Invite>> {
+        let invite = self
+            .tx
+            .query_row(
+                "UPDATE invites SET used_at = ?2 WHERE code_hash = ?1 AND used_at IS NULL
+                 RETURNING person, name, role, unit, agency, cleared, expires_at",
+                params![code_hash, crate::now_ms()],
+                |r| {
+                    Ok(Invite {
+                        code_hash: *code_hash,
+                        person: r.get(0)?,
+                        name: r.get(1)?,
+                        role: r.get(2)?,
+                        unit: r.get(3)?,
+                        agency: r.get(4)?,
+                        cleared: r.get(5)?,
+                        expires_at: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(invite)
+    }
+
+    fn insert_device(&mut self, d: &DeviceRecord) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO devices (id, public_key, person, name, role, unit, agency, cleared,
+                                  revoked, enrolled_at, counter, head_seq, head_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            params![
+                d.id.0,
+                d.public_key,
+                d.person,
+                d.name,
+                d.role,
+                d.unit,
+                d.agency,
+                d.cleared,
+                d.revoked,
+                d.enrolled_at,
+                d.counter,
+                d.head_seq,
+                d.head_hash.0
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn device(&mut self, id: &DeviceId) -> Result<Option<DeviceRecord>> {
+        let row = self
+            .tx
+            .prepare_cached(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"
+            ))?
+            .query_row([id.0], |r| Ok((device_row(r)?, r.get::<_, Vec<u8>>(12)?)))
+            .optional()?;
+        row.map(|(d, head)| finish_device(d, head)).transpose()
+    }
+
+    fn devices(&mut self) -> Result<Vec<DeviceRecord>> {
+        let mut stmt = self.tx.prepare(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices ORDER BY enrolled_at, id"
+        ))?;
+        let rows = stmt
+            .query_map([], |r| Ok((device_row(r)?, r.get::<_, Vec<u8>>(12)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(|(d, h)| finish_device(d, h)).collect()
+    }
+
+    fn set_revoked(&mut self, id: &DeviceId) -> Result<bool> {
+        Ok(self.tx.execute(
+            "UPDATE devices SET revoked = 1 WHERE id = ?1 AND revoked = 0",
+            [id.0],
+        )? > 0)
+    }
+
+    fn set_counter(&mut self, id: &DeviceId, counter: u64) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE devices SET counter = ?2 WHERE id = ?1")?
+            .execute(params![id.0, counter])?;
+        Ok(())
+    }
+
+    fn set_head(&mut self, id: &DeviceId, seq: u64, hash: &Hash) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE devices SET head_seq = ?2, head_hash = ?3 WHERE id = ?1")?
+            .execute(params![id.0, seq, hash.0])?;
+        Ok(())
+    }
+
+    fn entry_hash(&mut self, device: &DeviceId, seq: u64) -> Result<Option<Hash>> {
+        let hash: Option<Vec<u8>> = self
+            .tx
+            .prepare_cached("SELECT hash FROM entries WHERE device = ?1 AND seq = ?2")?
+            .query_row(params![device.0, seq], |r| r.get(0))
+            .optional()?;
+        hash.map(|h| fixed(h, "hash").map(Hash)).transpose()
+    }
+
+    fn insert_entry(&mut self, e: &Entry, received_at: i64, refused: Option<&str>) -> Result<u64> {
+        let hub_seq = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO entries (device, seq, format, kind, at, prev, subject, body_hash,
+                                      body, signature, hash, about, received_at, refused)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 RETURNING hub_seq",
+            )?
+            .query_row(
+                params![
+                    e.device.0,
+                    e.seq,
+                    e.format,
+                    e.kind.code(),
+                    e.at,
+                    e.prev.0,
+                    e.subject.map(|s| s.to_string()),
+                    e.body_hash.0,
+                    e.body,
+                    e.signature,
+                    e.hash().0,
+                    e.about().map(|s| s.to_string()),
+                    received_at,
+                    refused,
+                ],
+                |r| r.get(0),
+            )?;
+        Ok(hub_seq)
+    }
+
+    fn pull(
+        &mut self,
+        a: &Audience<'_>,
+        cursor: u64,
+        max_bytes: usize,
+    ) -> Result<(Vec<Stored>, bool)> {
+        let units = serde_json::to_string(a.units).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "WITH candidates AS (
+                 SELECT hub_seq FROM entries WHERE hub_seq > ?1
+                 UNION
+                 SELECT e.hub_seq FROM reports r JOIN entries e ON e.about = r.id
+                 WHERE r.rescoped > ?1
+             )
+             SELECT {ENTRY_COLUMNS}, e.hub_seq, e.received_at,
+                    max(e.hub_seq, coalesce(r.rescoped, 0)) AS ord
+             FROM candidates c JOIN entries e ON e.hub_seq = c.hub_seq
+             LEFT JOIN reports r ON r.id = e.about
+             WHERE e.refused IS NULL AND e.device != ?2
+               AND (e.device = ?3 OR r.person = ?4
+                    OR r.unit IN (SELECT value FROM json_each(?5)))
+             ORDER BY ord, e.hub_seq"
+        ))?;
+        let mut rows = stmt.query(params![cursor, a.device.0, a.hub.0, a.person, units])?;
+        let mut out: Vec<Stored> = Vec::new();
+        let mut bytes = 0;
+        while let Some(r) = rows.next()? {
+            let order: u64 = r.get(12)?;
+            if bytes >= max_bytes && out.last().is_some_and(|l| l.order != order) {
+                return Ok((out, true));
+            }
+            let entry = build_entry(entry_row(r)?)?;
+            bytes += entry.body.as_ref().map_or(32, Vec::len) + 24;
+            out.push(Stored {
+                entry,
+                hub_seq: r.get(10)?,
+                received_at: r.get(11)?,
+                order,
+            });
+        }
+        Ok((out, false))
+    }
+
+    fn report(&mut self, id: &ReportId) -> Result<Option<ReportScope>> {
+        let row = self
+            .tx
+            .prepare_cached("SELECT author, person, unit, rescoped FROM reports WHERE id = ?1")?
+            .query_row([id.to_string()], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        row.map(|(author, person, unit, rescoped)| {
+            Ok(ReportScope {
+                id: *id,
+                author: DeviceId(fixed(author, "device id")?),
+                person,
+                unit,
+                rescoped,
+            })
+        })
+        .transpose()
+    }
+
+    fn upsert_report(&mut self, s: &ReportScope) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO reports (id, author, person, unit, rescoped) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET unit = excluded.unit, rescoped = excluded.rescoped",
+            )?
+            .execute(params![s.id.to_string(), s.author.0, s.person, s.unit, s.rescoped])?;
+        Ok(())
+    }
+
+    fn insert_fork(&mut self, f: &Fork) -> Result<()> {
+        self.tx.execute(
+            "INSERT OR IGNORE INTO forks (device, seq, held_hash, offered_hash, seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![f.device.0, f.seq, f.held_hash, f.offered_hash, f.seen_at],
+        )?;
+        Ok(())
+    }
+
+    fn forks(&mut self) -> Result<Vec<Fork>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT device, seq, held_hash, offered_hash, seen_at FROM forks ORDER BY seen_at",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(d, seq, held_hash, offered_hash, seen_at)| {
+                Ok(Fork {
+                    device: DeviceId(fixed(d, "device id")?),
+                    seq,
+                    held_hash,
+                    offered_hash,
+                    seen_at,
+                })
+            })
+            .collect()
+    }
+
+    fn units(&mut self) -> Result<Vec<Unit>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT id, name, sw_name, kind, parent, code, retired FROM units ORDER BY ord, id",
+        )?;
+        let units = stmt
+            .query_map([], |r| {
+                Ok(Unit {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    sw_name: r.get(2)?,
+                    kind: r.get(3)?,
+                    parent: r.get(4)?,
+                    code: r.get(5)?,
+                    retired: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(units)
+    }
+
+    fn upsert_unit(&mut self, u: &Unit) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO units (id, name, sw_name, kind, parent, code, retired, ord)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT coalesce(max(ord), 0) + 1 FROM units))
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, sw_name = excluded.sw_name,
+                kind = excluded.kind, parent = excluded.parent, code = excluded.code,
+                retired = excluded.retired",
+            params![u.id, u.name, u.sw_name, u.kind, u.parent, u.code, u.retired],
+        )?;
+        Ok(())
+    }
+
+    fn entry_counts(&mut self) -> Result<(u64, u64)> {
+        Ok(self
+            .tx
+            .query_row("SELECT count(*), count(refused) FROM entries", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?)
+    }
+}

@@ -1,0 +1,809 @@
+//! The hub's rules, over any [`Database`]: enrollment, the sync exchange, who may see what, and
+//! the county's reference data (gazetteer, devices), which the hub records as entries of its own
+//! signed chain so that they reach every device by the same sync as reports.
+
+use axum::http::StatusCode;
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use usalama_core::domain::{Agency, Role};
+use usalama_core::gazetteer::{self, Unit, COUNTY, KINDS};
+use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash};
+use usalama_core::store::{enrollment_proof_digest, Enrolled};
+use usalama_core::wire::{Run, SyncRequest, SyncResponse, CHUNK_BYTES};
+
+use crate::db::{self, Audience, Database, DeviceRecord, Fork, Invite, ReportScope, Tx};
+use crate::error::{HubError, Result};
+use crate::metrics::Metrics;
+use crate::now_ms;
+
+/// How long an enrollment code stays valid unless `invite` says otherwise.
+pub const DEFAULT_INVITE_HOURS: u32 = 72;
+
+pub struct Hub {
+    db: Box<dyn Database>,
+    key: SigningKey,
+    id: DeviceId,
+    pub metrics: Metrics,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who an invitation is for.
+#[derive(Debug, Clone)]
+pub struct InviteRequest {
+    pub name: String,
+    pub role: Role,
+    pub unit: String,
+    pub agency: Option<Agency>,
+    pub cleared: bool,
+    /// An existing person (a replacement device); `None` makes a new person.
+    pub person: Option<String>,
+    pub hours: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InviteCode {
+    pub code: String,
+    pub person: String,
+    pub expires_at: i64,
+}
+
+/// The body of `POST /v1/enroll`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    pub public_key: String,
+    pub proof: String,
+}
+
+impl Hub {
+    /// Opens the hub over `db`, creating its signing key and loading the shipped gazetteer the
+    /// first time.
+    pub fn open(db: Box<dyn Database>) -> Result<Hub> {
+        let secret = db::write(db.as_ref(), |tx| {
+            if let Some(hex_key) = tx.meta("hub_key")? {
+                let mut key = [0u8; 32];
+                hex::decode_to_slice(hex_key, &mut key)
+                    .map_err(|_| HubError::Database("the stored hub key is damaged".into()))?;
+                return Ok(key);
+            }
+            let key = SigningKey::generate(&mut rand::rngs::OsRng);
+            let public = key.verifying_key();
+            tx.set_meta("hub_key", &hex::encode(key.to_bytes()))?;
+            tx.insert_device(&DeviceRecord {
+                id: DeviceId::of(&public),
+                public_key: public.to_bytes(),
+                person: "hub".into(),
+                name: "County hub".into(),
+                role: "hub".into(),
+                unit: Some(COUNTY.into()),
+                agency: None,
+                cleared: false,
+                revoked: false,
+                enrolled_at: now_ms(),
+                counter: 0,
+                head_seq: 0,
+                head_hash: Hash::GENESIS,
+            })?;
+            for unit in gazetteer::shipped() {
+                tx.upsert_unit(&unit)?;
+            }
+            Ok(key.to_bytes())
+        })?;
+        let key = SigningKey::from_bytes(&secret);
+        Ok(Hub {
+            id: DeviceId::of(&key.verifying_key()),
+            key,
+            db,
+            metrics: Metrics::default(),
+        })
+    }
+
+    pub fn id(&self) -> DeviceId {
+        self.id
+    }
+
+    pub fn public_key(&self) -> VerifyingKey {
+        self.key.verifying_key()
+    }
+
+    pub fn db(&self) -> &dyn Database {
+        self.db.as_ref()
+    }
+
+    /// Remembers how devices reach this hub, for the enrollment strings `invite` prints.
+    pub fn set_address(&self, url: &str, cert_sha256: Option<&str>) -> Result<()> {
+        db::write(self.db(), |tx| {
+            tx.set_meta("address", url)?;
+            tx.set_meta("cert_sha256", cert_sha256.unwrap_or(""))
+        })
+    }
+
+    /// The address and certificate fingerprint recorded by the last `serve`.
+    pub fn address(&self) -> Result<(Option<String>, Option<String>)> {
+        db::read(self.db(), |tx| {
+            Ok((
+                tx.meta("address")?,
+                tx.meta("cert_sha256")?.filter(|c| !c.is_empty()),
+            ))
+        })
+    }
+
+    /// A one-time, expiring enrollment code for a person.
+    pub fn invite(&self, req: &InviteRequest) -> Result<InviteCode> {
+        let units = self.units()?;
+        if !units.iter().any(|u| u.id == req.unit && !u.retired) {
+            return Err(HubError::bad_request(
+                "unknown_unit",
+                format!(
+                    "--unit: no unit {:?}; see `usalama-hub units list`",
+                    req.unit
+                ),
+            ));
+        }
+        if req.role == Role::Officer && req.agency.is_none() {
+            return Err(HubError::bad_request(
+                "agency_required",
+                "--agency is required for an officer: nps, npr, kdf, nis, ngao or cso",
+            ));
+        }
+        let name = req.name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(HubError::bad_request(
+                "invalid",
+                "--name: 1 to 100 characters",
+            ));
+        }
+        let code = new_code();
+        let person = match &req.person {
+            Some(p) => {
+                let known = db::read(self.db(), |tx| {
+                    Ok(tx.devices()?.iter().any(|d| &d.person == p))
+                })?;
+                if !known {
+                    return Err(HubError::bad_request(
+                        "unknown_person",
+                        format!("--person: no enrolled device belongs to person {p:?}; see `usalama-hub devices list`"),
+                    ));
+                }
+                p.clone()
+            }
+            None => format!("p-{}", new_code().replace('-', "").to_lowercase()),
+        };
+        let expires_at = now_ms() + i64::from(req.hours.max(1)) * 3_600_000;
+        let invite = Invite {
+            code_hash: code_hash(&code),
+            person: person.clone(),
+            name: name.to_owned(),
+            role: req.role.as_str().into(),
+            unit: req.unit.clone(),
+            agency: req.agency.map(|a| a.as_str().to_owned()),
+            cleared: req.cleared,
+            expires_at,
+        };
+        db::write(self.db(), |tx| tx.insert_invite(&invite))?;
+        Ok(InviteCode {
+            code,
+            person,
+            expires_at,
+        })
+    }
+
+    /// Redeems an enrollment code: registers the device's key for the invited person and
+    /// announces the device to every other device through the hub's chain.
+    pub fn enroll(&self, req: &EnrollRequest) -> Result<Enrolled> {
+        let mut key = [0u8; 32];
+        hex::decode_to_slice(&req.public_key, &mut key)
+            .map_err(|_| HubError::bad_request("malformed", "public_key: 64 hex digits"))?;
+        let public = VerifyingKey::from_bytes(&key)
+            .map_err(|_| HubError::bad_request("malformed", "public_key: not an Ed25519 key"))?;
+        let mut proof = [0u8; 64];
+        hex::decode_to_slice(&req.proof, &mut proof)
+            .map_err(|_| HubError::bad_request("malformed", "proof: 128 hex digits"))?;
+        let digest = enrollment_proof_digest(&req.code, &key);
+        if public
+            .verify_strict(&digest, &ed25519_dalek::Signature::from_bytes(&proof))
+            .is_err()
+        {
+            return Err(HubError::rejected(
+                StatusCode::UNAUTHORIZED,
+                "bad_signature",
+                "the enrollment proof does not match the device's key",
+            ));
+        }
+        let id = DeviceId::of(&public);
+        let now = now_ms();
+        let hash = code_hash(&req.code);
+        let enrolled = db::write(self.db(), |tx| {
+            let invite = tx.take_invite(&hash)?.ok_or_else(|| {
+                HubError::rejected(
+                    StatusCode::FORBIDDEN,
+                    "bad_code",
+                    "this enrollment code is unknown or was already used; ask the county ICT \
+                     office for a new one",
+                )
+            })?;
+            if invite.expires_at < now {
+                return Err(HubError::rejected(
+                    StatusCode::FORBIDDEN,
+                    "expired_code",
+                    "this enrollment code has expired; ask the county ICT office for a new one",
+                ));
+            }
+            if tx.device(&id)?.is_some() {
+                return Err(HubError::rejected(
+                    StatusCode::CONFLICT,
+                    "already_enrolled",
+                    "this device is already enrolled",
+                ));
+            }
+            let record = DeviceRecord {
+                id,
+                public_key: key,
+                person: invite.person.clone(),
+                name: invite.name.clone(),
+                role: invite.role.clone(),
+                unit: Some(invite.unit.clone()),
+                agency: invite.agency.clone(),
+                cleared: invite.cleared,
+                revoked: false,
+                enrolled_at: now,
+                counter: 0,
+                head_seq: 0,
+                head_hash: Hash::GENESIS,
+            };
+            tx.insert_device(&record)?;
+            self.append(tx, EntryKind::DeviceEnrolled, &device_body(&record), now)?;
+            Ok(Enrolled {
+                hub_key: hex::encode(self.key.verifying_key().to_bytes()),
+                name: record.name,
+                role: Role::parse(&record.role).map_err(HubError::Internal)?,
+                unit: record.unit,
+                agency: record
+                    .agency
+                    .as_deref()
+                    .map(Agency::parse)
+                    .transpose()
+                    .map_err(HubError::Internal)?,
+                person: record.person,
+                cleared: record.cleared,
+                hub_time: now,
+            })
+        })?;
+        tracing::info!(device = %id, role = %enrolled.role, "device enrolled");
+        Ok(enrolled)
+    }
+
+    /// One sync exchange: stores what the device sent (verified, idempotently) and answers with
+    /// the acknowledgement and what the device may see since its cursor.
+    pub fn sync(&self, body: &[u8]) -> Result<Vec<u8>> {
+        let (request, signed) = SyncRequest::open(body)?;
+        let now = now_ms();
+        let mut fork: Option<Fork> = None;
+        let result = db::write(self.db(), |tx| {
+            let device = tx.device(&request.device)?.ok_or_else(|| {
+                HubError::rejected(
+                    StatusCode::UNAUTHORIZED,
+                    "unknown_device",
+                    "this device is not enrolled with this hub",
+                )
+            })?;
+            if device.revoked {
+                return Err(HubError::rejected(
+                    StatusCode::FORBIDDEN,
+                    "revoked",
+                    "this device has been revoked",
+                ));
+            }
+            let key = VerifyingKey::from_bytes(&device.public_key)
+                .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
+            if !signed.verify(&self.id, &key) {
+                return Err(HubError::rejected(
+                    StatusCode::UNAUTHORIZED,
+                    "bad_signature",
+                    "the request is not signed by this device's key",
+                ));
+            }
+            if request.counter <= device.counter {
+                return Err(HubError::rejected(
+                    StatusCode::CONFLICT,
+                    "replayed",
+                    format!(
+                        "request {} was already seen (the last was {}); a replayed request is \
+                         refused",
+                        request.counter, device.counter
+                    ),
+                ));
+            }
+            tx.set_counter(&device.id, request.counter)?;
+            let mut acks = vec![(device.id, device.head_seq)];
+            let mut stored = 0u64;
+            for run in &request.runs {
+                let (author, head, added) = self.store_run(tx, run, now, &mut fork)?;
+                stored += added;
+                match acks.iter_mut().find(|(d, _)| *d == author) {
+                    Some(slot) => slot.1 = head,
+                    None => acks.push((author, head)),
+                }
+            }
+            let units = tx.units()?;
+            let scope = audience_units(&device, &units);
+            let audience = Audience {
+                device: device.id,
+                person: &device.person,
+                units: &scope,
+                hub: self.id,
+            };
+            let (pulled, more) = tx.pull(&audience, request.cursor, CHUNK_BYTES)?;
+            let cursor = pulled
+                .last()
+                .map_or(request.cursor, |s| s.order.max(request.cursor));
+            let mut entries: Vec<(Entry, i64)> = pulled
+                .into_iter()
+                .map(|s| (s.entry, s.received_at))
+                .collect();
+            entries.sort_by_key(|(e, _)| (e.device, e.seq));
+            let receipts: Vec<i64> = entries.iter().map(|(_, r)| *r).collect();
+            let entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
+            let response = SyncResponse {
+                hub_time: now,
+                acks,
+                cursor,
+                more,
+                runs: Run::from_entries(&entries, |i| receipts.get(i).copied()),
+            };
+            Ok((response, stored, entries.len()))
+        });
+        match result {
+            Ok((response, stored, sent)) => {
+                self.metrics.synced(stored, sent);
+                tracing::info!(
+                    device = %request.device, received = stored, sent, cursor = response.cursor,
+                    "sync"
+                );
+                Ok(response.seal()?)
+            }
+            Err(e) => {
+                if let Some(f) = fork {
+                    tracing::warn!(device = %f.device, seq = f.seq, "fork kept aside");
+                    db::write(self.db(), |tx| tx.insert_fork(&f))?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Stores one run: checks its signature and its link to what the hub holds, skips what is
+    /// already stored (a retried or replayed batch), and refuses a fork. Returns the author,
+    /// the new head and how many entries were new.
+    fn store_run(
+        &self,
+        tx: &mut dyn Tx,
+        run: &Run,
+        now: i64,
+        fork: &mut Option<Fork>,
+    ) -> Result<(DeviceId, u64, u64)> {
+        let author = tx.device(&run.device)?.ok_or_else(|| {
+            HubError::rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_author",
+                format!(
+                    "entries of device {} which is not enrolled here",
+                    run.device
+                ),
+            )
+        })?;
+        if author.id == self.id {
+            return Err(HubError::rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_signature",
+                "entries of the hub's own chain come only from the hub",
+            ));
+        }
+        let key = VerifyingKey::from_bytes(&author.public_key)
+            .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
+        let entries = run.clone().into_entries();
+        let last = entries
+            .last()
+            .ok_or_else(|| HubError::bad_request("malformed", "an empty run"))?;
+        if !last.verify_signature(&key) {
+            return Err(HubError::rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_signature",
+                format!(
+                    "entries {} to {} of device {}: the signature does not match their content",
+                    run.first_seq,
+                    run.last_seq(),
+                    run.device
+                ),
+            ));
+        }
+        let (mut head_seq, mut head_hash) = (author.head_seq, author.head_hash);
+        let mut added = 0;
+        for entry in &entries {
+            let hash = entry.hash();
+            if entry.seq <= head_seq {
+                let held = tx.entry_hash(&author.id, entry.seq)?;
+                if held != Some(hash) {
+                    *fork = Some(Fork {
+                        device: author.id,
+                        seq: entry.seq,
+                        held_hash: held.map(|h| h.to_string()).unwrap_or_default(),
+                        offered_hash: hash.to_string(),
+                        seen_at: now,
+                    });
+                    return Err(HubError::rejected(
+                        StatusCode::CONFLICT,
+                        "fork",
+                        format!(
+                            "entry {} of device {} differs from the one the hub holds; it is \
+                             kept aside for the county ICT office",
+                            entry.seq, author.id
+                        ),
+                    ));
+                }
+                continue;
+            }
+            if entry.seq != head_seq + 1 {
+                return Err(HubError::rejected(
+                    StatusCode::CONFLICT,
+                    "gap",
+                    format!(
+                        "entries of device {} must continue from {} (got {})",
+                        author.id,
+                        head_seq + 1,
+                        entry.seq
+                    ),
+                ));
+            }
+            if entry.prev != head_hash {
+                return Err(HubError::rejected(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "broken_chain",
+                    format!(
+                        "entry {} of device {} does not link to entry {}",
+                        entry.seq, author.id, head_seq
+                    ),
+                ));
+            }
+            let refused = self.refusal(tx, &author, entry)?;
+            let hub_seq = tx.insert_entry(entry, now, refused.as_deref())?;
+            match &refused {
+                Some(why) => {
+                    self.metrics.refused_entry();
+                    tracing::warn!(device = %author.id, seq = entry.seq, reason = %why, "entry refused");
+                }
+                None => self.project(tx, &author, entry, hub_seq)?,
+            }
+            head_seq = entry.seq;
+            head_hash = hash;
+            added += 1;
+        }
+        if added > 0 {
+            tx.set_head(&author.id, head_seq, &head_hash)?;
+        }
+        Ok((author.id, head_seq, added))
+    }
+
+    /// Why an entry may have no effect, under the table "Who may do what", or `None`.
+    fn refusal(&self, tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Result<Option<String>> {
+        Ok(match e.kind {
+            EntryKind::ReportFiled if author.role == Role::Admin.as_str() => {
+                Some("an administrator's device may not file reports".into())
+            }
+            EntryKind::ReportFiled => None,
+            EntryKind::ReportAmended => match e.subject {
+                None => Some("an amendment must name its report".into()),
+                Some(id) => match tx.report(&id)? {
+                    None => Some(format!("amends report {id}, which the hub does not hold")),
+                    Some(r) if r.person != author.person => {
+                        Some("only the report's author may amend it".into())
+                    }
+                    Some(_) => None,
+                },
+            },
+            EntryKind::UnitAdded
+            | EntryKind::UnitRenamed
+            | EntryKind::UnitRetired
+            | EntryKind::DeviceEnrolled
+            | EntryKind::DeviceRevoked => Some("only the hub records reference data".into()),
+            EntryKind::Unknown(_) => None,
+        })
+    }
+
+    /// Keeps who may see each report up to date.
+    fn project(
+        &self,
+        tx: &mut dyn Tx,
+        author: &DeviceRecord,
+        e: &Entry,
+        hub_seq: u64,
+    ) -> Result<()> {
+        let body = e.body_json();
+        let unit_in = |b: &Option<Value>| -> Option<Option<String>> {
+            b.as_ref()?
+                .get("unit")
+                .map(|u| u.as_str().map(str::to_owned))
+        };
+        let fallback = author.unit.clone().unwrap_or_else(|| COUNTY.to_owned());
+        match e.kind {
+            EntryKind::ReportFiled => {
+                let unit = unit_in(&body).flatten().unwrap_or(fallback);
+                tx.upsert_report(&ReportScope {
+                    id: e.report_id(),
+                    author: author.id,
+                    person: author.person.clone(),
+                    unit,
+                    rescoped: 0,
+                })?;
+            }
+            EntryKind::ReportAmended => {
+                if let (Some(id), Some(unit)) = (e.subject, unit_in(&body)) {
+                    if let Some(mut scope) = tx.report(&id)? {
+                        let unit = unit.unwrap_or(fallback);
+                        if unit != scope.unit {
+                            // Devices that now see the report must receive it whole.
+                            scope.unit = unit;
+                            scope.rescoped = hub_seq;
+                            tx.upsert_report(&scope)?;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Appends an entry to the hub's own chain, in the caller's transaction.
+    fn append(&self, tx: &mut dyn Tx, kind: EntryKind, body: &Value, now: i64) -> Result<Entry> {
+        let me = tx
+            .device(&self.id)?
+            .ok_or_else(|| HubError::Database("the hub's own device record is missing".into()))?;
+        let last_at: i64 = tx
+            .meta("hub_last_at")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let at = now.max(last_at + 1);
+        let draft = Draft {
+            kind,
+            subject: None,
+            body: serde_json::to_vec(body).map_err(|e| HubError::Internal(e.to_string()))?,
+        };
+        let entry = Entry::sign(draft, &self.key, me.head_seq + 1, me.head_hash, at);
+        tx.insert_entry(&entry, now, None)?;
+        tx.set_head(&self.id, entry.seq, &entry.hash())?;
+        tx.set_meta("hub_last_at", &at.to_string())?;
+        Ok(entry)
+    }
+
+    pub fn devices(&self) -> Result<Vec<DeviceRecord>> {
+        let id = self.id;
+        db::read(self.db(), |tx| {
+            Ok(tx.devices()?.into_iter().filter(|d| d.id != id).collect())
+        })
+    }
+
+    /// Revokes a device: it is refused from its next request, and every device learns it.
+    pub fn revoke(&self, text: &str) -> Result<DeviceRecord> {
+        let devices = self.devices()?;
+        let matches: Vec<&DeviceRecord> = devices
+            .iter()
+            .filter(|d| d.id.to_string().starts_with(&text.to_ascii_lowercase()) && text.len() >= 6)
+            .collect();
+        let device = match matches.as_slice() {
+            [one] => (*one).clone(),
+            [] => {
+                return Err(HubError::bad_request(
+                    "unknown_device",
+                    format!("no enrolled device {text:?}; see `usalama-hub devices list`"),
+                ))
+            }
+            _ => {
+                return Err(HubError::bad_request(
+                    "ambiguous",
+                    format!("{text:?} matches several devices; give more of the id"),
+                ))
+            }
+        };
+        let now = now_ms();
+        db::write(self.db(), |tx| {
+            if tx.set_revoked(&device.id)? {
+                self.append(
+                    tx,
+                    EntryKind::DeviceRevoked,
+                    &json!({"device": device.id.to_string()}),
+                    now,
+                )?;
+            }
+            Ok(())
+        })?;
+        tracing::info!(device = %device.id, "device revoked");
+        Ok(DeviceRecord {
+            revoked: true,
+            ..device
+        })
+    }
+
+    pub fn units(&self) -> Result<Vec<Unit>> {
+        db::read(self.db(), |tx| tx.units())
+    }
+
+    /// Adds a unit under `parent`, on the parent's branch; every device receives it.
+    pub fn add_unit(&self, name: &str, kind: &str, parent: &str) -> Result<Unit> {
+        let units = self.units()?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(HubError::bad_request(
+                "invalid",
+                "--name: 1 to 100 characters",
+            ));
+        }
+        if !KINDS.contains(&kind) || kind == "county" {
+            return Err(HubError::bad_request(
+                "invalid",
+                format!("--kind: one of {}", KINDS[1..].join(", ")),
+            ));
+        }
+        let parent_unit = units.iter().find(|u| u.id == parent).ok_or_else(|| {
+            HubError::bad_request("unknown_unit", format!("--parent: no unit {parent:?}"))
+        })?;
+        let electoral = |k: &str| k == "constituency" || k == "ward";
+        let rank = |k: &str| KINDS.iter().position(|x| *x == k).unwrap_or(0);
+        let same_branch =
+            parent_unit.kind == "county" || electoral(kind) == electoral(&parent_unit.kind);
+        if !same_branch || rank(kind) <= rank(&parent_unit.kind) {
+            return Err(HubError::bad_request(
+                "invalid",
+                format!(
+                    "a {kind} cannot be placed under a {} ({parent}); the electoral branch is \
+                     county > constituency > ward, the administrative one county > sub_county > \
+                     division > location > sub_location > village",
+                    parent_unit.kind
+                ),
+            ));
+        }
+        let unit = Unit {
+            id: format!("{COUNTY}-u-{}", new_code().replace('-', "").to_lowercase()),
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            parent: Some(parent.to_owned()),
+            sw_name: None,
+            code: None,
+            retired: false,
+        };
+        let now = now_ms();
+        db::write(self.db(), |tx| {
+            tx.upsert_unit(&unit)?;
+            self.append(tx, EntryKind::UnitAdded, &unit_body(&unit), now)?;
+            Ok(())
+        })?;
+        Ok(unit)
+    }
+
+    /// Renames a unit; its id, and so its reports, stay.
+    pub fn rename_unit(&self, id: &str, name: &str) -> Result<Unit> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(HubError::bad_request(
+                "invalid",
+                "--name: 1 to 100 characters",
+            ));
+        }
+        self.change_unit(id, EntryKind::UnitRenamed, |u| u.name = name.to_owned())
+    }
+
+    /// Retires a unit: its reports keep it; it is offered for no new ones.
+    pub fn retire_unit(&self, id: &str) -> Result<Unit> {
+        self.change_unit(id, EntryKind::UnitRetired, |u| u.retired = true)
+    }
+
+    fn change_unit(&self, id: &str, kind: EntryKind, change: impl Fn(&mut Unit)) -> Result<Unit> {
+        let now = now_ms();
+        db::write(self.db(), |tx| {
+            let mut unit = tx
+                .units()?
+                .into_iter()
+                .find(|u| u.id == id)
+                .ok_or_else(|| {
+                    HubError::bad_request(
+                        "unknown_unit",
+                        format!("no unit {id:?}; see `usalama-hub units list`"),
+                    )
+                })?;
+            change(&mut unit);
+            tx.upsert_unit(&unit)?;
+            let body = match kind {
+                EntryKind::UnitRenamed => json!({"id": unit.id, "name": unit.name}),
+                _ => json!({"id": unit.id}),
+            };
+            self.append(tx, kind, &body, now)?;
+            Ok(unit)
+        })
+    }
+
+    pub fn forks(&self) -> Result<Vec<Fork>> {
+        db::read(self.db(), |tx| tx.forks())
+    }
+
+    pub fn backup(&self, out: &std::path::Path) -> Result<()> {
+        self.db.backup(out)
+    }
+
+    /// Entries stored and refused, for the metrics.
+    pub fn entry_counts(&self) -> Result<(u64, u64)> {
+        db::read(self.db(), |tx| tx.entry_counts())
+    }
+}
+
+/// The units whose reports a device may see: its unit's subtree; the county for a county-wide
+/// officer or an administrator.
+fn audience_units(device: &DeviceRecord, units: &[Unit]) -> Vec<String> {
+    let root = match (device.role.as_str(), device.unit.as_deref()) {
+        (_, Some(unit)) => unit,
+        ("officer" | "admin", None) => COUNTY,
+        _ => return Vec::new(),
+    };
+    gazetteer::subtree(units, root)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn device_body(d: &DeviceRecord) -> Value {
+    json!({
+        "device": d.id.to_string(),
+        "public_key": hex::encode(d.public_key),
+        "name": d.name,
+        "role": d.role,
+        "unit": d.unit,
+        "agency": d.agency,
+        "person": d.person,
+        "cleared": d.cleared,
+    })
+}
+
+fn unit_body(u: &Unit) -> Value {
+    json!({
+        "id": u.id, "name": u.name, "kind": u.kind, "parent": u.parent,
+        "sw_name": u.sw_name, "code": u.code,
+    })
+}
+
+/// A one-time code: 10 Crockford base32 characters (50 bits) in two groups, `K7QXM-4HDPR`.
+fn new_code() -> String {
+    let alphabet = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bytes = [0u8; 10];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let mut code = String::with_capacity(11);
+    for (i, b) in bytes.iter().enumerate() {
+        if i == 5 {
+            code.push('-');
+        }
+        code.push(alphabet[usize::from(b & 31)] as char);
+    }
+    code
+}
+
+/// Codes are stored only hashed; typing is forgiven (case, dashes, spaces, look-alikes).
+fn code_hash(code: &str) -> [u8; 32] {
+    let canonical: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'I' | 'L' => '1',
+            'O' => '0',
+            c => c,
+        })
+        .collect();
+    Sha256::digest(canonical.as_bytes()).into()
+}

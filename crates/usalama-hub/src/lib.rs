@@ -1,0 +1,25 @@
+//! The Usalama county hub: keeps every device's entries, the gazetteer and the enrolled devices,
+//! and serves each device what it may see.
+//!
+//! # Layout
+//!
+//! - [`hub`]: the rules: enrollment, the sync exchange (verify, store idempotently, refuse forks,
+//!   keep refused entries without effect), visibility, and the reference data the hub records in
+//!   its own signed chain.
+//! - [`db`]: the storage trait and its SQLite and PostgreSQL backends.
+//! - [`http`]: the HTTP API (axum).
+//! - [`metrics`]: Prometheus counters.
+//! - [`error`]: the one error type, as HTTP statuses and machine-readable codes.
+
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod hub;
+pub mod metrics;
+
+pub use error::{HubError, Result};
+pub use hub::Hub;
+
+pub(crate) fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
