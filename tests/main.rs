@@ -3,4 +3,6 @@
 mod cli;
 mod crash;
 mod helpers;
+mod story;
+mod sync;
 mod tamper;

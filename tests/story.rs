@@ -1,0 +1,1 @@
+//! The storage story: one scenario run against every hub backend.

@@ -1,0 +1,1 @@
+//! Sync through a real hub on 127.0.0.1.
