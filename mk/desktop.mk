@@ -1,0 +1,58 @@
+# The desktop app: the Tauri shell in src-tauri/ and its frontend in ui/.
+#
+# `make run` starts it; `make test` runs the frontend's tests (IPC mocked) and the end-to-end
+# tests through the real webview (tauri-driver + WebKitWebDriver under Xvfb). Bundles and the
+# benchmark stay out of `make test`: `make bundle`, `make bench-desktop`.
+
+# WebKitGTK and friends to build and run the app; Xvfb and WebKitWebDriver for the headless
+# tests. Node 20 and npm come with the machine (see the README).
+SYSTEM_PACKAGES += libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev xvfb xauth webkit2gtk-driver
+# The frontend is built before anything compiles: the app embeds ui/dist.
+PREPARE += ui-build
+EXTRA_TESTS += ui-test e2e
+RUN := desktop
+
+NPM ?= npm
+DESKTOP_TARGET := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+
+.PHONY: ui-deps ui-build ui-test e2e desktop bundle bench-desktop tauri-driver
+
+ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
+	@command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' \
+		|| { echo "Node.js 20 or newer is required for the desktop app's frontend"; exit 1; }
+	cd ui && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+ui-deps: ui/node_modules/.package-lock.json
+
+ui-build: ui-deps
+	cd ui && $(NPM) run --silent build
+
+## The frontend's own tests: components and the form's logic, with the Tauri IPC mocked.
+ui-test: ui-deps
+	cd ui && $(NPM) run --silent check
+	cd ui && $(NPM) test
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version ^2 --locked
+
+## End to end through the real webview, headless: first run, a report through the form to the
+## CLI, an error next to its field, a draft that survives a crash, the language switch.
+e2e: ui-build tauri-driver
+	$(CARGO) build --locked -p usalama-desktop -p usalama
+	APP=$(DESKTOP_TARGET)/debug/usalama-desktop CLI=$(DESKTOP_TARGET)/debug/usalama \
+		E2E_OUT=$(DESKTOP_TARGET)/e2e ui/e2e/run.sh
+
+## Starts the app on this machine's own store (the CLI's: ~/.local/share/usalama).
+desktop: ui-build
+	$(CARGO) run --locked -p usalama-desktop
+
+## The .deb and the AppImage, the conventional way (target/release/bundle/).
+bundle: prepare
+	cd ui && $(NPM) run tauri build
+
+## The desktop app's figures for docs/benchmarks.md (release build, a 10,000-report store).
+bench-desktop: bundle tauri-driver
+	$(CARGO) build --locked --release -p usalama
+	APP=$(DESKTOP_TARGET)/release/usalama-desktop CLI=$(DESKTOP_TARGET)/release/usalama \
+		DEB_DIR=$(DESKTOP_TARGET)/release/bundle/deb ui/e2e/bench.sh

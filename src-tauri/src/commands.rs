@@ -1,0 +1,256 @@
+//! The commands the UI invokes. Each pulls the state, calls one core function and converts the
+//! error; anything longer belongs in the core.
+//!
+//! Every command is `async` so that Tauri runs it off the main thread: unlocking derives a key
+//! for a quarter of a second, and the window must stay responsive meanwhile.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tauri::{AppHandle, State};
+use time::Date;
+use usalama_core::domain::{Lang, Role};
+use usalama_core::gazetteer::{self, Unit};
+use usalama_core::keys::KdfParams;
+use usalama_core::store::{Draft, ReportFilter, ReportRow, ReportView};
+use usalama_core::{Error, Profile, Store};
+
+use crate::error::CommandError;
+use crate::state::AppState;
+use crate::sync_bar::{self, SyncStatus};
+
+type Answer<T> = Result<T, CommandError>;
+
+/// What the UI needs before anything else: whether a store exists, and the language to greet in.
+#[derive(Debug, Serialize)]
+pub struct Start {
+    pub home: String,
+    pub exists: bool,
+    pub unlocked: bool,
+    pub language: Option<Lang>,
+    pub version: &'static str,
+}
+
+#[tauri::command]
+pub async fn start(state: State<'_, AppState>) -> Answer<Start> {
+    let home = state.home();
+    Ok(Start {
+        home: home.display().to_string(),
+        exists: Store::exists(home),
+        unlocked: state.is_open(),
+        language: Store::saved_language(home),
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// The units to choose from: the store's (which the hub may have updated) once unlocked, the
+/// shipped ones at the first run.
+#[tauri::command]
+pub async fn gazetteer(state: State<'_, AppState>) -> Answer<Vec<Unit>> {
+    if state.is_open() {
+        state.with_store(|s| Ok(s.units().to_vec()))
+    } else {
+        Ok(gazetteer::shipped())
+    }
+}
+
+/// Who uses this device, as the first-run screen asks it.
+#[derive(Debug, Deserialize)]
+pub struct NewProfile {
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub lang: Lang,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProfileView {
+    pub name: String,
+    pub role: Role,
+    pub unit: Option<String>,
+    pub agency: Option<String>,
+    pub lang: Lang,
+    pub device: String,
+    pub fingerprint: String,
+    pub home: String,
+    pub version: &'static str,
+    /// A warning when this device's clock is plainly wrong.
+    pub clock_warning: Option<String>,
+}
+
+impl ProfileView {
+    fn of(store: &Store) -> Result<ProfileView, Error> {
+        let me = store.identity();
+        Ok(ProfileView {
+            name: me.profile.name.clone(),
+            role: me.profile.role,
+            unit: me.profile.unit.clone(),
+            agency: me.profile.agency.map(|a| a.as_str().to_owned()),
+            lang: me.profile.lang,
+            device: me.device.to_string(),
+            fingerprint: me.fingerprint(),
+            home: store.home().display().to_string(),
+            version: env!("CARGO_PKG_VERSION"),
+            clock_warning: store.clock_warning()?,
+        })
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SetUp {
+    /// Shown once, never kept.
+    pub recovery_code: String,
+    pub profile: ProfileView,
+}
+
+#[tauri::command]
+pub async fn set_up(
+    state: State<'_, AppState>,
+    profile: NewProfile,
+    passphrase: String,
+) -> Answer<SetUp> {
+    let profile = Profile {
+        name: profile.name.trim().to_owned(),
+        role: profile.role,
+        unit: profile.unit.filter(|u| !u.is_empty()),
+        agency: None,
+        lang: profile.lang,
+    };
+    let (store, code) = Store::set_up(
+        state.home(),
+        profile,
+        &passphrase,
+        KdfParams::for_new_store(),
+    )?;
+    let answer = SetUp {
+        recovery_code: code.as_str().to_owned(),
+        profile: ProfileView::of(&store)?,
+    };
+    state.put(store);
+    Ok(answer)
+}
+
+#[tauri::command]
+pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Answer<ProfileView> {
+    let store = Store::open(state.home(), &passphrase)?;
+    let profile = ProfileView::of(&store)?;
+    state.put(store);
+    Ok(profile)
+}
+
+#[tauri::command]
+pub async fn recover(
+    state: State<'_, AppState>,
+    code: String,
+    new_passphrase: String,
+) -> Answer<ProfileView> {
+    let store = Store::recover(state.home(), &code, &new_passphrase)?;
+    let profile = ProfileView::of(&store)?;
+    state.put(store);
+    Ok(profile)
+}
+
+#[tauri::command]
+pub async fn profile(state: State<'_, AppState>) -> Answer<ProfileView> {
+    state.with_store(|s| ProfileView::of(s))
+}
+
+#[tauri::command]
+pub async fn set_language(state: State<'_, AppState>, lang: Lang) -> Answer<()> {
+    state.with_store(|s| s.set_language(lang))
+}
+
+#[tauri::command]
+pub async fn change_passphrase(state: State<'_, AppState>, old: String, new: String) -> Answer<()> {
+    Ok(Store::change_passphrase(state.home(), &old, &new)?)
+}
+
+/// The list's filters as the UI sends them; dates are `YYYY-MM-DD` in East Africa Time.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filter {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub unit: Option<String>,
+    pub status: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub search: Option<String>,
+    pub limit: Option<usize>,
+}
+
+fn day(field: &str, text: Option<String>) -> Result<Option<Date>, Error> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => Date::parse(&t, &format).map(Some).map_err(|_| {
+            let problem = usalama_core::Problem::new(
+                field,
+                format!("must be a date as YYYY-MM-DD (got {t:?})"),
+            );
+            Error::Invalid(usalama_core::Problems(vec![problem]))
+        }),
+    }
+}
+
+#[tauri::command]
+pub async fn list_reports(state: State<'_, AppState>, filter: Filter) -> Answer<Vec<ReportRow>> {
+    let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let filter = ReportFilter {
+        from: day("from", filter.from)?,
+        to: day("to", filter.to)?,
+        kind: nonempty(filter.kind),
+        unit: nonempty(filter.unit),
+        status: nonempty(filter.status),
+        search: nonempty(filter.search),
+        limit: filter.limit,
+    };
+    state.with_store(|s| s.list_reports(&filter))
+}
+
+#[tauri::command]
+pub async fn show_report(state: State<'_, AppState>, id: String) -> Answer<ReportView> {
+    state.with_store(|s| s.report(&s.resolve_report(&id)?))
+}
+
+#[tauri::command]
+pub async fn file_report(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    document: Value,
+    draft: Option<String>,
+) -> Answer<String> {
+    let (id, status) = state.with_store(|s| {
+        let id = s.file_document(&document, draft.as_deref())?;
+        Ok((id, SyncStatus::of(s)?))
+    })?;
+    sync_bar::announce(&app, &status);
+    Ok(id.to_string())
+}
+
+#[tauri::command]
+pub async fn amend_report(
+    state: State<'_, AppState>,
+    id: String,
+    changes: Value,
+) -> Answer<String> {
+    state.with_store(|s| s.amend_document(&id, &changes).map(|id| id.to_string()))
+}
+
+#[tauri::command]
+pub async fn save_draft(state: State<'_, AppState>, id: String, document: Value) -> Answer<()> {
+    state.with_store(|s| s.save_draft(&id, &document))
+}
+
+#[tauri::command]
+pub async fn drafts(state: State<'_, AppState>) -> Answer<Vec<Draft>> {
+    state.with_store(|s| s.drafts())
+}
+
+#[tauri::command]
+pub async fn delete_draft(state: State<'_, AppState>, id: String) -> Answer<bool> {
+    state.with_store(|s| s.delete_draft(&id))
+}
+
+#[tauri::command]
+pub async fn sync_status(state: State<'_, AppState>) -> Answer<SyncStatus> {
+    state.with_store(|s| SyncStatus::of(s))
+}

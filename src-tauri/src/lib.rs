@@ -1,0 +1,90 @@
+//! Usalama's desktop app: a Tauri shell over `usalama-core`.
+//!
+//! The shell holds no logic of its own: each command pulls the state, calls one core function
+//! and turns the core's error into `{ kind, message, problems }` for the UI. Everything the app
+//! does can also be done from the CLI and tested without a webview.
+//!
+//! # Layout
+//!
+//! - [`state`]: the home folder and the unlocked store, behind a `std::sync::Mutex`.
+//! - [`commands`]: the commands the UI invokes, a few lines each.
+//! - [`error`]: the error payload the UI switches on.
+//! - [`sync_bar`]: the sync bar's data, pushed to the UI as the `sync-status` event.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+pub mod sync_bar;
+
+use std::path::PathBuf;
+
+use state::AppState;
+
+/// The store's folder: `--home DIR`, else `USALAMA_HOME`, else the CLI's default
+/// (`~/.local/share/usalama` on Linux), so the app and the CLI share one store.
+pub fn home_folder(args: impl IntoIterator<Item = String>) -> PathBuf {
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        if arg == "--home" {
+            if let Some(dir) = args.next() {
+                return PathBuf::from(dir);
+            }
+        } else if let Some(dir) = arg.strip_prefix("--home=") {
+            return PathBuf::from(dir);
+        }
+    }
+    if let Some(dir) = std::env::var_os("USALAMA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    dirs::data_dir()
+        .map(|d| d.join("usalama"))
+        .unwrap_or_else(|| PathBuf::from("usalama"))
+}
+
+/// Starts the app.
+pub fn run() {
+    let home = home_folder(std::env::args().skip(1));
+    let result = tauri::Builder::default()
+        .manage(AppState::new(home))
+        .invoke_handler(tauri::generate_handler![
+            commands::start,
+            commands::gazetteer,
+            commands::set_up,
+            commands::unlock,
+            commands::recover,
+            commands::profile,
+            commands::set_language,
+            commands::change_passphrase,
+            commands::list_reports,
+            commands::show_report,
+            commands::file_report,
+            commands::amend_report,
+            commands::save_draft,
+            commands::drafts,
+            commands::delete_draft,
+            commands::sync_status,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("usalama-desktop: could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_home_folder_comes_from_the_command_line_first() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            home_folder(args(&["--home", "/tmp/x"])),
+            PathBuf::from("/tmp/x")
+        );
+        assert_eq!(
+            home_folder(args(&["--home=/tmp/y"])),
+            PathBuf::from("/tmp/y")
+        );
+    }
+}

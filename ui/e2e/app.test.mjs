@@ -1,0 +1,199 @@
+// End-to-end tests of the desktop app through its real webview (see run.sh).
+import assert from "node:assert/strict";
+import { afterEach, test } from "node:test";
+import { App, PASSPHRASE, cli, freshHome, initHome } from "./webdriver.mjs";
+
+const open = [];
+async function start(home) {
+  const app = await App.start(home);
+  open.push(app);
+  await app.size(1024, 600);
+  return app;
+}
+// WebKitWebDriver runs one session at a time: each test ends its app, pass or fail.
+afterEach(async () => {
+  while (open.length) await open.pop().quit();
+});
+
+test("the first run sets up the store, shows the recovery code once and reaches home", async () => {
+  const home = freshHome();
+  const app = await start(home);
+  await app.waitFor("main[data-phase=setup]");
+  await app.screenshot("01-first-run-language");
+  await app.click("#lang-en");
+  await app.type("#f-name", "Joseph Korkimul");
+  await app.type("#f-unit", "Ombol");
+  await app.waitFor('[role=option][data-unit="ke-024-l-ombolion"]');
+  await app.type("#f-unit", "\uE007"); // Enter chooses the highlighted unit
+  await app.type("#f-passphrase", "short");
+  await app.type("#f-again", "short");
+  await app.click("#create-store");
+  await app.waitFor("#err-passphrase", { text: "at least 10 characters" });
+  await app.clear("#f-passphrase");
+  await app.clear("#f-again");
+  await app.type("#f-passphrase", PASSPHRASE);
+  await app.type("#f-again", PASSPHRASE);
+  await app.screenshot("02-first-run-details");
+  await app.click("#create-store");
+  const code = await app.waitFor("#recovery-code");
+  assert.ok(code);
+  assert.match(await app.text("#recovery-code"), /^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/);
+  await app.screenshot("03-first-run-recovery-code");
+  await app.click("#code-written");
+  await app.click("#setup-done");
+  await app.waitFor("main[data-screen=home]");
+  await app.waitFor("[data-testid=sync-state]", { text: "not connected to a county hub" });
+  assert.equal(await app.text("[data-testid=sync-waiting]"), "Nothing waiting to send");
+  // The CLI opens the same store with the same passphrase.
+  const me = JSON.parse(cli(home, "report", "list", "--json"));
+  assert.deepEqual(me, []);
+});
+
+test("a wrong passphrase is refused with a clear message and changes nothing", async () => {
+  const home = initHome();
+  const app = await start(home);
+  await app.waitFor("main[data-phase=unlock]");
+  await app.unlock("not the passphrase");
+  await app.waitFor("#unlock-error", { text: "Wrong passphrase. Nothing was changed." });
+  await app.screenshot("04-unlock-wrong-passphrase");
+  await app.unlock();
+  await app.waitFor("main[data-screen=home]");
+});
+
+test("a report entered through the form is in the list and in `usalama report show`", async () => {
+  const home = initHome();
+  const app = await start(home);
+  await app.unlock();
+  await app.waitFor("main[data-screen=home]");
+  await app.click("#new-report");
+  await app.waitFor("main[data-screen=form]");
+  await app.choose('input[name=type][value="livestock_raid"]');
+  await app.choose('input[name=urgency][value="flash"]');
+  await app.type("#f-place", "Lami Nyeusi, near the borehole");
+  await app.type("#f-narrative", "About 40 armed raiders drove cattle towards the river at dawn.");
+  await app.type("#f-people-killed", "2");
+  await app.choose('[data-unknown="people.injured"]');
+  await app.type("#f-livestock-cattle-stolen", "150");
+  await app.choose('[data-field="livestock.cattle"] td:last-child input[type=checkbox]');
+  await app.type("#f-suspects-count", "40");
+  await app.choose('input[name=armed][value="yes"]');
+  await app.choose('input[value="nps"]');
+  await app.type("#f-ob-number", "OB 12/20/11/2026");
+  await app.type("#f-ob-station", "Sigor");
+  await app.exec(
+    "const s = document.querySelector('#f-source-kind'); s.value = 'witness'; s.dispatchEvent(new Event('change', {bubbles: true}));",
+  );
+  await app.screenshot("05-report-form");
+  await app.click("#save-report");
+  await app.waitFor("#report-notice", { text: "Report saved on this laptop" });
+  const id = await app.exec("return document.querySelector('[data-report-id]').dataset.reportId;");
+  await app.waitFor("[data-testid=narrative]", { text: "About 40 armed raiders" });
+  await app.waitFor(".timeline [data-kind=report_filed]", { text: "Joseph Korkimul" });
+  await app.waitFor("[data-testid=sync-waiting]", { text: "1 report waiting to send" });
+  await app.screenshot("06-report-page");
+
+  await app.click("#nav-list");
+  await app.waitFor(`tr[data-report="${id}"]`, { text: "Livestock raid" });
+  await app.waitFor(`tr[data-report="${id}"] [data-status=pending]`, { text: "Waiting to send" });
+  await app.type("#q-search", "raiders");
+  await app.click("#q-apply");
+  await app.waitFor("[data-testid=list-count]", { text: "1 reports found" });
+  await app.screenshot("07-report-list");
+
+  const shown = JSON.parse(cli(home, "report", "show", id, "--json"));
+  assert.equal(shown.id, id);
+  assert.equal(shown.type, "livestock_raid");
+  assert.equal(shown.urgency, "flash");
+  assert.equal(shown.status, "pending");
+  assert.equal(shown.unit, "ke-024-l-ombolion");
+  assert.deepEqual(shown.people, { killed: 2, injured: null });
+  assert.deepEqual(shown.livestock, [{ species: "cattle", stolen: 150, estimate: true }]);
+  assert.deepEqual(shown.suspects, { count: 40, armed: true });
+  assert.deepEqual(shown.agencies_notified, ["nps"]);
+  assert.deepEqual(shown.ob, { number: "OB 12/20/11/2026", station: "Sigor" });
+  assert.equal(shown.source.kind, "witness");
+
+  // Add information: an amendment, shown in the timeline.
+  await app.click(`tr[data-report="${id}"] button`);
+  await app.click("#add-info");
+  await app.waitFor("main[data-screen=amend]");
+  await app.clear("#f-people-killed");
+  await app.type("#f-people-killed", "3");
+  await app.click("#save-report");
+  await app.waitFor("#report-notice", { text: "The new information was saved." });
+  await app.waitFor(".timeline [data-kind=report_amended]", { text: "Killed 3, Injured Unknown" });
+  await app.screenshot("08-report-amended");
+  const amended = JSON.parse(cli(home, "report", "show", id, "--json"));
+  assert.equal(amended.people.killed, 3);
+  assert.equal(amended.timeline.length, 2);
+});
+
+test("a validation error is shown next to its field and nothing is saved", async () => {
+  const home = initHome();
+  const app = await start(home);
+  await app.unlock();
+  await app.click("#new-report");
+  await app.type("#f-narrative", "Shots heard near Kacheliba.");
+  await app.type("#f-people-injured", "-1");
+  await app.click("#save-report");
+  await app.waitFor("#err-people\\.injured", { text: "Must be a whole number from 0 to 100,000" });
+  await app.waitFor("#err-type", { text: "This field is required." });
+  await app.waitFor("#form-problems", { text: "Nothing was saved." });
+  assert.equal(
+    await app.exec("return document.querySelector('#f-people-injured').getAttribute('aria-invalid');"),
+    "true",
+  );
+  await app.screenshot("09-form-errors");
+  assert.deepEqual(JSON.parse(cli(home, "report", "list", "--json")), []);
+});
+
+test("a draft survives the app being killed and is offered at the next start", async () => {
+  const home = initHome();
+  let app = await start(home);
+  await app.unlock();
+  await app.click("#new-report");
+  await app.choose('input[name=type][value="early_warning"]');
+  await app.type("#f-narrative", "Herders moving with many young men and no women");
+  // Saved within a few seconds of the last change, without leaving the field.
+  await app.waitFor("[data-testid=draft-state][data-unsaved=false]", {
+    text: "Draft saved on this laptop",
+    timeout: 8000,
+  });
+  await app.kill();
+
+  app = await start(home);
+  await app.unlock();
+  await app.waitFor(".draft-offer", { text: "You have an unfinished report" });
+  await app.screenshot("10-home-draft-offered");
+  await app.click("#continue-draft");
+  await app.waitFor("main[data-screen=form]");
+  for (let i = 0; i < 50 && (await app.value("#f-narrative")) === ""; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await app.value("#f-narrative"), "Herders moving with many young men and no women");
+  assert.equal(
+    await app.exec("return document.querySelector('input[name=type][value=early_warning]').checked;"),
+    true,
+  );
+});
+
+test("the language switch changes the labels and is remembered", async () => {
+  const home = initHome();
+  let app = await start(home);
+  await app.unlock();
+  await app.waitFor("#nav-home", { text: "Home" });
+  await app.click("#nav-settings");
+  await app.click("#lang-sw");
+  await app.waitFor("#nav-home", { text: "Mwanzo" });
+  await app.waitFor("#nav-form", { text: "Ripoti mpya" });
+  await app.waitFor("[data-testid=sync-state]", { text: "Kompyuta hii haijaunganishwa" });
+  await app.screenshot("11-settings-kiswahili");
+  await app.click("#nav-home");
+  await app.waitFor("#new-report", { text: "Ripoti mpya" });
+  await app.screenshot("12-home-kiswahili");
+  await app.quit();
+
+  app = await start(home);
+  await app.waitFor("main[data-phase=unlock] h1", { text: "Fungua Usalama" });
+  await app.unlock();
+  await app.click("#nav-form");
+  await app.waitFor("main[data-screen=form] h2", { text: "Nini kilitokea" });
+});

@@ -1,0 +1,192 @@
+// A small W3C WebDriver client over fetch, enough for the app's end-to-end tests, plus the
+// helpers they share: a home folder per test, the CLI on the same folder, screenshots.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const URL_ = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+export const PASSPHRASE = "cows drink at the borehole";
+
+async function call(method, path, body) {
+  const res = await fetch(URL_ + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const v = json.value ?? {};
+    throw new Error(`${method} ${path}: ${v.error ?? res.status}: ${v.message ?? ""}`);
+  }
+  return json.value;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** One run of the app on `home`, driven through its webview. */
+export class App {
+  static async start(home) {
+    const value = await call("POST", "/session", {
+      capabilities: {
+        alwaysMatch: {
+          browserName: "wry",
+          "tauri:options": { application: process.env.APP, args: ["--home", home] },
+        },
+      },
+    });
+    const app = new App(value.sessionId, home);
+    await app.waitFor("main[data-phase]:not([data-phase=loading])");
+    return app;
+  }
+
+  constructor(id, home) {
+    this.id = id;
+    this.home = home;
+  }
+
+  s(path) {
+    return `/session/${this.id}${path}`;
+  }
+
+  async quit() {
+    await call("DELETE", this.s("")).catch(() => {});
+  }
+
+  /** Kills the app's process outright (a crash or a power cut), then forgets the session. */
+  async kill() {
+    const ps = execFileSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
+    const line = ps
+      .split("\n")
+      .find((l) => l.includes(process.env.APP) && l.includes(`--home ${this.home}`));
+    if (!line) throw new Error("the app's process was not found");
+    process.kill(Number(line.trim().split(/\s+/)[0]), "SIGKILL");
+    await sleep(300);
+    await this.quit();
+  }
+
+  async exec(script, ...args) {
+    return call("POST", this.s("/execute/sync"), { script, args });
+  }
+
+  /** Runs `script` in the page; it calls its last argument with the result. */
+  async execAsync(script, ...args) {
+    return call("POST", this.s("/execute/async"), { script, args });
+  }
+
+  /** The app's process id and those of the WebKit processes it started. */
+  pids() {
+    const ps = execFileSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.trim().split(/\s+/))
+      .map(([pid, ppid, ...args]) => ({ pid: Number(pid), ppid: Number(ppid), args: args.join(" ") }));
+    const root = ps.find((p) => p.args.includes(process.env.APP) && p.args.includes(`--home ${this.home}`));
+    if (!root) return [];
+    const out = [root.pid];
+    for (let i = 0; i < out.length; i++) out.push(...ps.filter((p) => p.ppid === out[i]).map((p) => p.pid));
+    return out;
+  }
+
+  async find(css) {
+    const v = await call("POST", this.s("/element"), { using: "css selector", value: css });
+    return v[ELEMENT];
+  }
+
+  /** Waits until `css` matches (and, if given, its text matches `text`); returns the element. */
+  async waitFor(css, { text, timeout = 10000 } = {}) {
+    const end = Date.now() + timeout;
+    let last = "";
+    for (;;) {
+      try {
+        const el = await this.find(css);
+        if (!text) return el;
+        last = await this.text(css);
+        if (text instanceof RegExp ? text.test(last) : last.includes(text)) return el;
+      } catch {
+        // not there yet
+      }
+      if (Date.now() > end) throw new Error(`timed out waiting for ${css} ${text ?? ""} (last text: ${last})`);
+      await sleep(100);
+    }
+  }
+
+  async click(css) {
+    const el = await this.waitFor(css);
+    // Into the middle of the window, as a person scrolls to what they click.
+    await this.exec("document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' });", css);
+    await call("POST", this.s(`/element/${el}/click`), {});
+  }
+
+  /** Ticks a checkbox or radio button by clicking its label, as a person does. */
+  async choose(inputCss) {
+    const id = await this.exec(
+      `const input = document.querySelector(arguments[0]);
+       const label = input && input.closest("label");
+       if (!label) return null;
+       label.dataset.e2e ??= String(Math.random()).slice(2);
+       return label.dataset.e2e;`,
+      inputCss,
+    );
+    if (!id) throw new Error(`no label around ${inputCss}`);
+    await this.click(`label[data-e2e="${id}"]`);
+  }
+
+  async type(css, text) {
+    const el = await this.waitFor(css);
+    await call("POST", this.s(`/element/${el}/value`), { text });
+  }
+
+  async clear(css) {
+    const el = await this.waitFor(css);
+    await call("POST", this.s(`/element/${el}/clear`), {});
+  }
+
+  async text(css) {
+    return this.exec("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css);
+  }
+
+  async value(css) {
+    return this.exec("const e = document.querySelector(arguments[0]); return e ? e.value : null;", css);
+  }
+
+  async size(width, height) {
+    await call("POST", this.s("/window/rect"), { width, height }).catch(() => {});
+  }
+
+  /** Saves what the window shows as E2E_OUT/NAME.png (and in docs/screenshots/ when asked). */
+  async screenshot(name) {
+    const png = Buffer.from(await call("GET", this.s("/screenshot")), "base64");
+    const out = process.env.E2E_OUT ?? "e2e-output";
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, `${name}.png`), png);
+    if (process.env.UPDATE_SCREENSHOTS) {
+      writeFileSync(join(import.meta.dirname, "../../docs/screenshots", `${name}.png`), png);
+    }
+  }
+
+  async unlock(passphrase = PASSPHRASE) {
+    await this.type("#f-unlock", passphrase);
+    await this.click("#unlock-button");
+  }
+}
+
+export function freshHome() {
+  return mkdtempSync(join(tmpdir(), "usalama-e2e-"));
+}
+
+/** The CLI on the same home folder. */
+export function cli(home, ...args) {
+  return execFileSync(process.env.CLI, ["--home", home, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, USALAMA_PASSPHRASE: PASSPHRASE, USALAMA_KDF: "fast-insecure" },
+  });
+}
+
+/** A store made by the CLI, as a county ICT helper would. */
+export function initHome(lang = "en") {
+  const home = freshHome();
+  cli(home, "init", "--name", "Joseph Korkimul", "--role", "chief", "--unit", "ke-024-l-ombolion", "--lang", lang);
+  return home;
+}

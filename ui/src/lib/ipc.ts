@@ -1,0 +1,161 @@
+// Every call into the Rust side goes through this module: one typed function per command, and
+// the one listener for pushed state. Components never call `invoke` themselves.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+export type Lang = "en" | "sw";
+
+/** A problem with one field, with the rule it broke (see usalama-core's `form` module). */
+export interface FieldProblem {
+  field: string;
+  rule: string;
+  max?: number;
+  message: string;
+}
+
+/** What every failed command returns; the UI switches on `kind`, never on `message`. */
+export interface CommandError {
+  kind: string;
+  message: string;
+  problems?: FieldProblem[];
+}
+
+export function isCommandError(e: unknown): e is CommandError {
+  return typeof e === "object" && e !== null && "kind" in e && "message" in e;
+}
+
+/** Anything thrown by a command, as a CommandError. */
+export function asCommandError(e: unknown): CommandError {
+  return isCommandError(e) ? e : { kind: "internal", message: String(e) };
+}
+
+export interface Start {
+  home: string;
+  exists: boolean;
+  unlocked: boolean;
+  language: Lang | null;
+  version: string;
+}
+
+export interface Unit {
+  id: string;
+  name: string;
+  kind: string;
+  parent: string | null;
+  sw_name?: string | null;
+  code?: string | null;
+  retired?: boolean;
+}
+
+export interface Profile {
+  name: string;
+  role: string;
+  unit: string | null;
+  agency: string | null;
+  lang: Lang;
+  device: string;
+  fingerprint: string;
+  home: string;
+  version: string;
+  clock_warning: string | null;
+}
+
+export interface NewProfile {
+  name: string;
+  role: string;
+  unit: string | null;
+  lang: Lang;
+}
+
+export interface ReportRow {
+  id: string;
+  type: string;
+  urgency: string;
+  status: string;
+  occurred_at: string;
+  unit: string;
+  place: string | null;
+  recorded_at: string;
+  narrative: string;
+}
+
+export interface Author {
+  name: string;
+  role: string;
+  agency: string | null;
+}
+
+export interface TimelineItem {
+  kind: string;
+  at: string;
+  by: Author;
+  content: unknown;
+}
+
+export type ReportDocument = Record<string, unknown>;
+
+export interface ReportView extends ReportDocument {
+  id: string;
+  status: string;
+  lead_agency: string | null;
+  supporting_agencies: string[];
+  outcome: string | null;
+  linked: string[];
+  reported_by: Author;
+  device: string;
+  recorded_at: string;
+  unit_counted: string;
+  timeline: TimelineItem[];
+}
+
+export interface Filter {
+  type?: string;
+  unit?: string;
+  status?: string;
+  from?: string;
+  to?: string;
+  search?: string;
+  limit?: number;
+}
+
+export interface Draft {
+  id: string;
+  updated_at: string;
+  document: unknown;
+}
+
+/** The sync bar's data (src-tauri/src/sync_bar.rs). */
+export interface SyncStatus {
+  enrolled: boolean;
+  online: boolean | null;
+  syncing: boolean;
+  waiting: number;
+  last_success: string | null;
+  last_failure: { at: string; kind: string; message: string } | null;
+}
+
+export const ipc = {
+  start: () => invoke<Start>("start"),
+  gazetteer: () => invoke<Unit[]>("gazetteer"),
+  setUp: (profile: NewProfile, passphrase: string) =>
+    invoke<{ recovery_code: string; profile: Profile }>("set_up", { profile, passphrase }),
+  unlock: (passphrase: string) => invoke<Profile>("unlock", { passphrase }),
+  recover: (code: string, newPassphrase: string) =>
+    invoke<Profile>("recover", { code, newPassphrase }),
+  profile: () => invoke<Profile>("profile"),
+  setLanguage: (lang: Lang) => invoke<void>("set_language", { lang }),
+  changePassphrase: (old: string, next: string) =>
+    invoke<void>("change_passphrase", { old, new: next }),
+  listReports: (filter: Filter) => invoke<ReportRow[]>("list_reports", { filter }),
+  showReport: (id: string) => invoke<ReportView>("show_report", { id }),
+  fileReport: (document: ReportDocument, draft: string | null) =>
+    invoke<string>("file_report", { document, draft }),
+  amendReport: (id: string, changes: ReportDocument) =>
+    invoke<string>("amend_report", { id, changes }),
+  saveDraft: (id: string, document: unknown) => invoke<void>("save_draft", { id, document }),
+  drafts: () => invoke<Draft[]>("drafts"),
+  deleteDraft: (id: string) => invoke<boolean>("delete_draft", { id }),
+  syncStatus: () => invoke<SyncStatus>("sync_status"),
+  onSyncStatus: (f: (s: SyncStatus) => void): Promise<UnlistenFn> =>
+    listen<SyncStatus>("sync-status", (e) => f(e.payload)),
+};
