@@ -18,7 +18,7 @@ DESKTOP_TARGET := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 .PHONY: ui-deps ui-build ui-test e2e desktop bundle bench-desktop tauri-driver
 
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
-	@command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' \
+	@command -v node >/dev/null && node -e 'process.exit(parseInt(process.versions.node) < 20 ? 1 : 0)' \
 		|| { echo "Node.js 20 or newer is required for the desktop app's frontend"; exit 1; }
 	cd ui && $(NPM) ci --no-audit --no-fund
 	@touch $@

@@ -33,7 +33,7 @@ test("the first run sets up the store, shows the recovery code once and reaches 
   await app.clear("#f-again");
   await app.type("#f-passphrase", PASSPHRASE);
   await app.type("#f-again", PASSPHRASE);
-  await app.screenshot("02-first-run-details");
+  await app.screenshot("02-first-run-details", { top: true });
   await app.click("#create-store");
   const code = await app.waitFor("#recovery-code");
   assert.ok(code);
@@ -83,7 +83,7 @@ test("a report entered through the form is in the list and in `usalama report sh
   await app.exec(
     "const s = document.querySelector('#f-source-kind'); s.value = 'witness'; s.dispatchEvent(new Event('change', {bubbles: true}));",
   );
-  await app.screenshot("05-report-form");
+  await app.screenshot("05-report-form", { top: true });
   await app.click("#save-report");
   await app.waitFor("#report-notice", { text: "Report saved on this laptop" });
   const id = await app.exec("return document.querySelector('[data-report-id]').dataset.reportId;");
@@ -97,7 +97,7 @@ test("a report entered through the form is in the list and in `usalama report sh
   await app.waitFor(`tr[data-report="${id}"] [data-status=pending]`, { text: "Waiting to send" });
   await app.type("#q-search", "raiders");
   await app.click("#q-apply");
-  await app.waitFor("[data-testid=list-count]", { text: "1 reports found" });
+  await app.waitFor("[data-testid=list-count]", { text: "1 report found" });
   await app.screenshot("07-report-list");
 
   const shown = JSON.parse(cli(home, "report", "show", id, "--json"));
@@ -143,7 +143,7 @@ test("a validation error is shown next to its field and nothing is saved", async
     await app.exec("return document.querySelector('#f-people-injured').getAttribute('aria-invalid');"),
     "true",
   );
-  await app.screenshot("09-form-errors");
+  await app.screenshot("09-form-errors", { top: true });
   assert.deepEqual(JSON.parse(cli(home, "report", "list", "--json")), []);
 });
 

@@ -156,7 +156,8 @@ export class App {
   }
 
   /** Saves what the window shows as E2E_OUT/NAME.png (and in docs/screenshots/ when asked). */
-  async screenshot(name) {
+  async screenshot(name, { top = false } = {}) {
+    if (top) await this.exec("window.scrollTo(0, 0); document.activeElement?.blur();");
     const png = Buffer.from(await call("GET", this.s("/screenshot")), "base64");
     const out = process.env.E2E_OUT ?? "e2e-output";
     mkdirSync(out, { recursive: true });

@@ -59,8 +59,8 @@ export const strings = {
   "setup.code_written": ["I have written the code down", "Nimeandika msimbo"],
   "setup.done": ["Start using Usalama", "Anza kutumia Usalama"],
   "setup.hub_later": [
-    "Connecting to the county hub is optional and can be done later in Settings.",
-    "Kuunganisha na kituo cha kaunti si lazima; kunaweza kufanywa baadaye kwenye Mipangilio.",
+    "Connecting to the county hub is optional: the county ICT officer can do it later. Until then, reports are kept safely on this laptop.",
+    "Kuunganisha na kituo cha kaunti si lazima: afisa wa TEHAMA wa kaunti anaweza kufanya hivyo baadaye. Hadi hapo, ripoti zinahifadhiwa salama kwenye kompyuta hii.",
   ],
 
   // Unlock
@@ -289,6 +289,7 @@ export const strings = {
   "list.apply": ["Find", "Tafuta"],
   "list.clear": ["Clear filters", "Ondoa vichujio"],
   "list.count": ["{n} reports found", "Ripoti {n} zimepatikana"],
+  "list.count_one": ["1 report found", "Ripoti 1 imepatikana"],
   "list.count_more": ["Showing the {n} newest; narrow the filters to see others.", "Zinaonyeshwa {n} za karibuni; punguza vichujio kuona nyingine."],
   "list.none": ["No report matches.", "Hakuna ripoti inayolingana."],
   "list.when": ["When", "Lini"],
