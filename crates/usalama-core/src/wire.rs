@@ -186,14 +186,19 @@ impl SyncRequest {
     /// Returns the request and the signature check's inputs.
     pub fn open(bytes: &[u8]) -> Result<(SyncRequest, SignedPart)> {
         let raw = decompress(bytes)?;
-        if raw.len() < 4 + 64 || &raw[..3] != REQUEST_MAGIC {
+        if raw.len() < 4 || &raw[..3] != REQUEST_MAGIC {
             return Err(Error::Malformed("not a sync request".into()));
         }
+        // The version first: a device months out of date is told to update, not "malformed".
         if raw[3] != PROTOCOL {
             return Err(Error::Unsupported(format!(
-                "sync protocol {} is not spoken here (this side speaks {PROTOCOL})",
+                "sync protocol {} is not spoken here (this hub speaks {PROTOCOL}); update \
+                 Usalama on this device",
                 raw[3]
             )));
+        }
+        if raw.len() < 4 + 64 {
+            return Err(Error::Malformed("the request is cut short".into()));
         }
         let (payload, signature) = raw.split_at(raw.len() - 64);
         let mut r = Reader::new(&payload[4..]);
