@@ -47,8 +47,9 @@ e2e: ui-build tauri-driver
 desktop: ui-build
 	$(CARGO) run --locked -p usalama-desktop
 
-## The .deb and the AppImage, the conventional way (target/release/bundle/).
-bundle: prepare
+## The .deb and the AppImage, the conventional way (target/release/bundle/); `tauri build`
+## builds the frontend itself first.
+bundle: deps ui-deps
 	cd ui && $(NPM) run tauri build
 
 ## The desktop app's figures for docs/benchmarks.md (release build, a 10,000-report store).
