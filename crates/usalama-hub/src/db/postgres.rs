@@ -133,6 +133,8 @@ impl Postgres {
         let mut tx = conn.client.transaction()?;
         // Two processes starting at once must not both apply the same migration.
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        // Quietly: "already exists, skipping" at every start is not news.
+        tx.batch_execute("SET LOCAL client_min_messages TO WARNING")?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                  version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL
