@@ -130,21 +130,25 @@ impl Postgres {
     fn migrate(&self) -> Result<()> {
         let mut slot = self.lock();
         let conn = self.connected(&mut slot)?;
-        let mut tx = conn.client.transaction()?;
+        let mut tx = conn.client.transaction().pg()?;
         // Two processes starting at once must not both apply the same migration.
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .pg()?;
         // Quietly: "already exists, skipping" at every start is not news.
-        tx.batch_execute("SET LOCAL client_min_messages TO WARNING")?;
+        tx.batch_execute("SET LOCAL client_min_messages TO WARNING")
+            .pg()?;
         tx.batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                  version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL
              )",
-        )?;
+        )
+        .pg()?;
         let done: i64 = tx
             .query_one(
                 "SELECT coalesce(max(version), 0) FROM schema_migrations",
                 &[],
-            )?
+            )
+            .pg()?
             .get(0);
         let done = usize::try_from(done).map_err(|_| damaged("schema version"))?;
         if done > MIGRATIONS.len() {
@@ -154,14 +158,15 @@ impl Postgres {
             )));
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-            tx.batch_execute(sql)?;
+            tx.batch_execute(sql).pg()?;
             let version = i64::try_from(i + 1).map_err(|_| damaged("schema version"))?;
             tx.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                 &[&version, &crate::now_ms()],
-            )?;
+            )
+            .pg()?;
         }
-        tx.commit()?;
+        tx.commit().pg()?;
         Ok(())
     }
 
@@ -193,29 +198,18 @@ impl Postgres {
     fn run(&self, write: bool, work: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
         tokio::task::block_in_place(|| {
             let mut slot = self.lock();
-            let Connection { client, statements } = self.connected(&mut slot)?;
-            // Writers run at READ COMMITTED, where each statement sees everything committed
-            // before it began: after waiting for the lock, the writer sees the previous
-            // writer's work. (At REPEATABLE READ the snapshot would be taken before the wait.)
-            // Readers get one snapshot for their whole transaction.
-            let tx = client
-                .build_transaction()
-                .isolation_level(if write {
-                    IsolationLevel::ReadCommitted
-                } else {
-                    IsolationLevel::RepeatableRead
-                })
-                .read_only(!write)
-                .start()?;
-            let mut wrapped = PgTx { tx, statements };
-            if write {
-                wrapped
-                    .tx
-                    .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])?;
+            let conn = self.connected(&mut slot)?;
+            match attempt(conn, write, work) {
+                // A session the server ended (it restarted) shows only when next used. If that
+                // happened at the very start, nothing has run yet: connect again and go on,
+                // rather than fail the request.
+                Err(Attempt::Begin { lost: true, .. }) => {
+                    *slot = None;
+                    let conn = self.connected(&mut slot)?;
+                    attempt(conn, write, work).map_err(HubError::from)
+                }
+                other => other.map_err(HubError::from),
             }
-            work(&mut wrapped)?;
-            wrapped.tx.commit()?;
-            Ok(())
         })
     }
 
@@ -333,6 +327,94 @@ impl Database for Postgres {
     }
 }
 
+/// Why one try at a transaction failed: while beginning it (and whether because the session
+/// is gone), or later.
+enum Attempt {
+    Begin { error: HubError, lost: bool },
+    Later(HubError),
+}
+
+impl Attempt {
+    fn begin(e: postgres::Error) -> Attempt {
+        // The server ends a session after any FATAL error (e.g. "terminating connection due
+        // to administrator command" when it shuts down); the client may not have noticed the
+        // closed socket yet.
+        let lost = e.is_closed() || e.as_db_error().is_some_and(|d| d.severity() == "FATAL");
+        Attempt::Begin {
+            error: HubError::Database(server_says(&e)),
+            lost,
+        }
+    }
+}
+
+impl From<Attempt> for HubError {
+    fn from(a: Attempt) -> HubError {
+        match a {
+            Attempt::Begin { error: e, .. } | Attempt::Later(e) => e,
+        }
+    }
+}
+
+/// Runs `work` in one transaction on `conn`, committed only if it returns `Ok`.
+fn attempt(
+    conn: &mut Connection,
+    write: bool,
+    work: &mut dyn FnMut(&mut dyn Tx) -> Result<()>,
+) -> std::result::Result<(), Attempt> {
+    let Connection { client, statements } = conn;
+    // Writers run at READ COMMITTED, where each statement sees everything committed before it
+    // began: after waiting for the lock, a writer sees the previous writer's work. (At
+    // REPEATABLE READ its snapshot would be taken before the wait.) Readers get one snapshot
+    // for their whole transaction.
+    let started = client
+        .build_transaction()
+        .isolation_level(if write {
+            IsolationLevel::ReadCommitted
+        } else {
+            IsolationLevel::RepeatableRead
+        })
+        .read_only(!write)
+        .start();
+    let tx = match started {
+        Ok(tx) => tx,
+        Err(e) => return Err(Attempt::begin(e)),
+    };
+    let mut wrapped = PgTx { tx, statements };
+    if write {
+        let locked = wrapped
+            .tx
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]);
+        if let Err(e) = locked {
+            drop(wrapped);
+            return Err(Attempt::begin(e));
+        }
+    }
+    work(&mut wrapped).map_err(Attempt::Later)?;
+    wrapped.tx.commit().pg().map_err(Attempt::Later)
+}
+
+/// `postgres::Error` says only "db error" for what the server reported: keep the server's
+/// code and words, for the log.
+trait Pg<T> {
+    fn pg(self) -> Result<T>;
+}
+
+impl<T> Pg<T> for std::result::Result<T, postgres::Error> {
+    fn pg(self) -> Result<T> {
+        self.map_err(|e| HubError::Database(server_says(&e)))
+    }
+}
+
+fn server_says(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => match std::error::Error::source(e) {
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        },
+    }
+}
+
 fn partial_path(out: &Path) -> PathBuf {
     let mut name = out.file_name().unwrap_or_default().to_os_string();
     name.push(".partial");
@@ -391,19 +473,19 @@ macro_rules! select_devices {
 
 fn device_from(r: &Row) -> Result<DeviceRecord> {
     Ok(DeviceRecord {
-        id: DeviceId(fixed(r.try_get(0)?, "device id")?),
-        public_key: fixed(r.try_get(1)?, "device key")?,
-        person: r.try_get(2)?,
-        name: r.try_get(3)?,
-        role: r.try_get(4)?,
-        unit: r.try_get(5)?,
-        agency: r.try_get(6)?,
-        cleared: r.try_get(7)?,
-        revoked: r.try_get(8)?,
-        enrolled_at: r.try_get(9)?,
-        counter: unsigned(r.try_get(10)?, "request counter")?,
-        head_seq: unsigned(r.try_get(11)?, "sequence number")?,
-        head_hash: Hash(fixed(r.try_get(12)?, "chain head")?),
+        id: DeviceId(fixed(r.try_get(0).pg()?, "device id")?),
+        public_key: fixed(r.try_get(1).pg()?, "device key")?,
+        person: r.try_get(2).pg()?,
+        name: r.try_get(3).pg()?,
+        role: r.try_get(4).pg()?,
+        unit: r.try_get(5).pg()?,
+        agency: r.try_get(6).pg()?,
+        cleared: r.try_get(7).pg()?,
+        revoked: r.try_get(8).pg()?,
+        enrolled_at: r.try_get(9).pg()?,
+        counter: unsigned(r.try_get(10).pg()?, "request counter")?,
+        head_seq: unsigned(r.try_get(11).pg()?, "sequence number")?,
+        head_hash: Hash(fixed(r.try_get(12).pg()?, "chain head")?),
     })
 }
 
@@ -427,19 +509,19 @@ const PULL: &str = "WITH candidates AS (
      ORDER BY ord, e.hub_seq";
 
 fn entry_from(r: &Row) -> Result<Entry> {
-    let format: i16 = r.try_get(2)?;
-    let kind: i32 = r.try_get(3)?;
+    let format: i16 = r.try_get(2).pg()?;
+    let kind: i32 = r.try_get(3).pg()?;
     super::sqlite::build_entry((
-        r.try_get(0)?,
-        unsigned(r.try_get(1)?, "sequence number")?,
+        r.try_get(0).pg()?,
+        unsigned(r.try_get(1).pg()?, "sequence number")?,
         u8::try_from(format).map_err(|_| damaged("entry format"))?,
         u16::try_from(kind).map_err(|_| damaged("entry kind"))?,
-        r.try_get(4)?,
-        r.try_get(5)?,
-        r.try_get(6)?,
-        r.try_get(7)?,
-        r.try_get(8)?,
-        r.try_get(9)?,
+        r.try_get(4).pg()?,
+        r.try_get(5).pg()?,
+        r.try_get(6).pg()?,
+        r.try_get(7).pg()?,
+        r.try_get(8).pg()?,
+        r.try_get(9).pg()?,
     ))
 }
 
@@ -449,31 +531,31 @@ impl PgTx<'_> {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.tx.prepare(sql)?;
+        let s = self.tx.prepare(sql).pg()?;
         self.statements.insert(sql, s.clone());
         Ok(s)
     }
 
     fn exec(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let s = self.stmt(sql)?;
-        Ok(self.tx.execute(&s, params)?)
+        self.tx.execute(&s, params).pg()
     }
 
     fn one(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>> {
         let s = self.stmt(sql)?;
-        Ok(self.tx.query_opt(&s, params)?)
+        self.tx.query_opt(&s, params).pg()
     }
 
     fn all(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
         let s = self.stmt(sql)?;
-        Ok(self.tx.query(&s, params)?)
+        self.tx.query(&s, params).pg()
     }
 }
 
 impl Tx for PgTx<'_> {
     fn meta(&mut self, key: &str) -> Result<Option<String>> {
         self.one("SELECT value FROM meta WHERE key = $1", &[&key])?
-            .map(|r| Ok(r.try_get(0)?))
+            .map(|r| r.try_get(0).pg())
             .transpose()
     }
 
@@ -513,13 +595,13 @@ impl Tx for PgTx<'_> {
         row.map(|r| {
             Ok(Invite {
                 code_hash: *code_hash,
-                person: r.try_get(0)?,
-                name: r.try_get(1)?,
-                role: r.try_get(2)?,
-                unit: r.try_get(3)?,
-                agency: r.try_get(4)?,
-                cleared: r.try_get(5)?,
-                expires_at: r.try_get(6)?,
+                person: r.try_get(0).pg()?,
+                name: r.try_get(1).pg()?,
+                role: r.try_get(2).pg()?,
+                unit: r.try_get(3).pg()?,
+                agency: r.try_get(4).pg()?,
+                cleared: r.try_get(5).pg()?,
+                expires_at: r.try_get(6).pg()?,
             })
         })
         .transpose()
@@ -590,7 +672,7 @@ impl Tx for PgTx<'_> {
             "SELECT hash FROM entries WHERE device = $1 AND seq = $2",
             &[&&device.0[..], &signed(seq, "sequence number")?],
         )?;
-        row.map(|r| Ok(Hash(fixed(r.try_get(0)?, "hash")?)))
+        row.map(|r| Ok(Hash(fixed(r.try_get(0).pg()?, "hash")?)))
             .transpose()
     }
 
@@ -620,7 +702,8 @@ impl Tx for PgTx<'_> {
         )?;
         let hub_seq: i64 = row
             .ok_or_else(|| HubError::Database("an insert returned no hub sequence number".into()))?
-            .try_get(0)?;
+            .try_get(0)
+            .pg()?;
         unsigned(hub_seq, "hub sequence number")
     }
 
@@ -633,25 +716,28 @@ impl Tx for PgTx<'_> {
         let stmt = self.stmt(PULL)?;
         // A portal fetches the rows a batch at a time, so the server stops sending once the
         // response is full.
-        let portal = self.tx.bind(
-            &stmt,
-            &[
-                &signed(cursor, "cursor")?,
-                &&a.device.0[..],
-                &&a.hub.0[..],
-                &a.person,
-                &a.units,
-            ],
-        )?;
+        let portal = self
+            .tx
+            .bind(
+                &stmt,
+                &[
+                    &signed(cursor, "cursor")?,
+                    &&a.device.0[..],
+                    &&a.hub.0[..],
+                    &a.person,
+                    &a.units,
+                ],
+            )
+            .pg()?;
         let mut out: Vec<Stored> = Vec::new();
         let mut bytes = 0;
         loop {
-            let rows = self.tx.query_portal(&portal, PULL_BATCH)?;
+            let rows = self.tx.query_portal(&portal, PULL_BATCH).pg()?;
             if rows.is_empty() {
                 return Ok((out, false));
             }
             for r in &rows {
-                let order = unsigned(r.try_get(12)?, "delivery order")?;
+                let order = unsigned(r.try_get(12).pg()?, "delivery order")?;
                 if bytes >= max_bytes && out.last().is_some_and(|l| l.order != order) {
                     return Ok((out, true));
                 }
@@ -659,8 +745,8 @@ impl Tx for PgTx<'_> {
                 bytes += entry.body.as_ref().map_or(32, Vec::len) + 24;
                 out.push(Stored {
                     entry,
-                    hub_seq: unsigned(r.try_get(10)?, "hub sequence number")?,
-                    received_at: r.try_get(11)?,
+                    hub_seq: unsigned(r.try_get(10).pg()?, "hub sequence number")?,
+                    received_at: r.try_get(11).pg()?,
                     order,
                 });
             }
@@ -675,10 +761,10 @@ impl Tx for PgTx<'_> {
         row.map(|r| {
             Ok(ReportScope {
                 id: *id,
-                author: DeviceId(fixed(r.try_get(0)?, "device id")?),
-                person: r.try_get(1)?,
-                unit: r.try_get(2)?,
-                rescoped: unsigned(r.try_get(3)?, "hub sequence number")?,
+                author: DeviceId(fixed(r.try_get(0).pg()?, "device id")?),
+                person: r.try_get(1).pg()?,
+                unit: r.try_get(2).pg()?,
+                rescoped: unsigned(r.try_get(3).pg()?, "hub sequence number")?,
             })
         })
         .transpose()
@@ -722,11 +808,11 @@ impl Tx for PgTx<'_> {
         .iter()
         .map(|r| {
             Ok(Fork {
-                device: DeviceId(fixed(r.try_get(0)?, "device id")?),
-                seq: unsigned(r.try_get(1)?, "sequence number")?,
-                held_hash: r.try_get(2)?,
-                offered_hash: r.try_get(3)?,
-                seen_at: r.try_get(4)?,
+                device: DeviceId(fixed(r.try_get(0).pg()?, "device id")?),
+                seq: unsigned(r.try_get(1).pg()?, "sequence number")?,
+                held_hash: r.try_get(2).pg()?,
+                offered_hash: r.try_get(3).pg()?,
+                seen_at: r.try_get(4).pg()?,
             })
         })
         .collect()
@@ -740,13 +826,13 @@ impl Tx for PgTx<'_> {
         .iter()
         .map(|r| {
             Ok(Unit {
-                id: r.try_get(0)?,
-                name: r.try_get(1)?,
-                sw_name: r.try_get(2)?,
-                kind: r.try_get(3)?,
-                parent: r.try_get(4)?,
-                code: r.try_get(5)?,
-                retired: r.try_get(6)?,
+                id: r.try_get(0).pg()?,
+                name: r.try_get(1).pg()?,
+                sw_name: r.try_get(2).pg()?,
+                kind: r.try_get(3).pg()?,
+                parent: r.try_get(4).pg()?,
+                code: r.try_get(5).pg()?,
+                retired: r.try_get(6).pg()?,
             })
         })
         .collect()
@@ -771,8 +857,8 @@ impl Tx for PgTx<'_> {
             .one("SELECT count(*), count(refused) FROM entries", &[])?
             .ok_or_else(|| HubError::Database("counting entries returned nothing".into()))?;
         Ok((
-            unsigned(row.try_get(0)?, "count")?,
-            unsigned(row.try_get(1)?, "count")?,
+            unsigned(row.try_get(0).pg()?, "count")?,
+            unsigned(row.try_get(1).pg()?, "count")?,
         ))
     }
 }
@@ -978,6 +1064,31 @@ mod tests {
             seen.len() as u64,
             writers * per_writer,
             "a reader following the cursor missed entries that committed after a larger number"
+        );
+    }
+
+    #[test]
+    fn the_hub_reconnects_after_losing_its_session() {
+        let Some(scratch) = Scratch::new() else {
+            return;
+        };
+        let db = Postgres::open(&scratch.url).expect("opens");
+        write(&db, |tx| tx.set_meta("k", "1")).expect("written");
+        // What a server restart does to the hub's session.
+        let mut other = Client::connect(&scratch.url, NoTls).expect("connects");
+        let ended = other
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                &[],
+            )
+            .expect("terminated");
+        assert_eq!(ended.len(), 1, "the hub had one session");
+        // The next request finds the session gone, connects again and goes through.
+        write(&db, |tx| tx.set_meta("k", "3")).expect("written after reconnecting");
+        assert_eq!(
+            read(&db, |tx| tx.meta("k")).expect("read"),
+            Some("3".into())
         );
     }
 
