@@ -258,7 +258,8 @@ async fn sync_steps(
     // Each step sends a chunk and receives a chunk; a backlog of thousands of reports takes a
     // few steps, and each step is durable on both sides before the next.
     for _ in 0..100_000 {
-        let (response, carried) = exchange(store, &client, url.as_deref(), policy).await?;
+        let (response, carried, more_to_send) =
+            exchange(store, &client, url.as_deref(), policy).await?;
         let applied = lock(store)
             .apply_sync_response(&response)
             .map_err(local_failure)?;
@@ -272,7 +273,9 @@ async fn sync_steps(
                     .into(),
             ));
         }
-        if carried == 0 && !applied.more {
+        // Done when this device has nothing more to send and the hub nothing more to give:
+        // in the common case, after one request.
+        if !more_to_send && !applied.more {
             return Ok(());
         }
     }
@@ -289,7 +292,7 @@ async fn exchange(
     client: &reqwest::Client,
     url: Option<&str>,
     policy: RetryPolicy,
-) -> std::result::Result<(SyncResponse, usize), SyncFailure> {
+) -> std::result::Result<(SyncResponse, usize, bool), SyncFailure> {
     let mut attempt = 0;
     loop {
         let out = lock(store)
@@ -298,7 +301,7 @@ async fn exchange(
         let base = url.unwrap_or(&out.url);
         let result = post(client, base, out.body).await;
         match result {
-            Ok(response) => return Ok((response, out.entries)),
+            Ok(response) => return Ok((response, out.entries, out.more_to_send)),
             Err(f) if transient(&f) && attempt + 1 < policy.attempts => {
                 tokio::time::sleep(policy.backoff(attempt)).await;
                 attempt += 1;

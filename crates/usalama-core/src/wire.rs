@@ -29,7 +29,7 @@ pub const PROTOCOL: u8 = 1;
 pub const MAX_FRAME: usize = 8 << 20;
 /// Roughly how many bytes of entries go in one chunk: small enough that a cut 2G connection
 /// loses little, large enough that 1,000 reports take a few requests.
-pub const CHUNK_BYTES: usize = 200 * 1024;
+pub const CHUNK_BYTES: usize = 256 * 1024;
 const ZSTD_LEVEL: i32 = 9;
 
 const REQUEST_MAGIC: &[u8; 3] = b"USQ";

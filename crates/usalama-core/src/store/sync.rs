@@ -49,6 +49,8 @@ pub struct Outgoing {
     pub body: Vec<u8>,
     /// How many of this device's entries the request carries.
     pub entries: usize,
+    /// More entries wait beyond this request.
+    pub more_to_send: bool,
 }
 
 /// What applying a response changed.
@@ -204,6 +206,7 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let mut entries: Vec<Entry> = Vec::new();
+        let mut more_to_send = false;
         {
             let mut stmt = tx.prepare_cached(&format!(
                 "SELECT {ENTRY_COLUMNS} FROM entries WHERE device = ?1 AND seq > ?2 ORDER BY seq"
@@ -211,12 +214,13 @@ impl Store {
             let mut rows = stmt.query(params![self.me.device.0, acked])?;
             let mut bytes = 0;
             while let Some(row) = rows.next()? {
+                if bytes >= max_bytes {
+                    more_to_send = true;
+                    break;
+                }
                 let e = entry_from_row(row)?;
                 bytes += e.body.as_ref().map_or(32, Vec::len) + 16;
                 entries.push(e);
-                if bytes >= max_bytes {
-                    break;
-                }
             }
         }
         tx.commit()?;
@@ -233,6 +237,7 @@ impl Store {
             cert_sha256: link.cert_sha256,
             body: request.seal(&link.hub, &self.me.key)?,
             entries: count,
+            more_to_send,
         })
     }
 

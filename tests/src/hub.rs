@@ -1,0 +1,72 @@
+//! A real hub on 127.0.0.1 for tests and benchmarks.
+
+/// A real hub on 127.0.0.1, with a fresh SQLite database, served until dropped.
+#[derive(Debug)]
+pub struct TestHub {
+    pub url: String,
+    pub hub: std::sync::Arc<usalama_hub::Hub>,
+    pub dir: tempfile::TempDir,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl TestHub {
+    pub fn start() -> TestHub {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = usalama_hub::db::open(&dir.path().join("hub.db").display().to_string())
+            .expect("hub database");
+        let hub = std::sync::Arc::new(usalama_hub::Hub::open(db).expect("hub"));
+        // The port is bound before the server task starts: no sleeps, no races.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        hub.set_address(&url, None).expect("address recorded");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let app = usalama_hub::http::router(hub.clone());
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            axum::serve(listener, app).await.expect("serves");
+        });
+        TestHub {
+            url,
+            hub,
+            dir,
+            runtime: Some(runtime),
+        }
+    }
+
+    /// A one-time enrollment string for a person.
+    pub fn enrollment(&self, name: &str, role: &str, unit: &str, agency: Option<&str>) -> String {
+        let invite = self
+            .hub
+            .invite(&usalama_hub::hub::InviteRequest {
+                name: name.into(),
+                role: usalama_core::domain::Role::parse(role).expect("role"),
+                unit: unit.into(),
+                agency: agency.map(|a| usalama_core::domain::Agency::parse(a).expect("agency")),
+                cleared: false,
+                person: None,
+                hours: 1,
+            })
+            .expect("invited");
+        usalama_core::sync::Enrollment::new(&self.url, &invite.code, None)
+            .expect("enrollment")
+            .to_string()
+    }
+
+    /// Entries the hub holds, and how many of them it refused.
+    pub fn entry_counts(&self) -> (u64, u64) {
+        self.hub.entry_counts().expect("counts")
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
