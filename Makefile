@@ -49,6 +49,7 @@ demo:
 ## Benchmarks (not part of `make test`): figures for docs/benchmarks.md.
 bench: prepare
 	$(CARGO) bench --locked -p usalama-core --bench store
+	$(CARGO) bench --locked -p usalama-tests --bench sync
 
 fmt:
 	$(CARGO) fmt --all
