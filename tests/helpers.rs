@@ -13,20 +13,29 @@ pub const PASSPHRASE: &str = "cows drink at the borehole";
 /// The `usalama` binary of this build, built first if a plain `cargo test` has not yet.
 pub fn usalama_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        // target/<profile>/deps/integration-… → target/<profile>/usalama
-        let exe = std::env::current_exe().expect("test binary path");
-        let dir = exe.parent().and_then(Path::parent).expect("target dir");
-        let bin = dir.join("usalama");
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "usalama", "--bin", "usalama"])
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building usalama failed");
-        assert!(bin.exists(), "no usalama binary at {}", bin.display());
-        bin
-    })
+    BIN.get_or_init(|| built_binary("usalama"))
+}
+
+/// The `usalama-hub` binary of this build.
+pub fn hub_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| built_binary("usalama-hub"))
+}
+
+/// Builds a workspace binary (package and binary share the name) and returns its path.
+fn built_binary(name: &str) -> PathBuf {
+    // target/<profile>/deps/integration-… → target/<profile>/NAME
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = dir.join(name);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", name, "--bin", name])
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "building {name} failed");
+    assert!(bin.exists(), "no {name} binary at {}", bin.display());
+    bin
 }
 
 /// A fresh home folder, removed when dropped.

@@ -632,3 +632,119 @@ fn randomized_sync_rounds_through_a_faulty_link_store_every_entry_exactly_once()
         }
     }
 }
+
+/// A `usalama-hub serve` process, stopped when dropped.
+struct HubProcess {
+    child: std::process::Child,
+    url: String,
+    fingerprint: Option<String>,
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(db: &std::path::Path, extra: &[&str]) -> HubProcess {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(crate::helpers::hub_bin())
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("hub starts");
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().expect("a line").expect("text");
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http"))
+        .expect("the address")
+        .to_owned();
+    let fingerprint = if url.starts_with("https") {
+        let second = lines.next().expect("a line").expect("text");
+        second.split_whitespace().last().map(str::to_owned)
+    } else {
+        None
+    };
+    HubProcess {
+        child,
+        url,
+        fingerprint,
+    }
+}
+
+#[test]
+fn a_hub_on_tls_is_pinned_by_its_certificate_fingerprint() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".into(), "127.0.0.1".into()])
+        .expect("certificate");
+    let cert_file = dir.path().join("hub.pem");
+    let key_file = dir.path().join("hub.key");
+    std::fs::write(&cert_file, cert.cert.pem()).expect("written");
+    std::fs::write(&key_file, cert.key_pair.serialize_pem()).expect("written");
+    let db = dir.path().join("hub.db");
+    let hub = serve(
+        &db,
+        &[
+            "--tls-cert",
+            &cert_file.display().to_string(),
+            "--tls-key",
+            &key_file.display().to_string(),
+        ],
+    );
+    assert!(hub.url.starts_with("https://"), "{}", hub.url);
+    let fingerprint = hub.fingerprint.clone().expect("fingerprint printed");
+    let invite = std::process::Command::new(crate::helpers::hub_bin())
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "invite", "--name", "Chief", "--role", "chief", "--unit", OMBOLION, "--json",
+        ])
+        .output()
+        .expect("invite");
+    let invite: Value = serde_json::from_slice(&invite.stdout).expect("json");
+    let enrollment = invite["enrollment"]
+        .as_str()
+        .expect("enrollment string")
+        .to_owned();
+    assert!(
+        enrollment.contains(&format!("sha256={fingerprint}")),
+        "{enrollment}"
+    );
+
+    // A device that pins another certificate refuses to talk to this hub.
+    let wrong = Home::new();
+    wrong.ok(&["init", "--name", "x", "--role", "chief"]);
+    let forged = enrollment.replace(&fingerprint, &"0".repeat(64));
+    let out = wrong.run(&["enroll", "--string", &forged]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+
+    let chief = Home::new();
+    chief.ok(&["init", "--name", "x", "--role", "chief"]);
+    chief.ok(&["enroll", "--string", &enrollment]);
+    let id = chief.add(&doc(OMBOLION, 1));
+    chief.sync();
+    assert_eq!(chief.json(&["report", "show", &id])["status"], "received");
+}
+
+#[test]
+fn plain_http_is_served_only_on_loopback() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = std::process::Command::new(crate::helpers::hub_bin())
+        .arg("--db")
+        .arg(dir.path().join("hub.db"))
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--insecure-http"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

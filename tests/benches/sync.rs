@@ -64,13 +64,14 @@ fn file(device: &Device, docs: &[Value]) {
         .expect("filed");
 }
 
-/// One sync through `link`; returns (requests, bytes up + down, seconds) and checks completion.
+/// One sync through `link`; returns (requests, bytes up + down, seconds, cuts, bytes up) and
+/// checks that it completed.
 fn measured(
     rt: &tokio::runtime::Runtime,
     device: &Device,
     link: &Link,
     policy: RetryPolicy,
-) -> (u64, u64, f64, u64) {
+) -> (u64, u64, f64, u64, u64) {
     link.stats.reset();
     let started = Instant::now();
     let report = rt.block_on(sync(&device.store, Some(&link.url), policy));
