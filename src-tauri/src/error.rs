@@ -40,3 +40,35 @@ impl From<Error> for CommandError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use usalama_core::form::Rule;
+    use usalama_core::{Problem, Problems};
+
+    #[test]
+    fn an_invalid_input_carries_each_field_and_its_rule() {
+        let e = Error::Invalid(Problems(vec![Problem::new(
+            "people.killed",
+            "must be a whole number from 0 to 100000, or null when unknown (got -1)",
+        )]));
+        let payload = CommandError::from(e);
+        assert_eq!(payload.kind, "invalid");
+        assert_eq!(payload.problems[0].field, "people.killed");
+        assert_eq!(payload.problems[0].rule, Rule::Count);
+        let json = serde_json::to_value(&payload).expect("json");
+        assert_eq!(json["problems"][0]["rule"], "count");
+        assert_eq!(json["problems"][0]["max"], 100_000);
+    }
+
+    #[test]
+    fn other_errors_have_a_kind_and_no_problems() {
+        let payload = CommandError::from(Error::Locked("wrong passphrase".into()));
+        let json = serde_json::to_value(&payload).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "locked", "message": "wrong passphrase"})
+        );
+    }
+}
