@@ -48,12 +48,15 @@ desktop: ui-build
 	$(CARGO) run --locked -p usalama-desktop
 
 ## The .deb and the AppImage, the conventional way (target/release/bundle/); `tauri build`
-## builds the frontend itself first.
+## builds the frontend itself first. The AppImage step fetches linuxdeploy from GitHub, so on a
+## machine without that access: `make bundle BUNDLES=deb`.
+BUNDLES ?= deb,appimage
 bundle: deps ui-deps
-	cd ui && $(NPM) run tauri build
+	cd ui && $(NPM) run tauri build -- --bundles $(BUNDLES)
 
 ## The desktop app's figures for docs/benchmarks.md (release build, a 10,000-report store).
-bench-desktop: bundle tauri-driver
+bench-desktop: deps ui-deps tauri-driver
+	cd ui && $(NPM) run tauri build -- --bundles deb
 	$(CARGO) build --locked --release -p usalama
 	APP=$(DESKTOP_TARGET)/release/usalama-desktop CLI=$(DESKTOP_TARGET)/release/usalama \
 		DEB_DIR=$(DESKTOP_TARGET)/release/bundle/deb ui/e2e/bench.sh
