@@ -2,6 +2,14 @@
 //!
 //! Exit status: 0 success; 2 bad input or usage (nothing written); 1 anything else.
 
+/// `println!` that gives up quietly when stdout is closed (e.g. piped into `head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -163,7 +171,7 @@ fn main() -> ExitCode {
 }
 
 fn print_json(value: &impl serde::Serialize) {
-    println!(
+    say!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
     );
@@ -182,12 +190,16 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&devices);
             } else {
-                println!(
+                say!(
                     "{:<34} {:<20} {:<16} {:<6} {:<24} STATE",
-                    "DEVICE", "NAME", "ROLE", "AGENCY", "UNIT"
+                    "DEVICE",
+                    "NAME",
+                    "ROLE",
+                    "AGENCY",
+                    "UNIT"
                 );
                 for d in devices {
-                    println!(
+                    say!(
                         "{:<34} {:<20} {:<16} {:<6} {:<24} {}",
                         d.id.to_string(),
                         d.name,
@@ -205,9 +217,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&d);
             } else {
-                println!(
+                say!(
                     "Revoked device {} ({}); it is refused from its next request.",
-                    d.id, d.name
+                    d.id,
+                    d.name
                 );
             }
             Ok(())
@@ -218,12 +231,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&forks);
             } else if forks.is_empty() {
-                println!("No forks.");
+                say!("No forks.");
             } else {
                 for f in forks {
-                    println!(
+                    say!(
                         "device {} entry {}: held {} offered {}",
-                        f.device, f.seq, f.held_hash, f.offered_hash
+                        f.device,
+                        f.seq,
+                        f.held_hash,
+                        f.offered_hash
                     );
                 }
             }
@@ -234,7 +250,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&json!({"backup": out}));
             } else {
-                println!("Backed up to {}", out.display());
+                say!("Backed up to {}", out.display());
             }
             Ok(())
         }
@@ -251,7 +267,7 @@ fn units(db: &str, command: UnitsCommand, json: bool) -> Result<(), Failure> {
             } else {
                 for u in units {
                     let retired = if u.retired { " (retired)" } else { "" };
-                    println!(
+                    say!(
                         "{:<26} {:<13} {:<24} {}",
                         u.id,
                         u.kind,
@@ -269,9 +285,11 @@ fn units(db: &str, command: UnitsCommand, json: bool) -> Result<(), Failure> {
     if json {
         print_json(&changed);
     } else {
-        println!(
+        say!(
             "{} {} ({}); every device receives the change at its next sync.",
-            changed.id, changed.name, changed.kind
+            changed.id,
+            changed.name,
+            changed.kind
         );
     }
     Ok(())
@@ -310,7 +328,7 @@ fn invite(db: &str, args: InviteArgs, json: bool) -> Result<(), Failure> {
             "expires_at": usalama_core::store::format_ms(code.expires_at),
         }));
     } else {
-        println!("{}", code.code);
+        say!("{}", code.code);
     }
     Ok(())
 }
@@ -356,12 +374,12 @@ fn serve(db: &str, args: ServeArgs) -> Result<(), Failure> {
             .clone()
             .unwrap_or_else(|| format!("{scheme}://{bound}"));
         hub.set_address(&url, fingerprint.as_deref())?;
-        println!(
+        say!(
             "usalama-hub listening on {scheme}://{bound} ({} database)",
             hub.db().backend()
         );
         if let Some(f) = &fingerprint {
-            println!("certificate sha256 {f}");
+            say!("certificate sha256 {f}");
         }
         let app = usalama_hub::http::router(hub.clone());
         let handle = axum_server::Handle::new();

@@ -63,7 +63,7 @@ fn open(home: &Path) -> Result<Store, Failure> {
 fn print_json(value: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::usage(format!("could not write JSON: {e}")))?;
-    println!("{text}");
+    say!("{text}");
     Ok(())
 }
 
@@ -115,15 +115,15 @@ fn init(home: &Path, args: crate::args::InitArgs, json: bool) -> Result<(), Fail
             "recovery_code": code.as_str(),
         }));
     }
-    println!("Created the Usalama store in {}", home.display());
-    println!("Device:      {}", me.device);
-    println!("Fingerprint: {}", me.fingerprint());
-    println!();
-    println!("RECOVERY CODE, shown only this once. Write it down and keep it somewhere safe:");
-    println!();
-    println!("    {}", code.as_str());
-    println!();
-    println!("It unlocks the store if the passphrase is forgotten: usalama recover --code CODE");
+    say!("Created the Usalama store in {}", home.display());
+    say!("Device:      {}", me.device);
+    say!("Fingerprint: {}", me.fingerprint());
+    say!("");
+    say!("RECOVERY CODE, shown only this once. Write it down and keep it somewhere safe:");
+    say!("");
+    say!("    {}", code.as_str());
+    say!("");
+    say!("It unlocks the store if the passphrase is forgotten: usalama recover --code CODE");
     Ok(())
 }
 
@@ -219,7 +219,7 @@ fn report_add(home: &Path, files: &[PathBuf], json: bool) -> Result<(), Failure>
         return print_json(&ids.iter().map(ToString::to_string).collect::<Vec<_>>());
     }
     for id in ids {
-        println!("{id}");
+        say!("{id}");
     }
     Ok(())
 }
@@ -235,7 +235,7 @@ fn report_amend(home: &Path, id: &str, file: &Path, json: bool) -> Result<(), Fa
     if json {
         return print_json(&json!({ "id": id.to_string(), "amended": true }));
     }
-    println!("Amended report {id}");
+    say!("Amended report {id}");
     Ok(())
 }
 
@@ -295,7 +295,7 @@ fn report_list(home: &Path, args: ListArgs, json: bool) -> Result<(), Failure> {
         return print_json(&rows);
     }
     if rows.is_empty() {
-        println!("No reports match.");
+        say!("No reports match.");
         return Ok(());
     }
     let mut out = std::io::stdout().lock();
@@ -348,34 +348,36 @@ fn report_show(home: &Path, id: &str, json: bool) -> Result<(), Failure> {
 
 fn print_report(store: &Store, v: &ReportView) {
     let text = |k: &str| v.document.get(k).and_then(Value::as_str).unwrap_or("-");
-    println!("Report {}  ({})", v.id, v.status);
-    println!(
+    say!("Report {}  ({})", v.id, v.status);
+    say!(
         "Type:        {}   urgency: {}",
         text("type"),
         text("urgency")
     );
-    println!("Occurred:    {}", text("occurred_at"));
-    println!(
+    say!("Occurred:    {}", text("occurred_at"));
+    say!(
         "Recorded:    {} by {} ({})",
-        v.recorded_at, v.reported_by.name, v.reported_by.role
+        v.recorded_at,
+        v.reported_by.name,
+        v.reported_by.role
     );
-    println!(
+    say!(
         "Unit:        {} ({})",
         unit_name(store, &v.unit_counted),
         v.unit_counted
     );
     if let Some(place) = v.document.get("place").and_then(Value::as_str) {
-        println!("Place:       {place}");
+        say!("Place:       {place}");
     }
     if let Some(gps) = v.document.get("gps").filter(|g| !g.is_null()) {
-        println!("GPS:         {}, {}", gps["lat"], gps["lon"]);
+        say!("GPS:         {}, {}", gps["lat"], gps["lon"]);
     }
     if let Some(Value::Object(people)) = v.document.get("people") {
         let parts: Vec<String> = people
             .iter()
             .map(|(k, n)| format!("{k} {}", figure(n)))
             .collect();
-        println!("People:      {}", parts.join(", "));
+        say!("People:      {}", parts.join(", "));
     }
     if let Some(Value::Array(lines)) = v.document.get("livestock") {
         for line in lines {
@@ -388,7 +390,7 @@ fn print_report(store: &Store, v: &ReportView) {
                 .iter()
                 .filter_map(|k| line.get(*k).map(|n| format!("{k} {about}{}", figure(n))))
                 .collect();
-            println!(
+            say!(
                 "Livestock:   {}: {}",
                 text_of(&line["species"]),
                 parts.join(", ")
@@ -407,22 +409,22 @@ fn print_report(store: &Store, v: &ReportView) {
             } else {
                 ""
             };
-            println!("{:<12} {}{restricted}", format!("{label}:"), flat(value));
+            say!("{:<12} {}{restricted}", format!("{label}:"), flat(value));
         }
     }
-    println!("Narrative:");
+    say!("Narrative:");
     for line in text("narrative").lines() {
-        println!("  {line}");
+        say!("  {line}");
     }
-    println!("Timeline:");
+    say!("Timeline:");
     for item in &v.timeline {
         let by = match &item.by.agency {
             Some(a) => format!("{} ({}, {a})", item.by.name, item.by.role),
             None => format!("{} ({})", item.by.name, item.by.role),
         };
-        println!("  {}  {}  by {by}", item.at, item.kind);
+        say!("  {}  {}  by {by}", item.at, item.kind);
         if item.kind == "report_amended" {
-            println!("      changed: {}", item.content);
+            say!("      changed: {}", item.content);
         }
     }
 }
@@ -470,10 +472,12 @@ fn verify(home: &Path, json: bool) -> Result<(), Failure> {
             "problems": report.problems,
         }))?;
     } else if report.ok() {
-        println!(
+        say!(
             "Checked {} entries from {} device(s) and {} report(s): every signature, chain and \
              report is intact.",
-            report.entries, report.devices, report.reports
+            report.entries,
+            report.devices,
+            report.reports
         );
     }
     if report.ok() {
@@ -500,7 +504,7 @@ fn passphrase_change(home: &Path, json: bool) -> Result<(), Failure> {
     if json {
         return print_json(&json!({ "changed": true }));
     }
-    println!("The passphrase was changed. The recovery code still works.");
+    say!("The passphrase was changed. The recovery code still works.");
     Ok(())
 }
 
@@ -513,7 +517,7 @@ fn recover(home: &Path, code: &str, json: bool) -> Result<(), Failure> {
     if json {
         return print_json(&json!({ "recovered": true }));
     }
-    println!("The store is unlocked and has a new passphrase. The recovery code still works.");
+    say!("The store is unlocked and has a new passphrase. The recovery code still works.");
     Ok(())
 }
 
@@ -549,7 +553,7 @@ fn enroll(home: &Path, args: EnrollArgs, json: bool) -> Result<(), Failure> {
     if json {
         return print_json(&enrolled);
     }
-    println!(
+    say!(
         "Enrolled with the county hub at {} as {} ({}{}), unit {}.",
         enrollment.url,
         enrolled.name,
@@ -560,7 +564,7 @@ fn enroll(home: &Path, args: EnrollArgs, json: bool) -> Result<(), Failure> {
             .unwrap_or_default(),
         enrolled.unit.as_deref().unwrap_or("-")
     );
-    println!("Run `usalama sync` to send and receive reports.");
+    say!("Run `usalama sync` to send and receive reports.");
     Ok(())
 }
 
@@ -574,14 +578,16 @@ fn sync(home: &Path, hub: Option<&str>, json: bool) -> Result<(), Failure> {
     if json {
         print_json(&report)?;
     } else if report.complete {
-        println!(
+        say!(
             "Sync complete: {} sent, {} received.",
-            report.sent, report.received
+            report.sent,
+            report.received
         );
     } else {
-        println!(
+        say!(
             "Sync did not complete: {} sent, {} received before it stopped.",
-            report.sent, report.received
+            report.sent,
+            report.received
         );
     }
     match report.error {

@@ -8,6 +8,14 @@
 //!
 //! Exit status: 0 success; 2 bad input or usage (nothing written); 3 integrity failure; 1 else.
 
+/// `println!` that gives up quietly when stdout is closed (e.g. piped into `head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod args;
 mod commands;
 mod secrets;
