@@ -111,19 +111,8 @@ impl RecoveryCode {
         &self.0
     }
 
-    /// The canonical form of a code as typed: case, spaces, dashes and look-alikes forgiven.
     fn normalise(typed: &str) -> Zeroizing<String> {
-        Zeroizing::new(
-            typed
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '-')
-                .map(|c| match c.to_ascii_uppercase() {
-                    'I' | 'L' => '1',
-                    'O' => '0',
-                    c => c,
-                })
-                .collect(),
-        )
+        Zeroizing::new(canonical_code(typed))
     }
 }
 
@@ -131,6 +120,20 @@ impl std::fmt::Debug for RecoveryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RecoveryCode(…)")
     }
+}
+
+/// The canonical form of a code as typed (recovery and enrollment codes): case, spaces, dashes
+/// and the look-alikes I, L and O forgiven.
+pub fn canonical_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'I' | 'L' => '1',
+            'O' => '0',
+            c => c,
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

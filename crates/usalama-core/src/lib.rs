@@ -23,6 +23,7 @@
 //! - [`form`]: the rule each problem broke, as a code the desktop app can translate.
 //! - [`error`]: the one error type.
 
+mod codec;
 pub mod domain;
 pub mod error;
 pub mod form;

@@ -796,14 +796,5 @@ fn new_code() -> String {
 
 /// Codes are stored only hashed; typing is forgiven (case, dashes, spaces, look-alikes).
 fn code_hash(code: &str) -> [u8; 32] {
-    let canonical: String = code
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_uppercase() {
-            'I' | 'L' => '1',
-            'O' => '0',
-            c => c,
-        })
-        .collect();
-    Sha256::digest(canonical.as_bytes()).into()
+    Sha256::digest(usalama_core::keys::canonical_code(code).as_bytes()).into()
 }

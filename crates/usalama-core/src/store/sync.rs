@@ -88,7 +88,7 @@ pub struct SyncFailure {
 pub fn enrollment_proof_digest(code: &str, public_key: &[u8; 32]) -> [u8; 32] {
     let mut h = Sha256::new();
     h.update(b"usalama.enroll\0");
-    h.update(code.trim().to_ascii_uppercase().replace(['-', ' '], ""));
+    h.update(crate::keys::canonical_code(code));
     h.update(public_key);
     h.finalize().into()
 }
