@@ -748,3 +748,35 @@ fn plain_http_is_served_only_on_loopback() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn an_amendment_by_someone_else_is_kept_without_effect_and_shown_to_the_administrator() {
+    let hub = TestHub::start();
+    let chief = Home::enrolled(&hub, "Chief", "chief", OMBOLION, None);
+    let id = chief.add(&doc(OMBOLION, 1));
+    chief.sync();
+    let mut intruder = RawDevice::enroll(&hub, 11);
+    let draft = Draft {
+        kind: EntryKind::ReportAmended,
+        subject: usalama_core::ledger::ReportId::parse(&id),
+        body: br#"{"narrative":"nothing happened"}"#.to_vec(),
+    };
+    let amendment = Entry::sign(draft, &intruder.key, 1, Hash::GENESIS, 1_700_000_000_000);
+    let body = intruder.request(std::slice::from_ref(&amendment));
+    let (status, answer) = intruder.send(body);
+    assert_eq!(status, 200, "{answer}");
+    let refused = hub.hub.refused().expect("refused");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0].kind, "report_amended");
+    assert!(
+        refused[0].reason.contains("author"),
+        "{}",
+        refused[0].reason
+    );
+    chief.sync();
+    assert_eq!(
+        chief.json(&["report", "show", &id])["narrative"],
+        doc(OMBOLION, 1)["narrative"],
+        "a refused amendment changed the report"
+    );
+}

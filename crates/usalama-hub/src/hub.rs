@@ -731,6 +731,11 @@ impl Hub {
         })
     }
 
+    /// Entries kept without effect because their author may not make them.
+    pub fn refused(&self) -> Result<Vec<db::Refused>> {
+        db::read(self.db(), |tx| tx.refused())
+    }
+
     pub fn forks(&self) -> Result<Vec<Fork>> {
         db::read(self.db(), |tx| tx.forks())
     }

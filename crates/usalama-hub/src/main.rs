@@ -56,6 +56,9 @@ enum Command {
     /// Entries that reused a device's sequence number with other content.
     #[command(subcommand)]
     Forks(ForksCommand),
+    /// Entries kept without effect: their author's role may not make them.
+    #[command(subcommand)]
+    Refused(RefusedCommand),
     /// A consistent copy of the hub's data, while it serves.
     Backup {
         #[arg(long)]
@@ -141,6 +144,11 @@ enum UnitsCommand {
 
 #[derive(Debug, Subcommand)]
 enum ForksCommand {
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+enum RefusedCommand {
     List,
 }
 
@@ -240,6 +248,26 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         f.seq,
                         f.held_hash,
                         f.offered_hash
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Refused(RefusedCommand::List) => {
+            let refused = open(&cli.db)?.refused()?;
+            if cli.json {
+                print_json(&refused);
+            } else if refused.is_empty() {
+                say!("No refused entries.");
+            } else {
+                for r in refused {
+                    say!(
+                        "{}  device {} entry {} ({}): {}",
+                        usalama_core::store::format_ms(r.received_at),
+                        r.device,
+                        r.seq,
+                        r.kind,
+                        r.reason
                     );
                 }
             }

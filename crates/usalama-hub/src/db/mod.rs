@@ -88,6 +88,17 @@ pub struct Fork {
     pub seen_at: i64,
 }
 
+/// An entry kept without effect, for the administrator.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refused {
+    pub device: DeviceId,
+    pub seq: u64,
+    pub kind: String,
+    pub reason: String,
+    /// When the hub stored it, Unix ms.
+    pub received_at: i64,
+}
+
 /// Who is asking for entries, and what they may see.
 #[derive(Debug, Clone)]
 pub struct Audience<'a> {
@@ -142,6 +153,9 @@ pub trait Tx {
 
     fn units(&mut self) -> Result<Vec<Unit>>;
     fn upsert_unit(&mut self, unit: &Unit) -> Result<()>;
+
+    /// Entries kept without effect, oldest first.
+    fn refused(&mut self) -> Result<Vec<Refused>>;
 
     /// Counts for the metrics and `devices list`: entries stored, and refused.
     fn entry_counts(&mut self) -> Result<(u64, u64)>;

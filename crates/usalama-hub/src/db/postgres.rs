@@ -21,9 +21,9 @@ use postgres::config::Host;
 use postgres::types::ToSql;
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, Statement, Transaction};
 use usalama_core::gazetteer::Unit;
-use usalama_core::ledger::{DeviceId, Entry, Hash, ReportId};
+use usalama_core::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId};
 
-use super::{Audience, Database, DeviceRecord, Fork, Invite, ReportScope, Stored, Tx};
+use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope, Stored, Tx};
 use crate::error::{HubError, Result};
 
 /// Append-only: never change a migration that has shipped; add a new one. Each is recorded in
@@ -850,6 +850,26 @@ impl Tx for PgTx<'_> {
             ],
         )?;
         Ok(())
+    }
+
+    fn refused(&mut self) -> Result<Vec<Refused>> {
+        self.all(
+            "SELECT device, seq, kind, refused, received_at FROM entries
+             WHERE refused IS NOT NULL ORDER BY hub_seq",
+            &[],
+        )?
+        .iter()
+        .map(|r| {
+            let kind: i32 = r.try_get(2).pg()?;
+            Ok(Refused {
+                device: DeviceId(fixed(r.try_get(0).pg()?, "device id")?),
+                seq: unsigned(r.try_get(1).pg()?, "sequence number")?,
+                kind: EntryKind::from_code(u16::try_from(kind).unwrap_or(u16::MAX)).name(),
+                reason: r.try_get(3).pg()?,
+                received_at: r.try_get(4).pg()?,
+            })
+        })
+        .collect()
     }
 
     fn entry_counts(&mut self) -> Result<(u64, u64)> {

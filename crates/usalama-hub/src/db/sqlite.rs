@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 use usalama_core::gazetteer::Unit;
 use usalama_core::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId, FORMAT};
 
-use super::{Audience, Database, DeviceRecord, Fork, Invite, ReportScope, Stored, Tx};
+use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope, Stored, Tx};
 use crate::error::{HubError, Result};
 
 /// Append-only: never change a migration that has shipped.
@@ -524,6 +524,35 @@ impl Tx for SqliteTx<'_> {
             params![u.id, u.name, u.sw_name, u.kind, u.parent, u.code, u.retired],
         )?;
         Ok(())
+    }
+
+    fn refused(&mut self) -> Result<Vec<Refused>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT device, seq, kind, refused, received_at FROM entries
+             WHERE refused IS NOT NULL ORDER BY hub_seq",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get(1)?,
+                    r.get::<_, u16>(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(device, seq, kind, reason, received_at)| {
+                Ok(Refused {
+                    device: DeviceId(fixed(device, "device id")?),
+                    seq,
+                    kind: EntryKind::from_code(kind).name(),
+                    reason,
+                    received_at,
+                })
+            })
+            .collect()
     }
 
     fn entry_counts(&mut self) -> Result<(u64, u64)> {
