@@ -34,6 +34,9 @@ export DISPLAY=":$display"
 export USALAMA_KDF="${USALAMA_KDF-fast-insecure}"
 # WebKit's sandbox needs user namespaces, which containers often lack.
 export WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1
+# The app turns WebKit's DMA-BUF renderer off (less memory); WebKitWebDriver's screenshots hang
+# without it under Xvfb, so the tests keep it on (the benchmark measures the app as shipped).
+export WEBKIT_DISABLE_DMABUF_RENDERER="${WEBKIT_DISABLE_DMABUF_RENDERER-0}"
 port=$(free_port)
 native=$(free_port)
 tauri-driver --port "$port" --native-port "$native" >"$E2E_OUT/tauri-driver.log" 2>&1 &

@@ -9,11 +9,12 @@ const URL_ = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 export const PASSPHRASE = "cows drink at the borehole";
 
-async function call(method, path, body) {
+async function call(method, path, body, timeout = 60000) {
   const res = await fetch(URL_ + path, {
     method,
     headers: { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeout),
   });
   const json = await res.json().catch(() => ({}));
   if (!res.ok) {
@@ -158,7 +159,13 @@ export class App {
   /** Saves what the window shows as E2E_OUT/NAME.png (and in docs/screenshots/ when asked). */
   async screenshot(name, { top = false } = {}) {
     if (top) await this.exec("window.scrollTo(0, 0); document.activeElement?.blur();");
-    const png = Buffer.from(await call("GET", this.s("/screenshot")), "base64");
+    // A snapshot waits for WebKit's next frame: make sure there is one.
+    await this.execAsync(
+      `const done = arguments[arguments.length - 1];
+       document.documentElement.classList.toggle("e2e-frame");
+       requestAnimationFrame(() => requestAnimationFrame(() => done(true)));`,
+    );
+    const png = Buffer.from(await call("GET", this.s("/screenshot"), undefined, 20000), "base64");
     const out = process.env.E2E_OUT ?? "e2e-output";
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, `${name}.png`), png);
