@@ -292,7 +292,8 @@ impl Store {
     }
 
     /// A warning for the user when this device's clock is plainly wrong: earlier than the last
-    /// entry it recorded. Reports are never refused because of it.
+    /// entry it recorded, or more than ten minutes from the hub's clock at the last sync.
+    /// Reports are never refused because of it.
     pub fn clock_warning(&self) -> Result<Option<String>> {
         let last: Option<i64> =
             self.conn
@@ -300,14 +301,27 @@ impl Store {
                     r.get(0)
                 })?;
         let now = now_ms();
-        Ok(last.filter(|&last| now + 60_000 < last).map(|last| {
-            format!(
+        if let Some(last) = last.filter(|&last| now + 60_000 < last) {
+            return Ok(Some(format!(
                 "this device's clock ({}) is earlier than its last saved entry ({}); the clock is \
                  probably wrong. Reports are still saved; please set the date and time",
                 format_ms(now),
                 format_ms(last)
-            )
-        }))
+            )));
+        }
+        Ok(self
+            .hub_clock_offset()?
+            .filter(|offset| offset.abs() > 10 * 60_000)
+            .map(|offset| {
+                format!(
+                    "this device's clock ({}) was {} minutes {} the county hub's at the last \
+                     sync; the clock is probably wrong. Reports are still saved; please set the \
+                     date and time",
+                    format_ms(now),
+                    offset.abs() / 60_000,
+                    if offset > 0 { "behind" } else { "ahead of" }
+                )
+            }))
     }
 }
 

@@ -500,3 +500,58 @@ fn apply_reference(tx: &rusqlite::Transaction<'_>, entry: &Entry) -> Result<bool
         _ => Ok(false),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Lang;
+    use crate::keys::KdfParams;
+    use crate::Profile;
+
+    fn store(dir: &std::path::Path) -> Store {
+        let profile = Profile {
+            name: "Chief".into(),
+            role: Role::Chief,
+            unit: None,
+            agency: None,
+            lang: Lang::En,
+        };
+        Store::create(dir, profile, "long enough phrase", KdfParams::FAST_INSECURE)
+            .expect("created")
+            .0
+    }
+
+    fn enrolled_at(hub_time: i64) -> Enrolled {
+        Enrolled {
+            hub_key: hex::encode(
+                ed25519_dalek::SigningKey::from_bytes(&[7u8; 32])
+                    .verifying_key()
+                    .to_bytes(),
+            ),
+            name: "Chief".into(),
+            role: Role::Chief,
+            unit: None,
+            agency: None,
+            person: "p-1".into(),
+            cleared: false,
+            hub_time,
+        }
+    }
+
+    #[test]
+    fn a_clock_far_from_the_hubs_warns_and_a_close_one_does_not() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = store(dir.path());
+        s.record_enrollment("http://127.0.0.1:1", None, &enrolled_at(now_ms() + 60_000))
+            .expect("enrolled");
+        assert_eq!(s.clock_warning().expect("warning"), None);
+        s.record_enrollment(
+            "http://127.0.0.1:1",
+            None,
+            &enrolled_at(now_ms() + 3 * 3_600_000),
+        )
+        .expect("enrolled");
+        let warning = s.clock_warning().expect("warning").expect("a warning");
+        assert!(warning.contains("180 minutes behind"), "{warning}");
+    }
+}
