@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{stderr, Home, PASSPHRASE};
+use crate::helpers::{stderr, timeline_kinds, Home, PASSPHRASE};
 
 fn raid() -> Value {
     usalama_tests::report_doc(3)
@@ -267,12 +267,7 @@ fn an_amendment_changes_only_what_it_names_and_joins_the_timeline() {
         json!([{"species": "cattle", "stolen": 3, "estimate": true}, {"species": "goats", "stolen": null}])
     );
     assert_eq!(shown["narrative"], raid()["narrative"]);
-    let kinds: Vec<&str> = shown["timeline"]
-        .as_array()
-        .expect("timeline")
-        .iter()
-        .map(|t| t["kind"].as_str().unwrap_or_default())
-        .collect();
+    let kinds = timeline_kinds(&shown);
     assert_eq!(kinds, ["report_filed", "report_amended"]);
 }
 

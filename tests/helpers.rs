@@ -148,6 +148,16 @@ impl Home {
     }
 }
 
+/// The kinds of a shown report's timeline items, oldest first.
+pub fn timeline_kinds(shown: &Value) -> Vec<&str> {
+    shown["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap_or_default())
+        .collect()
+}
+
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }

@@ -19,7 +19,7 @@ use usalama_core::sync::{sync, Enrollment, RetryPolicy};
 use usalama_core::wire::{compress, Run, SyncRequest};
 use usalama_core::{Profile, Store};
 
-use crate::helpers::{stderr, Home, TestHub};
+use crate::helpers::{stderr, timeline_kinds, Home, TestHub};
 
 const OMBOLION: &str = "ke-024-l-ombolion"; // Pokot North
 const CHEPTULEL: &str = "ke-024-l-cheptulel"; // Pokot Central
@@ -95,12 +95,7 @@ fn a_saved_report_goes_from_waiting_to_received_by_the_county() {
     assert_eq!(report["sent"], 1);
     let shown = chief.json(&["report", "show", &id]);
     assert_eq!(shown["status"], "received");
-    let kinds: Vec<&str> = shown["timeline"]
-        .as_array()
-        .expect("timeline")
-        .iter()
-        .map(|t| t["kind"].as_str().unwrap_or_default())
-        .collect();
+    let kinds = timeline_kinds(&shown);
     assert_eq!(kinds, ["report_filed", "received_by_county"]);
     // Nothing new: one more sync sends and receives nothing.
     let again = chief.sync();
