@@ -16,6 +16,8 @@
 //!   recovery code (Argon2id, XChaCha20-Poly1305).
 //! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
 //!   searching, showing and verifying.
+//! - [`summary`]: summaries of a unit and a period (figures, incident log, hotspots) and their
+//!   renderings: HTML, PDF, CSV and XLSX; the one-page slip of a report.
 //! - [`gazetteer`]: the county's units, shipped with stable ids.
 //! - [`sync`]: the sync client: enrollment and the exchange with the hub, over pinned TLS.
 //! - [`wire`]: the sync protocol's frames, shared with the hub: runs of entries, zstd, the
@@ -32,6 +34,7 @@ pub mod keys;
 pub mod ledger;
 pub mod projection;
 pub mod store;
+pub mod summary;
 pub mod sync;
 pub mod wire;
 

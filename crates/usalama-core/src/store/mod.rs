@@ -9,6 +9,7 @@ mod app;
 mod drafts;
 mod reports;
 mod schema;
+mod summary;
 mod sync;
 mod verify;
 

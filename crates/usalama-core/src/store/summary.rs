@@ -1,0 +1,138 @@
+//! The reports a summary reads: one range scan over both periods of a unit's subtree.
+
+use rusqlite::params;
+use serde_json::{Map, Value};
+
+use super::{now_ms, Store};
+use crate::error::{Error, Result};
+use crate::gazetteer;
+use crate::summary::{Context, Preparer, Summary, SummaryRequest, SummaryRow};
+
+impl Store {
+    /// The summary of `request.unit` and everything below it, for the period asked and the one
+    /// before it, as this device's user may read it.
+    pub fn summary(&self, request: &SummaryRequest) -> Result<Summary> {
+        if self.unit(&request.unit).is_none() {
+            return Err(Error::invalid(
+                "unit",
+                format!(
+                    "unknown unit {:?}; see `usalama units list` for the ids",
+                    request.unit
+                ),
+            ));
+        }
+        let period = crate::summary::Period {
+            from: request.from,
+            to: request.to,
+        };
+        let (start, _) = period.previous().bounds_ms();
+        let (_, end) = period.bounds_ms();
+        let ids = gazetteer::subtree(&self.units, &request.unit);
+        let cleared = self.is_cleared()?;
+        // The time index narrows to the two periods; the unit test runs on those rows only.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, author, status, unit, occurred_at, document FROM reports
+             INDEXED BY reports_by_time
+             WHERE occurred_at >= ?1 AND occurred_at < ?2
+               AND unit IN (SELECT value FROM json_each(?3))",
+        )?;
+        let me = self.me.device.0;
+        let units = serde_json::to_string(&ids).unwrap_or_default();
+        let rows = stmt
+            .query_map(params![start, end, units], |r| {
+                let author: Vec<u8> = r.get(1)?;
+                let document: String = r.get(5)?;
+                let document: Map<String, Value> =
+                    serde_json::from_str(&document).unwrap_or_default();
+                Ok(SummaryRow {
+                    id: r.get(0)?,
+                    may_read_restricted: cleared || author == me,
+                    status: r.get(2)?,
+                    unit: r.get(3)?,
+                    occurred_at_ms: r.get(4)?,
+                    document,
+                    linked_to: None,
+                    lead_agency: None,
+                    action: None,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let preparer = Preparer {
+            name: self.me.profile.name.clone(),
+            role: self.me.profile.role.as_str().to_owned(),
+        };
+        let context = Context {
+            units: &self.units,
+            prepared_by: &preparer,
+            prepared_at: now_ms(),
+        };
+        Summary::build(request, context, rows)
+    }
+
+    /// Whether the county marked this device's user as cleared to read restricted sections.
+    pub(crate) fn is_cleared(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT cleared FROM identity WHERE id = 1", [], |r| {
+                r.get::<_, bool>(0)
+            })?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use time::macros::date;
+
+    use crate::domain::{Lang, Report, Role};
+    use crate::keys::KdfParams;
+    use crate::summary::{Edition, SummaryRequest};
+    use crate::{Profile, Store};
+
+    #[test]
+    fn a_summary_reads_the_subtree_and_both_periods() {
+        let dir = tempfile::tempdir().expect("dir");
+        let profile = Profile {
+            name: "Joseph Korkimul".into(),
+            role: Role::Chief,
+            unit: Some("ke-024-l-ombolion".into()),
+            agency: None,
+            lang: Lang::En,
+        };
+        let (mut store, _) = Store::create(
+            dir.path(),
+            profile,
+            "cows drink at the borehole",
+            KdfParams::FAST_INSECURE,
+        )
+        .expect("store");
+        let now = time::OffsetDateTime::now_utc();
+        let doc = |at: &str, unit: &str| {
+            Report::parse(
+                &json!({"type": "killing", "occurred_at": at, "unit": unit,
+                        "narrative": "A herder was shot.", "people": {"killed": 1}}),
+                now,
+            )
+            .expect("report")
+        };
+        store
+            .file_reports(&[
+                doc("2025-11-03T05:00:00+03:00", "ke-024-v-takaywa"),
+                doc("2025-10-20T05:00:00+03:00", "ke-024-l-ombolion"),
+                doc("2025-11-04T05:00:00+03:00", "ke-024-w0641"),
+            ])
+            .expect("filed");
+        let summary = store
+            .summary(&SummaryRequest {
+                unit: "ke-024-l-ombolion".into(),
+                from: date!(2025 - 11 - 01),
+                to: date!(2025 - 11 - 30),
+                edition: Edition::Public,
+            })
+            .expect("summary");
+        assert_eq!(summary.figures.incidents, 1);
+        assert_eq!(summary.previous.incidents, 1);
+        assert_eq!(summary.figures.killed.total.known, 1);
+        assert_eq!(summary.prepared_by.name, "Joseph Korkimul");
+    }
+}

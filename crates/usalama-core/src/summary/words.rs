@@ -1,0 +1,515 @@
+//! Every label a summary or a slip prints, in English and Kiswahili.
+//!
+//! One struct of labels per language, so a label missing in either language does not compile.
+//! The Kiswahili terms follow the desktop app's (`ui/src/lib/strings.ts`) and the project's
+//! glossary of English → Kiswahili terms.
+
+use crate::domain::{Agency, IncidentType, Lang, SourceKind, Species, Urgency};
+
+/// The labels of one language.
+#[derive(Debug)]
+pub struct Words {
+    pub title: &'static str,
+    pub slip_title: &'static str,
+    pub area: &'static str,
+    pub period: &'static str,
+    pub previous_period: &'static str,
+    pub prepared_by: &'static str,
+    pub prepared_on: &'static str,
+    pub edition_public: &'static str,
+    pub edition_public_note: &'static str,
+    pub edition_restricted: &'static str,
+    pub edition_restricted_note: &'static str,
+    pub edition: &'static str,
+    /// "Page {n} of {m}".
+    pub page_of: &'static str,
+    pub key_figures: &'static str,
+    pub figure: &'static str,
+    pub this_period: &'static str,
+    pub previous: &'static str,
+    pub change: &'static str,
+    pub incidents_all: &'static str,
+    pub incidents_by_type: &'static str,
+    pub people: &'static str,
+    pub killed: &'static str,
+    pub injured: &'static str,
+    pub abducted: &'static str,
+    pub men: &'static str,
+    pub women: &'static str,
+    pub children: &'static str,
+    pub not_split: &'static str,
+    pub livestock: &'static str,
+    pub species: &'static str,
+    pub stolen: &'static str,
+    pub recovered: &'static str,
+    pub livestock_killed: &'static str,
+    pub livestock_chart: &'static str,
+    pub firearms: &'static str,
+    pub arrests: &'static str,
+    pub early_warnings_count: &'static str,
+    pub peace_meetings_count: &'static str,
+    pub recoveries_count: &'static str,
+    pub open_count: &'static str,
+    pub incident_log: &'static str,
+    pub when: &'static str,
+    pub place: &'static str,
+    pub kind: &'static str,
+    pub what_happened: &'static str,
+    pub agency: &'static str,
+    pub action: &'static str,
+    pub ob: &'static str,
+    pub status: &'static str,
+    pub id: &'static str,
+    pub hotspots: &'static str,
+    pub incidents: &'static str,
+    pub early_warnings: &'static str,
+    pub peace_and_recoveries: &'static str,
+    pub open_incidents: &'static str,
+    pub pending: &'static str,
+    pub waiting_for: &'static str,
+    pub waiting_send: &'static str,
+    pub waiting_ack: &'static str,
+    pub waiting_response: &'static str,
+    pub agencies_told: &'static str,
+    pub none: &'static str,
+    pub nothing_recorded: &'static str,
+    /// "and {n} more: see the incident log".
+    pub more: &'static str,
+    pub sign_off: &'static str,
+    pub chief: &'static str,
+    pub acc: &'static str,
+    pub dcc: &'static str,
+    pub name: &'static str,
+    pub signature: &'static str,
+    pub date: &'static str,
+    pub unknown_number: &'static str,
+    /// "at least {n}".
+    pub at_least: &'static str,
+    /// "about {n}".
+    pub about: &'static str,
+    /// "plus an unknown number of {what}".
+    pub plus_unknown: &'static str,
+    pub and: &'static str,
+    pub no_livestock: &'static str,
+    pub source: &'static str,
+    pub suspects: &'static str,
+    pub suspect_names: &'static str,
+    pub suspect_group: &'static str,
+    pub gps: &'static str,
+    pub restricted_details: &'static str,
+    pub counting_note: &'static str,
+    pub urgency: &'static str,
+    pub reported_by: &'static str,
+    pub recorded: &'static str,
+    pub timeline: &'static str,
+    pub ledger_hash: &'static str,
+    pub ledger_hash_note: &'static str,
+    pub filed: &'static str,
+    pub amended: &'static str,
+    pub received_by_county: &'static str,
+    pub update: &'static str,
+    pub entry: &'static str,
+    pub by: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub armed: &'static str,
+    pub count: &'static str,
+    pub direction: &'static str,
+    pub estimate: &'static str,
+    pub lead_agency: &'static str,
+    pub narrative_cut: &'static str,
+    pub figures_sheet: &'static str,
+    pub incidents_sheet: &'static str,
+    pub section: &'static str,
+    pub unit_col: &'static str,
+    pub note: &'static str,
+}
+
+pub const EN: Words = Words {
+    title: "Security summary",
+    slip_title: "Report slip",
+    area: "Area",
+    period: "Reporting period",
+    previous_period: "Previous period",
+    prepared_by: "Prepared by",
+    prepared_on: "Prepared on",
+    edition_public: "PUBLIC EDITION",
+    edition_public_note:
+        "for the baraza: no sources, no suspects' names or group, no exact locations",
+    edition_restricted: "RESTRICTED EDITION",
+    edition_restricted_note:
+        "for the security committee only: holds sources, suspects' names and exact locations",
+    edition: "Edition",
+    page_of: "Page {n} of {m}",
+    key_figures: "Key figures",
+    figure: "Figure",
+    this_period: "This period",
+    previous: "Previous period",
+    change: "Change",
+    incidents_all: "Incidents, all types",
+    incidents_by_type: "Incidents by type",
+    people: "People",
+    killed: "Killed",
+    injured: "Injured",
+    abducted: "Abducted",
+    men: "men",
+    women: "women",
+    children: "children",
+    not_split: "not split",
+    livestock: "Livestock",
+    species: "Animal",
+    stolen: "Stolen",
+    recovered: "Recovered",
+    livestock_killed: "Killed",
+    livestock_chart: "Livestock stolen and recovered",
+    firearms: "Illegal firearms (seen, recovered or surrendered)",
+    arrests: "Arrests",
+    early_warnings_count: "Early-warning signs",
+    peace_meetings_count: "Peace meetings",
+    recoveries_count: "Livestock recoveries",
+    open_count: "Open incidents",
+    incident_log: "Incident log",
+    when: "Date and time",
+    place: "Place",
+    kind: "Type",
+    what_happened: "What happened",
+    agency: "Responding / lead agency",
+    action: "Action taken",
+    ob: "OB number",
+    status: "Status",
+    id: "Report id",
+    hotspots: "Hotspots: the areas with the most incidents",
+    incidents: "Incidents",
+    early_warnings: "Early-warning signs",
+    peace_and_recoveries: "Peace meetings and recoveries",
+    open_incidents: "Open incidents",
+    pending: "Pending actions and needs",
+    waiting_for: "Waiting for",
+    waiting_send: "to be sent to the county",
+    waiting_ack: "an agency to acknowledge",
+    waiting_response: "the response to end",
+    agencies_told: "Agencies told",
+    none: "None",
+    nothing_recorded: "None recorded in this period.",
+    more: "and {n} more: see the incident log",
+    sign_off: "Sign-off",
+    chief: "Chief",
+    acc: "Assistant County Commissioner",
+    dcc: "Deputy County Commissioner",
+    name: "Name",
+    signature: "Signature",
+    date: "Date",
+    unknown_number: "unknown number",
+    at_least: "at least {n}",
+    about: "about {n}",
+    plus_unknown: "plus an unknown number of {what}",
+    and: "and",
+    no_livestock: "No livestock recorded as stolen, recovered or killed.",
+    source: "Source",
+    suspects: "Suspects",
+    suspect_names: "Names",
+    suspect_group: "Group",
+    gps: "GPS",
+    restricted_details: "Restricted",
+    counting_note:
+        "Each report is one incident, counted in the period and area where it happened; \
+        people and livestock are added up from each incident's latest figures. \"About\" means \
+        some numbers are estimates; \"at least\" means some reports gave no number.",
+    urgency: "Urgency",
+    reported_by: "Reported by",
+    recorded: "Recorded",
+    timeline: "What happened to this report",
+    ledger_hash: "Ledger hash of the filing",
+    ledger_hash_note: "Check a printed slip against the record: `usalama report show ID --json` \
+        gives the same hash for the filing entry, and `usalama verify` checks every signature.",
+    filed: "Filed",
+    amended: "Information added",
+    received_by_county: "Received by the county",
+    update: "Update",
+    entry: "Entry",
+    by: "by",
+    yes: "Yes",
+    no: "No",
+    armed: "armed",
+    count: "Number",
+    direction: "direction",
+    estimate: "estimate",
+    lead_agency: "Lead agency",
+    narrative_cut: "(cut short; the whole text is in the record)",
+    figures_sheet: "Figures",
+    incidents_sheet: "Incidents",
+    section: "Section",
+    unit_col: "Unit",
+    note: "Note",
+};
+
+pub const SW: Words = Words {
+    title: "Muhtasari wa usalama",
+    slip_title: "Hati ya ripoti",
+    area: "Eneo",
+    period: "Kipindi cha ripoti",
+    previous_period: "Kipindi kilichotangulia",
+    prepared_by: "Imeandaliwa na",
+    prepared_on: "Imeandaliwa tarehe",
+    edition_public: "TOLEO LA UMMA",
+    edition_public_note:
+        "kwa baraza: bila vyanzo, majina wala kundi la washukiwa, wala mahali kamili",
+    edition_restricted: "TOLEO LA SIRI",
+    edition_restricted_note:
+        "kwa kamati ya usalama pekee: lina vyanzo, majina ya washukiwa na mahali kamili",
+    edition: "Toleo",
+    page_of: "Ukurasa {n} kati ya {m}",
+    key_figures: "Takwimu muhimu",
+    figure: "Takwimu",
+    this_period: "Kipindi hiki",
+    previous: "Kipindi kilichotangulia",
+    change: "Mabadiliko",
+    incidents_all: "Matukio, aina zote",
+    incidents_by_type: "Matukio kwa aina",
+    people: "Watu",
+    killed: "Waliouawa",
+    injured: "Waliojeruhiwa",
+    abducted: "Waliotekwa nyara",
+    men: "wanaume",
+    women: "wanawake",
+    children: "watoto",
+    not_split: "bila mgawanyo",
+    livestock: "Mifugo",
+    species: "Mnyama",
+    stolen: "Walioibwa",
+    recovered: "Waliorejeshwa",
+    livestock_killed: "Waliouawa",
+    livestock_chart: "Mifugo iliyoibwa na iliyorejeshwa",
+    firearms: "Bunduki haramu (zilizoonekana, kupatikana au kusalimishwa)",
+    arrests: "Kukamatwa",
+    early_warnings_count: "Ishara za tahadhari ya mapema",
+    peace_meetings_count: "Mikutano ya amani",
+    recoveries_count: "Mifugo iliyorejeshwa",
+    open_count: "Matukio ambayo hayajafungwa",
+    incident_log: "Orodha ya matukio",
+    when: "Tarehe na saa",
+    place: "Mahali",
+    kind: "Aina",
+    what_happened: "Kilichotokea",
+    agency: "Chombo kinachoshughulikia / kinachoongoza",
+    action: "Hatua iliyochukuliwa",
+    ob: "Nambari ya OB",
+    status: "Hali",
+    id: "Kitambulisho cha ripoti",
+    hotspots: "Maeneo yenye matukio mengi zaidi",
+    incidents: "Matukio",
+    early_warnings: "Ishara za tahadhari ya mapema",
+    peace_and_recoveries: "Mikutano ya amani na mifugo iliyorejeshwa",
+    open_incidents: "Matukio ambayo hayajafungwa",
+    pending: "Hatua na mahitaji yanayosubiriwa",
+    waiting_for: "Inasubiri",
+    waiting_send: "kutumwa kwa kaunti",
+    waiting_ack: "kukubaliwa na chombo cha usalama",
+    waiting_response: "hatua kukamilika",
+    agencies_told: "Vyombo vilivyoarifiwa",
+    none: "Hakuna",
+    nothing_recorded: "Hakuna kilichorekodiwa katika kipindi hiki.",
+    more: "na {n} zaidi: tazama orodha ya matukio",
+    sign_off: "Sahihi",
+    chief: "Chifu",
+    acc: "Kamishna Msaidizi wa Kaunti",
+    dcc: "Naibu Kamishna wa Kaunti",
+    name: "Jina",
+    signature: "Sahihi",
+    date: "Tarehe",
+    unknown_number: "idadi haijulikani",
+    at_least: "angalau {n}",
+    about: "takriban {n}",
+    plus_unknown: "pamoja na idadi isiyojulikana ya {what}",
+    and: "na",
+    no_livestock: "Hakuna mifugo iliyorekodiwa kuibwa, kurejeshwa au kuuawa.",
+    source: "Chanzo",
+    suspects: "Washukiwa",
+    suspect_names: "Majina",
+    suspect_group: "Kundi",
+    gps: "GPS",
+    restricted_details: "Siri",
+    counting_note: "Kila ripoti ni tukio moja, linalohesabiwa katika kipindi na eneo lilipotokea; \
+        watu na mifugo wanajumlishwa kutoka takwimu za karibuni za kila tukio. \"Takriban\" \
+        inamaanisha baadhi ya idadi ni makadirio; \"angalau\" inamaanisha baadhi ya ripoti \
+        hazikutaja idadi.",
+    urgency: "Uharaka",
+    reported_by: "Imeripotiwa na",
+    recorded: "Ilirekodiwa",
+    timeline: "Historia ya ripoti hii",
+    ledger_hash: "Alama (hash) ya rekodi ya ripoti",
+    ledger_hash_note: "Linganisha hati hii na rekodi: `usalama report show ID --json` inatoa \
+        alama hiyo hiyo kwa rekodi ya kuripoti, na `usalama verify` inakagua kila sahihi.",
+    filed: "Imeripotiwa",
+    amended: "Taarifa imeongezwa",
+    received_by_county: "Imepokelewa na kaunti",
+    update: "Taarifa",
+    entry: "Rekodi",
+    by: "na",
+    yes: "Ndiyo",
+    no: "Hapana",
+    armed: "wenye silaha",
+    count: "Idadi",
+    direction: "walikoelekea",
+    estimate: "makadirio",
+    lead_agency: "Chombo kinachoongoza",
+    narrative_cut: "(imefupishwa; maandishi yote yamo kwenye rekodi)",
+    figures_sheet: "Takwimu",
+    incidents_sheet: "Matukio",
+    section: "Sehemu",
+    unit_col: "Eneo",
+    note: "Maelezo",
+};
+
+/// The labels of `lang`.
+pub fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Sw => &SW,
+    }
+}
+
+/// Fills `{n}`, `{m}` and `{what}` in a label.
+pub fn fill(label: &str, pairs: &[(&str, &str)]) -> String {
+    let mut out = label.to_owned();
+    for (key, value) in pairs {
+        out = out.replace(&format!("{{{key}}}"), value);
+    }
+    out
+}
+
+pub fn incident_type(lang: Lang, t: IncidentType) -> &'static str {
+    use IncidentType::*;
+    let (en, sw) = match t {
+        LivestockRaid => ("Livestock raid", "Uvamizi wa mifugo"),
+        LivestockTheft => ("Livestock theft", "Wizi wa mifugo"),
+        ArmedClash => ("Armed clash", "Mapigano ya silaha"),
+        Killing => ("Killing", "Mauaji"),
+        AssaultInjury => ("Assault or injury", "Shambulio au majeraha"),
+        Abduction => ("Abduction", "Utekaji nyara"),
+        RoadAmbush => ("Road ambush", "Shambulizi la kuvizia barabarani"),
+        AttackOnSecurityForces => ("Attack on security forces", "Shambulizi dhidi ya askari"),
+        Firearm => ("Illegal firearm", "Bunduki haramu"),
+        PropertyDestruction => ("Property destroyed", "Uharibifu wa mali"),
+        Displacement => ("Displacement", "Watu kuhama makwao"),
+        Protest => ("Protest / demonstration", "Maandamano"),
+        Arrest => ("Arrest", "Kukamatwa"),
+        LivestockRecovered => ("Livestock recovered", "Mifugo iliyorejeshwa"),
+        PeaceMeeting => ("Peace meeting", "Mkutano wa amani"),
+        EarlyWarning => ("Early warning sign", "Ishara ya tahadhari ya mapema"),
+        Other => ("Other", "Nyingine"),
+    };
+    pick(lang, en, sw)
+}
+
+pub fn species(lang: Lang, s: Species) -> &'static str {
+    let (en, sw) = match s {
+        Species::Cattle => ("cattle", "ng'ombe"),
+        Species::Goats => ("goats", "mbuzi"),
+        Species::Sheep => ("sheep", "kondoo"),
+        Species::Camels => ("camels", "ngamia"),
+        Species::Donkeys => ("donkeys", "punda"),
+    };
+    pick(lang, en, sw)
+}
+
+pub fn agency(lang: Lang, a: Agency) -> &'static str {
+    let (en, sw) = match a {
+        Agency::Nps => ("Police (NPS)", "Polisi (NPS)"),
+        Agency::Npr => ("Police reservists (NPR)", "Polisi wa akiba (NPR)"),
+        Agency::Kdf => (
+            "Kenya Defence Forces (KDF)",
+            "Jeshi la Ulinzi la Kenya (KDF)",
+        ),
+        Agency::Nis => (
+            "National Intelligence Service (NIS)",
+            "Idara ya Kitaifa ya Ujasusi (NIS)",
+        ),
+        Agency::Ngao => ("Administration (NGAO)", "Utawala wa serikali (NGAO)"),
+        Agency::Cso => ("Civil society / NGOs", "Mashirika ya kiraia"),
+    };
+    pick(lang, en, sw)
+}
+
+/// The short name of an agency, for narrow table columns.
+pub fn agency_short(a: Agency) -> &'static str {
+    match a {
+        Agency::Nps => "NPS",
+        Agency::Npr => "NPR",
+        Agency::Kdf => "KDF",
+        Agency::Nis => "NIS",
+        Agency::Ngao => "NGAO",
+        Agency::Cso => "CSO",
+    }
+}
+
+pub fn urgency(lang: Lang, u: Urgency) -> &'static str {
+    let (en, sw) = match u {
+        Urgency::Flash => ("Flash", "Hatari sasa"),
+        Urgency::Urgent => ("Urgent", "Dharura"),
+        Urgency::Routine => ("Routine", "Kawaida"),
+    };
+    pick(lang, en, sw)
+}
+
+pub fn source_kind(lang: Lang, k: SourceKind) -> &'static str {
+    let (en, sw) = match k {
+        SourceKind::Witness => ("Witness", "Shahidi"),
+        SourceKind::Victim => ("Victim", "Mwathiriwa"),
+        SourceKind::Informant => ("Informant", "Mpasha habari"),
+        SourceKind::SecurityPersonnel => ("Security personnel", "Askari wa usalama"),
+        SourceKind::CommunityLeader => ("Community leader", "Kiongozi wa jamii"),
+        SourceKind::Other => ("Other", "Nyingine"),
+    };
+    pick(lang, en, sw)
+}
+
+/// A report's status, as the desktop app says it.
+pub fn status(lang: Lang, status: &str) -> String {
+    let (en, sw) = match status {
+        "pending" => ("Waiting to send", "Inasubiri kutumwa"),
+        "received" => ("Received by the county", "Imepokelewa na kaunti"),
+        "acknowledged" => ("Acknowledged", "Imekubaliwa"),
+        "responding" => ("Responding", "Hatua zinachukuliwa"),
+        "closed" => ("Closed", "Imefungwa"),
+        other => return other.to_owned(),
+    };
+    pick(lang, en, sw).to_owned()
+}
+
+/// A role, as the desktop app says it.
+pub fn role(lang: Lang, role: &str) -> String {
+    let (en, sw) = match role {
+        "chief" => ("Chief", "Chifu"),
+        "assistant_chief" => ("Assistant chief", "Chifu msaidizi"),
+        "elder" => ("Village elder", "Mzee wa kijiji"),
+        "officer" => ("Officer", "Afisa"),
+        "admin" => ("County ICT administrator", "Msimamizi wa TEHAMA wa kaunti"),
+        "hub" => ("County hub", "Kituo cha kaunti"),
+        other => return other.to_owned(),
+    };
+    pick(lang, en, sw).to_owned()
+}
+
+/// A unit kind, as the desktop app says it.
+pub fn unit_kind(lang: Lang, kind: &str) -> String {
+    let (en, sw) = match kind {
+        "county" => ("County", "Kaunti"),
+        "constituency" => ("Constituency", "Eneo bunge"),
+        "ward" => ("Ward", "Wadi"),
+        "sub_county" => ("Sub-county", "Kaunti ndogo"),
+        "division" => ("Division", "Tarafa"),
+        "location" => ("Location", "Lokesheni"),
+        "sub_location" => ("Sub-location", "Lokesheni ndogo"),
+        "village" => ("Village", "Kijiji"),
+        other => return other.to_owned(),
+    };
+    pick(lang, en, sw).to_owned()
+}
+
+fn pick(lang: Lang, en: &'static str, sw: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Sw => sw,
+    }
+}
