@@ -45,6 +45,9 @@ pub enum Error {
     /// Bytes that should hold an entry (or a batch of them) do not.
     #[error("malformed entry: {0}")]
     Malformed(String),
+    /// A summary or a slip could not be drawn (a font that cannot be embedded).
+    #[error("could not draw the document: {0}")]
+    Render(String),
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("{context}: {source}")]
@@ -82,6 +85,7 @@ impl Error {
             Error::Integrity(_) => "integrity",
             Error::Unsupported(_) => "unsupported",
             Error::Malformed(_) => "malformed",
+            Error::Render(_) => "render",
             Error::Database(_) => "database",
             Error::Io { .. } => "io",
         }

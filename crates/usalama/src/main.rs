@@ -54,7 +54,7 @@ impl From<Error> for Failure {
             | Error::NotEnrolled => 2,
             Error::Integrity(_) | Error::Malformed(_) => 3,
             Error::Unreachable(_) | Error::Refused(_) => 4,
-            Error::Unsupported(_) | Error::Database(_) | Error::Io { .. } => 1,
+            Error::Unsupported(_) | Error::Render(_) | Error::Database(_) | Error::Io { .. } => 1,
         };
         Failure {
             status,

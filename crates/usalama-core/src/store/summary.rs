@@ -3,10 +3,17 @@
 use rusqlite::params;
 use serde_json::{Map, Value};
 
+use std::path::Path;
+
 use super::{now_ms, Store};
+use crate::domain::Lang;
 use crate::error::{Error, Result};
 use crate::gazetteer;
-use crate::summary::{Context, Preparer, Summary, SummaryRequest, SummaryRow};
+use crate::ledger::ReportId;
+use crate::summary::document::{self, Document};
+use crate::summary::{
+    html, pdf, write_file, Context, Edition, Format, Preparer, Summary, SummaryRequest, SummaryRow,
+};
 
 impl Store {
     /// The summary of `request.unit` and everything below it, for the period asked and the one
@@ -57,16 +64,56 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let preparer = Preparer {
-            name: self.me.profile.name.clone(),
-            role: self.me.profile.role.as_str().to_owned(),
-        };
+        let preparer = self.preparer();
         let context = Context {
             units: &self.units,
             prepared_by: &preparer,
             prepared_at: now_ms(),
         };
         Summary::build(request, context, rows)
+    }
+
+    /// The one-page slip of a report, as this device's user may read it; the public edition
+    /// also leaves out the GPS position.
+    pub fn slip(&self, id: &ReportId, edition: Edition, lang: Lang) -> Result<Document> {
+        let view = self.report(id)?;
+        let unit = match self.unit(&view.unit_counted) {
+            Some(u) => match (lang, &u.sw_name) {
+                (Lang::Sw, Some(sw)) => sw.clone(),
+                _ => u.name.clone(),
+            },
+            None => view.unit_counted.clone(),
+        };
+        Ok(document::slip(
+            &view,
+            edition,
+            lang,
+            &unit,
+            &self.preparer(),
+        ))
+    }
+
+    /// Writes the slip of a report as PDF or HTML to `out`.
+    pub fn write_slip(
+        &self,
+        id: &ReportId,
+        edition: Edition,
+        lang: Lang,
+        format: Format,
+        out: &Path,
+    ) -> Result<()> {
+        let doc = self.slip(id, edition, lang)?;
+        match format {
+            Format::Html => write_file(out, html::render(&doc).as_bytes()),
+            _ => write_file(out, &pdf::render(&doc)?),
+        }
+    }
+
+    fn preparer(&self) -> Preparer {
+        Preparer {
+            name: self.me.profile.name.clone(),
+            role: self.me.profile.role.as_str().to_owned(),
+        }
     }
 
     /// Whether the county marked this device's user as cleared to read restricted sections.

@@ -11,14 +11,24 @@
 //! - this module: the model ([`Summary`], [`Figures`], [`Amount`], [`LogEntry`]) and how it is
 //!   counted.
 //! - [`words`]: every label, in English and Kiswahili.
+//! - [`document`]: what a summary or a slip prints, as blocks (title, tables, bar charts,
+//!   sign-off lines) that the HTML and PDF renderers both draw.
 //! - [`html`]: a self-contained HTML page with a print stylesheet.
-//! - [`pdf`]: the A4 PDF of a summary, and the one-page slip of a single report.
+//! - [`pdf`]: A4 PDF with embedded, subsetted fonts, of a summary or of a report's slip.
 //! - [`table`]: the incident log and the figures as rows, shared by [`csv`] and [`xlsx`].
 //! - [`csv`] and [`xlsx`]: tabular exports for spreadsheets.
 
+pub mod csv;
+pub mod document;
+pub mod html;
+pub mod pdf;
+pub mod table;
 pub mod words;
+pub mod xlsx;
+mod zip;
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -76,6 +86,77 @@ impl Edition {
             Edition::Restricted => w.edition_restricted,
         }
     }
+}
+
+/// The file formats of a summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Html,
+    Csv,
+    Xlsx,
+}
+
+impl Format {
+    pub fn parse(text: &str) -> std::result::Result<Format, String> {
+        match text {
+            "pdf" => Ok(Format::Pdf),
+            "html" => Ok(Format::Html),
+            "csv" => Ok(Format::Csv),
+            "xlsx" => Ok(Format::Xlsx),
+            other => Err(format!(
+                "unknown format {other:?}; allowed: pdf, html, csv, xlsx"
+            )),
+        }
+    }
+}
+
+/// Writes the summary in `format` to `out`; for CSV, the incident log goes to `out` and the
+/// figures to `NAME-figures.csv` beside it. Returns every file written.
+pub fn write(summary: &Summary, format: Format, lang: Lang, out: &Path) -> Result<Vec<PathBuf>> {
+    match format {
+        Format::Html => {
+            let doc = document::summary(summary, lang);
+            write_file(out, html::render(&doc).as_bytes())?;
+            Ok(vec![out.to_owned()])
+        }
+        Format::Pdf => {
+            let doc = document::summary(summary, lang);
+            write_file(out, &pdf::render(&doc)?)?;
+            Ok(vec![out.to_owned()])
+        }
+        Format::Csv => {
+            let stem = out
+                .file_stem()
+                .map_or_else(|| "summary".into(), |s| s.to_string_lossy().into_owned());
+            let figures_path = out.with_file_name(format!("{stem}-figures.csv"));
+            write_file(out, csv::render(&table::log(summary, lang)).as_bytes())?;
+            write_file(
+                &figures_path,
+                csv::render(&table::figures(summary, lang)).as_bytes(),
+            )?;
+            Ok(vec![out.to_owned(), figures_path])
+        }
+        Format::Xlsx => {
+            let sheets = [table::figures(summary, lang), table::log(summary, lang)];
+            write_file(out, &xlsx::render(&sheets))?;
+            Ok(vec![out.to_owned()])
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that a
+/// failure never leaves half a file where a whole one was.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.part"));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(format!("writing {}", path.display()), e)
+    })
 }
 
 /// What to summarise: a unit with its subtree, calendar days in East Africa Time (both

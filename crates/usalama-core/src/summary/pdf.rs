@@ -1,0 +1,809 @@
+//! A printable document as an A4 PDF: DejaVu Sans embedded (subsetted to the glyphs used),
+//! tables that continue across pages with their header repeated, bar charts, the edition at the
+//! top of every page and "page n of m" at the bottom.
+//!
+//! Layout is a single pass down the page: each block measures its text with the font's own
+//! advance widths, wraps it, and starts a new page when it does not fit. Glyphs are addressed by
+//! their id in the subset (the subsetter renumbers them in the order they are first used), so
+//! the content streams can be written while laying out and the fonts subsetted at the end.
+//! A character the font lacks prints as U+FFFD, the replacement glyph, never as an error.
+
+use std::collections::HashMap;
+
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use subsetter::GlyphRemapper;
+use ttf_parser::{Face, GlyphId};
+
+use super::document::{Align, Block, Column, Document, Row, Series};
+use super::Edition;
+use crate::error::{Error, Result};
+
+const REGULAR: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
+
+/// A4 in points.
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const MARGIN_X: f32 = 40.0;
+/// Where the body starts below the banner, and where it must end above the footer.
+const BODY_TOP: f32 = PAGE_H - 58.0;
+const BODY_BOTTOM: f32 = 48.0;
+const WIDTH: f32 = PAGE_W - 2.0 * MARGIN_X;
+
+/// What replaces a character the font has no glyph for.
+const REPLACEMENT: char = '\u{FFFD}';
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Regular,
+    Bold,
+}
+
+/// One embedded font: its glyphs as used so far, renumbered for the subset.
+struct Font {
+    data: &'static [u8],
+    face: Face<'static>,
+    /// The PDF name the content streams use (`/F1`).
+    name: &'static [u8],
+    base: &'static str,
+    units: f32,
+    /// Each character met so far: its id in the subset and its advance in 1/1000 em.
+    glyphs: HashMap<char, (u16, f32)>,
+    remapper: GlyphRemapper,
+    /// For each id in the subset, in order: the character it stands for, and its advance.
+    used: Vec<(char, f32)>,
+}
+
+impl Font {
+    fn new(data: &'static [u8], name: &'static [u8], base: &'static str) -> Result<Font> {
+        let face = Face::parse(data, 0)
+            .map_err(|e| Error::Render(format!("the bundled font {base} does not parse: {e}")))?;
+        let units = f32::from(face.units_per_em());
+        Ok(Font {
+            data,
+            face,
+            name,
+            base,
+            units,
+            glyphs: HashMap::new(),
+            remapper: GlyphRemapper::new(),
+            // Id 0 of the subset is .notdef.
+            used: vec![(REPLACEMENT, 0.0)],
+        })
+    }
+
+    /// The subset id and advance (1/1000 em) of `c`, adding it to the subset on first use.
+    fn glyph(&mut self, c: char) -> (u16, f32) {
+        if let Some(&g) = self.glyphs.get(&c) {
+            return g;
+        }
+        let (shown, gid) = match self.face.glyph_index(c) {
+            Some(gid) => (c, gid),
+            None => (
+                REPLACEMENT,
+                self.face.glyph_index(REPLACEMENT).unwrap_or(GlyphId(0)),
+            ),
+        };
+        let advance =
+            f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) * 1000.0 / self.units;
+        let new = self.remapper.remap(gid.0);
+        if usize::from(new) == self.used.len() {
+            self.used.push((shown, advance));
+        }
+        self.glyphs.insert(c, (new, advance));
+        (new, advance)
+    }
+
+    fn width(&mut self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size / 1000.0
+    }
+
+    /// The text as two-byte glyph ids (the `Identity-H` encoding).
+    fn encode(&mut self, text: &str) -> Vec<u8> {
+        let mut out = Vec::with_capacity(text.len() * 2);
+        for c in text.chars() {
+            out.extend_from_slice(&self.glyph(c).0.to_be_bytes());
+        }
+        out
+    }
+}
+
+/// Colours, as RGB.
+const INK: (f32, f32, f32) = (0.07, 0.07, 0.07);
+const GREY: (f32, f32, f32) = (0.35, 0.35, 0.35);
+const RULE: (f32, f32, f32) = (0.72, 0.72, 0.72);
+const HEADER_FILL: (f32, f32, f32) = (0.9, 0.9, 0.9);
+const RESTRICTED: (f32, f32, f32) = (0.61, 0.11, 0.11);
+const RESTRICTED_FILL: (f32, f32, f32) = (0.98, 0.91, 0.9);
+const PUBLIC_FILL: (f32, f32, f32) = (0.93, 0.96, 0.93);
+const BARS: [(f32, f32, f32); 2] = [(0.18, 0.36, 0.54), (0.66, 0.76, 0.87)];
+
+/// The pages being laid out.
+struct Layout {
+    fonts: [Font; 2],
+    pages: Vec<Content>,
+    /// The baseline of the next line on the current page.
+    y: f32,
+}
+
+impl Layout {
+    fn font(&mut self, style: Style) -> &mut Font {
+        match style {
+            Style::Regular => &mut self.fonts[0],
+            Style::Bold => &mut self.fonts[1],
+        }
+    }
+
+    fn page(&mut self) -> &mut Content {
+        if self.pages.is_empty() {
+            self.pages.push(Content::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Content::new());
+        self.y = BODY_TOP;
+    }
+
+    /// Starts a new page unless `height` points still fit on this one.
+    fn room(&mut self, height: f32) {
+        if self.y - height < BODY_BOTTOM && self.y < BODY_TOP {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, y: f32, style: Style, size: f32, colour: (f32, f32, f32), s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        let font = self.font(style);
+        let name = font.name;
+        let bytes = font.encode(s);
+        self.page()
+            .set_fill_rgb(colour.0, colour.1, colour.2)
+            .begin_text()
+            .set_font(Name(name), size)
+            .next_line(x, y)
+            .show(Str(&bytes))
+            .end_text();
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: (f32, f32, f32)) {
+        self.page()
+            .set_fill_rgb(fill.0, fill.1, fill.2)
+            .rect(x, y, w, h)
+            .fill_nonzero();
+    }
+
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, colour: (f32, f32, f32), width: f32) {
+        self.page()
+            .set_stroke_rgb(colour.0, colour.1, colour.2)
+            .set_line_width(width)
+            .move_to(x1, y1)
+            .line_to(x2, y2)
+            .stroke();
+    }
+
+    /// Breaks `text` into lines no wider than `width`; a word wider than a line is broken
+    /// between characters.
+    fn wrap(&mut self, style: Style, size: f32, text: &str, width: f32) -> Vec<String> {
+        let space = self.font(style).width(" ", size);
+        let mut lines = Vec::new();
+        for paragraph in text.split('\n') {
+            let mut line = String::new();
+            let mut line_w = 0.0;
+            for word in paragraph.split_whitespace() {
+                let mut word_w = self.font(style).width(word, size);
+                let mut word = word.to_owned();
+                if !line.is_empty() && line_w + space + word_w <= width {
+                    line.push(' ');
+                    line.push_str(&word);
+                    line_w += space + word_w;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                while word_w > width {
+                    let mut head = String::new();
+                    let mut head_w = 0.0;
+                    let mut rest = word.chars().peekable();
+                    while let Some(&c) = rest.peek() {
+                        let cw = self.font(style).width(&c.to_string(), size);
+                        if head_w + cw > width && !head.is_empty() {
+                            break;
+                        }
+                        head.push(c);
+                        head_w += cw;
+                        rest.next();
+                    }
+                    lines.push(head);
+                    word = rest.collect();
+                    word_w = self.font(style).width(&word, size);
+                }
+                line_w = word_w;
+                line = word;
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// Wrapped text from the current position down; returns nothing, moves `y`.
+    fn paragraph(&mut self, style: Style, size: f32, colour: (f32, f32, f32), text: &str) {
+        let leading = size * 1.3;
+        for line in self.wrap(style, size, text, WIDTH) {
+            self.room(leading);
+            self.y -= size;
+            let y = self.y;
+            self.text(MARGIN_X, y, style, size, colour, &line);
+            self.y -= leading - size;
+        }
+        self.y -= size * 0.4;
+    }
+
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Title { title, facts } => {
+                self.paragraph(Style::Bold, 16.0, INK, title);
+                self.y -= 2.0;
+                let label_w = 120.0;
+                for (label, value) in facts {
+                    let lines = self.wrap(Style::Regular, 9.0, value, WIDTH - label_w);
+                    self.room(12.0 * lines.len() as f32);
+                    self.y -= 9.0;
+                    let y = self.y;
+                    self.text(MARGIN_X, y, Style::Bold, 9.0, INK, label);
+                    for (i, line) in lines.iter().enumerate() {
+                        if i > 0 {
+                            self.y -= 12.0;
+                        }
+                        let y = self.y;
+                        self.text(MARGIN_X + label_w, y, Style::Regular, 9.0, INK, line);
+                    }
+                    self.y -= 3.5;
+                }
+                self.y -= 4.0;
+            }
+            Block::Heading(text) => {
+                // Keep a heading with at least a few lines of what follows it.
+                self.room(60.0);
+                self.y -= 10.0;
+                self.paragraph(Style::Bold, 12.0, INK, text);
+                let y = self.y + 3.0;
+                self.line(MARGIN_X, y, MARGIN_X + WIDTH, y, GREY, 0.6);
+                self.y -= 3.0;
+            }
+            Block::Paragraph(text) => self.paragraph(Style::Regular, 9.5, INK, text),
+            Block::Note(text) => self.paragraph(Style::Regular, 7.5, GREY, text),
+            Block::Code(text) => {
+                self.room(18.0);
+                let y = self.y - 15.0;
+                self.rect(MARGIN_X, y, WIDTH, 16.0, HEADER_FILL);
+                self.y -= 3.0;
+                self.paragraph(Style::Regular, 8.5, INK, text);
+                self.y -= 4.0;
+            }
+            Block::Table {
+                columns,
+                rows,
+                small,
+            } => self.table(columns, rows, if *small { 7.0 } else { 8.5 }),
+            Block::Bars {
+                title,
+                labels,
+                series,
+            } => self.bars(title, labels, series),
+            Block::SignOff { roles, fields } => {
+                for role in roles {
+                    self.room(52.0);
+                    self.y -= 14.0;
+                    let y = self.y;
+                    self.text(MARGIN_X, y, Style::Bold, 9.5, INK, role);
+                    self.y -= 24.0;
+                    let y = self.y;
+                    let slot = WIDTH / fields.len().max(1) as f32;
+                    for (i, field) in fields.iter().enumerate() {
+                        let x = MARGIN_X + slot * i as f32;
+                        let label = format!("{field}:");
+                        let w = self.font(Style::Regular).width(&label, 8.5) + 4.0;
+                        self.text(x, y, Style::Regular, 8.5, INK, &label);
+                        self.line(x + w, y - 1.5, x + slot - 12.0, y - 1.5, GREY, 0.5);
+                    }
+                    self.y -= 8.0;
+                }
+            }
+        }
+    }
+
+    fn table(&mut self, columns: &[Column], rows: &[Row], size: f32) {
+        let leading = size * 1.25;
+        let pad = 2.5;
+        let widths: Vec<f32> = columns.iter().map(|c| c.width * WIDTH).collect();
+        let header: Vec<Vec<String>> = columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| self.wrap(Style::Bold, size, &c.label, w - 2.0 * pad))
+            .collect();
+        let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
+        let draw_header = |l: &mut Layout| {
+            let top = l.y;
+            l.rect(MARGIN_X, top - header_h, WIDTH, header_h, HEADER_FILL);
+            let mut x = MARGIN_X;
+            for ((lines, w), c) in header.iter().zip(&widths).zip(columns) {
+                l.cell(
+                    x,
+                    top - pad,
+                    *w,
+                    pad,
+                    size,
+                    leading,
+                    Style::Bold,
+                    INK,
+                    lines,
+                    c.align,
+                );
+                x += w;
+            }
+            l.y = top - header_h;
+        };
+        self.room(header_h + 3.0 * leading);
+        draw_header(self);
+        for row in rows {
+            let style = if row.strong {
+                Style::Bold
+            } else {
+                Style::Regular
+            };
+            let cells: Vec<Vec<String>> = row
+                .cells
+                .iter()
+                .zip(&widths)
+                .map(|(text, w)| self.wrap(style, size, text, w - 2.0 * pad))
+                .collect();
+            let detail = row
+                .detail
+                .as_ref()
+                .map(|d| self.wrap(Style::Regular, size, d, WIDTH - 2.0 * pad))
+                .unwrap_or_default();
+            let cells_h =
+                cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
+            let detail_h = if detail.is_empty() {
+                0.0
+            } else {
+                detail.len() as f32 * leading + pad
+            };
+            if self.y - cells_h - detail_h < BODY_BOTTOM {
+                self.new_page();
+                draw_header(self);
+            }
+            let top = self.y;
+            let mut x = MARGIN_X;
+            for ((lines, w), c) in cells.iter().zip(&widths).zip(columns) {
+                self.cell(
+                    x,
+                    top - pad,
+                    *w,
+                    pad,
+                    size,
+                    leading,
+                    style,
+                    INK,
+                    lines,
+                    c.align,
+                );
+                x += w;
+            }
+            if !detail.is_empty() {
+                let dt = top - cells_h + pad;
+                self.rect(
+                    MARGIN_X,
+                    top - cells_h - detail_h,
+                    WIDTH,
+                    detail_h,
+                    RESTRICTED_FILL,
+                );
+                self.cell(
+                    MARGIN_X,
+                    dt - pad,
+                    WIDTH,
+                    pad,
+                    size,
+                    leading,
+                    Style::Regular,
+                    RESTRICTED,
+                    &detail,
+                    Align::Left,
+                );
+            }
+            self.y = top - cells_h - detail_h;
+            let y = self.y;
+            self.line(MARGIN_X, y, MARGIN_X + WIDTH, y, RULE, 0.4);
+        }
+        self.y -= 6.0;
+    }
+
+    /// The lines of one cell, from `top` down.
+    #[allow(clippy::too_many_arguments)]
+    fn cell(
+        &mut self,
+        x: f32,
+        top: f32,
+        width: f32,
+        pad: f32,
+        size: f32,
+        leading: f32,
+        style: Style,
+        colour: (f32, f32, f32),
+        lines: &[String],
+        align: Align,
+    ) {
+        let mut y = top - size;
+        for line in lines {
+            let lx = match align {
+                Align::Left => x + pad,
+                Align::Right => x + width - pad - self.font(style).width(line, size),
+            };
+            self.text(lx, y, style, size, colour, line);
+            y -= leading;
+        }
+    }
+
+    fn bars(&mut self, title: &str, labels: &[String], series: &[Series]) {
+        let size = 7.5;
+        let bar_h = 7.0;
+        let group_h = bar_h * series.len() as f32 + 5.0;
+        let label_w = 150.0;
+        let chart_w = WIDTH - label_w - 70.0;
+        let height = 30.0 + group_h * labels.len() as f32;
+        self.room(height.min(BODY_TOP - BODY_BOTTOM));
+        if !title.is_empty() {
+            self.paragraph(Style::Bold, 9.0, INK, title);
+        }
+        // The legend.
+        let mut x = MARGIN_X + label_w;
+        let y = self.y - 8.0;
+        for (i, s) in series.iter().enumerate() {
+            self.rect(x, y, 8.0, 7.0, BARS[i % 2]);
+            self.text(x + 11.0, y + 1.0, Style::Regular, size, INK, &s.legend);
+            x += 22.0 + self.font(Style::Regular).width(&s.legend, size);
+        }
+        self.y = y - 6.0;
+        let max = series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .max()
+            .unwrap_or(0)
+            .max(1) as f32;
+        for (g, label) in labels.iter().enumerate() {
+            if self.y - group_h < BODY_BOTTOM {
+                self.new_page();
+            }
+            let top = self.y;
+            let lw = self.font(Style::Regular).width(label, size);
+            let ly = top - group_h / 2.0 - size / 3.0;
+            self.text(
+                MARGIN_X + label_w - 6.0 - lw,
+                ly,
+                Style::Regular,
+                size,
+                INK,
+                label,
+            );
+            for (i, s) in series.iter().enumerate() {
+                let v = s.values.get(g).copied().unwrap_or(0) as f32;
+                let w = chart_w * v / max;
+                let y = top - (i as f32 + 1.0) * bar_h;
+                if w > 0.0 {
+                    self.rect(MARGIN_X + label_w, y, w, bar_h - 1.0, BARS[i % 2]);
+                }
+                let text = s.texts.get(g).map_or("", String::as_str);
+                self.text(
+                    MARGIN_X + label_w + w + 3.0,
+                    y + 1.0,
+                    Style::Regular,
+                    6.5,
+                    GREY,
+                    text,
+                );
+            }
+            self.line(
+                MARGIN_X + label_w,
+                top,
+                MARGIN_X + label_w,
+                top - group_h + 4.0,
+                GREY,
+                0.5,
+            );
+            self.y = top - group_h;
+        }
+        self.y -= 6.0;
+    }
+
+    /// The edition banner at the top of page `n` and the footer at its bottom.
+    fn furnish(&mut self, n: usize, of: usize, doc: &Document, page_of: &str) {
+        let (fill, ink) = match doc.edition {
+            Edition::Public => (PUBLIC_FILL, INK),
+            Edition::Restricted => (RESTRICTED_FILL, RESTRICTED),
+        };
+        let banner_y = PAGE_H - 40.0;
+        let lines = self.wrap(Style::Bold, 7.5, &doc.banner, WIDTH - 8.0);
+        let h = 6.0 + 9.0 * lines.len() as f32;
+        self.page_at(n).set_fill_rgb(fill.0, fill.1, fill.2);
+        self.page_at(n)
+            .rect(MARGIN_X, banner_y + 12.0 - h, WIDTH, h)
+            .fill_nonzero();
+        let mut y = banner_y + 12.0 - 9.0;
+        for line in &lines {
+            self.text_at(n, MARGIN_X + 4.0, y, Style::Bold, 7.5, ink, line);
+            y -= 9.0;
+        }
+        let page = super::words::fill(page_of, &[("n", &n.to_string()), ("m", &of.to_string())]);
+        let footer = format!(
+            "{} · {}",
+            doc.edition.label(super::words::words(doc.lang)),
+            doc.footer
+        );
+        let pw = self.font(Style::Regular).width(&page, 7.5);
+        self.text_at(
+            n,
+            MARGIN_X + WIDTH - pw,
+            28.0,
+            Style::Regular,
+            7.5,
+            GREY,
+            &page,
+        );
+        let footer = self
+            .wrap(Style::Regular, 7.5, &footer, WIDTH - pw - 20.0)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        self.text_at(n, MARGIN_X, 28.0, Style::Regular, 7.5, GREY, &footer);
+        self.page_at(n).set_stroke_rgb(RULE.0, RULE.1, RULE.2);
+        self.page_at(n)
+            .set_line_width(0.5)
+            .move_to(MARGIN_X, 38.0)
+            .line_to(MARGIN_X + WIDTH, 38.0)
+            .stroke();
+    }
+
+    fn page_at(&mut self, n: usize) -> &mut Content {
+        &mut self.pages[n - 1]
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn text_at(
+        &mut self,
+        n: usize,
+        x: f32,
+        y: f32,
+        style: Style,
+        size: f32,
+        colour: (f32, f32, f32),
+        s: &str,
+    ) {
+        let font = self.font(style);
+        let name = font.name;
+        let bytes = font.encode(s);
+        self.pages[n - 1]
+            .set_fill_rgb(colour.0, colour.1, colour.2)
+            .begin_text()
+            .set_font(Name(name), size)
+            .next_line(x, y)
+            .show(Str(&bytes))
+            .end_text();
+    }
+}
+
+/// The document as PDF bytes.
+pub fn render(doc: &Document) -> Result<Vec<u8>> {
+    let mut layout = Layout {
+        fonts: [
+            Font::new(REGULAR, b"F1", "DejaVuSans")?,
+            Font::new(BOLD, b"F2", "DejaVuSans-Bold")?,
+        ],
+        pages: vec![Content::new()],
+        y: BODY_TOP,
+    };
+    for block in &doc.blocks {
+        layout.block(block);
+    }
+    let w = super::words::words(doc.lang);
+    let count = layout.pages.len();
+    for n in 1..=count {
+        layout.furnish(n, count, doc, w.page_of);
+    }
+
+    let mut pdf = Pdf::new();
+    let mut next = Ref::new(1);
+    let mut alloc = || next.bump();
+    let catalog = alloc();
+    let tree = alloc();
+    let info = alloc();
+    let font_refs: Vec<Ref> = layout.fonts.iter().map(|_| alloc()).collect();
+    let page_refs: Vec<(Ref, Ref)> = (0..count).map(|_| (alloc(), alloc())).collect();
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree)
+        .kids(page_refs.iter().map(|(p, _)| *p))
+        .count(count as i32);
+    pdf.document_info(info)
+        .title(TextStr(&doc.title))
+        .creator(TextStr("Usalama"))
+        .producer(TextStr("Usalama"));
+    let pages = std::mem::take(&mut layout.pages);
+    for (content, (page_ref, content_ref)) in pages.into_iter().zip(&page_refs) {
+        let mut page = pdf.page(*page_ref);
+        page.media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
+            .parent(tree)
+            .contents(*content_ref);
+        {
+            let mut resources = page.resources();
+            let mut fonts = resources.fonts();
+            for (font, id) in layout.fonts.iter().zip(&font_refs) {
+                fonts.pair(Name(font.name), *id);
+            }
+        }
+        page.finish();
+        let bytes = content.finish().into_vec();
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(&bytes, 6);
+        pdf.stream(*content_ref, &packed)
+            .filter(Filter::FlateDecode);
+    }
+    for (font, id) in layout.fonts.iter().zip(&font_refs) {
+        embed(&mut pdf, font, *id, &mut alloc)?;
+    }
+    Ok(pdf.finish())
+}
+
+/// Writes a font as a Type 0 font with a CID-keyed TrueType subset, its widths, and the map
+/// back to Unicode that lets readers copy and search the text.
+fn embed(pdf: &mut Pdf, font: &Font, id: Ref, alloc: &mut impl FnMut() -> Ref) -> Result<()> {
+    let cid = alloc();
+    let descriptor = alloc();
+    let file = alloc();
+    let cmap = alloc();
+    let subset = subsetter::subset(font.data, 0, &font.remapper).map_err(|e| {
+        Error::Render(format!(
+            "the font {} could not be subsetted: {e}",
+            font.base
+        ))
+    })?;
+    // The subset's tag: six capital letters that change with the glyphs it holds.
+    let tag: String = {
+        let mut h: u32 = 2_166_136_261;
+        for (c, _) in &font.used {
+            h = (h ^ *c as u32).wrapping_mul(16_777_619);
+        }
+        (0..6)
+            .map(|i| char::from(b'A' + ((h >> (i * 5)) % 26) as u8))
+            .collect()
+    };
+    let base = format!("{tag}+{}", font.base);
+    pdf.type0_font(id)
+        .base_font(Name(base.as_bytes()))
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(cmap);
+    let mut cid_font = pdf.cid_font(cid);
+    cid_font
+        .subtype(CidFontType::Type2)
+        .base_font(Name(base.as_bytes()))
+        .system_info(SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"Identity"),
+            supplement: 0,
+        })
+        .font_descriptor(descriptor)
+        .default_width(0.0)
+        .cid_to_gid_map_predefined(Name(b"Identity"));
+    cid_font
+        .widths()
+        .consecutive(0, font.used.iter().map(|(_, w)| *w));
+    cid_font.finish();
+    let scale = 1000.0 / font.units;
+    let bbox = font.face.global_bounding_box();
+    pdf.font_descriptor(descriptor)
+        .name(Name(base.as_bytes()))
+        .flags(FontFlags::SYMBOLIC)
+        .bbox(Rect::new(
+            f32::from(bbox.x_min) * scale,
+            f32::from(bbox.y_min) * scale,
+            f32::from(bbox.x_max) * scale,
+            f32::from(bbox.y_max) * scale,
+        ))
+        .italic_angle(0.0)
+        .ascent(f32::from(font.face.ascender()) * scale)
+        .descent(f32::from(font.face.descender()) * scale)
+        .cap_height(f32::from(font.face.capital_height().unwrap_or(font.face.ascender())) * scale)
+        .stem_v(if font.base.ends_with("Bold") {
+            140.0
+        } else {
+            80.0
+        })
+        .font_file2(file);
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&subset, 6);
+    pdf.stream(file, &packed)
+        .filter(Filter::FlateDecode)
+        .pair(Name(b"Length1"), subset.len() as i32);
+    let mut unicode = UnicodeCmap::new(
+        Name(b"Custom"),
+        SystemInfo {
+            registry: Str(b"Adobe"),
+            ordering: Str(b"UCS"),
+            supplement: 0,
+        },
+    );
+    for (gid, (c, _)) in font.used.iter().enumerate().skip(1) {
+        unicode.pair(gid as u16, *c);
+    }
+    let cmap_bytes = unicode.finish().into_vec();
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&cmap_bytes, 6);
+    pdf.stream(cmap, &packed).filter(Filter::FlateDecode);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Lang;
+
+    fn doc(blocks: Vec<Block>) -> Document {
+        Document {
+            lang: Lang::En,
+            title: "Test".into(),
+            edition: Edition::Public,
+            banner: "PUBLIC EDITION".into(),
+            footer: "footer".into(),
+            blocks,
+        }
+    }
+
+    #[test]
+    fn characters_outside_the_font_print_as_the_replacement_glyph() {
+        let bytes = render(&doc(vec![Block::Paragraph(
+            "Ng'ombe 牛 🐄 \u{0007} done".into(),
+        )]))
+        .expect("pdf");
+        assert!(bytes.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn a_long_table_continues_on_more_pages() {
+        let rows = (0..400)
+            .map(|i| Row {
+                cells: vec![format!("row {i}"), "x".repeat(30)],
+                ..Row::default()
+            })
+            .collect();
+        let columns = vec![
+            Column {
+                label: "A".into(),
+                width: 0.5,
+                align: Align::Left,
+            },
+            Column {
+                label: "B".into(),
+                width: 0.5,
+                align: Align::Right,
+            },
+        ];
+        let bytes = render(&doc(vec![Block::Table {
+            columns,
+            rows,
+            small: false,
+        }]))
+        .expect("pdf");
+        let text = String::from_utf8_lossy(&bytes);
+        let count: usize = text
+            .split("/Count ")
+            .nth(1)
+            .and_then(|t| t.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        assert!(count > 3, "{count} pages");
+    }
+}
