@@ -47,6 +47,8 @@ pub enum Command {
         #[arg(long)]
         hub: Option<String>,
     },
+    /// A printable or tabular summary of a unit (with everything below it) and a period.
+    Summary(SummaryArgs),
     /// Set a new passphrase with the recovery code shown at `init`.
     Recover {
         /// The recovery code (20 letters and digits; dashes and spaces are ignored).
@@ -114,6 +116,53 @@ pub enum ReportCommand {
     List(ListArgs),
     /// One report: its current state and its timeline.
     Show { id: String },
+    /// A one-page printable slip of a report (PDF or HTML): its fields, its timeline and its
+    /// ledger hash.
+    Slip(SlipArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    /// The unit: the summary covers it and every unit below it (see `usalama units list`).
+    #[arg(long)]
+    pub unit: String,
+    /// The first day (YYYY-MM-DD, East Africa Time), inclusive.
+    #[arg(long)]
+    pub from: String,
+    /// The last day (YYYY-MM-DD, East Africa Time), inclusive.
+    #[arg(long)]
+    pub to: String,
+    /// pdf, html, csv or xlsx.
+    #[arg(long)]
+    pub format: String,
+    /// The file to write (for csv, the figures go to NAME-figures.csv beside it).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// public (for the baraza: no sources, suspects' names or exact locations) or restricted
+    /// (for the security committee).
+    #[arg(long, default_value = "public")]
+    pub edition: String,
+    /// The language of the summary: en or sw (default: this device's language).
+    #[arg(long)]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SlipArgs {
+    /// The report's id (its first letters do).
+    pub id: String,
+    /// The file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// pdf (the default) or html.
+    #[arg(long, default_value = "pdf")]
+    pub format: String,
+    /// public (the default) or restricted.
+    #[arg(long, default_value = "public")]
+    pub edition: String,
+    /// en or sw (default: this device's language).
+    #[arg(long)]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args)]

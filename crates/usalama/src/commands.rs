@@ -9,11 +9,13 @@ use time::{Date, OffsetDateTime};
 use usalama_core::domain::{Agency, Amendment, IncidentType, Lang, Report, Role};
 use usalama_core::keys::KdfParams;
 use usalama_core::store::{ReportFilter, ReportView};
+use usalama_core::summary::{Edition, Format, SummaryRequest};
 use usalama_core::sync::Enrollment;
 use usalama_core::{Problems, Profile, Store};
 
 use crate::args::{
-    Cli, Command, EnrollArgs, ListArgs, PassphraseCommand, ReportCommand, UnitsCommand,
+    Cli, Command, EnrollArgs, ListArgs, PassphraseCommand, ReportCommand, SlipArgs, SummaryArgs,
+    UnitsCommand,
 };
 use crate::{secrets, Failure};
 
@@ -39,6 +41,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report(ReportCommand::Amend { id, file }) => report_amend(&home, &id, &file, json),
         Command::Report(ReportCommand::List(args)) => report_list(&home, args, json),
         Command::Report(ReportCommand::Show { id }) => report_show(&home, &id, json),
+        Command::Report(ReportCommand::Slip(args)) => report_slip(&home, args, json),
+        Command::Summary(args) => summary(&home, args, json),
         Command::Verify => verify(&home, json),
         Command::Passphrase(PassphraseCommand::Change) => passphrase_change(&home, json),
         Command::Recover { code } => recover(&home, &code, json),
@@ -458,6 +462,119 @@ fn flat(value: &Value) -> String {
         Value::Array(items) => items.iter().map(flat).collect::<Vec<_>>().join(", "),
         other => text_of(other),
     }
+}
+
+/// The language asked for, or this device's.
+fn lang_or(store_lang: Lang, asked: Option<&str>) -> Result<Lang, Failure> {
+    match asked {
+        None => Ok(store_lang),
+        Some(text) => Lang::parse(text).map_err(|e| {
+            let mut problems = Problems::default();
+            problems.push("--lang", e);
+            usalama_core::Error::Invalid(problems).into()
+        }),
+    }
+}
+
+fn summary(home: &Path, args: SummaryArgs, json: bool) -> Result<(), Failure> {
+    let mut problems = Problems::default();
+    let format = Format::parse(&args.format)
+        .map_err(|e| problems.push("--format", e))
+        .ok();
+    let edition = Edition::parse(&args.edition)
+        .map_err(|e| problems.push("--edition", e))
+        .ok();
+    if let Some(Err(e)) = args.lang.as_deref().map(Lang::parse) {
+        problems.push("--lang", e);
+    }
+    let from = parse_day("from", &args.from)
+        .map_err(|f| problems.push("", f.message))
+        .ok();
+    let to = parse_day("to", &args.to)
+        .map_err(|f| problems.push("", f.message))
+        .ok();
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            problems.push(
+                "--from",
+                format!("{from} is after --to {to}; give a period whose first day comes first"),
+            );
+        }
+    }
+    problems.into_result()?;
+    let (Some(format), Some(edition), Some(from), Some(to)) = (format, edition, from, to) else {
+        return Err(Failure::usage("bad summary options"));
+    };
+    let store = open(home)?;
+    let lang = lang_or(store.identity().profile.lang, args.lang.as_deref())?;
+    let request = SummaryRequest {
+        unit: args.unit.clone(),
+        from,
+        to,
+        edition,
+    };
+    // The core names its fields ("unit"); the command line names its options ("--unit").
+    let summary = store.summary(&request).map_err(|e| match e {
+        usalama_core::Error::Invalid(mut problems) => {
+            for p in &mut problems.0 {
+                if !p.field.is_empty() {
+                    p.field = format!("--{}", p.field);
+                }
+            }
+            Failure::from(usalama_core::Error::Invalid(problems))
+        }
+        other => Failure::from(other),
+    })?;
+    let written = usalama_core::summary::write(&summary, format, lang, &args.out)?;
+    if json {
+        return print_json(&json!({
+            "files": written,
+            "unit": summary.unit,
+            "from": summary.period.from.to_string(),
+            "to": summary.period.to.to_string(),
+            "edition": summary.edition,
+            "lang": lang.as_str(),
+            "incidents": summary.figures.incidents,
+        }));
+    }
+    for file in &written {
+        say!("{}", file.display());
+    }
+    Ok(())
+}
+
+fn report_slip(home: &Path, args: SlipArgs, json: bool) -> Result<(), Failure> {
+    let mut problems = Problems::default();
+    let edition = Edition::parse(&args.edition)
+        .map_err(|e| problems.push("--edition", e))
+        .ok();
+    let format = match args.format.as_str() {
+        "pdf" => Some(Format::Pdf),
+        "html" => Some(Format::Html),
+        other => {
+            problems.push(
+                "--format",
+                format!("unknown format {other:?} for a slip; allowed: pdf, html"),
+            );
+            None
+        }
+    };
+    if let Some(Err(e)) = args.lang.as_deref().map(Lang::parse) {
+        problems.push("--lang", e);
+    }
+    problems.into_result()?;
+    let (Some(edition), Some(format)) = (edition, format) else {
+        return Err(Failure::usage("bad slip options"));
+    };
+    let store = open(home)?;
+    let lang = lang_or(store.identity().profile.lang, args.lang.as_deref())?;
+    let id = store.resolve_report(&args.id)?;
+    store.write_slip(&id, edition, lang, format, &args.out)?;
+    if json {
+        return print_json(&json!({ "id": id.to_string(), "file": args.out }));
+    }
+    say!("{}", args.out.display());
+    Ok(())
 }
 
 fn verify(home: &Path, json: bool) -> Result<(), Failure> {

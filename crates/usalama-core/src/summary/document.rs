@@ -209,11 +209,11 @@ pub fn summary(s: &Summary, lang: Lang) -> Document {
         ));
     }
     for (label, which) in [
-        (w.stolen, LivestockCount::Stolen),
-        (w.recovered, LivestockCount::Recovered),
+        (w.livestock_stolen, LivestockCount::Stolen),
+        (w.livestock_recovered, LivestockCount::Recovered),
     ] {
         rows.push(row(vec![
-            format!("{}: {}", w.livestock, label.to_lowercase()),
+            label.to_owned(),
             livestock(f, which),
             livestock(p, which),
             "–".into(),
@@ -235,10 +235,10 @@ pub fn summary(s: &Summary, lang: Lang) -> Document {
     rows.push(count_row(w.open_count, f.open, p.open));
     blocks.push(Block::Table {
         columns: vec![
-            col(w.figure, 0.30),
-            col(w.this_period, 0.30),
-            col(w.previous, 0.30),
-            num(w.change, 0.10),
+            col(w.figure, 0.28),
+            col(w.this_period, 0.29),
+            col(w.previous, 0.29),
+            num(w.change, 0.14),
         ],
         rows,
         small: false,
@@ -844,7 +844,7 @@ pub fn slip(
         columns: vec![
             col(w.when, 0.17),
             col(w.what_happened, 0.2),
-            col(w.by, 0.23),
+            col(w.recorded_by, 0.23),
             col(w.entry, 0.4),
         ],
         rows: view

@@ -243,8 +243,8 @@ pub fn log(s: &Summary, lang: Lang) -> Table {
     .iter()
     .map(|l| (*l).to_owned())
     .collect();
-    header.push(format!("{}: {}", w.livestock, w.stolen.to_lowercase()));
-    header.push(format!("{}: {}", w.livestock, w.recovered.to_lowercase()));
+    header.push(w.livestock_stolen.into());
+    header.push(w.livestock_recovered.into());
     if restricted {
         header.push(w.restricted_details.into());
     }
