@@ -20,11 +20,14 @@
 //!   renderings: HTML, PDF, CSV and XLSX; the one-page slip of a report.
 //! - [`gazetteer`]: the county's units, shipped with stable ids.
 //! - [`sync`]: the sync client: enrollment and the exchange with the hub, over pinned TLS.
+//! - [`autosync`]: background sync for the desktop app: a schedule with backoff and jitter,
+//!   woken by saves, "Sync now" and the network coming back.
 //! - [`wire`]: the sync protocol's frames, shared with the hub: runs of entries, zstd, the
 //!   signed request.
 //! - [`form`]: the rule each problem broke, as a code the desktop app can translate.
 //! - [`error`]: the one error type.
 
+pub mod autosync;
 mod codec;
 pub mod domain;
 pub mod error;
