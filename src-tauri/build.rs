@@ -26,5 +26,7 @@ fn usalama_desktop_commands() -> &'static [&'static str] {
         "drafts",
         "delete_draft",
         "sync_status",
+        "sync_now",
+        "enroll",
     ]
 }

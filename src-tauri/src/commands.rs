@@ -12,6 +12,7 @@ use usalama_core::domain::{Lang, Role};
 use usalama_core::gazetteer::{self, Unit};
 use usalama_core::keys::KdfParams;
 use usalama_core::store::{Draft, ReportFilter, ReportRow, ReportView};
+use usalama_core::sync::{self, Enrollment};
 use usalama_core::{Error, Profile, Store};
 
 use crate::error::CommandError;
@@ -104,6 +105,7 @@ pub struct SetUp {
 
 #[tauri::command]
 pub async fn set_up(
+    app: AppHandle,
     state: State<'_, AppState>,
     profile: NewProfile,
     passphrase: String,
@@ -125,27 +127,32 @@ pub async fn set_up(
         recovery_code: code.as_str().to_owned(),
         profile: ProfileView::of(&store)?,
     };
-    state.put(store);
+    state.put(store, &app)?;
     Ok(answer)
 }
 
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Answer<ProfileView> {
+pub async fn unlock(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Answer<ProfileView> {
     let store = Store::open(state.home(), &passphrase)?;
     let profile = ProfileView::of(&store)?;
-    state.put(store);
+    state.put(store, &app)?;
     Ok(profile)
 }
 
 #[tauri::command]
 pub async fn recover(
+    app: AppHandle,
     state: State<'_, AppState>,
     code: String,
     new_passphrase: String,
 ) -> Answer<ProfileView> {
     let store = Store::recover(state.home(), &code, &new_passphrase)?;
     let profile = ProfileView::of(&store)?;
-    state.put(store);
+    state.put(store, &app)?;
     Ok(profile)
 }
 
@@ -218,21 +225,29 @@ pub async fn file_report(
     document: Value,
     draft: Option<String>,
 ) -> Answer<String> {
-    let (id, status) = state.with_store(|s| {
-        let id = s.file_document(&document, draft.as_deref())?;
-        Ok((id, SyncStatus::of(s)?))
-    })?;
-    sync_bar::announce(&app, &status);
+    let id = state.with_store(|s| s.file_document(&document, draft.as_deref()))?;
+    saved(&app, &state);
     Ok(id.to_string())
 }
 
 #[tauri::command]
 pub async fn amend_report(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: String,
     changes: Value,
 ) -> Answer<String> {
-    state.with_store(|s| s.amend_document(&id, &changes).map(|id| id.to_string()))
+    let id = state.with_store(|s| s.amend_document(&id, &changes))?;
+    saved(&app, &state);
+    Ok(id.to_string())
+}
+
+/// After a save: the bar counts one more waiting, and background sync sends it.
+fn saved(app: &AppHandle, state: &AppState) {
+    if let Ok(status) = state.sync_status() {
+        sync_bar::announce(app, &status);
+    }
+    state.autosync().saved();
 }
 
 #[tauri::command]
@@ -252,5 +267,41 @@ pub async fn delete_draft(state: State<'_, AppState>, id: String) -> Answer<bool
 
 #[tauri::command]
 pub async fn sync_status(state: State<'_, AppState>) -> Answer<SyncStatus> {
-    state.with_store(|s| SyncStatus::of(s))
+    state.sync_status()
+}
+
+/// "Sync now": wakes background sync, which reports through the `sync-status` event.
+#[tauri::command]
+pub async fn sync_now(state: State<'_, AppState>) -> Answer<SyncStatus> {
+    state.autosync().sync_now();
+    state.sync_status()
+}
+
+/// Enrollment as the user gives it: the whole string the administrator handed over, or the
+/// hub's address and the one-time code.
+#[derive(Debug, Deserialize)]
+pub struct EnrollmentForm {
+    pub text: String,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// Enrolls this laptop with the county hub, adopts the person the hub holds, and syncs.
+#[tauri::command]
+pub async fn enroll(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    enrollment: EnrollmentForm,
+) -> Answer<ProfileView> {
+    let enrollment = match enrollment.code.filter(|c| !c.trim().is_empty()) {
+        Some(code) => Enrollment::new(&enrollment.text, &code, None)?,
+        None => Enrollment::parse(&enrollment.text)?,
+    };
+    let store = state.store()?;
+    sync::enroll(&store, &enrollment).await?;
+    state.autosync().sync_now();
+    if let Ok(status) = state.sync_status() {
+        sync_bar::announce(&app, &status);
+    }
+    state.with_store(|s| ProfileView::of(s))
 }

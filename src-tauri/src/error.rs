@@ -25,6 +25,15 @@ impl CommandError {
             problems: Vec::new(),
         }
     }
+
+    /// A second unlock in one run: the store opened first stays in use.
+    pub fn already_open() -> Self {
+        CommandError {
+            kind: "already_open",
+            message: "the store is already open".into(),
+            problems: Vec::new(),
+        }
+    }
 }
 
 impl From<Error> for CommandError {

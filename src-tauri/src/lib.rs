@@ -70,6 +70,8 @@ pub fn run() {
             commands::drafts,
             commands::delete_draft,
             commands::sync_status,
+            commands::sync_now,
+            commands::enroll,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
