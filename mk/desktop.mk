@@ -37,11 +37,12 @@ tauri-driver:
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version ^2 --locked
 
 ## End to end through the real webview, headless: first run, a report through the form to the
-## CLI, an error next to its field, a draft that survives a crash, the language switch.
+## CLI, an error next to its field, a draft that survives a crash, the language switch, and a
+## report received by a county hub on 127.0.0.1 without a click.
 e2e: ui-build tauri-driver
-	$(CARGO) build --locked -p usalama-desktop -p usalama
+	$(CARGO) build --locked -p usalama-desktop -p usalama -p usalama-hub
 	APP=$(DESKTOP_TARGET)/debug/usalama-desktop CLI=$(DESKTOP_TARGET)/debug/usalama \
-		E2E_OUT=$(DESKTOP_TARGET)/e2e ui/e2e/run.sh
+		HUB=$(DESKTOP_TARGET)/debug/usalama-hub E2E_OUT=$(DESKTOP_TARGET)/e2e ui/e2e/run.sh
 
 ## Starts the app on this machine's own store (the CLI's: ~/.local/share/usalama).
 desktop: ui-build

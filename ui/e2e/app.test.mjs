@@ -1,7 +1,7 @@
 // End-to-end tests of the desktop app through its real webview (see run.sh).
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { App, PASSPHRASE, cli, freshHome, initHome } from "./webdriver.mjs";
+import { App, Hub, PASSPHRASE, cli, freshHome, initHome } from "./webdriver.mjs";
 
 const open = [];
 async function start(home) {
@@ -41,6 +41,10 @@ test("the first run sets up the store, shows the recovery code once and reaches 
   await app.screenshot("03-first-run-recovery-code");
   await app.click("#code-written");
   await app.click("#setup-done");
+  // Connecting to the county hub is offered, and can wait.
+  await app.waitFor("#f-enrollment");
+  await app.screenshot("03b-first-run-county-hub");
+  await app.click("#enroll-skip");
   await app.waitFor("main[data-screen=home]");
   await app.waitFor("[data-testid=sync-state]", { text: "not connected to a county hub" });
   assert.equal(await app.text("[data-testid=sync-waiting]"), "Nothing waiting to send");
@@ -196,4 +200,46 @@ test("the language switch changes the labels and is remembered", async () => {
   await app.unlock();
   await app.click("#nav-form");
   await app.waitFor("main[data-screen=form] h2", { text: "Nini kilitokea" });
+});
+
+test("with a hub on 127.0.0.1, a saved report goes from waiting to send to received by the county without a click", async () => {
+  const hub = await Hub.start();
+  try {
+    const home = initHome();
+    const app = await start(home);
+    await app.unlock();
+    await app.waitFor("main[data-screen=home]");
+    await app.click("#nav-settings");
+    await app.type("#f-enrollment", "not an enrollment");
+    await app.click("#enroll-connect");
+    await app.waitFor("#enroll-error", { text: "This is not an enrollment text" });
+    await app.clear("#f-enrollment");
+    await app.type("#f-enrollment", hub.invite("Joseph Korkimul"));
+    await app.click("#enroll-connect");
+    await app.waitFor("[data-testid=hub]", { text: `Connected to ${hub.url}` });
+    await app.waitFor("[data-testid=sync-state]", { text: "Connected", timeout: 20000 });
+    await app.screenshot("13-settings-county-hub", { top: true });
+
+    await app.click("#nav-form");
+    await app.choose('input[name=type][value="armed_clash"]');
+    await app.type("#f-narrative", "Gunshots heard at night near the market.");
+    await app.click("#save-report");
+    await app.waitFor("#report-notice", { text: "Report saved on this laptop" });
+    const id = await app.exec("return document.querySelector('[data-report-id]').dataset.reportId;");
+    // No click: background sync sends it, and the page updates itself.
+    await app.waitFor("[data-status=received]", { text: "Received by the county", timeout: 30000 });
+    await app.waitFor(".timeline [data-kind=received_by_county]");
+    await app.waitFor("[data-testid=sync-waiting]", { text: "Nothing waiting to send" });
+    await app.screenshot("14-report-received-by-the-county");
+    assert.equal(JSON.parse(cli(home, "report", "show", id, "--json")).status, "received");
+
+    // The hub goes away: "Sync now" tries, and the bar says what happened and what to do.
+    hub.stop();
+    await app.click("#sync-now");
+    await app.waitFor("[data-testid=sync-failure]", { text: "could not be reached", timeout: 30000 });
+    await app.waitFor("[data-testid=sync-state]", { text: "No network" });
+    await app.screenshot("15-sync-bar-hub-unreachable", { top: true });
+  } finally {
+    hub.stop();
+  }
 });

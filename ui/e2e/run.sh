@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the end-to-end tests headless (or, given a command, that command: the benchmark): a private
 # X server (Xvfb) and tauri-driver (which starts WebKitWebDriver, which starts the app), both
-# stopped when the tests end, pass or fail. Needs APP and CLI (the built binaries); screenshots
-# go to E2E_OUT.
+# stopped when the tests end, pass or fail. Needs APP and CLI (the built binaries), and HUB for
+# the sync test; screenshots go to E2E_OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${APP:?the app binary}" "${CLI:?the usalama binary}"

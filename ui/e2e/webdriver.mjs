@@ -1,6 +1,6 @@
 // A small W3C WebDriver client over fetch, enough for the app's end-to-end tests, plus the
 // helpers they share: a home folder per test, the CLI on the same folder, screenshots.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -197,4 +197,48 @@ export function initHome(lang = "en") {
   const home = freshHome();
   cli(home, "init", "--name", "Joseph Korkimul", "--role", "chief", "--unit", "ke-024-l-ombolion", "--lang", lang);
   return home;
+}
+
+/** A real county hub (`usalama-hub serve`) on 127.0.0.1 with its own database, for sync tests. */
+export class Hub {
+  static async start() {
+    if (!process.env.HUB) throw new Error("HUB must name the usalama-hub binary");
+    const dir = mkdtempSync(join(tmpdir(), "usalama-e2e-hub-"));
+    const db = join(dir, "hub.db");
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(process.env.HUB, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let log = "";
+    child.stderr.on("data", (d) => (log += d));
+    const hub = new Hub(child, db, url);
+    for (let i = 0; i < 100; i++) {
+      if (child.exitCode !== null) throw new Error(`the hub did not start: ${log}`);
+      if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return hub;
+      await sleep(100);
+    }
+    hub.stop();
+    throw new Error(`the hub did not answer on ${url}: ${log}`);
+  }
+
+  constructor(child, db, url) {
+    this.child = child;
+    this.db = db;
+    this.url = url;
+  }
+
+  /** A one-time enrollment string for a person, as `usalama-hub invite` prints it. */
+  invite(name, role = "chief", unit = "ke-024-l-ombolion") {
+    const out = execFileSync(
+      process.env.HUB,
+      ["--db", this.db, "--json", "invite", "--name", name, "--role", role, "--unit", unit],
+      { encoding: "utf8" },
+    );
+    return JSON.parse(out).enrollment;
+  }
+
+  stop() {
+    this.child.kill("SIGTERM");
+  }
 }

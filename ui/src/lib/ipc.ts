@@ -127,11 +127,14 @@ export interface Draft {
 /** The sync bar's data (src-tauri/src/sync_bar.rs). */
 export interface SyncStatus {
   enrolled: boolean;
+  hub: string | null;
   online: boolean | null;
   syncing: boolean;
   waiting: number;
   last_success: string | null;
-  last_failure: { at: string; kind: string; message: string } | null;
+  last_failure: { at: string | null; kind: string; message: string } | null;
+  /** Grows with each start and end of a sync: of two statuses, keep the higher version. */
+  version: number;
 }
 
 export const ipc = {
@@ -156,6 +159,10 @@ export const ipc = {
   drafts: () => invoke<Draft[]>("drafts"),
   deleteDraft: (id: string) => invoke<boolean>("delete_draft", { id }),
   syncStatus: () => invoke<SyncStatus>("sync_status"),
+  syncNow: () => invoke<SyncStatus>("sync_now"),
+  /** `text` is the whole enrollment string, or the hub's address when `code` is given. */
+  enroll: (text: string, code: string | null) =>
+    invoke<Profile>("enroll", { enrollment: { text, code } }),
   onSyncStatus: (f: (s: SyncStatus) => void): Promise<UnlistenFn> =>
     listen<SyncStatus>("sync-status", (e) => f(e.payload)),
 };

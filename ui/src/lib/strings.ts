@@ -29,7 +29,7 @@ export const strings = {
 
   // First run
   "setup.title": ["Set up this laptop", "Andaa kompyuta hii"],
-  "setup.step": ["Step {n} of 3", "Hatua {n} kati ya 3"],
+  "setup.step": ["Step {n} of 4", "Hatua {n} kati ya 4"],
   "setup.who": ["Who will use this laptop?", "Nani atatumia kompyuta hii?"],
   "setup.name": ["Your name", "Jina lako"],
   "setup.role": ["Your role", "Wadhifa wako"],
@@ -112,6 +112,64 @@ export const strings = {
   "sync.never": ["Never sent yet", "Bado haijatumwa"],
   "sync.last_failure": ["Last attempt failed ({when}): {message}", "Jaribio la mwisho lilishindwa ({when}): {message}"],
   "sync.now": ["Sync now", "Sawazisha sasa"],
+  "sync.failed": ["Last attempt failed ({when}): {what}", "Jaribio la mwisho lilishindwa ({when}): {what}"],
+  "sync.fail.unreachable": [
+    "the county hub could not be reached. Reports stay safe here and are sent when the network is back.",
+    "kituo cha kaunti hakikupatikana. Ripoti ziko salama hapa na zitatumwa mtandao ukirudi.",
+  ],
+  "sync.fail.refused": [
+    "the county hub refused this laptop. Ask the county ICT office to connect it again.",
+    "kituo cha kaunti kimekataa kompyuta hii. Mwombe afisa wa TEHAMA wa kaunti aiunganishe tena.",
+  ],
+  "sync.fail.outdated": [
+    "this version of Usalama is too old for the county hub. Ask the county ICT office to update it.",
+    "toleo hili la Usalama ni la zamani mno kwa kituo cha kaunti. Mwombe afisa wa TEHAMA wa kaunti alisasishe.",
+  ],
+  "sync.fail.server": [
+    "the county hub had a problem. It will be tried again by itself.",
+    "kituo cha kaunti kilikuwa na tatizo. Kitajaribiwa tena chenyewe.",
+  ],
+  "sync.fail.integrity": [
+    "the county hub holds different records for this laptop. Tell the county ICT office.",
+    "kituo cha kaunti kina rekodi tofauti za kompyuta hii. Mjulishe afisa wa TEHAMA wa kaunti.",
+  ],
+  "sync.fail.other": [
+    "the exchange with the county hub did not finish. It will be tried again by itself.",
+    "mawasiliano na kituo cha kaunti hayakukamilika. Yatajaribiwa tena yenyewe.",
+  ],
+  "sync.details": ["Details", "Maelezo"],
+
+  // Connecting to the county hub
+  "enroll.title": ["Connect to the county hub", "Unganisha na kituo cha kaunti"],
+  "enroll.optional": ["Connect to the county hub (optional)", "Unganisha na kituo cha kaunti (si lazima)"],
+  "enroll.help": [
+    "The county ICT officer gives you an enrollment text, or the hub's address and a one-time code. Reports then go to the county by themselves whenever there is a network.",
+    "Afisa wa TEHAMA wa kaunti atakupa maandishi ya kujiunga, au anwani ya kituo na msimbo wa mara moja. Kisha ripoti zitaenda kaunti zenyewe kila kukiwa na mtandao.",
+  ],
+  "enroll.text": ["Enrollment text, or the hub's address", "Maandishi ya kujiunga, au anwani ya kituo"],
+  "enroll.text_help": [
+    "Paste the whole text, e.g. https://hub.example:7878#code=…",
+    "Bandika maandishi yote, kwa mfano https://hub.example:7878#code=…",
+  ],
+  "enroll.code": ["One-time code (only if given separately)", "Msimbo wa mara moja (ikiwa umepewa peke yake)"],
+  "enroll.connect": ["Connect", "Unganisha"],
+  "enroll.connecting": ["Connecting…", "Inaunganisha…"],
+  "enroll.skip": ["Not now: connect later in Settings", "Si sasa: unganisha baadaye kwenye Mipangilio"],
+  "enroll.done": ["Connected to the county hub as {name}.", "Imeunganishwa na kituo cha kaunti kama {name}."],
+  "enroll.empty": ["Enter the enrollment text or the hub's address.", "Andika maandishi ya kujiunga au anwani ya kituo."],
+  "enroll.unreachable": [
+    "The county hub could not be reached. Check the network and the address, then try again.",
+    "Kituo cha kaunti hakikupatikana. Angalia mtandao na anwani, kisha jaribu tena.",
+  ],
+  "enroll.refused": [
+    "The county hub refused the code: it may be mistyped, used already or expired. Ask the county ICT officer for a new one.",
+    "Kituo cha kaunti kimekataa msimbo: huenda umekosewa, umeshatumika au umepitwa na muda. Mwombe afisa wa TEHAMA wa kaunti msimbo mpya.",
+  ],
+  "enroll.invalid": [
+    "This is not an enrollment text or a hub address. It looks like https://HUB:7878#code=XXXXX-XXXXX&sha256=…",
+    "Haya si maandishi ya kujiunga wala anwani ya kituo. Yanafanana na https://HUB:7878#code=XXXXX-XXXXX&sha256=…",
+  ],
+  "enroll.connected_to": ["Connected to {hub}", "Imeunganishwa na {hub}"],
 
   // Statuses
   "status.label": ["Status", "Hali"],
@@ -304,6 +362,7 @@ export const strings = {
   "report.recorded_at": ["Recorded", "Ilirekodiwa"],
   "report.event.report_filed": ["Filed", "Imeripotiwa"],
   "report.event.report_amended": ["Information added", "Taarifa imeongezwa"],
+  "report.event.received_by_county": ["Received by the county", "Imepokelewa na kaunti"],
   "report.event.other": ["Update", "Taarifa"],
   "report.lead": ["Lead agency", "Chombo kinachoongoza"],
   "report.supporting": ["Supporting agencies", "Vyombo vinavyosaidia"],
