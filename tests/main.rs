@@ -4,5 +4,6 @@ mod cli;
 mod crash;
 mod helpers;
 mod story;
+mod summary;
 mod sync;
 mod tamper;
