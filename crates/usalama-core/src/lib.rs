@@ -25,12 +25,14 @@
 //! - [`wire`]: the sync protocol's frames, shared with the hub: runs of entries, zstd, the
 //!   signed request.
 //! - [`form`]: the rule each problem broke, as a code the desktop app can translate.
+//! - [`files`]: files written whole or not at all (bundles, exports).
 //! - [`error`]: the one error type.
 
 pub mod autosync;
 mod codec;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod form;
 pub mod gazetteer;
 pub mod keys;

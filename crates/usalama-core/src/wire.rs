@@ -35,6 +35,9 @@ const ZSTD_LEVEL: i32 = 9;
 
 const REQUEST_MAGIC: &[u8; 3] = b"USQ";
 const RESPONSE_MAGIC: &[u8; 3] = b"USR";
+const BUNDLE_MAGIC: &[u8; 3] = b"USB";
+/// The largest bundle, uncompressed: weeks of a busy area's reports.
+pub const MAX_BUNDLE: usize = 256 << 20;
 
 /// Consecutive entries of one device's chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -421,21 +424,194 @@ fn read_runs(r: &mut Reader<'_>, with_receipts: bool) -> Result<Vec<Run>> {
     Ok(runs)
 }
 
+/// A bundle: sync carried on a USB stick instead of the network. Either a device's entries for
+/// its hub (what a sync request would carry, and the device's cursor), or the hub's answer for
+/// one device (what a sync response would carry). Each is signed by its maker, since no pinned
+/// TLS channel vouches for a file; entries inside stay signed by their authors, so any carrier
+/// may carry them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bundle {
+    FromDevice(DeviceBundle),
+    FromHub(HubBundle),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceBundle {
+    /// The device that made it (and signed it).
+    pub device: DeviceId,
+    /// The hub it is for.
+    pub hub: DeviceId,
+    pub made_at: i64,
+    /// The device's pull cursor when it made the bundle: what it already has from the hub.
+    pub cursor: u64,
+    /// The device's own entries the hub had not acknowledged, and entries of other devices it
+    /// carries for them.
+    pub runs: Vec<Run>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HubBundle {
+    /// The hub that made it (and signed it).
+    pub hub: DeviceId,
+    /// The device it is for.
+    pub device: DeviceId,
+    pub response: SyncResponse,
+}
+
+const FROM_DEVICE: u8 = 1;
+const FROM_HUB: u8 = 2;
+
+impl Bundle {
+    /// The signed, compressed file. `key` is the maker's.
+    pub fn seal(&self, key: &SigningKey) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        out.extend_from_slice(BUNDLE_MAGIC);
+        out.push(PROTOCOL);
+        match self {
+            Bundle::FromDevice(b) => {
+                out.push(FROM_DEVICE);
+                out.extend_from_slice(&b.device.0);
+                out.extend_from_slice(&b.hub.0);
+                put_varint(&mut out, zigzag(b.made_at));
+                put_varint(&mut out, b.cursor);
+                put_runs(&mut out, &b.runs, false);
+            }
+            Bundle::FromHub(b) => {
+                out.push(FROM_HUB);
+                out.extend_from_slice(&b.hub.0);
+                out.extend_from_slice(&b.device.0);
+                let r = &b.response;
+                put_varint(&mut out, zigzag(r.hub_time));
+                put_varint(&mut out, r.acks.len() as u64);
+                for (device, seq) in &r.acks {
+                    out.extend_from_slice(&device.0);
+                    put_varint(&mut out, *seq);
+                }
+                put_varint(&mut out, r.cursor);
+                out.push(u8::from(r.more));
+                put_runs(&mut out, &r.runs, true);
+            }
+        }
+        let signature = key.sign(&bundle_digest(&out));
+        out.extend_from_slice(&signature.to_bytes());
+        zstd::bulk::compress(&out, ZSTD_LEVEL).map_err(|e| Error::Malformed(format!("zstd: {e}")))
+    }
+
+    /// Reads a bundle; the caller checks the maker's signature with the returned part, once it
+    /// knows the maker's key.
+    pub fn open(bytes: &[u8]) -> Result<(Bundle, BundleSignature)> {
+        let raw = decompress_at_most(bytes, MAX_BUNDLE)
+            .map_err(|_| Error::Malformed("this file is not a Usalama bundle".into()))?;
+        if raw.len() < 5 || &raw[..3] != BUNDLE_MAGIC {
+            return Err(Error::Malformed("this file is not a Usalama bundle".into()));
+        }
+        if raw[3] != PROTOCOL {
+            return Err(Error::Unsupported(format!(
+                "this bundle was made with sync protocol {}; this version speaks {PROTOCOL}: \
+                 update Usalama",
+                raw[3]
+            )));
+        }
+        if raw.len() < 5 + 64 {
+            return Err(Error::Malformed("the bundle is cut short".into()));
+        }
+        let (payload, signature) = raw.split_at(raw.len() - 64);
+        let mut r = Reader::new(&payload[5..]);
+        let bundle = match raw[4] {
+            FROM_DEVICE => Bundle::FromDevice(DeviceBundle {
+                device: DeviceId(r.array()?),
+                hub: DeviceId(r.array()?),
+                made_at: unzigzag(r.varint()?),
+                cursor: r.varint()?,
+                runs: read_runs(&mut r, false)?,
+            }),
+            FROM_HUB => {
+                let hub = DeviceId(r.array()?);
+                let device = DeviceId(r.array()?);
+                let hub_time = unzigzag(r.varint()?);
+                let n = r.count(17)?;
+                let mut acks = Vec::with_capacity(n);
+                for _ in 0..n {
+                    acks.push((DeviceId(r.array()?), r.varint()?));
+                }
+                let cursor = r.varint()?;
+                let more = r.byte()? != 0;
+                let runs = read_runs(&mut r, true)?;
+                Bundle::FromHub(HubBundle {
+                    hub,
+                    device,
+                    response: SyncResponse {
+                        hub_time,
+                        acks,
+                        cursor,
+                        more,
+                        runs,
+                    },
+                })
+            }
+            other => return Err(Error::Malformed(format!("unknown bundle kind {other}"))),
+        };
+        r.end()?;
+        let mut sig = [0u8; 64];
+        sig.copy_from_slice(signature);
+        Ok((
+            bundle,
+            BundleSignature {
+                digest: bundle_digest(payload),
+                signature: sig,
+            },
+        ))
+    }
+
+    /// Who made the bundle: the key that must have signed it.
+    pub fn maker(&self) -> DeviceId {
+        match self {
+            Bundle::FromDevice(b) => b.device,
+            Bundle::FromHub(b) => b.hub,
+        }
+    }
+}
+
+/// A bundle's signature, checked once the maker's key is known.
+#[derive(Debug, Clone)]
+pub struct BundleSignature {
+    digest: [u8; 32],
+    signature: [u8; 64],
+}
+
+impl BundleSignature {
+    pub fn verify(&self, key: &VerifyingKey) -> bool {
+        key.verify(&self.digest, &Signature::from_bytes(&self.signature))
+            .is_ok()
+    }
+}
+
+fn bundle_digest(payload: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"usalama.bundle\0");
+    h.update(payload);
+    h.finalize().into()
+}
+
 pub fn compress(raw: &[u8]) -> Result<Vec<u8>> {
     zstd::bulk::compress(raw, ZSTD_LEVEL).map_err(|e| Error::Malformed(format!("zstd: {e}")))
 }
 
 /// Decompresses at most [`MAX_FRAME`] bytes: a small frame that claims gigabytes is refused.
 pub fn decompress(bytes: &[u8]) -> Result<Vec<u8>> {
+    decompress_at_most(bytes, MAX_FRAME)
+}
+
+fn decompress_at_most(bytes: &[u8], limit: usize) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     zstd::stream::read::Decoder::new(bytes)
         .map_err(|e| Error::Malformed(format!("not zstd data: {e}")))?
-        .take(MAX_FRAME as u64 + 1)
+        .take(limit as u64 + 1)
         .read_to_end(&mut out)
         .map_err(|e| Error::Malformed(format!("not zstd data: {e}")))?;
-    if out.len() > MAX_FRAME {
+    if out.len() > limit {
         return Err(Error::Malformed(format!(
-            "the frame is larger than the {MAX_FRAME} bytes allowed"
+            "the frame is larger than the {limit} bytes allowed"
         )));
     }
     Ok(out)
@@ -492,9 +668,11 @@ mod tests {
         fn opening_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
             let _ = SyncRequest::open(&bytes);
             let _ = SyncResponse::open(&bytes);
+            let _ = Bundle::open(&bytes);
             if let Ok(c) = compress(&bytes) {
                 let _ = SyncRequest::open(&c);
                 let _ = SyncResponse::open(&c);
+                let _ = Bundle::open(&c);
             }
         }
     }
@@ -517,6 +695,46 @@ mod tests {
         let rebuilt = back.runs[0].clone().into_entries();
         assert_eq!(rebuilt[2].hash(), entries[2].hash());
         assert!(rebuilt[1].body.is_none());
+    }
+
+    #[test]
+    fn bundles_round_trip_and_only_their_maker_signed_them() {
+        let device_key = SigningKey::from_bytes(&[7; 32]);
+        let hub_key = SigningKey::from_bytes(&[8; 32]);
+        let entries = chain(&device_key, &[b"a".to_vec(), b"b".to_vec()]);
+        let hub = DeviceId::of(&hub_key.verifying_key());
+        let from_device = Bundle::FromDevice(DeviceBundle {
+            device: entries[0].device,
+            hub,
+            made_at: 5,
+            cursor: 9,
+            runs: Run::from_entries(&entries, |_| None),
+        });
+        let from_hub = Bundle::FromHub(HubBundle {
+            hub,
+            device: entries[0].device,
+            response: SyncResponse {
+                hub_time: 42,
+                acks: vec![(entries[0].device, 2)],
+                cursor: 12,
+                more: false,
+                runs: Run::from_entries(&entries, |i| Some(100 + i as i64)),
+            },
+        });
+        for (bundle, key, other) in [
+            (&from_device, &device_key, &hub_key),
+            (&from_hub, &hub_key, &device_key),
+        ] {
+            let sealed = bundle.seal(key).expect("sealed");
+            let (back, signature) = Bundle::open(&sealed).expect("opens");
+            assert_eq!(&back, bundle);
+            assert!(signature.verify(&key.verifying_key()));
+            assert!(!signature.verify(&other.verifying_key()));
+        }
+        // A sync frame is not a bundle, and a bundle is not a sync frame.
+        let response = SyncResponse::open(&from_device.seal(&device_key).expect("sealed"));
+        assert!(response.is_err());
+        assert!(Bundle::open(&compress(b"USR\x01").expect("compressed")).is_err());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! transaction.
 
 mod app;
+mod bundle;
 mod drafts;
 mod reports;
 mod schema;
@@ -20,6 +21,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use time::OffsetDateTime;
 
+pub use bundle::{Exported, Imported};
 pub use drafts::Draft;
 pub use reports::{ReportFilter, ReportRow, ReportView, TimelineItem};
 pub use sync::{

@@ -60,7 +60,16 @@ pub struct Applied {
     pub received: usize,
     /// This device's entries newly acknowledged by the hub.
     pub acknowledged: usize,
+    /// Entries of other devices, carried here by bundle, that the hub now holds.
+    pub relayed: usize,
     pub more: bool,
+}
+
+/// How a hub's answer arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Exchange {
+    Network,
+    Bundle,
 }
 
 /// Where sync stands, for the sync bar and `usalama sync --json`.
@@ -192,8 +201,9 @@ impl Store {
     }
 
     /// The next request: this device's entries the hub does not hold (at most about
-    /// `max_bytes` of them, at least one) and the pull cursor. The request counter is
-    /// advanced durably before the request exists, so no two requests ever share one.
+    /// `max_bytes` of them, at least one), entries of other devices carried here by bundle, and
+    /// the pull cursor. The request counter is advanced durably before the request exists, so
+    /// no two requests ever share one.
     pub fn next_sync_request(&mut self, max_bytes: usize) -> Result<Outgoing> {
         let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
         let tx = self
@@ -205,26 +215,11 @@ impl Store {
             [now_ms()],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let mut entries: Vec<Entry> = Vec::new();
-        let mut more_to_send = false;
-        {
-            let mut stmt = tx.prepare_cached(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM entries WHERE device = ?1 AND seq > ?2 ORDER BY seq"
-            ))?;
-            let mut rows = stmt.query(params![self.me.device.0, acked])?;
-            let mut bytes = 0;
-            while let Some(row) = rows.next()? {
-                if bytes >= max_bytes {
-                    more_to_send = true;
-                    break;
-                }
-                let e = entry_from_row(row)?;
-                bytes += e.body.as_ref().map_or(32, Vec::len) + 16;
-                entries.push(e);
-            }
-        }
-        tx.commit()?;
+        let (mut entries, more_to_send) = unsent_entries(&tx, &self.me.device, acked, max_bytes)?;
         let count = entries.len();
+        let budget = max_bytes.saturating_sub(entries_bytes(&entries));
+        entries.extend(carried_entries(&tx, budget)?);
+        tx.commit()?;
         let request = SyncRequest {
             device: self.me.device,
             counter,
@@ -244,6 +239,17 @@ impl Store {
     /// Applies the hub's answer in one transaction: acknowledgements, new entries (with the
     /// reference data they carry), the projections they change, and the new cursor.
     pub fn apply_sync_response(&mut self, response: &SyncResponse) -> Result<Applied> {
+        self.apply_response(response, Exchange::Network)
+    }
+
+    /// Applies a hub's answer that came by network or, as a bundle, by hand. A bundle may be
+    /// old, or carried after a newer one: it never moves the cursor or the acknowledgement
+    /// back, and its time says nothing about this device's clock.
+    pub(super) fn apply_response(
+        &mut self,
+        response: &SyncResponse,
+        exchange: Exchange,
+    ) -> Result<Applied> {
         let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
         let now = now_ms();
         let tx = self
@@ -256,6 +262,10 @@ impl Store {
         let mut touched: Vec<ReportId> = Vec::new();
         for (device, seq) in &response.acks {
             if *device != self.me.device {
+                // Entries carried here for another device: the hub holds them now.
+                applied.relayed += tx
+                    .prepare_cached("DELETE FROM carried WHERE device = ?1 AND seq <= ?2")?
+                    .execute(params![device.0, seq])?;
                 continue;
             }
             let mut stmt = tx.prepare_cached(
@@ -326,11 +336,17 @@ impl Store {
         for id in &touched {
             reproject(&tx, id)?;
         }
-        tx.execute(
-            "UPDATE hub SET cursor = max(cursor, ?1), clock_offset = ?2, last_success = ?3,
-                            last_error_kind = NULL, last_error_message = NULL WHERE id = 1",
-            params![response.cursor, response.hub_time - now, now],
-        )?;
+        match exchange {
+            Exchange::Network => tx.execute(
+                "UPDATE hub SET cursor = max(cursor, ?1), clock_offset = ?2, last_success = ?3,
+                                last_error_kind = NULL, last_error_message = NULL WHERE id = 1",
+                params![response.cursor, response.hub_time - now, now],
+            )?,
+            Exchange::Bundle => tx.execute(
+                "UPDATE hub SET cursor = max(cursor, ?1) WHERE id = 1",
+                params![response.cursor],
+            )?,
+        };
         tx.commit()?;
         if reference_changed {
             self.units = load_units(&self.conn)?;
@@ -414,7 +430,77 @@ impl Store {
     }
 }
 
-fn device_key(tx: &rusqlite::Transaction<'_>, device: &DeviceId) -> Result<Option<VerifyingKey>> {
+/// This device's entries above `acked`, in order, up to about `max_bytes` (at least one);
+/// and whether more remain.
+pub(super) fn unsent_entries(
+    tx: &rusqlite::Transaction<'_>,
+    me: &DeviceId,
+    acked: u64,
+    max_bytes: usize,
+) -> Result<(Vec<Entry>, bool)> {
+    let mut stmt = tx.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries WHERE device = ?1 AND seq > ?2 ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query(params![me.0, acked])?;
+    let mut entries = Vec::new();
+    let mut bytes = 0;
+    while let Some(row) = rows.next()? {
+        if bytes >= max_bytes {
+            return Ok((entries, true));
+        }
+        let e = entry_from_row(row)?;
+        bytes += entry_bytes(&e);
+        entries.push(e);
+    }
+    Ok((entries, false))
+}
+
+/// Entries of other devices carried here by bundle, up to about `max_bytes`, in runs that each
+/// end with a signed entry (the hub checks a run by its last entry's signature).
+pub(super) fn carried_entries(
+    tx: &rusqlite::Transaction<'_>,
+    max_bytes: usize,
+) -> Result<Vec<Entry>> {
+    let mut stmt = tx.prepare_cached("SELECT entry FROM carried ORDER BY device, seq")?;
+    let mut rows = stmt.query([])?;
+    let mut out: Vec<Entry> = Vec::new();
+    // The current run, held back until an entry with a signature closes it.
+    let mut run: Vec<Entry> = Vec::new();
+    let mut bytes = 0;
+    while let Some(row) = rows.next()? {
+        let blob: Vec<u8> = row.get(0)?;
+        let (entry, _) = Entry::decode(&blob)?;
+        let continues = run
+            .last()
+            .is_some_and(|l| l.device == entry.device && l.seq + 1 == entry.seq);
+        if !continues {
+            run.clear();
+        }
+        bytes += entry_bytes(&entry);
+        let signed = entry.signature.is_some();
+        run.push(entry);
+        if signed {
+            out.append(&mut run);
+            if bytes >= max_bytes {
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn entry_bytes(e: &Entry) -> usize {
+    e.body.as_ref().map_or(32, Vec::len) + 16
+}
+
+fn entries_bytes(entries: &[Entry]) -> usize {
+    entries.iter().map(entry_bytes).sum()
+}
+
+pub(super) fn device_key(
+    tx: &rusqlite::Transaction<'_>,
+    device: &DeviceId,
+) -> Result<Option<VerifyingKey>> {
     let key: Option<Vec<u8>> = tx
         .prepare_cached("SELECT public_key FROM devices WHERE device = ?1")?
         .query_row([device.0], |r| r.get(0))

@@ -1,0 +1,218 @@
+//! Sync by USB stick: bundles a device writes for its hub and reads from it (or from another
+//! device, whose entries it then carries to the hub at its next sync).
+//!
+//! A bundle holds what a network sync would exchange, so importing one takes the same path as
+//! a sync response, with the same checks and the same idempotency: bundles carried twice, late
+//! or out of order end in the same state as one network sync.
+
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+use super::sync::{carried_entries, device_key, unsent_entries, Exchange};
+use super::{now_ms, Store};
+use crate::error::{Error, Result};
+use crate::ledger::Entry;
+use crate::wire::{Bundle, DeviceBundle, Run, MAX_BUNDLE};
+
+/// What `bundle export` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    /// This device's entries (reports, amendments, ...) in the bundle.
+    pub entries: usize,
+    /// Entries of other devices carried in it.
+    pub carried: usize,
+    pub bytes: usize,
+}
+
+/// What `bundle import` changed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Imported {
+    /// `hub` (the county's answer) or `device` (another device's entries, carried onwards).
+    pub from: &'static str,
+    /// Entries new to this device (from the hub).
+    pub received: usize,
+    /// This device's entries the hub acknowledged.
+    pub acknowledged: usize,
+    /// Entries of another device now carried here for the hub.
+    pub carried: usize,
+}
+
+impl Store {
+    /// A bundle of everything the hub has not acknowledged: this device's entries and those it
+    /// carries for others, with this device's cursor. Changes nothing here: until the hub's
+    /// answer comes back (by bundle or by network), the same entries go out again.
+    pub fn export_bundle(&mut self) -> Result<(Vec<u8>, Exported)> {
+        let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let (cursor, acked): (u64, u64) =
+            tx.query_row("SELECT cursor, acked FROM hub WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let (mut entries, _) = unsent_entries(&tx, &self.me.device, acked, usize::MAX)?;
+        let own = entries.len();
+        entries.extend(carried_entries(&tx, usize::MAX)?);
+        tx.commit()?;
+        let bundle = Bundle::FromDevice(DeviceBundle {
+            device: self.me.device,
+            hub: link.hub,
+            made_at: now_ms(),
+            cursor,
+            runs: Run::from_entries(&entries, |_| None),
+        });
+        let bytes = bundle.seal(&self.me.key)?;
+        let exported = Exported {
+            entries: own,
+            carried: entries.len() - own,
+            bytes: bytes.len(),
+        };
+        Ok((bytes, exported))
+    }
+
+    /// Reads a bundle: the hub's answer for this device, or another device's entries to carry.
+    pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<Imported> {
+        if bytes.len() > MAX_BUNDLE {
+            return Err(Error::Malformed(
+                "this file is too large to be a bundle".into(),
+            ));
+        }
+        let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
+        let (bundle, signature) = Bundle::open(bytes)?;
+        let maker = bundle.maker();
+        let key = {
+            let tx = self.conn.transaction()?;
+            let key = device_key(&tx, &maker)?;
+            tx.commit()?;
+            key
+        };
+        match bundle {
+            Bundle::FromHub(b) => {
+                if b.hub != link.hub {
+                    return Err(Error::invalid(
+                        "bundle",
+                        "it comes from another county hub than the one this laptop is enrolled \
+                         with",
+                    ));
+                }
+                if b.device != self.me.device {
+                    return Err(Error::invalid(
+                        "bundle",
+                        format!(
+                            "it was made for device {}, not this laptop ({}); ask the county \
+                             ICT office for this laptop's bundle",
+                            b.device, self.me.device
+                        ),
+                    ));
+                }
+                if !key.is_some_and(|k| signature.verify(&k)) {
+                    return Err(Error::Integrity(
+                        "the bundle's signature is not the county hub's: it was changed or \
+                         damaged on the way; nothing was imported"
+                            .into(),
+                    ));
+                }
+                let applied = self.apply_response(&b.response, Exchange::Bundle)?;
+                Ok(Imported {
+                    from: "hub",
+                    received: applied.received,
+                    acknowledged: applied.acknowledged,
+                    carried: 0,
+                })
+            }
+            Bundle::FromDevice(b) => {
+                if b.device == self.me.device {
+                    return Err(Error::invalid(
+                        "bundle",
+                        "this laptop made it: take it to the county office, where \
+                         `usalama-hub import` reads it",
+                    ));
+                }
+                if b.hub != link.hub {
+                    return Err(Error::invalid(
+                        "bundle",
+                        "it was made for another county hub than the one this laptop is \
+                         enrolled with",
+                    ));
+                }
+                let key = key.ok_or_else(|| {
+                    Error::invalid(
+                        "bundle",
+                        format!(
+                            "it was made by device {}, which this laptop does not know yet; \
+                             sync with the county hub first, then import it again",
+                            b.device
+                        ),
+                    )
+                })?;
+                if !signature.verify(&key) {
+                    return Err(Error::Integrity(
+                        "the bundle's signature does not match the device that made it: it was \
+                         changed or damaged on the way; nothing was imported"
+                            .into(),
+                    ));
+                }
+                let carried = self.carry(&b.runs)?;
+                Ok(Imported {
+                    from: "device",
+                    carried,
+                    ..Imported::default()
+                })
+            }
+        }
+    }
+
+    /// Keeps other devices' entries to pass on to the hub, after checking each run's signature
+    /// by its author. Entries this device already holds or carries are skipped.
+    fn carry(&mut self, runs: &[Run]) -> Result<usize> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut added = 0;
+        for run in runs {
+            if run.device == self.me.device {
+                continue;
+            }
+            let entries: Vec<Entry> = run.clone().into_entries();
+            let last = entries
+                .last()
+                .ok_or_else(|| Error::Malformed("an empty run".into()))?;
+            let key = device_key(&tx, &run.device)?.ok_or_else(|| {
+                Error::invalid(
+                    "bundle",
+                    format!(
+                        "it carries entries of device {}, which this laptop does not know \
+                         yet; sync with the county hub first, then import it again",
+                        run.device
+                    ),
+                )
+            })?;
+            if !last.verify_signature(&key) {
+                return Err(Error::Integrity(format!(
+                    "entries {} to {} of device {} in the bundle do not match their author's \
+                     signature; nothing was imported",
+                    run.first_seq,
+                    run.last_seq(),
+                    run.device
+                )));
+            }
+            for entry in &entries {
+                let held: Option<i64> = tx
+                    .prepare_cached("SELECT 1 FROM entries WHERE device = ?1 AND seq = ?2")?
+                    .query_row(params![entry.device.0, entry.seq], |r| r.get(0))
+                    .optional()?;
+                if held.is_some() {
+                    continue;
+                }
+                added += tx
+                    .prepare_cached(
+                        "INSERT INTO carried (device, seq, entry) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (device, seq) DO NOTHING",
+                    )?
+                    .execute(params![entry.device.0, entry.seq, entry.encode()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+}
