@@ -12,7 +12,7 @@ use usalama_core::domain::{Agency, Role};
 use usalama_core::gazetteer::{self, Unit, COUNTY, KINDS};
 use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash};
 use usalama_core::store::{enrollment_proof_digest, Enrolled};
-use usalama_core::wire::{Run, SyncRequest, SyncResponse, CHUNK_BYTES};
+use usalama_core::wire::{Bundle, HubBundle, Run, SyncRequest, SyncResponse, CHUNK_BYTES};
 
 use crate::db::{self, Audience, Database, DeviceRecord, Fork, Invite, ReportScope, Tx};
 use crate::error::{HubError, Result};
@@ -48,6 +48,27 @@ pub struct InviteRequest {
     /// An existing person (a replacement device); `None` makes a new person.
     pub person: Option<String>,
     pub hours: u32,
+}
+
+/// What `usalama-hub import` stored.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BundleImport {
+    /// The device that made the bundle.
+    pub device: String,
+    /// Entries new to the hub.
+    pub stored: u64,
+    /// Entries the hub already held (a bundle carried twice, or already synced).
+    pub already_held: u64,
+    /// Runs that could not be stored, with why.
+    pub skipped: Vec<String>,
+}
+
+/// What `usalama-hub export` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleExport {
+    pub device: String,
+    pub entries: usize,
+    pub bytes: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -328,40 +349,28 @@ impl Hub {
             let mut acks = vec![(device.id, device.head_seq)];
             let mut stored = 0u64;
             for run in &request.runs {
-                let (author, head, added) = self.store_run(tx, run, now, &mut fork)?;
+                let outcome = self.store_run(tx, run, now, &mut fork);
+                let (author, head, added) = match outcome {
+                    Ok(stored) => stored,
+                    // Entries carried for another device that do not continue what the hub
+                    // holds of it: the carrier is not to blame; the hub's head for that device
+                    // tells the carrier what is still missing.
+                    Err(e) if run.device != device.id && e.code() == "gap" => {
+                        let head = tx.device(&run.device)?.map_or(0, |d| d.head_seq);
+                        (run.device, head, 0)
+                    }
+                    Err(e) => return Err(e),
+                };
                 stored += added;
                 match acks.iter_mut().find(|(d, _)| *d == author) {
                     Some(slot) => slot.1 = head,
                     None => acks.push((author, head)),
                 }
             }
-            let units = tx.units()?;
-            let scope = audience_units(&device, &units);
-            let audience = Audience {
-                device: device.id,
-                person: &device.person,
-                units: &scope,
-                hub: self.id,
-            };
-            let (pulled, more) = tx.pull(&audience, request.cursor, CHUNK_BYTES)?;
-            let cursor = pulled
-                .last()
-                .map_or(request.cursor, |s| s.order.max(request.cursor));
-            let mut entries: Vec<(Entry, i64)> = pulled
-                .into_iter()
-                .map(|s| (s.entry, s.received_at))
-                .collect();
-            entries.sort_by_key(|(e, _)| (e.device, e.seq));
-            let receipts: Vec<i64> = entries.iter().map(|(_, r)| *r).collect();
-            let entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
-            let response = SyncResponse {
-                hub_time: now,
-                acks,
-                cursor,
-                more,
-                runs: Run::from_entries(&entries, |i| receipts.get(i).copied()),
-            };
-            Ok((response, stored, entries.len()))
+            tx.set_meta(&cursor_key(&device.id), &request.cursor.to_string())?;
+            let response = self.answer(tx, &device, request.cursor, acks, now, CHUNK_BYTES)?;
+            let sent = response.runs.iter().map(|r| r.entries.len()).sum::<usize>();
+            Ok((response, stored, sent))
         });
         match result {
             Ok((response, stored, sent)) => {
@@ -380,6 +389,191 @@ impl Hub {
                 Err(e)
             }
         }
+    }
+
+    /// The answer for `device`: the acknowledgements, and what it may see since `cursor`, up
+    /// to about `max_bytes`.
+    fn answer(
+        &self,
+        tx: &mut dyn Tx,
+        device: &DeviceRecord,
+        cursor: u64,
+        acks: Vec<(DeviceId, u64)>,
+        now: i64,
+        max_bytes: usize,
+    ) -> Result<SyncResponse> {
+        let units = tx.units()?;
+        let scope = audience_units(device, &units);
+        let audience = Audience {
+            device: device.id,
+            person: &device.person,
+            units: &scope,
+            hub: self.id,
+        };
+        let (pulled, more) = tx.pull(&audience, cursor, max_bytes)?;
+        let next = pulled.last().map_or(cursor, |s| s.order.max(cursor));
+        let mut entries: Vec<(Entry, i64)> = pulled
+            .into_iter()
+            .map(|s| (s.entry, s.received_at))
+            .collect();
+        entries.sort_by_key(|(e, _)| (e.device, e.seq));
+        let receipts: Vec<i64> = entries.iter().map(|(_, r)| *r).collect();
+        let entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
+        Ok(SyncResponse {
+            hub_time: now,
+            acks,
+            cursor: next,
+            more,
+            runs: Run::from_entries(&entries, |i| receipts.get(i).copied()),
+        })
+    }
+
+    /// Reads a device's bundle (carried on a USB stick): stores its runs with the checks and
+    /// the idempotency of a network sync. A run that cannot be stored (a gap, a fork, an
+    /// unknown or revoked author) is reported and the others are still stored.
+    pub fn import_bundle(&self, bytes: &[u8]) -> Result<BundleImport> {
+        let (bundle, signature) = Bundle::open(bytes).map_err(|e| match e {
+            usalama_core::Error::Unsupported(m) => {
+                HubError::rejected(StatusCode::UPGRADE_REQUIRED, "outdated", m)
+            }
+            other => HubError::bad_request("malformed", other.to_string()),
+        })?;
+        let Bundle::FromDevice(bundle) = bundle else {
+            return Err(HubError::bad_request(
+                "wrong_bundle",
+                "this bundle was made by a hub for a device: import it on that device with \
+                 `usalama bundle import`",
+            ));
+        };
+        if bundle.hub != self.id {
+            return Err(HubError::bad_request(
+                "wrong_hub",
+                "this bundle was made for another county hub",
+            ));
+        }
+        let carrier = db::read(self.db(), |tx| tx.device(&bundle.device))?.ok_or_else(|| {
+            HubError::bad_request(
+                "unknown_device",
+                format!(
+                    "the bundle was made by device {}, which is not enrolled here",
+                    bundle.device
+                ),
+            )
+        })?;
+        let key = VerifyingKey::from_bytes(&carrier.public_key)
+            .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
+        if !signature.verify(&key) {
+            return Err(HubError::rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_signature",
+                "the bundle's signature does not match the device that made it: it was changed \
+                 or damaged on the way; nothing was imported",
+            ));
+        }
+        let now = now_ms();
+        let mut report = BundleImport {
+            device: bundle.device.to_string(),
+            ..BundleImport::default()
+        };
+        for run in &bundle.runs {
+            let mut fork = None;
+            let result = db::write(self.db(), |tx| {
+                let author = tx.device(&run.device)?;
+                if author.as_ref().is_some_and(|a| a.revoked) {
+                    return Err(HubError::rejected(
+                        StatusCode::FORBIDDEN,
+                        "revoked",
+                        format!("device {} has been revoked", run.device),
+                    ));
+                }
+                self.store_run(tx, run, now, &mut fork)
+            });
+            match result {
+                Ok((_, _, added)) => {
+                    report.stored += added;
+                    report.already_held += run.entries.len() as u64 - added;
+                }
+                Err(e @ HubError::Rejected { .. }) => {
+                    if let Some(f) = fork {
+                        db::write(self.db(), |tx| tx.insert_fork(&f))?;
+                    }
+                    report.skipped.push(format!(
+                        "entries {} to {} of device {}: {e}",
+                        run.first_seq,
+                        run.last_seq(),
+                        run.device
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !carrier.revoked {
+            db::write(self.db(), |tx| {
+                let key = cursor_key(&carrier.id);
+                let known = tx.meta(&key)?.and_then(|c| c.parse::<u64>().ok());
+                if known.is_none_or(|k| k < bundle.cursor) {
+                    tx.set_meta(&key, &bundle.cursor.to_string())?;
+                }
+                Ok(())
+            })?;
+        }
+        self.metrics.synced(report.stored, 0);
+        tracing::info!(
+            device = %bundle.device, stored = report.stored, skipped = report.skipped.len(),
+            "bundle imported"
+        );
+        Ok(report)
+    }
+
+    /// A bundle for one device (found by a prefix of its id): what its next sync would
+    /// receive, all at once, signed by the hub. `since` is the device's cursor; by default the
+    /// last one it reported (by sync or bundle), so nothing it holds travels again.
+    pub fn export_bundle(
+        &self,
+        device: &str,
+        since: Option<u64>,
+    ) -> Result<(Vec<u8>, BundleExport)> {
+        let now = now_ms();
+        let response = db::read(self.db(), |tx| {
+            let record = find_device(tx, device, self.id)?;
+            if record.revoked {
+                return Err(HubError::bad_request(
+                    "revoked",
+                    format!("device {} has been revoked", record.id),
+                ));
+            }
+            let cursor = match since {
+                Some(c) => c,
+                None => tx
+                    .meta(&cursor_key(&record.id))?
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(0),
+            };
+            // Every device's head: the device learns which of the entries it carried for
+            // others have arrived, as well as its own.
+            let acks = tx
+                .devices()?
+                .into_iter()
+                .filter(|d| d.head_seq > 0 && d.id != self.id)
+                .map(|d| (d.id, d.head_seq))
+                .collect();
+            let response = self.answer(tx, &record, cursor, acks, now, usize::MAX)?;
+            Ok((record.id, response))
+        })?;
+        let (id, response) = response;
+        let entries = response.runs.iter().map(|r| r.entries.len()).sum();
+        let bundle = Bundle::FromHub(HubBundle {
+            hub: self.id,
+            device: id,
+            response,
+        });
+        let bytes = bundle.seal(&self.key)?;
+        let export = BundleExport {
+            device: id.to_string(),
+            entries,
+            bytes: bytes.len(),
+        };
+        Ok((bytes, export))
     }
 
     /// Stores one run: checks its signature and its link to what the hub holds, skips what is
@@ -595,26 +789,7 @@ impl Hub {
 
     /// Revokes a device: it is refused from its next request, and every device learns it.
     pub fn revoke(&self, text: &str) -> Result<DeviceRecord> {
-        let devices = self.devices()?;
-        let matches: Vec<&DeviceRecord> = devices
-            .iter()
-            .filter(|d| d.id.to_string().starts_with(&text.to_ascii_lowercase()) && text.len() >= 6)
-            .collect();
-        let device = match matches.as_slice() {
-            [one] => (*one).clone(),
-            [] => {
-                return Err(HubError::bad_request(
-                    "unknown_device",
-                    format!("no enrolled device {text:?}; see `usalama-hub devices list`"),
-                ))
-            }
-            _ => {
-                return Err(HubError::bad_request(
-                    "ambiguous",
-                    format!("{text:?} matches several devices; give more of the id"),
-                ))
-            }
-        };
+        let device = db::read(self.db(), |tx| find_device(tx, text, self.id))?;
         let now = now_ms();
         db::write(self.db(), |tx| {
             if tx.set_revoked(&device.id)? {
@@ -752,6 +927,32 @@ impl Hub {
 
 /// The units whose reports a device may see: its unit's subtree; the county for a county-wide
 /// officer or an administrator.
+/// The enrolled device whose id starts with `text` (at least 6 hex digits).
+fn find_device(tx: &mut dyn Tx, text: &str, hub: DeviceId) -> Result<DeviceRecord> {
+    let text = text.trim().to_ascii_lowercase();
+    let matches: Vec<DeviceRecord> = tx
+        .devices()?
+        .into_iter()
+        .filter(|d| d.id != hub && text.len() >= 6 && d.id.to_string().starts_with(&text))
+        .collect();
+    match <[DeviceRecord; 1]>::try_from(matches) {
+        Ok([one]) => Ok(one),
+        Err(matches) if matches.is_empty() => Err(HubError::bad_request(
+            "unknown_device",
+            format!("no enrolled device {text:?}; see `usalama-hub devices list`"),
+        )),
+        Err(_) => Err(HubError::bad_request(
+            "ambiguous",
+            format!("{text:?} matches several devices; give more of the id"),
+        )),
+    }
+}
+
+/// Where the hub keeps the last cursor a device reported, for its next bundle.
+fn cursor_key(device: &DeviceId) -> String {
+    format!("cursor:{device}")
+}
+
 fn audience_units(device: &DeviceRecord, units: &[Unit]) -> Vec<String> {
     let root = match (device.role.as_str(), device.unit.as_deref()) {
         (_, Some(unit)) => unit,

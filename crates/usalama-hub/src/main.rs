@@ -59,6 +59,20 @@ enum Command {
     /// Entries kept without effect: their author's role may not make them.
     #[command(subcommand)]
     Refused(RefusedCommand),
+    /// Read a device's bundle (from a USB stick): the same checks and idempotency as a sync.
+    Import { file: PathBuf },
+    /// Write a bundle for one device: what its next sync would receive.
+    Export {
+        /// The device (at least 6 digits of its id; see `devices list`).
+        #[arg(long)]
+        device: String,
+        #[arg(long)]
+        out: PathBuf,
+        /// The device's cursor (default: the last one it reported, by sync or bundle; 0 sends
+        /// everything it may see).
+        #[arg(long)]
+        since: Option<u64>,
+    },
     /// A consistent copy of the hub's data, while it serves.
     Backup {
         #[arg(long)]
@@ -270,6 +284,46 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         r.reason
                     );
                 }
+            }
+            Ok(())
+        }
+        Command::Import { file } => {
+            let bytes = usalama_core::files::read(&file).map_err(|e| usage(e.to_string()))?;
+            let report = open(&cli.db)?.import_bundle(&bytes)?;
+            if cli.json {
+                print_json(&report);
+            } else {
+                say!(
+                    "Imported the bundle of device {}: {} entries stored, {} already held.",
+                    report.device,
+                    report.stored,
+                    report.already_held
+                );
+                for why in &report.skipped {
+                    say!("Not stored: {why}");
+                }
+            }
+            Ok(())
+        }
+        Command::Export { device, out, since } => {
+            let (bytes, export) = open(&cli.db)?.export_bundle(&device, since)?;
+            usalama_core::files::write_durably(&out, &bytes).map_err(|e| usage(e.to_string()))?;
+            if cli.json {
+                print_json(&json!({
+                    "file": out,
+                    "device": export.device,
+                    "entries": export.entries,
+                    "bytes": export.bytes,
+                }));
+            } else {
+                say!(
+                    "Wrote {} entries for device {} to {} ({} bytes); import it on that device \
+                     with `usalama bundle import`.",
+                    export.entries,
+                    export.device,
+                    out.display(),
+                    export.bytes
+                );
             }
             Ok(())
         }
