@@ -47,6 +47,10 @@ pub enum Command {
         #[arg(long)]
         hub: Option<String>,
     },
+    /// Sync by USB stick, where there is no network: write what the county hub lacks to a file,
+    /// or read the hub's answer (or another device's bundle, to carry it on).
+    #[command(subcommand)]
+    Bundle(BundleCommand),
     /// A printable or tabular summary of a unit (with everything below it) and a period.
     Summary(SummaryArgs),
     /// Set a new passphrase with the recovery code shown at `init`.
@@ -91,6 +95,18 @@ pub struct EnrollArgs {
     /// The hub certificate's SHA-256 fingerprint, for an https hub (with --hub).
     #[arg(long, requires = "hub")]
     pub cert_sha256: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Write every entry the county hub has not acknowledged to FILE, for a USB stick.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Read a bundle: the county hub's answer for this device, or another device's entries,
+    /// which this device then carries to the hub at its next sync.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,8 +14,8 @@ use usalama_core::sync::Enrollment;
 use usalama_core::{Problems, Profile, Store};
 
 use crate::args::{
-    Cli, Command, EnrollArgs, ListArgs, PassphraseCommand, ReportCommand, SlipArgs, SummaryArgs,
-    UnitsCommand,
+    BundleCommand, Cli, Command, EnrollArgs, ListArgs, PassphraseCommand, ReportCommand, SlipArgs,
+    SummaryArgs, UnitsCommand,
 };
 use crate::{secrets, Failure};
 
@@ -43,6 +43,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report(ReportCommand::Show { id }) => report_show(&home, &id, json),
         Command::Report(ReportCommand::Slip(args)) => report_slip(&home, args, json),
         Command::Summary(args) => summary(&home, args, json),
+        Command::Bundle(BundleCommand::Export { out }) => bundle_export(&home, &out, json),
+        Command::Bundle(BundleCommand::Import { file }) => bundle_import(&home, &file, json),
         Command::Verify => verify(&home, json),
         Command::Passphrase(PassphraseCommand::Change) => passphrase_change(&home, json),
         Command::Recover { code } => recover(&home, &code, json),
@@ -539,6 +541,61 @@ fn summary(home: &Path, args: SummaryArgs, json: bool) -> Result<(), Failure> {
     }
     for file in &written {
         say!("{}", file.display());
+    }
+    Ok(())
+}
+
+fn bundle_export(home: &Path, out: &Path, json: bool) -> Result<(), Failure> {
+    let mut store = open(home)?;
+    let (bytes, exported) = store.export_bundle()?;
+    usalama_core::files::write_durably(out, &bytes)?;
+    if json {
+        return print_json(&json!({
+            "file": out,
+            "entries": exported.entries,
+            "carried": exported.carried,
+            "bytes": exported.bytes,
+        }));
+    }
+    say!(
+        "Wrote {} of this laptop's entries{} to {} ({} bytes).",
+        exported.entries,
+        if exported.carried > 0 {
+            format!(" and {} carried for other devices", exported.carried)
+        } else {
+            String::new()
+        },
+        out.display(),
+        exported.bytes
+    );
+    say!(
+        "Take it to the county office (`usalama-hub import`), and bring back the hub's bundle \
+         for this laptop (`usalama bundle import`). Nothing is lost if the stick is lost: \
+         export again."
+    );
+    Ok(())
+}
+
+fn bundle_import(home: &Path, file: &Path, json: bool) -> Result<(), Failure> {
+    let bytes = usalama_core::files::read(file)?;
+    let mut store = open(home)?;
+    let imported = store.import_bundle(&bytes)?;
+    if json {
+        return print_json(&imported);
+    }
+    if imported.from == "hub" {
+        say!(
+            "Imported the county hub's bundle: {} new entries, {} of this laptop's entries \
+             received by the county.",
+            imported.received,
+            imported.acknowledged
+        );
+    } else {
+        say!(
+            "Imported another device's bundle: {} entries will be carried to the county hub at \
+             this laptop's next sync.",
+            imported.carried
+        );
     }
     Ok(())
 }
