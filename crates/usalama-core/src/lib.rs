@@ -25,6 +25,7 @@
 //! - [`wire`]: the sync protocol's frames, shared with the hub: runs of entries, zstd, the
 //!   signed request.
 //! - [`form`]: the rule each problem broke, as a code the desktop app can translate.
+//! - [`media`]: where a chief saves or finds a file: USB sticks plugged in, Documents.
 //! - [`files`]: files written whole or not at all (bundles, exports).
 //! - [`error`]: the one error type.
 
@@ -37,6 +38,7 @@ pub mod form;
 pub mod gazetteer;
 pub mod keys;
 pub mod ledger;
+pub mod media;
 pub mod projection;
 pub mod store;
 pub mod summary;

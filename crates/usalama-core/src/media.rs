@@ -1,0 +1,97 @@
+//! Where a chief can save a file or find one, in words: the USB sticks plugged in now, and the
+//! Documents folder. A chief should never have to type a path.
+//!
+//! USB sticks are found where desktop Linux mounts them: `/media/USER/NAME` (Debian, Ubuntu)
+//! and `/run/media/USER/NAME` (Fedora and others). `USALAMA_MEDIA_DIR` adds one more folder
+//! whose subfolders count as sticks (tests, or an unusual mount point).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// A place to save to or read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Place {
+    /// `usb` or `documents`.
+    pub kind: &'static str,
+    /// What to call it: the stick's label, or "Documents".
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// The USB sticks plugged in now, then the Documents folder (created if missing).
+pub fn places() -> Vec<Place> {
+    let mut out = Vec::new();
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_default();
+    let mut roots: Vec<PathBuf> = Vec::new();
+    if let Some(extra) = std::env::var_os("USALAMA_MEDIA_DIR").filter(|d| !d.is_empty()) {
+        roots.push(PathBuf::from(extra));
+    }
+    if !user.is_empty() {
+        roots.push(Path::new("/media").join(&user));
+        roots.push(Path::new("/run/media").join(&user));
+    }
+    for root in roots {
+        let Ok(entries) = std::fs::read_dir(&root) else {
+            continue;
+        };
+        let mut sticks: Vec<Place> = entries
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| Place {
+                kind: "usb",
+                name: e.file_name().to_string_lossy().into_owned(),
+                path: e.path(),
+            })
+            .collect();
+        sticks.sort_by(|a, b| a.name.cmp(&b.name));
+        out.extend(sticks);
+    }
+    if let Some(docs) =
+        dirs::document_dir().or_else(|| dirs::home_dir().map(|h| h.join("Documents")))
+    {
+        if std::fs::create_dir_all(&docs).is_ok() {
+            out.push(Place {
+                kind: "documents",
+                name: "Documents".into(),
+                path: docs,
+            });
+        }
+    }
+    out
+}
+
+/// The files in `place` whose names end with `extension` (e.g. `.usalama`), newest first.
+pub fn files_in(place: &Path, extension: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(place) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(extension))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    files.into_iter().map(|(_, p)| p).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_listed_newest_first_and_by_extension() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(dir.path().join("a.usalama"), b"1").expect("written");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(dir.path().join("b.usalama"), b"2").expect("written");
+        std::fs::write(dir.path().join("notes.txt"), b"3").expect("written");
+        let names: Vec<String> = files_in(dir.path(), ".usalama")
+            .iter()
+            .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["b.usalama", "a.usalama"]);
+    }
+}
