@@ -265,6 +265,10 @@ async fn sync_steps(
             .map_err(local_failure)?;
         report.sent += applied.acknowledged;
         report.received += applied.received;
+        if applied.rewound {
+            // The hub lost entries it had acknowledged: send them again, from where it stands.
+            continue;
+        }
         if carried > 0 && applied.acknowledged == 0 {
             return Err(failure(
                 "rejected",

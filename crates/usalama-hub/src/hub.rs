@@ -352,10 +352,11 @@ impl Hub {
                 let outcome = self.store_run(tx, run, now, &mut fork);
                 let (author, head, added) = match outcome {
                     Ok(stored) => stored,
-                    // Entries carried for another device that do not continue what the hub
-                    // holds of it: the carrier is not to blame; the hub's head for that device
-                    // tells the carrier what is still missing.
-                    Err(e) if run.device != device.id && e.code() == "gap" => {
+                    // Entries that do not continue what the hub holds of their device: carried
+                    // ones the carrier lacks the start of, or the hub was restored from a
+                    // backup older than the device's last sync. The hub's head for that device
+                    // tells the sender where to start again; nothing is refused.
+                    Err(e) if e.code() == "gap" => {
                         let head = tx.device(&run.device)?.map_or(0, |d| d.head_seq);
                         (run.device, head, 0)
                     }
@@ -367,8 +368,10 @@ impl Hub {
                     None => acks.push((author, head)),
                 }
             }
-            tx.set_meta(&cursor_key(&device.id), &request.cursor.to_string())?;
-            let response = self.answer(tx, &device, request.cursor, acks, now, CHUNK_BYTES)?;
+            let cursor = self.trusted_cursor(tx, &device.id, request.cursor)?;
+            let response = self.answer(tx, &device, cursor, acks, now, CHUNK_BYTES)?;
+            tx.set_meta(&cursor_key(&device.id), &response.cursor.to_string())?;
+            tx.set_meta(&pull_from_key(&device.id), &cursor.to_string())?;
             let sent = response.runs.iter().map(|r| r.entries.len()).sum::<usize>();
             Ok((response, stored, sent))
         });
@@ -389,6 +392,27 @@ impl Hub {
                 Err(e)
             }
         }
+    }
+
+    /// Where to pull from for a device that says it holds everything up to `cursor`. The hub
+    /// remembers the furthest cursor it gave each device; a device claiming more synced with
+    /// this hub before it was restored from a backup, and the entries numbered since the
+    /// restore reuse those numbers. Such a device pulls again from the furthest point this
+    /// hub remembers giving it (from the start if none); it keeps each entry once.
+    fn trusted_cursor(&self, tx: &mut dyn Tx, device: &DeviceId, cursor: u64) -> Result<u64> {
+        let given = tx
+            .meta(&cursor_key(device))?
+            .and_then(|c| c.parse::<u64>().ok());
+        let beyond = match given {
+            Some(given) => cursor > given,
+            None => cursor > tx.last_hub_seq()?,
+        };
+        if beyond {
+            let from = given.unwrap_or(0);
+            tracing::warn!(device = %device, cursor, from, "cursor from before a restore");
+            return Ok(from);
+        }
+        Ok(cursor)
     }
 
     /// The answer for `device`: the acknowledgements, and what it may see since `cursor`, up
@@ -508,13 +532,10 @@ impl Hub {
             }
         }
         if !carrier.revoked {
+            // The next bundle for this device starts where it says it stands.
             db::write(self.db(), |tx| {
-                let key = cursor_key(&carrier.id);
-                let known = tx.meta(&key)?.and_then(|c| c.parse::<u64>().ok());
-                if known.is_none_or(|k| k < bundle.cursor) {
-                    tx.set_meta(&key, &bundle.cursor.to_string())?;
-                }
-                Ok(())
+                let cursor = self.trusted_cursor(tx, &carrier.id, bundle.cursor)?;
+                tx.set_meta(&pull_from_key(&carrier.id), &cursor.to_string())
             })?;
         }
         self.metrics.synced(report.stored, 0);
@@ -534,7 +555,7 @@ impl Hub {
         since: Option<u64>,
     ) -> Result<(Vec<u8>, BundleExport)> {
         let now = now_ms();
-        let response = db::read(self.db(), |tx| {
+        let response = db::write(self.db(), |tx| {
             let record = find_device(tx, device, self.id)?;
             if record.revoked {
                 return Err(HubError::bad_request(
@@ -545,7 +566,8 @@ impl Hub {
             let cursor = match since {
                 Some(c) => c,
                 None => tx
-                    .meta(&cursor_key(&record.id))?
+                    .meta(&pull_from_key(&record.id))?
+                    .or(tx.meta(&cursor_key(&record.id))?)
                     .and_then(|c| c.parse().ok())
                     .unwrap_or(0),
             };
@@ -558,6 +580,11 @@ impl Hub {
                 .map(|d| (d.id, d.head_seq))
                 .collect();
             let response = self.answer(tx, &record, cursor, acks, now, usize::MAX)?;
+            let key = cursor_key(&record.id);
+            let given = tx.meta(&key)?.and_then(|c| c.parse::<u64>().ok());
+            if given.is_none_or(|g| g < response.cursor) {
+                tx.set_meta(&key, &response.cursor.to_string())?;
+            }
             Ok((record.id, response))
         })?;
         let (id, response) = response;
@@ -948,9 +975,15 @@ fn find_device(tx: &mut dyn Tx, text: &str, hub: DeviceId) -> Result<DeviceRecor
     }
 }
 
-/// Where the hub keeps the last cursor a device reported, for its next bundle.
+/// Where the hub keeps the furthest cursor it gave a device (by sync or bundle).
 fn cursor_key(device: &DeviceId) -> String {
     format!("cursor:{device}")
+}
+
+/// Where the hub keeps the cursor a device last reported by bundle: its next bundle starts
+/// there.
+fn pull_from_key(device: &DeviceId) -> String {
+    format!("pull-from:{device}")
 }
 
 fn audience_units(device: &DeviceRecord, units: &[Unit]) -> Vec<String> {

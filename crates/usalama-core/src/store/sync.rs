@@ -62,6 +62,9 @@ pub struct Applied {
     pub acknowledged: usize,
     /// Entries of other devices, carried here by bundle, that the hub now holds.
     pub relayed: usize,
+    /// The hub holds less of this device's chain than it had acknowledged (it was restored
+    /// from a backup): the rest waits to send again.
+    pub rewound: bool,
     pub more: bool,
 }
 
@@ -268,6 +271,37 @@ impl Store {
                     .execute(params![device.0, seq])?;
                 continue;
             }
+            let (acked, head): (u64, u64) = tx.query_row(
+                "SELECT hub.acked, identity.head_seq FROM hub, identity",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if *seq > head {
+                // The hub holds more of this device's chain than the device does: this store
+                // was restored from an older backup. Entries written here since then reuse
+                // numbers the hub holds with other content; never take them for sent.
+                return Err(Error::Integrity(format!(
+                    "the county hub holds {seq} entries from this laptop but its store has only \
+                     {head}: was it restored from an older backup? Nothing from this exchange \
+                     was applied. Tell the county ICT office, who can enroll this laptop anew \
+                     for the same person (`usalama-hub invite --person`)"
+                )));
+            }
+            if *seq < acked && exchange == Exchange::Network {
+                // The hub holds less than it once acknowledged: it was restored from a backup.
+                // What it lost is this device's to send again, and waits to send meanwhile.
+                let mut stmt = tx.prepare_cached(
+                    "UPDATE entries SET received_at = NULL
+                     WHERE device = ?1 AND seq > ?2 RETURNING about",
+                )?;
+                let abouts = stmt
+                    .query_map(params![device.0, seq], |r| r.get::<_, Option<String>>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                touched.extend(abouts.iter().flatten().filter_map(|a| ReportId::parse(a)));
+                tx.execute("UPDATE hub SET acked = ?1 WHERE id = 1", [seq])?;
+                applied.rewound = true;
+                continue;
+            }
             let mut stmt = tx.prepare_cached(
                 "UPDATE entries SET received_at = ?1
                  WHERE device = ?2 AND seq <= ?3 AND received_at IS NULL RETURNING about",
@@ -337,8 +371,10 @@ impl Store {
             reproject(&tx, id)?;
         }
         match exchange {
+            // The hub's cursor is the truth, even below this device's (a hub restored from a
+            // backup starts again from what it holds).
             Exchange::Network => tx.execute(
-                "UPDATE hub SET cursor = max(cursor, ?1), clock_offset = ?2, last_success = ?3,
+                "UPDATE hub SET cursor = ?1, clock_offset = ?2, last_success = ?3,
                                 last_error_kind = NULL, last_error_message = NULL WHERE id = 1",
                 params![response.cursor, response.hub_time - now, now],
             )?,

@@ -159,6 +159,10 @@ pub trait Tx {
 
     /// Counts for the metrics and `devices list`: entries stored, and refused.
     fn entry_counts(&mut self) -> Result<(u64, u64)>;
+
+    /// The highest hub sequence number given so far (0 when there is none): a device whose
+    /// cursor is beyond it last synced with this hub before it was restored from a backup.
+    fn last_hub_seq(&mut self) -> Result<u64>;
 }
 
 /// A hub database.

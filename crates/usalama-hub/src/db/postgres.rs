@@ -881,6 +881,15 @@ impl Tx for PgTx<'_> {
             unsigned(row.try_get(1).pg()?, "count")?,
         ))
     }
+
+    fn last_hub_seq(&mut self) -> Result<u64> {
+        let row = self
+            .one("SELECT coalesce(max(hub_seq), 0)::BIGINT FROM entries", &[])?
+            .ok_or_else(|| {
+                HubError::Database("reading the last sequence returned nothing".into())
+            })?;
+        unsigned(row.try_get(0).pg()?, "hub_seq")
+    }
 }
 
 #[cfg(test)]

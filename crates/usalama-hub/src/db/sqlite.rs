@@ -562,4 +562,12 @@ impl Tx for SqliteTx<'_> {
                 Ok((r.get(0)?, r.get(1)?))
             })?)
     }
+
+    fn last_hub_seq(&mut self) -> Result<u64> {
+        Ok(self
+            .tx
+            .query_row("SELECT coalesce(max(hub_seq), 0) FROM entries", [], |r| {
+                r.get(0)
+            })?)
+    }
 }
