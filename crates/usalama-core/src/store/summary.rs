@@ -1,9 +1,9 @@
 //! The reports a summary reads: one range scan over both periods of a unit's subtree.
 
-use rusqlite::params;
-use serde_json::{Map, Value};
-
 use std::path::Path;
+
+use rusqlite::params;
+use rusqlite::types::ValueRef;
 
 use super::{now_ms, Store};
 use crate::domain::Lang;
@@ -12,7 +12,8 @@ use crate::gazetteer;
 use crate::ledger::ReportId;
 use crate::summary::document::{self, Document};
 use crate::summary::{
-    html, pdf, write_file, Context, Edition, Format, Preparer, Summary, SummaryRequest, SummaryRow,
+    html, pdf, write_file, Context, Edition, Format, Preparer, Summary, SummaryDoc, SummaryRequest,
+    SummaryRow,
 };
 
 impl Store {
@@ -36,24 +37,30 @@ impl Store {
         let (_, end) = period.bounds_ms();
         let ids = gazetteer::subtree(&self.units, &request.unit);
         let cleared = self.is_cleared()?;
-        // The time index narrows to the two periods; the unit test runs on those rows only.
+        // The time index (which also holds the unit) finds the rows without reading them; the
+        // rows are then read in rowid order, so each page of the table is read and decrypted
+        // once however many of its rows the summary needs. Reading them in time order instead
+        // decrypted a page per row: nine tenths of the time of a county-month summary.
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, author, status, unit, occurred_at, document FROM reports
-             INDEXED BY reports_by_time
-             WHERE occurred_at >= ?1 AND occurred_at < ?2
-               AND unit IN (SELECT value FROM json_each(?3))",
+             WHERE rowid IN (
+                SELECT rowid FROM reports INDEXED BY reports_by_time
+                WHERE occurred_at >= ?1 AND occurred_at < ?2
+                  AND unit IN (SELECT value FROM json_each(?3)))",
         )?;
         let me = self.me.device.0;
         let units = serde_json::to_string(&ids).unwrap_or_default();
         let rows = stmt
             .query_map(params![start, end, units], |r| {
-                let author: Vec<u8> = r.get(1)?;
-                let document: String = r.get(5)?;
-                let document: Map<String, Value> =
-                    serde_json::from_str(&document).unwrap_or_default();
+                // Read in place: the document is parsed straight from SQLite's buffer.
+                let document = match r.get_ref(5)? {
+                    ValueRef::Text(json) | ValueRef::Blob(json) => SummaryDoc::parse(json),
+                    _ => SummaryDoc::default(),
+                };
+                let mine = matches!(r.get_ref(1)?, ValueRef::Blob(author) if author == me);
                 Ok(SummaryRow {
                     id: r.get(0)?,
-                    may_read_restricted: cleared || author == me,
+                    may_read_restricted: cleared || mine,
                     status: r.get(2)?,
                     unit: r.get(3)?,
                     occurred_at_ms: r.get(4)?,

@@ -746,7 +746,7 @@ pub fn slip(
         status: view.status.clone(),
         unit: view.unit_counted.clone(),
         occurred_at_ms: 0,
-        document: doc.clone(),
+        document: super::SummaryDoc::from_map(doc),
         may_read_restricted: false,
         linked_to: None,
         lead_agency: None,

@@ -691,6 +691,54 @@ pub struct Summary {
     pub units: BTreeMap<String, UnitName>,
 }
 
+/// The fields of a report document a summary reads; the rest of the document is skipped
+/// unread, which is what makes a summary of thousands of reports fast.
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct SummaryDoc {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub urgency: Option<String>,
+    pub place: Option<String>,
+    pub narrative: Option<String>,
+    pub people: Option<Value>,
+    pub livestock: Option<Value>,
+    pub agencies_notified: Option<Value>,
+    pub ob: Option<Value>,
+    pub gps: Option<Value>,
+    pub source: Option<Value>,
+    pub suspects: Option<Value>,
+}
+
+impl SummaryDoc {
+    /// Reads a stored document. A document this version cannot read as expected (written by
+    /// a newer one) is read field by field, keeping what it can.
+    pub fn parse(json: &[u8]) -> SummaryDoc {
+        serde_json::from_slice(json).unwrap_or_else(|_| {
+            let map: Map<String, Value> = serde_json::from_slice(json).unwrap_or_default();
+            SummaryDoc::from_map(&map)
+        })
+    }
+
+    pub fn from_map(map: &Map<String, Value>) -> SummaryDoc {
+        let text = |k: &str| map.get(k).and_then(Value::as_str).map(str::to_owned);
+        let value = |k: &str| map.get(k).filter(|v| !v.is_null()).cloned();
+        SummaryDoc {
+            kind: text("type"),
+            urgency: text("urgency"),
+            place: text("place"),
+            narrative: text("narrative"),
+            people: value("people"),
+            livestock: value("livestock"),
+            agencies_notified: value("agencies_notified"),
+            ob: value("ob"),
+            gps: value("gps"),
+            source: value("source"),
+            suspects: value("suspects"),
+        }
+    }
+}
+
 /// One report as a summary reads it: its projection row and its current document.
 #[derive(Debug, Clone)]
 pub struct SummaryRow {
@@ -699,7 +747,7 @@ pub struct SummaryRow {
     /// The unit it counts under.
     pub unit: String,
     pub occurred_at_ms: i64,
-    pub document: Map<String, Value>,
+    pub document: SummaryDoc,
     /// The reader may read its restricted sections (its author, or a cleared reader).
     pub may_read_restricted: bool,
     /// The primary report this one was linked to as the same incident, if any.
@@ -738,17 +786,17 @@ impl Incident {
     fn read(row: &SummaryRow) -> Incident {
         let doc = &row.document;
         let kind = doc
-            .get("type")
-            .and_then(Value::as_str)
+            .kind
+            .as_deref()
             .and_then(|t| IncidentType::parse(t).ok())
             .unwrap_or(IncidentType::Other);
-        let people = doc.get("people");
+        let people = doc.people.as_ref();
         let person = |key: &str| {
             let mut total = PeopleTotal::default();
             total.add(people.and_then(|p| p.get(key)));
             total
         };
-        let livestock = match doc.get("livestock") {
+        let livestock = match &doc.livestock {
             Some(Value::Array(lines)) => lines.iter().filter_map(livestock_line).collect(),
             _ => Vec::new(),
         };
@@ -843,9 +891,11 @@ impl Summary {
         let mut previous = Figures::default();
         let mut log = Vec::new();
         let mut spots: HashMap<String, Hotspot> = HashMap::new();
-        for row in &rows {
-            let in_period = period.contains_ms(row.occurred_at_ms);
-            let in_previous = previous_period.contains_ms(row.occurred_at_ms);
+        let (now_from, now_to) = period.bounds_ms();
+        let (before_from, before_to) = previous_period.bounds_ms();
+        for row in rows {
+            let in_period = (now_from..now_to).contains(&row.occurred_at_ms);
+            let in_previous = (before_from..before_to).contains(&row.occurred_at_ms);
             if !in_period && !in_previous {
                 continue;
             }
@@ -853,35 +903,30 @@ impl Summary {
                 linked_reports += u32::from(in_period);
                 continue;
             }
-            let incident = Incident::read(row);
-            let spot = || Hotspot {
+            let incident = Incident::read(&row);
+            let spot = spots.entry(row.unit.clone()).or_insert_with(|| Hotspot {
                 unit: row.unit.clone(),
                 incidents: 0,
                 previous: 0,
                 killed: Amount::default(),
                 early_warnings: 0,
-            };
+            });
             if in_previous {
                 previous.count(&incident);
                 if incident.is_insecurity() {
-                    spots.entry(row.unit.clone()).or_insert_with(spot).previous += 1;
+                    spot.previous += 1;
                 }
                 continue;
             }
             figures.count(&incident);
-            let s = spots.entry(row.unit.clone()).or_insert_with(spot);
             if incident.is_insecurity() {
-                s.incidents += 1;
-                s.killed.merge(incident.killed.total);
+                spot.incidents += 1;
+                spot.killed.merge(incident.killed.total);
             } else if incident.kind == IncidentType::EarlyWarning {
-                s.early_warnings += 1;
+                spot.early_warnings += 1;
             }
-            log.push(log_entry(
-                row,
-                incident,
-                request.edition,
-                also.get(&row.id).copied().unwrap_or(0),
-            ));
+            let also = also.get(&row.id).copied().unwrap_or(0);
+            log.push(log_entry(row, incident, request.edition, also));
         }
         let mut hotspots: Vec<Hotspot> = spots.into_values().filter(|s| s.incidents > 0).collect();
         hotspots.sort_by(|a, b| b.incidents.cmp(&a.incidents).then(a.unit.cmp(&b.unit)));
@@ -927,8 +972,10 @@ impl Summary {
             }
         };
         name_unit(&mut units, &unit.id);
-        for e in &log {
-            name_unit(&mut units, &e.unit);
+        let mentioned: std::collections::BTreeSet<&str> =
+            log.iter().map(|e| e.unit.as_str()).collect();
+        for id in mentioned {
+            name_unit(&mut units, id);
         }
         let parents: Vec<String> = units.values().filter_map(|u| u.parent.clone()).collect();
         for p in parents {
@@ -1007,39 +1054,43 @@ pub fn change(now: u64, before: u64) -> String {
     }
 }
 
-fn log_entry(row: &SummaryRow, incident: Incident, edition: Edition, also: u32) -> LogEntry {
-    let doc = &row.document;
-    let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_owned);
-    let (narrative, cut) = shorten(&text("narrative").unwrap_or_default(), NARRATIVE_CHARS);
-    let ob = doc.get("ob").and_then(|ob| {
+fn log_entry(row: SummaryRow, incident: Incident, edition: Edition, also: u32) -> LogEntry {
+    let restricted = (edition == Edition::Restricted).then(|| restricted(&row));
+    let doc = row.document;
+    let (narrative, cut) = shorten(
+        doc.narrative.as_deref().unwrap_or_default(),
+        NARRATIVE_CHARS,
+    );
+    let ob = doc.ob.as_ref().and_then(|ob| {
         let number = ob.get("number")?.as_str()?;
         Some(match ob.get("station").and_then(Value::as_str) {
             Some(station) => format!("{number}, {station}"),
             None => number.to_owned(),
         })
     });
-    let agencies = match doc.get("agencies_notified") {
+    let agencies = match &doc.agencies_notified {
         Some(Value::Array(items)) => items
             .iter()
             .filter_map(|a| Agency::parse(a.as_str()?).ok())
             .collect(),
         _ => Vec::new(),
     };
-    let restricted = (edition == Edition::Restricted).then(|| restricted(row));
     LogEntry {
-        id: row.id.clone(),
+        id: row.id,
         when: eat_minutes(row.occurred_at_ms),
-        unit: row.unit.clone(),
-        place: text("place"),
+        unit: row.unit,
+        place: doc.place,
         kind: incident.kind,
-        urgency: text("urgency")
-            .and_then(|u| Urgency::parse(&u).ok())
+        urgency: doc
+            .urgency
+            .as_deref()
+            .and_then(|u| Urgency::parse(u).ok())
             .unwrap_or(Urgency::Routine),
         narrative,
         narrative_cut: cut,
         agencies,
         lead_agency: row.lead_agency,
-        action: row.action.clone(),
+        action: row.action,
         ob,
         status: incident.status,
         killed: incident.killed,
@@ -1053,7 +1104,7 @@ fn log_entry(row: &SummaryRow, incident: Incident, edition: Edition, also: u32) 
 
 fn restricted(row: &SummaryRow) -> Restricted {
     let doc = &row.document;
-    let gps = doc.get("gps").and_then(|g| {
+    let gps = doc.gps.as_ref().and_then(|g| {
         Some((
             g.get("lat").and_then(Value::as_f64)?,
             g.get("lon").and_then(Value::as_f64)?,
@@ -1067,7 +1118,7 @@ fn restricted(row: &SummaryRow) -> Restricted {
         return out;
     }
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-    if let Some(Value::Object(source)) = doc.get("source") {
+    if let Some(Value::Object(source)) = &doc.source {
         out.source = Some(SourceView {
             kind: source
                 .get("kind")
@@ -1078,7 +1129,7 @@ fn restricted(row: &SummaryRow) -> Restricted {
             notes: text(source.get("notes")),
         });
     }
-    if let Some(Value::Object(suspects)) = doc.get("suspects") {
+    if let Some(Value::Object(suspects)) = &doc.suspects {
         out.suspect_group = text(suspects.get("group"));
         if let Some(Value::Array(names)) = suspects.get("names") {
             out.suspect_names = names
@@ -1090,18 +1141,40 @@ fn restricted(row: &SummaryRow) -> Restricted {
     out
 }
 
-/// The first `max` characters of `text`, cut at a word, with "…" when cut.
+/// The first `max` characters of `text`, its runs of spaces and line breaks made one space,
+/// cut at a word with "…" when it is longer. One pass, stopping at the cut: the log shortens
+/// thousands of narratives.
 pub fn shorten(text: &str, max: usize) -> (String, bool) {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
-        return (text, false);
+    let mut out = String::with_capacity(text.len().min(max * 2));
+    let mut count = 0;
+    // Where the last space was written, and how many characters came before it.
+    let mut last_space: Option<(usize, usize)> = None;
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            gap = !out.is_empty();
+            continue;
+        }
+        let needed = if gap { 2 } else { 1 };
+        if count + needed > max {
+            let end = match last_space {
+                Some((at, before)) if before > max / 2 => at,
+                _ => out.len(),
+            };
+            out.truncate(end);
+            out.push('…');
+            return (out, true);
+        }
+        if gap {
+            last_space = Some((out.len(), count));
+            out.push(' ');
+            count += 1;
+            gap = false;
+        }
+        out.push(c);
+        count += 1;
     }
-    let head: String = text.chars().take(max).collect();
-    let cut = head
-        .rfind(' ')
-        .filter(|&i| i > max / 2)
-        .unwrap_or(head.len());
-    (format!("{}…", head[..cut].trim_end()), true)
+    (out, false)
 }
 
 /// Unix milliseconds as `YYYY-MM-DD HH:MM` in East Africa Time.
@@ -1120,8 +1193,7 @@ mod tests {
     use time::macros::date;
 
     fn row(id: &str, at: &str, unit: &str, doc: Value) -> SummaryRow {
-        let mut document = doc.as_object().cloned().unwrap_or_default();
-        document.insert("occurred_at".into(), json!(at));
+        let document = SummaryDoc::from_map(&doc.as_object().cloned().unwrap_or_default());
         let ms = time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
             .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
             .unwrap_or_default();
@@ -1341,5 +1413,7 @@ mod tests {
         assert_eq!(short, "one two…");
         assert!(cut);
         assert_eq!(shorten("short", 12), ("short".into(), false));
+        assert_eq!(shorten("  two\n\nlines  ", 12), ("two lines".into(), false));
+        assert_eq!(shorten("abcdefghijklmnop", 5), ("abcde…".into(), true));
     }
 }
