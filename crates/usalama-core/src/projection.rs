@@ -48,10 +48,11 @@ pub fn fold_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 
 /// Folds `filing` and the `related` entries (in any order) into the report's current state.
 ///
-/// Amendments count only when recorded by the report's author; anything else about the report
-/// (kinds this version does not know, entries from other devices) stays in the timeline but
-/// does not change the document.
-pub fn project(filing: &Entry, related: &[Entry]) -> ReportState {
+/// Amendments count only when recorded by the report's author: the filing device, or
+/// `author_devices`, the other devices of the same person (a replacement laptop). Anything else
+/// about the report (kinds this version does not know, entries from other people) stays in the
+/// timeline but does not change the document.
+pub fn project(filing: &Entry, related: &[Entry], author_devices: &[DeviceId]) -> ReportState {
     let mut document = match filing.body_json() {
         Some(Value::Object(map)) => map,
         _ => Map::new(),
@@ -60,7 +61,8 @@ pub fn project(filing: &Entry, related: &[Entry]) -> ReportState {
     ordered.sort_by(|a, b| fold_order(a, b));
     let mut amendments = 0;
     for entry in ordered {
-        if entry.kind == EntryKind::ReportAmended && entry.device == filing.device {
+        let by_author = entry.device == filing.device || author_devices.contains(&entry.device);
+        if entry.kind == EntryKind::ReportAmended && by_author {
             if let Some(Value::Object(changes)) = entry.body_json() {
                 apply_changes(&mut document, &changes);
                 amendments += 1;
@@ -135,10 +137,10 @@ mod tests {
         ) {
             use rand::{seq::SliceRandom, SeedableRng};
             let (filing, entries) = chain(&changes);
-            let in_order = project(&filing, &entries);
+            let in_order = project(&filing, &entries, &[]);
             let mut shuffled = entries.clone();
             shuffled.shuffle(&mut rand::rngs::StdRng::seed_from_u64(shuffle_seed));
-            prop_assert_eq!(project(&filing, &shuffled), in_order.clone());
+            prop_assert_eq!(project(&filing, &shuffled, &[]), in_order.clone());
             prop_assert_eq!(in_order.amendments, changes.len());
             // The last change to the narrative wins, as the author recorded them.
             if let Some(last) = changes.iter().rev().find_map(|c| c.get("narrative")) {
@@ -151,7 +153,7 @@ mod tests {
     fn a_livestock_amendment_replaces_only_its_species() {
         let (filing, entries) =
             chain(&[json!({"livestock": [{"species": "goats", "stolen": null}]})]);
-        let state = project(&filing, &entries);
+        let state = project(&filing, &entries, &[]);
         assert_eq!(
             state.document["livestock"],
             json!([
@@ -171,8 +173,12 @@ mod tests {
             body: br#"{"narrative":"forged"}"#.to_vec(),
         };
         let forged = Entry::sign(draft, &other, 1, Hash::GENESIS, 2000);
-        let state = project(&filing, &[forged]);
+        let state = project(&filing, &[forged.clone()], &[]);
         assert_eq!(state.field("narrative"), Some("Raiders took cattle."));
         assert_eq!(state.amendments, 0);
+        // The same person's replacement laptop is the author too.
+        let state = project(&filing, &[forged], &[DeviceId::of(&other.verifying_key())]);
+        assert_eq!(state.field("narrative"), Some("forged"));
+        assert_eq!(state.amendments, 1);
     }
 }

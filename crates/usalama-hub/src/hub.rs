@@ -282,8 +282,26 @@ impl Hub {
                 head_seq: 0,
                 head_hash: Hash::GENESIS,
             };
+            // A new laptop for an existing person replaces the old one (lost, stolen or dead):
+            // the old one is refused from now on, and every device learns it.
+            let replaced: Vec<DeviceId> = tx
+                .devices()?
+                .into_iter()
+                .filter(|d| d.person == record.person && !d.revoked && d.id != self.id)
+                .map(|d| d.id)
+                .collect();
             tx.insert_device(&record)?;
             self.append(tx, EntryKind::DeviceEnrolled, &device_body(&record), now)?;
+            for old in replaced {
+                tx.set_revoked(&old)?;
+                self.append(
+                    tx,
+                    EntryKind::DeviceRevoked,
+                    &json!({"device": old.to_string(), "replaced_by": record.id.to_string()}),
+                    now,
+                )?;
+                tracing::info!(device = %old, by = %record.id, "device replaced");
+            }
             Ok(Enrolled {
                 hub_key: hex::encode(self.key.verifying_key().to_bytes()),
                 name: record.name,

@@ -115,7 +115,9 @@ struct InviteArgs {
     /// The person may read restricted sections (sources).
     #[arg(long)]
     cleared: bool,
-    /// A new device for an existing person (see `devices list`).
+    /// A new laptop for an existing person (see `devices list`): it receives that person's
+    /// reports and their responses, and may add to them; the person's other devices are
+    /// revoked when it enrolls.
     #[arg(long)]
     person: Option<String>,
     /// Hours until the code expires.

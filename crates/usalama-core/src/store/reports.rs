@@ -142,9 +142,13 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| not_found(&id.to_string()))?;
-        if author != self.me.device.0 {
+        let mine = author == self.me.device.0
+            || same_person(&self.conn, &self.me.device)?
+                .iter()
+                .any(|d| d.0[..] == author[..]);
+        if !mine {
             return Err(Error::NotAllowed(format!(
-                "report {id} was filed on another device; only its author can amend it, so \
+                "report {id} was filed by someone else; only its author can amend it, so \
                  nothing was saved"
             )));
         }
@@ -554,6 +558,22 @@ fn entries_about(conn: &rusqlite::Connection, id: &ReportId) -> Result<Vec<Entry
 
 /// Rebuilds the projection of report `id` from every entry about it. Returns false when the
 /// store does not hold the report's filing (yet).
+/// The other devices of the person using `device` (a replacement laptop), as the hub's chain
+/// announced them.
+pub(super) fn same_person(conn: &rusqlite::Connection, device: &DeviceId) -> Result<Vec<DeviceId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.device FROM devices d JOIN devices me ON me.person = d.person
+         WHERE me.device = ?1 AND d.device != ?1 AND d.person IS NOT NULL",
+    )?;
+    let ids = stmt
+        .query_map([device.0], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids
+        .into_iter()
+        .filter_map(|id| <[u8; 16]>::try_from(id).ok().map(DeviceId))
+        .collect())
+}
+
 pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
     let entries = entries_about(tx, id)?;
     let Some(filing) = entries
@@ -567,7 +587,7 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
         .filter(|e| e.hash() != filing.hash())
         .cloned()
         .collect();
-    let state = project(filing, &others);
+    let state = project(filing, &others, &same_person(tx, &filing.device)?);
     let row = ProjectedRow::of(tx, &state)?;
     let received: Option<i64> = tx
         .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?

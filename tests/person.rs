@@ -1,0 +1,113 @@
+//! A person, not a device: a replacement laptop for the same chief.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{hub_bin, stderr, timeline_kinds, Home, TestHub};
+
+const OMBOLION: &str = "ke-024-l-ombolion";
+
+fn hub_json(hub: &TestHub, args: &[&str]) -> Value {
+    let out = std::process::Command::new(hub_bin())
+        .arg("--db")
+        .arg(hub.dir.path().join("hub.db"))
+        .arg("--json")
+        .args(args)
+        .output()
+        .expect("usalama-hub runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "usalama-hub {args:?}: {}",
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn a_replacement_laptop_receives_the_persons_reports_and_the_old_one_is_revoked() {
+    let hub = TestHub::start();
+    let old = Home::enrolled(&hub, "Joseph Korkimul", "chief", OMBOLION, None);
+    let officer = Home::enrolled(&hub, "Inspector Lokwang", "officer", "ke-024", Some("nps"));
+    let mut doc = usalama_tests::report_doc(1);
+    doc["unit"] = json!(OMBOLION);
+    let first = old.add(&doc);
+    let second = old.add(&usalama_tests::report_doc(2));
+    old.sync();
+
+    // The laptop is stolen: the county enrolls a new one for the same person.
+    let devices = hub_json(&hub, &["devices", "list"]);
+    let person = devices
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["name"] == "Joseph Korkimul")
+        .and_then(|d| d["person"].as_str())
+        .expect("the chief's person")
+        .to_owned();
+    let invite = hub_json(
+        &hub,
+        &[
+            "invite",
+            "--name",
+            "Joseph Korkimul",
+            "--role",
+            "chief",
+            "--unit",
+            OMBOLION,
+            "--person",
+            &person,
+            "--address",
+            &hub.url,
+        ],
+    );
+    let new = Home::new();
+    new.ok(&["init", "--name", "Joseph", "--role", "chief"]);
+    new.ok(&[
+        "enroll",
+        "--string",
+        invite["enrollment"].as_str().expect("enrollment"),
+    ]);
+    new.sync();
+
+    // The person's reports, with the county's receipts, are on the new laptop.
+    for id in [&first, &second] {
+        let shown = new.json(&["report", "show", id]);
+        assert_eq!(shown["status"], "received", "{shown}");
+        assert_eq!(
+            timeline_kinds(&shown),
+            ["report_filed", "received_by_county"]
+        );
+    }
+    // The new laptop may add to the person's reports, and everyone sees the change.
+    let amend = new.file("amend.json", &json!({"people": {"killed": 9}}));
+    new.ok(&["report", "amend", &first, &amend]);
+    new.sync();
+    officer.sync();
+    assert_eq!(
+        officer.json(&["report", "show", &first])["people"]["killed"],
+        9
+    );
+    assert_eq!(new.json(&["report", "show", &first])["people"]["killed"], 9);
+
+    // The old laptop is refused from now on, and says so.
+    let out = old.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(4));
+    assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
+    let listed = hub_json(&hub, &["devices", "list"]);
+    let states: Vec<(&str, bool)> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|d| d["person"] == person.as_str())
+        .map(|d| (d["name"].as_str().unwrap_or_default(), d["revoked"] == true))
+        .collect();
+    assert_eq!(
+        states.iter().filter(|(_, revoked)| *revoked).count(),
+        1,
+        "{listed}"
+    );
+    assert_eq!(states.len(), 2);
+    for home in [&new, &officer] {
+        home.ok(&["verify"]);
+    }
+}
