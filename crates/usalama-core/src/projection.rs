@@ -173,7 +173,7 @@ mod tests {
             body: br#"{"narrative":"forged"}"#.to_vec(),
         };
         let forged = Entry::sign(draft, &other, 1, Hash::GENESIS, 2000);
-        let state = project(&filing, &[forged.clone()], &[]);
+        let state = project(&filing, std::slice::from_ref(&forged), &[]);
         assert_eq!(state.field("narrative"), Some("Raiders took cattle."));
         assert_eq!(state.amendments, 0);
         // The same person's replacement laptop is the author too.
