@@ -762,15 +762,15 @@ pub fn slip(
         rows.push(row(vec![label.into(), t.phrase(w)]));
     }
     for (label, which) in [
-        (w.stolen, LivestockCount::Stolen),
-        (w.recovered, LivestockCount::Recovered),
-        (w.livestock_killed, LivestockCount::Killed),
+        (w.livestock_stolen.to_owned(), LivestockCount::Stolen),
+        (w.livestock_recovered.to_owned(), LivestockCount::Recovered),
+        (
+            format!("{}: {}", w.livestock, w.livestock_killed.to_lowercase()),
+            LivestockCount::Killed,
+        ),
     ] {
         if let Some(sentence) = figures.livestock_sentence(which, lang, w) {
-            rows.push(row(vec![
-                format!("{}: {}", w.livestock, label.to_lowercase()),
-                sentence,
-            ]));
+            rows.push(row(vec![label, sentence]));
         }
     }
     if let Some(sus) = doc.get("suspects").filter(|v| v.is_object()) {
