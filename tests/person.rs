@@ -111,3 +111,92 @@ fn a_replacement_laptop_receives_the_persons_reports_and_the_old_one_is_revoked(
         home.ok(&["verify"]);
     }
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copied");
+        }
+    }
+}
+
+#[test]
+fn a_store_restored_from_an_old_backup_is_told_apart_and_nothing_acknowledged_is_lost() {
+    let hub = TestHub::start();
+    let chief = Home::enrolled(&hub, "Joseph Korkimul", "chief", OMBOLION, None);
+    let mut doc = usalama_tests::report_doc(1);
+    doc["unit"] = json!(OMBOLION);
+    let early = chief.add(&doc);
+    chief.sync();
+    // A copy of the store, as a backup on a USB stick.
+    let backup = tempfile::tempdir().expect("dir");
+    copy_dir(chief.path(), backup.path());
+    let later = chief.add(&usalama_tests::report_doc(2));
+    chief.sync();
+    // The laptop's disk fails; the old backup is put back, and the chief writes a report.
+    for entry in std::fs::read_dir(chief.path()).expect("dir") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::remove_file(path).expect("removed");
+        }
+    }
+    copy_dir(backup.path(), chief.path());
+    let written = chief.add(&usalama_tests::report_doc(3));
+    let out = chief.run(&["sync"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "an integrity stop, not a silent success"
+    );
+    assert!(
+        stderr(&out).contains("restored from an older backup"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing was taken for sent: the report written since waits, and the hub kept nothing
+    // under a reused number.
+    assert_eq!(
+        chief.json(&["report", "show", &written])["status"],
+        "pending"
+    );
+    assert!(hub.hub.forks().expect("forks").is_empty());
+
+    // The county enrolls the laptop anew for the same person: every acknowledged report is back.
+    let person = hub_json(&hub, &["devices", "list"])
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["name"] == "Joseph Korkimul")
+        .and_then(|d| d["person"].as_str())
+        .expect("person")
+        .to_owned();
+    let invite = hub_json(
+        &hub,
+        &[
+            "invite",
+            "--name",
+            "Joseph Korkimul",
+            "--role",
+            "chief",
+            "--unit",
+            OMBOLION,
+            "--person",
+            &person,
+            "--address",
+            &hub.url,
+        ],
+    );
+    let fresh = Home::new();
+    fresh.ok(&["init", "--name", "Joseph", "--role", "chief"]);
+    fresh.ok(&[
+        "enroll",
+        "--string",
+        invite["enrollment"].as_str().expect("enrollment"),
+    ]);
+    fresh.sync();
+    for id in [&early, &later] {
+        assert_eq!(fresh.json(&["report", "show", id])["status"], "received");
+    }
+}

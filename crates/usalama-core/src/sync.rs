@@ -410,6 +410,18 @@ fn failure_from(status: u16, body: &[u8]) -> SyncFailure {
                  enroll it again{hub_says}"
             ),
         ),
+        // This device's fresh request carried a counter the hub has already seen: the store
+        // is behind what it once sent (restored from an older backup, or copied to another
+        // laptop), and its next entries would reuse numbers the hub holds.
+        (409, "replayed") => failure(
+            "integrity",
+            format!(
+                "the county hub has seen newer requests from this laptop than its store holds: \
+                 was it restored from an older backup, or copied? Nothing was sent. Tell the \
+                 county ICT office, who can enroll this laptop anew for the same person \
+                 (`usalama-hub invite --person`){hub_says}"
+            ),
+        ),
         (409, "fork") => failure(
             "integrity",
             format!(
