@@ -258,3 +258,51 @@ fn bars_svg(out: &mut String, title: &str, labels: &[String], series: &[super::d
     }
     out.push_str("</svg></figure>\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Lang;
+    use crate::summary::document::{Column, Row, Series};
+
+    #[test]
+    fn a_page_is_self_contained_and_escapes_what_people_typed() {
+        let doc = Document {
+            lang: Lang::Sw,
+            title: "Muhtasari".into(),
+            edition: Edition::Restricted,
+            banner: "TOLEO LA SIRI".into(),
+            footer: "Usalama".into(),
+            blocks: vec![
+                Block::Table {
+                    columns: vec![Column {
+                        label: "A".into(),
+                        width: 1.0,
+                        align: Align::Left,
+                    }],
+                    rows: vec![Row {
+                        cells: vec!["<script>alert(1)</script> & ng'ombe".into()],
+                        ..Row::default()
+                    }],
+                    small: false,
+                },
+                Block::Bars {
+                    title: "Bars".into(),
+                    labels: vec!["Ng'ombe".into()],
+                    series: vec![Series {
+                        legend: "Walioibwa".into(),
+                        values: vec![3],
+                        texts: vec!["3".into()],
+                    }],
+                },
+            ],
+        };
+        let html = render(&doc);
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; ng'ombe"));
+        for external in ["<script", "src=", "href=", "url(", "@import"] {
+            assert!(!html.contains(external), "{external} in the page");
+        }
+        assert!(html.contains("<html lang=\"sw\">"));
+        assert!(html.contains("class=\"banner restricted\""));
+    }
+}
