@@ -502,7 +502,7 @@ pub fn summary(s: &Summary, lang: Lang) -> Document {
                 if e.agencies.is_empty() {
                     w.none.into()
                 } else {
-                    s.agencies(e)
+                    s.agencies(e, w)
                 },
             ]
         },
@@ -572,7 +572,7 @@ fn log_row(s: &Summary, e: &LogEntry, lang: Lang, w: &Words) -> Row {
             s.place(e, lang),
             words::incident_type(lang, e.kind).into(),
             narrative,
-            s.agencies(e),
+            s.agencies(e, w),
             e.action.clone().unwrap_or_else(|| "–".into()),
             e.ob.clone().unwrap_or_else(|| "–".into()),
             words::status(lang, &e.status),
@@ -725,7 +725,9 @@ pub fn slip(
         }
     }
     if let Some(lead) = &view.lead_agency {
-        facts.push((w.lead_agency.into(), lead.clone()));
+        let name = crate::domain::Agency::parse(lead)
+            .map_or_else(|_| lead.clone(), |a| words::agency(lang, a).to_owned());
+        facts.push((w.lead_agency.into(), name));
     }
     facts.push((w.edition.into(), edition.banner(w)));
     let mut blocks = vec![Block::Title {

@@ -1032,9 +1032,9 @@ impl Summary {
     }
 
     /// The agencies column: the lead agency when named, else the agencies told.
-    pub fn agencies(&self, e: &LogEntry) -> String {
+    pub fn agencies(&self, e: &LogEntry, w: &Words) -> String {
         match e.lead_agency {
-            Some(lead) => format!("{} (lead)", words::agency_short(lead)),
+            Some(lead) => format!("{} ({})", words::agency_short(lead), w.lead),
             None => e
                 .agencies
                 .iter()

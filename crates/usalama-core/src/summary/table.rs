@@ -273,7 +273,7 @@ pub fn log(s: &Summary, lang: Lang) -> Table {
                 words::incident_type(lang, e.kind).into(),
                 words::urgency(lang, e.urgency).into(),
                 e.narrative.clone().into(),
-                s.agencies(e).into(),
+                s.agencies(e, w).into(),
                 e.action.clone().unwrap_or_default().into(),
                 e.ob.clone().unwrap_or_default().into(),
                 words::status(lang, &e.status).into(),
