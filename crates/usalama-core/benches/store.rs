@@ -1,5 +1,6 @@
-//! The store's figures on this machine: a durable save, a filtered list, a text search, and the
-//! bytes of database per report, on a store of 100,000 realistic reports.
+//! The store's figures on this machine: a durable save, a filtered list, a text search, a
+//! county-month summary and its PDF, and the bytes of database per report, on a store of 100,000
+//! realistic reports.
 //!
 //! `cargo bench -p usalama-core --bench store` (or `make bench`). Set `USALAMA_BENCH_REPORTS` for
 //! another store size. Prints medians and 99th percentiles; no figure is asserted.
@@ -10,9 +11,11 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use time::{Date, Month, OffsetDateTime};
+use usalama_core::domain::Lang;
 use usalama_core::domain::Report;
 use usalama_core::keys::KdfParams;
 use usalama_core::store::ReportFilter;
+use usalama_core::summary::{document, pdf, table, xlsx, Edition, SummaryRequest};
 use usalama_core::{gazetteer, Profile, Store};
 
 const WORDS: &[&str] = &[
@@ -153,7 +156,7 @@ fn main() {
         role: usalama_core::domain::Role::Chief,
         unit: Some("ke-024".into()),
         agency: None,
-        lang: usalama_core::domain::Lang::En,
+        lang: Lang::En,
     };
     let passphrase = "benchmarks are measured";
     let (mut store, _) =
@@ -240,6 +243,34 @@ fn main() {
         });
         figures.push((name, median, p99, count));
     }
+    // A county-month summary (and the month before it, for the comparison), then its PDF.
+    let request = SummaryRequest {
+        unit: gazetteer::COUNTY.into(),
+        from: Date::from_calendar_date(2026, Month::March, 1).expect("date"),
+        to: Date::from_calendar_date(2026, Month::March, 31).expect("date"),
+        edition: Edition::Public,
+    };
+    let mut incidents = 0;
+    let (summary_median, summary_p99) = time_it(10, || {
+        incidents = store.summary(&request).expect("summary").figures.incidents;
+    });
+    let summary = store.summary(&request).expect("summary");
+    let mut pages = 0;
+    let mut pdf_bytes = 0;
+    let (pdf_median, pdf_p99) = time_it(5, || {
+        let doc = document::summary(&summary, Lang::En);
+        let pdf = pdf::render(&doc).expect("pdf");
+        let text = String::from_utf8_lossy(&pdf);
+        pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+        pdf_bytes = pdf.len();
+    });
+    let (xlsx_median, xlsx_p99) = time_it(5, || {
+        xlsx::render(&[
+            table::figures(&summary, Lang::En),
+            table::log(&summary, Lang::En),
+        ]);
+    });
+
     store.checkpoint().expect("checkpoint");
     let reports = store.report_count().expect("count");
     let db_bytes = std::fs::metadata(Store::database_path(&path))
@@ -260,6 +291,18 @@ fn main() {
     for (name, median, p99, count) in figures {
         println!("| {name} | {median:.2} ms | {p99:.2} ms | {count} |");
     }
+    println!(
+        "| summary: the county, one month, beside the month before | {summary_median:.1} ms | \
+         {summary_p99:.1} ms | {incidents} incidents |"
+    );
+    println!(
+        "| PDF of that summary ({pages} pages, {:.1} MB) | {pdf_median:.0} ms | {pdf_p99:.0} ms | \
+         {incidents} log rows |",
+        pdf_bytes as f64 / 1e6
+    );
+    println!(
+        "| XLSX of that summary | {xlsx_median:.0} ms | {xlsx_p99:.0} ms | {incidents} rows |"
+    );
     println!(
         "| database size | {:.1} MB | {} bytes per report | |",
         db_bytes as f64 / 1e6,
