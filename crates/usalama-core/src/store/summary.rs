@@ -116,6 +116,19 @@ impl Store {
         }
     }
 
+    /// Writes the slip of a report as PDF into `folder`, as `usalama-slip-ID-EDITION.pdf`.
+    pub fn save_slip_in(
+        &self,
+        id: &ReportId,
+        edition: Edition,
+        lang: Lang,
+        folder: &Path,
+    ) -> Result<std::path::PathBuf> {
+        let out = folder.join(format!("usalama-slip-{id}-{}.pdf", edition.as_str()));
+        self.write_slip(id, edition, lang, Format::Pdf, &out)?;
+        Ok(out)
+    }
+
     fn preparer(&self) -> Preparer {
         Preparer {
             name: self.me.profile.name.clone(),
@@ -188,5 +201,39 @@ mod tests {
         assert_eq!(summary.previous.incidents, 1);
         assert_eq!(summary.figures.killed.total.known, 1);
         assert_eq!(summary.prepared_by.name, "Joseph Korkimul");
+    }
+
+    #[test]
+    fn a_slip_is_saved_as_a_pdf_named_by_report_and_edition() {
+        let dir = tempfile::tempdir().expect("dir");
+        let profile = Profile {
+            name: "Joseph Korkimul".into(),
+            role: Role::Chief,
+            unit: Some("ke-024-l-ombolion".into()),
+            agency: None,
+            lang: Lang::En,
+        };
+        let (mut store, _) = Store::create(
+            &dir.path().join("home"),
+            profile,
+            "cows drink at the borehole",
+            KdfParams::FAST_INSECURE,
+        )
+        .expect("store");
+        let report = Report::parse(
+            &json!({"type": "killing", "occurred_at": "2025-11-03T05:00:00+03:00",
+                    "unit": "ke-024-l-ombolion", "narrative": "A herder was shot."}),
+            time::OffsetDateTime::now_utc(),
+        )
+        .expect("report");
+        let ids = store.file_reports(&[report]).expect("filed");
+        let out = store
+            .save_slip_in(&ids[0], Edition::Public, Lang::Sw, dir.path())
+            .expect("saved");
+        assert_eq!(
+            out.file_name().expect("name").to_string_lossy(),
+            format!("usalama-slip-{}-public.pdf", ids[0])
+        );
+        assert!(std::fs::read(&out).expect("read").starts_with(b"%PDF"));
     }
 }

@@ -1,6 +1,7 @@
 //! The printable document: what a summary or a slip says, as blocks that both the HTML and the
 //! PDF renderer draw, so the two never disagree on a label, a row or a figure.
 
+use serde::Serialize;
 use serde_json::Value;
 
 use super::words::{self, fill, Words};
@@ -11,8 +12,8 @@ use crate::store::ReportView;
 /// How many items a list section prints before "and N more".
 pub const LIST_LIMIT: usize = 25;
 
-/// A document ready to draw.
-#[derive(Debug, Clone)]
+/// A document ready to draw. It serializes as the data the desktop app's print view draws.
+#[derive(Debug, Clone, Serialize)]
 pub struct Document {
     pub lang: Lang,
     pub title: String,
@@ -24,13 +25,14 @@ pub struct Document {
     pub blocks: Vec<Block>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Align {
     Left,
     Right,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Column {
     pub label: String,
     /// A share of the page's width; the shares of a table add up to 1.
@@ -38,7 +40,7 @@ pub struct Column {
     pub align: Align,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Row {
     pub cells: Vec<String>,
     /// A line under the row across every column (the restricted details of an incident).
@@ -47,7 +49,7 @@ pub struct Row {
 }
 
 /// One series of a bar chart: a legend and one value per label.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Series {
     pub legend: String,
     pub values: Vec<u64>,
@@ -55,7 +57,9 @@ pub struct Series {
     pub texts: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+/// Serialized as `{"kind": "table", "data": {...}}`, `{"kind": "heading", "data": "..."}`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Block {
     /// The document's heading and its facts (area, period, prepared by, ...).
     Title {
@@ -895,5 +899,39 @@ pub fn slip(
             lang,
         ),
         blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_serializes_as_blocks_tagged_by_kind() {
+        let doc = Document {
+            lang: Lang::Sw,
+            title: "Muhtasari".into(),
+            edition: Edition::Public,
+            banner: "TOLEO LA UMMA".into(),
+            footer: "Usalama".into(),
+            blocks: vec![
+                Block::Heading("Idadi".into()),
+                Block::Table {
+                    columns: vec![col("Aina", 0.7), num("Idadi", 0.3)],
+                    rows: vec![row(vec!["Uvamizi".into(), "3".into()])],
+                    small: false,
+                },
+            ],
+        };
+        let json = serde_json::to_value(&doc).expect("json");
+        assert_eq!(json["edition"], "public");
+        assert_eq!(json["lang"], "sw");
+        assert_eq!(
+            json["blocks"][0],
+            serde_json::json!({"kind": "heading", "data": "Idadi"})
+        );
+        assert_eq!(json["blocks"][1]["kind"], "table");
+        assert_eq!(json["blocks"][1]["data"]["columns"][1]["align"], "right");
+        assert_eq!(json["blocks"][1]["data"]["rows"][0]["cells"][1], "3");
     }
 }

@@ -111,6 +111,57 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The file name's extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// The name a summary is saved under in a folder the user chose (a USB stick, Documents):
+/// `usalama-summary-UNIT-FROM-TO-EDITION.EXT`, so two editions or periods never overwrite
+/// each other and the same summary saved again replaces the older copy.
+pub fn file_name(summary: &Summary, format: Format) -> String {
+    let unit: String = summary
+        .unit
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "usalama-summary-{unit}-{}-{}-{}.{}",
+        summary.period.from,
+        summary.period.to,
+        summary.edition.as_str(),
+        format.extension()
+    )
+}
+
+/// Writes the summary into `folder` under its [`file_name`]; returns every file written.
+pub fn save_in(
+    summary: &Summary,
+    format: Format,
+    lang: Lang,
+    folder: &Path,
+) -> Result<Vec<PathBuf>> {
+    write(
+        summary,
+        format,
+        lang,
+        &folder.join(file_name(summary, format)),
+    )
+}
+
 /// Writes the summary in `format` to `out`; for CSV, the incident log goes to `out` and the
 /// figures to `NAME-figures.csv` beside it. Returns every file written.
 pub fn write(summary: &Summary, format: Format, lang: Lang, out: &Path) -> Result<Vec<PathBuf>> {
@@ -146,17 +197,10 @@ pub fn write(summary: &Summary, format: Format, lang: Lang, out: &Path) -> Resul
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that a
-/// failure never leaves half a file where a whole one was.
+/// failure never leaves half a file where a whole one was; flushed to the device first, since
+/// a USB stick is pulled out as soon as the app says the file is saved.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = path.with_file_name(format!(".{name}.part"));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(format!("writing {}", path.display()), e)
-    })
+    crate::files::write_durably(path, bytes)
 }
 
 /// What to summarise: a unit with its subtree, calendar days in East Africa Time (both
@@ -1228,6 +1272,31 @@ mod tests {
             prepared_at: 0,
         };
         Summary::build(&request, context, rows).expect("summary")
+    }
+
+    #[test]
+    fn a_saved_summary_is_named_by_unit_period_and_edition() {
+        let s = build(Vec::new(), Edition::Restricted);
+        assert_eq!(
+            file_name(&s, Format::Xlsx),
+            "usalama-summary-ke-024-2026-11-01-2026-11-30-restricted.xlsx"
+        );
+        let dir = tempfile::tempdir().expect("dir");
+        let written = save_in(&s, Format::Csv, Lang::En, dir.path()).expect("saved");
+        let names: Vec<String> = written
+            .iter()
+            .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "usalama-summary-ke-024-2026-11-01-2026-11-30-restricted.csv",
+                "usalama-summary-ke-024-2026-11-01-2026-11-30-restricted-figures.csv"
+            ]
+        );
+        assert!(written
+            .iter()
+            .all(|p| p.starts_with(dir.path()) && p.is_file()));
     }
 
     #[test]
