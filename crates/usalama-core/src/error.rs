@@ -66,7 +66,8 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+    /// Bad input in one field, with what is allowed.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid(Problems(vec![Problem::new(field, message)]))
     }
 

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::error::{Error, Result};
+
 /// A place to save to or read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Place {
@@ -77,6 +79,90 @@ pub fn files_in(place: &Path, extension: &str) -> Vec<PathBuf> {
     files.into_iter().map(|(_, p)| p).collect()
 }
 
+/// The place offered now whose folder is `path`. A command given a folder by the UI checks it
+/// here, so the app writes only to a stick plugged in or to Documents.
+pub fn offered(path: &Path) -> Result<Place> {
+    places()
+        .into_iter()
+        .find(|p| p.path == path)
+        .ok_or_else(|| {
+            Error::invalid(
+                "place",
+                format!(
+                    "{} is not a USB stick plugged in now nor the Documents folder; plug the \
+                     stick in again and choose it from the list",
+                    path.display()
+                ),
+            )
+        })
+}
+
+/// A file found in one of the places offered now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Found {
+    pub place: Place,
+    /// The file's name, without its folder.
+    pub name: String,
+    pub path: PathBuf,
+    /// When it was last written, RFC 3339 in East Africa Time.
+    pub modified: Option<String>,
+}
+
+/// The files whose names end with `extension` on every USB stick plugged in and in Documents,
+/// each place's newest first.
+pub fn found_everywhere(extension: &str) -> Vec<Found> {
+    places()
+        .into_iter()
+        .flat_map(|place| {
+            files_in(&place.path, extension)
+                .into_iter()
+                .map(move |path| found(place.clone(), path))
+        })
+        .collect()
+}
+
+fn found(place: Place, path: PathBuf) -> Found {
+    let modified = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .ok()
+        .map(|t| {
+            let ms = t
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis() as i64);
+            crate::store::format_ms(ms)
+        });
+    Found {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        place,
+        path,
+        modified,
+    }
+}
+
+/// `path` if it is a file ending with `extension` directly in a place offered now: what a
+/// command given a file by the UI reads, and nothing else.
+pub fn offered_file(path: &Path, extension: &str) -> Result<Found> {
+    let refuse = || {
+        Error::invalid(
+            "file",
+            format!(
+                "{} is not a {extension} file on a USB stick plugged in now nor in Documents; \
+                 choose one from the list",
+                path.display()
+            ),
+        )
+    };
+    if !path.to_string_lossy().ends_with(extension) || !path.is_file() {
+        return Err(refuse());
+    }
+    let folder = path.parent().ok_or_else(refuse)?;
+    let place = offered(folder).map_err(|_| refuse())?;
+    Ok(found(place, path.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +179,24 @@ mod tests {
             .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["b.usalama", "a.usalama"]);
+    }
+
+    #[test]
+    fn a_folder_or_file_outside_the_places_offered_is_refused() {
+        let dir = tempfile::tempdir().expect("dir");
+        let err = offered(dir.path()).expect_err("not offered");
+        assert_eq!(err.kind(), "invalid");
+        let file = dir.path().join("a.usalama");
+        std::fs::write(&file, b"1").expect("written");
+        assert_eq!(
+            offered_file(&file, ".usalama").expect_err("refused").kind(),
+            "invalid"
+        );
+        // Documents is always offered; a file there with the wrong extension still is not.
+        if let Some(docs) = places().into_iter().find(|p| p.kind == "documents") {
+            assert_eq!(offered(&docs.path).expect("offered"), docs);
+            let other = docs.path.join("usalama-test-not-a-bundle.txt");
+            assert!(offered_file(&other, ".usalama").is_err());
+        }
     }
 }
