@@ -10,8 +10,10 @@ use serde::Serialize;
 
 use super::sync::{carried_entries, device_key, unsent_entries, Exchange};
 use super::{now_ms, Store};
+use std::path::{Path, PathBuf};
+
 use crate::error::{Error, Result};
-use crate::ledger::Entry;
+use crate::ledger::{DeviceId, Entry};
 use crate::wire::{Bundle, DeviceBundle, Run, MAX_BUNDLE};
 
 /// What `bundle export` wrote.
@@ -37,7 +39,43 @@ pub struct Imported {
     pub carried: usize,
 }
 
+/// A bundle written into a folder the user chose (a USB stick, Documents).
+#[derive(Debug, Clone, Serialize)]
+pub struct Written {
+    pub file: PathBuf,
+    /// The file's name, to say where it went.
+    pub name: String,
+    #[serde(flatten)]
+    pub exported: Exported,
+    /// This laptop's reports not yet received by the county: every one is in the bundle.
+    pub reports: u64,
+}
+
+/// The name of a device's bundle written on `day`: `usalama-<first 8 digits of the device
+/// id>-<YYYY-MM-DD>.usalama`. A second bundle of the same day replaces the first: it holds
+/// everything the first did that the hub has not acknowledged since.
+pub fn file_name(device: &DeviceId, day: time::Date) -> String {
+    let id = device.to_string();
+    format!("usalama-{}-{day}.usalama", id.get(..8).unwrap_or(&id))
+}
+
 impl Store {
+    /// Writes [`Store::export_bundle`] into `folder` under its [`file_name`] (today in East
+    /// Africa Time), whole or not at all.
+    pub fn export_bundle_into(&mut self, folder: &Path) -> Result<Written> {
+        let (bytes, exported) = self.export_bundle()?;
+        let today = time::OffsetDateTime::now_utc().to_offset(crate::EAT).date();
+        let name = file_name(&self.me.device, today);
+        let file = folder.join(&name);
+        crate::files::write_durably(&file, &bytes)?;
+        Ok(Written {
+            file,
+            name,
+            exported,
+            reports: self.sync_status()?.waiting_reports,
+        })
+    }
+
     /// A bundle of everything the hub has not acknowledged: this device's entries and those it
     /// carries for others, with this device's cursor. Changes nothing here: until the hub's
     /// answer comes back (by bundle or by network), the same entries go out again.
@@ -214,5 +252,20 @@ impl Store {
         }
         tx.commit()?;
         Ok(added)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bundle_is_named_by_its_device_and_day() {
+        let device = DeviceId([0xab; 16]);
+        let day = time::macros::date!(2026 - 11 - 26);
+        assert_eq!(
+            file_name(&device, day),
+            "usalama-abababab-2026-11-26.usalama"
+        );
     }
 }

@@ -21,7 +21,7 @@ use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use time::OffsetDateTime;
 
-pub use bundle::{Exported, Imported};
+pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
 pub use drafts::Draft;
 pub use reports::{ReportFilter, ReportRow, ReportView, TimelineItem};
 pub use sync::{
