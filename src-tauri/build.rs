@@ -28,5 +28,13 @@ fn usalama_desktop_commands() -> &'static [&'static str] {
         "sync_status",
         "sync_now",
         "enroll",
+        "summary",
+        "save_summary",
+        "places",
+        "slip",
+        "save_slip",
+        "export_bundle",
+        "bundle_files",
+        "import_bundle",
     ]
 }

@@ -4,6 +4,8 @@
 //! Every command is `async` so that Tauri runs it off the main thread: unlocking derives a key
 //! for a quarter of a second, and the window must stay responsive meanwhile.
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::{AppHandle, State};
@@ -11,9 +13,12 @@ use time::Date;
 use usalama_core::domain::{Lang, Role};
 use usalama_core::gazetteer::{self, Unit};
 use usalama_core::keys::KdfParams;
-use usalama_core::store::{Draft, ReportFilter, ReportRow, ReportView};
+use usalama_core::media::{self, Found, Place};
+use usalama_core::store::{Draft, Imported, ReportFilter, ReportRow, ReportView, Written};
+use usalama_core::summary::document::{self, Document};
+use usalama_core::summary::{self, Edition, Format, SummaryRequest};
 use usalama_core::sync::{self, Enrollment};
-use usalama_core::{Error, Profile, Store};
+use usalama_core::{files, Error, Profile, Store};
 
 use crate::error::CommandError;
 use crate::state::AppState;
@@ -189,11 +194,7 @@ fn day(field: &str, text: Option<String>) -> Result<Option<Date>, Error> {
     match text.filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) => Date::parse(&t, &format).map(Some).map_err(|_| {
-            let problem = usalama_core::Problem::new(
-                field,
-                format!("must be a date as YYYY-MM-DD (got {t:?})"),
-            );
-            Error::Invalid(usalama_core::Problems(vec![problem]))
+            Error::invalid(field, format!("must be a date as YYYY-MM-DD (got {t:?})"))
         }),
     }
 }
@@ -304,4 +305,131 @@ pub async fn enroll(
         sync_bar::announce(&app, &status);
     }
     state.with_store(|s| ProfileView::of(s))
+}
+
+/// A summary as the Summaries screen asks for it; dates are `YYYY-MM-DD` in East Africa Time.
+#[derive(Debug, Deserialize)]
+pub struct SummaryForm {
+    pub unit: String,
+    pub from: String,
+    pub to: String,
+    pub edition: String,
+    pub lang: Lang,
+}
+
+impl SummaryForm {
+    fn request(self) -> Result<(SummaryRequest, Lang), Error> {
+        let edition = Edition::parse(&self.edition).map_err(|e| Error::invalid("edition", e))?;
+        let (from, to) = match (day("from", Some(self.from))?, day("to", Some(self.to))?) {
+            (Some(from), Some(to)) if from <= to => (from, to),
+            (Some(_), Some(_)) => {
+                return Err(Error::invalid("from", "must not be after the last day"))
+            }
+            _ => return Err(Error::invalid("from", "choose the first and the last day")),
+        };
+        let request = SummaryRequest {
+            unit: self.unit,
+            from,
+            to,
+            edition,
+        };
+        Ok((request, self.lang))
+    }
+}
+
+/// The summary as the print view draws it: the same document the PDF prints.
+#[tauri::command]
+pub async fn summary(state: State<'_, AppState>, form: SummaryForm) -> Answer<Document> {
+    let (request, lang) = form.request()?;
+    state.with_store(|s| Ok(document::summary(&s.summary(&request)?, lang)))
+}
+
+/// Saves the summary as `pdf`, `csv` or `xlsx` in a place offered by [`places`]; returns the
+/// names of the files written.
+#[tauri::command]
+pub async fn save_summary(
+    state: State<'_, AppState>,
+    form: SummaryForm,
+    format: String,
+    place: PathBuf,
+) -> Answer<Vec<String>> {
+    let format = Format::parse(&format).map_err(|e| Error::invalid("format", e))?;
+    let place = media::offered(&place)?;
+    let (request, lang) = form.request()?;
+    let written =
+        state.with_store(|s| summary::save_in(&s.summary(&request)?, format, lang, &place.path))?;
+    Ok(written.iter().map(|p| file_name(p)).collect())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The USB sticks plugged in now, and Documents.
+#[tauri::command]
+pub async fn places() -> Answer<Vec<Place>> {
+    Ok(media::places())
+}
+
+/// A report's one-page slip, as the print view draws it.
+#[tauri::command]
+pub async fn slip(
+    state: State<'_, AppState>,
+    id: String,
+    edition: String,
+    lang: Lang,
+) -> Answer<Document> {
+    let edition = Edition::parse(&edition).map_err(|e| Error::invalid("edition", e))?;
+    state.with_store(|s| s.slip(&s.resolve_report(&id)?, edition, lang))
+}
+
+/// Saves a report's slip as PDF in a place offered by [`places`]; returns the file's name.
+#[tauri::command]
+pub async fn save_slip(
+    state: State<'_, AppState>,
+    id: String,
+    edition: String,
+    lang: Lang,
+    place: PathBuf,
+) -> Answer<String> {
+    let edition = Edition::parse(&edition).map_err(|e| Error::invalid("edition", e))?;
+    let place = media::offered(&place)?;
+    let out = state
+        .with_store(|s| s.save_slip_in(&s.resolve_report(&id)?, edition, lang, &place.path))?;
+    Ok(file_name(&out))
+}
+
+/// "Send by USB stick": this laptop's bundle for the county hub, written in a place offered by
+/// [`places`].
+#[tauri::command]
+pub async fn export_bundle(state: State<'_, AppState>, place: PathBuf) -> Answer<Written> {
+    let place = media::offered(&place)?;
+    state.with_store(|s| s.export_bundle_into(&place.path))
+}
+
+/// The bundles on the USB sticks plugged in now and in Documents.
+#[tauri::command]
+pub async fn bundle_files() -> Answer<Vec<Found>> {
+    Ok(media::found_everywhere(BUNDLE_EXTENSION))
+}
+
+const BUNDLE_EXTENSION: &str = ".usalama";
+
+/// "Receive from USB stick": imports a bundle listed by [`bundle_files`]; the sync bar and the
+/// reports' statuses change with it.
+#[tauri::command]
+pub async fn import_bundle(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    file: PathBuf,
+) -> Answer<Imported> {
+    let found = media::offered_file(&file, BUNDLE_EXTENSION)?;
+    let bytes = files::read(&found.path)?;
+    let imported = state.with_store(|s| s.import_bundle(&bytes))?;
+    if let Ok(status) = state.sync_status() {
+        sync_bar::announce(&app, &status);
+    }
+    Ok(imported)
 }

@@ -72,6 +72,14 @@ pub fn run() {
             commands::sync_status,
             commands::sync_now,
             commands::enroll,
+            commands::summary,
+            commands::save_summary,
+            commands::places,
+            commands::slip,
+            commands::save_slip,
+            commands::export_bundle,
+            commands::bundle_files,
+            commands::import_bundle,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
