@@ -137,6 +137,82 @@ export interface SyncStatus {
   version: number;
 }
 
+/** A printable document (usalama-core's `summary::document`): what the print view draws. */
+export interface PrintColumn {
+  label: string;
+  width: number;
+  align: "left" | "right";
+}
+export interface PrintRow {
+  cells: string[];
+  detail: string | null;
+  strong: boolean;
+}
+export interface PrintSeries {
+  legend: string;
+  values: number[];
+  texts: string[];
+}
+export type PrintBlock =
+  | { kind: "title"; data: { title: string; facts: [string, string][] } }
+  | { kind: "heading" | "paragraph" | "note" | "code"; data: string }
+  | { kind: "table"; data: { columns: PrintColumn[]; rows: PrintRow[]; small: boolean } }
+  | { kind: "bars"; data: { title: string; labels: string[]; series: PrintSeries[] } }
+  | { kind: "sign_off"; data: { roles: string[]; fields: string[] } };
+export interface PrintDocument {
+  lang: Lang;
+  title: string;
+  edition: Edition;
+  banner: string;
+  footer: string;
+  blocks: PrintBlock[];
+}
+
+export type Edition = "public" | "restricted";
+export type SummaryFormat = "pdf" | "csv" | "xlsx";
+
+/** What a summary covers; dates are "YYYY-MM-DD" in East Africa Time, both inclusive. */
+export interface SummaryForm {
+  unit: string;
+  from: string;
+  to: string;
+  edition: Edition;
+  lang: Lang;
+}
+
+/** A place to save to or read from: a USB stick plugged in, or Documents. */
+export interface Place {
+  kind: "usb" | "documents";
+  name: string;
+  path: string;
+}
+
+/** A file found on a USB stick or in Documents. */
+export interface FoundFile {
+  place: Place;
+  name: string;
+  path: string;
+  modified: string | null;
+}
+
+/** What "Send by USB stick" wrote. */
+export interface BundleWritten {
+  file: string;
+  name: string;
+  entries: number;
+  carried: number;
+  bytes: number;
+  reports: number;
+}
+
+/** What "Receive from USB stick" changed. */
+export interface BundleImported {
+  from: "hub" | "device";
+  received: number;
+  acknowledged: number;
+  carried: number;
+}
+
 export const ipc = {
   start: () => invoke<Start>("start"),
   gazetteer: () => invoke<Unit[]>("gazetteer"),
@@ -163,6 +239,16 @@ export const ipc = {
   /** `text` is the whole enrollment string, or the hub's address when `code` is given. */
   enroll: (text: string, code: string | null) =>
     invoke<Profile>("enroll", { enrollment: { text, code } }),
+  summary: (form: SummaryForm) => invoke<PrintDocument>("summary", { form }),
+  saveSummary: (form: SummaryForm, format: SummaryFormat, place: string) =>
+    invoke<string[]>("save_summary", { form, format, place }),
+  places: () => invoke<Place[]>("places"),
+  slip: (id: string, edition: Edition, lang: Lang) => invoke<PrintDocument>("slip", { id, edition, lang }),
+  saveSlip: (id: string, edition: Edition, lang: Lang, place: string) =>
+    invoke<string>("save_slip", { id, edition, lang, place }),
+  exportBundle: (place: string) => invoke<BundleWritten>("export_bundle", { place }),
+  bundleFiles: () => invoke<FoundFile[]>("bundle_files"),
+  importBundle: (file: string) => invoke<BundleImported>("import_bundle", { file }),
   onSyncStatus: (f: (s: SyncStatus) => void): Promise<UnlistenFn> =>
     listen<SyncStatus>("sync-status", (e) => f(e.payload)),
 };

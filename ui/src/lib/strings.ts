@@ -387,6 +387,150 @@ export const strings = {
   "settings.fingerprint_help": ["The county administrator may ask you to read this out to check the laptop.", "Msimamizi wa kaunti anaweza kukuomba usome hii kuthibitisha kompyuta."],
   "settings.home": ["Store folder", "Folda ya hifadhi"],
   "settings.hub": ["County hub", "Kituo cha kaunti"],
+
+  // Summaries
+  "nav.summaries": ["Summaries", "Muhtasari"],
+  "summary.title": ["Summaries", "Muhtasari"],
+  "summary.intro": [
+    "The incidents of an area over a period, to print for a baraza or the security committee, or to save for the county's spreadsheets.",
+    "Matukio ya eneo katika kipindi fulani, ya kuchapisha kwa baraza au kamati ya usalama, au kuhifadhi kwa majedwali ya kaunti.",
+  ],
+  "summary.options": ["What the summary covers", "Muhtasari unahusu nini"],
+  "summary.unit": ["Area (with everything inside it)", "Eneo (pamoja na yote yaliyo ndani yake)"],
+  "summary.period": ["Reporting period", "Kipindi cha ripoti"],
+  "summary.week": ["This week", "Wiki hii"],
+  "summary.month": ["This month", "Mwezi huu"],
+  "summary.last_month": ["Last month", "Mwezi uliopita"],
+  "summary.custom": ["Other dates", "Tarehe nyingine"],
+  "summary.from": ["First day", "Siku ya kwanza"],
+  "summary.to": ["Last day", "Siku ya mwisho"],
+  "summary.edition": ["Edition", "Toleo"],
+  "summary.public": ["Public: for the baraza", "Toleo la umma: kwa baraza"],
+  "summary.public_help": [
+    "No sources, no suspects' names, no exact places.",
+    "Bila vyanzo, majina ya washukiwa wala mahali kamili.",
+  ],
+  "summary.restricted": ["Restricted: for the security committee", "Toleo la siri: kwa kamati ya usalama"],
+  "summary.restricted_help": [
+    "Holds sources, suspects' names and exact places: keep it safe.",
+    "Lina vyanzo, majina ya washukiwa na mahali kamili: litunze salama.",
+  ],
+  "summary.lang": ["Language of the summary", "Lugha ya muhtasari"],
+  "summary.show": ["Show the summary", "Onyesha muhtasari"],
+  "summary.loading": ["Preparing the summary…", "Inaandaa muhtasari…"],
+  "summary.print": ["Print", "Chapisha"],
+  "summary.print_help": [
+    "Opens the printer window. The edition is printed at the top of every page.",
+    "Inafungua dirisha la kuchapisha. Toleo linachapishwa juu ya kila ukurasa.",
+  ],
+  "summary.save_title": ["Save a copy", "Hifadhi nakala"],
+  "summary.pdf": ["PDF (to print or share)", "PDF (ya kuchapisha au kushiriki)"],
+  "summary.csv": ["CSV (for spreadsheets)", "CSV (kwa majedwali)"],
+  "summary.xlsx": ["Excel (.xlsx)", "Excel (.xlsx)"],
+  "summary.save": ["Save", "Hifadhi"],
+  "summary.saved": ["Saved on {place}: {files}", "Imehifadhiwa kwenye {place}: {files}"],
+  "summary.bad_unit": ["Choose an area from the list.", "Chagua eneo kutoka kwenye orodha."],
+  "summary.bad_dates": [
+    "Choose the first and the last day; the first day must not come after the last.",
+    "Chagua siku ya kwanza na ya mwisho; siku ya kwanza isiwe baada ya ya mwisho.",
+  ],
+
+  // Places to save to and read from
+  "place.legend": ["Save on", "Hifadhi kwenye"],
+  "place.usb": ["USB stick “{name}”", "Flash ya USB “{name}”"],
+  "place.documents": ["Documents folder on this laptop", "Folda ya Documents kwenye kompyuta hii"],
+  "place.no_stick": [
+    "No USB stick found. Plug one in, wait a few seconds, then press “Look again”.",
+    "Hakuna flash ya USB iliyopatikana. Ichomeke, subiri sekunde chache, kisha bonyeza “Tafuta tena”.",
+  ],
+  "place.look_again": ["Look again", "Tafuta tena"],
+  "file.io": [
+    "The file could not be written or read. The USB stick may be full, locked or pulled out: plug it in again and try once more.",
+    "Faili haikuweza kuandikwa au kusomwa. Huenda flash ya USB imejaa, imefungwa au imetolewa: ichomeke tena ujaribu tena.",
+  ],
+  "file.place_gone": [
+    "That place is not there any more: the USB stick may have been pulled out. Press “Look again” and choose it again.",
+    "Mahali hapo hapapatikani tena: huenda flash ya USB imetolewa. Bonyeza “Tafuta tena” uchague tena.",
+  ],
+
+  // A report's slip
+  "slip.print": ["Print slip", "Chapisha ripoti"],
+  "slip.title": ["Slip of this report", "Nakala ya ripoti hii"],
+  "slip.help": [
+    "One page with the report's fields, its timeline and its ledger hash, so a printed slip can be checked against the record.",
+    "Ukurasa mmoja wenye sehemu za ripoti, historia yake na alama yake ya kumbukumbu (hash), ili nakala iliyochapishwa ilinganishwe na kumbukumbu.",
+  ],
+  "slip.save": ["Save as PDF", "Hifadhi kama PDF"],
+  "slip.saved": ["Saved on {place}: {file}", "Imehifadhiwa kwenye {place}: {file}"],
+  "slip.lang": ["Language of the slip", "Lugha ya nakala"],
+  "slip.back": ["Back to the report", "Rudi kwenye ripoti"],
+
+  // Sync by USB stick (Settings)
+  "usb.title": ["Send and receive by USB stick", "Tuma na pokea kwa flash ya USB"],
+  "usb.intro": [
+    "When there is no network for a long time, a USB stick carries the reports to the county office and brings its answers back.",
+    "Mtandao ukikosekana kwa muda mrefu, flash ya USB inabeba ripoti hadi ofisi ya kaunti na kurudisha majibu yake.",
+  ],
+  "usb.send": ["Send by USB stick", "Tuma kwa flash ya USB"],
+  "usb.send_help": [
+    "Writes everything the county has not received yet into one file. Nothing is removed from this laptop.",
+    "Inaandika kila kitu ambacho kaunti bado haijapokea kwenye faili moja. Hakuna kinachoondolewa kwenye kompyuta hii.",
+  ],
+  "usb.write": ["Write the file", "Andika faili"],
+  "usb.writing": ["Writing…", "Inaandika…"],
+  "usb.sent": [
+    "The file {name} is on {place}. Reports waiting to send in it: {reports}; entries in all: {entries}.",
+    "Faili {name} iko kwenye {place}. Ripoti zinazosubiri kutumwa ndani yake: {reports}; maingizo yote: {entries}.",
+  ],
+  "usb.sent_carried": [
+    "Entries of other laptops carried in it for the county: {carried}.",
+    "Maingizo ya kompyuta nyingine yanayobebwa ndani yake kwa ajili ya kaunti: {carried}.",
+  ],
+  "usb.next": [
+    "Now take the stick to the county office. They will give you a file back for this laptop: then use “Receive from USB stick” below. If the stick is lost, nothing is lost: write the file again.",
+    "Sasa peleka flash kwenye ofisi ya kaunti. Watakurudishia faili ya kompyuta hii: kisha tumia “Pokea kutoka flash ya USB” hapa chini. Flash ikipotea, hakuna kinachopotea: andika faili tena.",
+  ],
+  "usb.receive": ["Receive from USB stick", "Pokea kutoka flash ya USB"],
+  "usb.receive_help": [
+    "Files from the county office (names ending in .usalama) found on the USB sticks plugged in and in Documents:",
+    "Faili kutoka ofisi ya kaunti (majina yanayoishia na .usalama) zilizopatikana kwenye flash za USB zilizochomekwa na kwenye Documents:",
+  ],
+  "usb.none_found": [
+    "No such file found. Plug in the stick from the county office, wait a few seconds, then press “Look again”.",
+    "Hakuna faili kama hiyo. Chomeka flash kutoka ofisi ya kaunti, subiri sekunde chache, kisha bonyeza “Tafuta tena”.",
+  ],
+  "usb.file_on": ["{name} on {place}, {when}", "{name} kwenye {place}, {when}"],
+  "usb.import": ["Receive the chosen file", "Pokea faili uliyochagua"],
+  "usb.importing": ["Receiving…", "Inapokea…"],
+  "usb.from_hub": [
+    "The county office's answer was received. New entries: {received}. This laptop's entries now received by the county: {acknowledged}.",
+    "Jibu la ofisi ya kaunti limepokelewa. Maingizo mapya: {received}. Maingizo ya kompyuta hii ambayo sasa yamepokelewa na kaunti: {acknowledged}.",
+  ],
+  "usb.from_device": [
+    "This file came from another laptop. Its entries to carry to the county at this laptop's next sync or USB file: {carried}.",
+    "Faili hii imetoka kwenye kompyuta nyingine. Maingizo yake ya kupeleka kaunti kompyuta hii itakaposawazisha au kuandika faili ya USB: {carried}.",
+  ],
+  "usb.err.not_enrolled": [
+    "This laptop is not connected to a county hub yet. Connect it first under “County hub” above, with the text the county office gives you.",
+    "Kompyuta hii bado haijaunganishwa na kituo cha kaunti. Iunganishe kwanza kwenye “Kituo cha kaunti” hapo juu, kwa maandishi utakayopewa na ofisi ya kaunti.",
+  ],
+  "usb.err.integrity": [
+    "This file was changed or damaged on the way, so nothing was received. Ask the county office for a new file.",
+    "Faili hii ilibadilishwa au kuharibika njiani, kwa hiyo hakuna kilichopokelewa. Omba faili mpya kutoka ofisi ya kaunti.",
+  ],
+  "usb.err.malformed": [
+    "This is not a file from Usalama, or it is damaged. Nothing was received. Ask the county office for a new file.",
+    "Hii si faili ya Usalama, au imeharibika. Hakuna kilichopokelewa. Omba faili mpya kutoka ofisi ya kaunti.",
+  ],
+  "usb.err.invalid": [
+    "This file is not for this laptop: it was made for another laptop or another county hub, or this laptop wrote it (take that one to the county office). Nothing was received.",
+    "Faili hii si ya kompyuta hii: iliandaliwa kwa kompyuta nyingine au kituo kingine cha kaunti, au kompyuta hii ndiyo iliyoiandika (hiyo ipeleke ofisi ya kaunti). Hakuna kilichopokelewa.",
+  ],
+  "usb.err.unsupported": [
+    "This file was made by a newer version of Usalama. Ask the county ICT office to update this laptop.",
+    "Faili hii iliandaliwa na toleo jipya la Usalama. Omba ofisi ya TEHAMA ya kaunti isasishe kompyuta hii.",
+  ],
+  "usb.err.other": ["Nothing was done: {message}", "Hakuna kilichofanyika: {message}"],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type Key = keyof typeof strings;
