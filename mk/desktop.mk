@@ -38,7 +38,8 @@ tauri-driver:
 
 ## End to end through the real webview, headless: first run, a report through the form to the
 ## CLI, an error next to its field, a draft that survives a crash, the language switch, and a
-## report received by a county hub on 127.0.0.1 without a click.
+## report received by a county hub on 127.0.0.1 without a click, a summary saved as PDF on a
+## USB stick (USALAMA_MEDIA_DIR: folders that count as sticks), and a round trip by USB stick.
 e2e: ui-build tauri-driver
 	$(CARGO) build --locked -p usalama-desktop -p usalama -p usalama-hub
 	APP=$(DESKTOP_TARGET)/debug/usalama-desktop CLI=$(DESKTOP_TARGET)/debug/usalama \

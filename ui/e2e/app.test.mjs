@@ -1,7 +1,10 @@
 // End-to-end tests of the desktop app through its real webview (see run.sh).
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, test } from "node:test";
-import { App, Hub, PASSPHRASE, cli, freshHome, initHome } from "./webdriver.mjs";
+import { App, Hub, PASSPHRASE, addReport, cli, freshHome, initHome, usbStick } from "./webdriver.mjs";
 
 const open = [];
 async function start(home) {
@@ -239,6 +242,167 @@ test("with a hub on 127.0.0.1, a saved report goes from waiting to send to recei
     await app.waitFor("[data-testid=sync-failure]", { text: "could not be reached", timeout: 30000 });
     await app.waitFor("[data-testid=sync-state]", { text: "No network" });
     await app.screenshot("15-sync-bar-hub-unreachable", { top: true });
+  } finally {
+    hub.stop();
+  }
+});
+
+/** Now, less `minutes`, as RFC 3339 in East Africa Time. */
+function eatAgo(minutes) {
+  const d = new Date(Date.now() - minutes * 60000 + 3 * 3600000);
+  return `${d.toISOString().slice(0, 19)}+03:00`;
+}
+
+/** The cells of the print view's row whose first cell is `label`. */
+async function printedRow(app, label) {
+  return app.exec(
+    `const row = [...document.querySelectorAll(".print-view table.data tr")]
+       .find((r) => r.cells[0] && r.cells[0].textContent.trim() === arguments[0]);
+     return row ? [...row.cells].map((c) => c.textContent.trim()) : null;`,
+    label,
+  );
+}
+
+test("a summary shows its totals in the print view and is saved as PDF on a USB stick; a report prints as a slip", async () => {
+  const home = initHome();
+  const day = eatAgo(90);
+  const raid = addReport(home, {
+    type: "livestock_raid",
+    occurred_at: day,
+    unit: "ke-024-l-ombolion",
+    narrative: "Raiders drove cattle towards the river.",
+    people: { killed: 2, injured: 1 },
+    livestock: [{ species: "cattle", stolen: 150, estimate: true }],
+    source: { kind: "witness", name: "Lokitela the herder" },
+  });
+  addReport(home, {
+    type: "killing",
+    occurred_at: eatAgo(60),
+    unit: "ke-024-l-ombolion",
+    narrative: "A herder was shot at the borehole.",
+    people: { killed: 1 },
+  });
+  addReport(home, {
+    type: "early_warning",
+    occurred_at: eatAgo(30),
+    unit: "ke-024-l-ombolion",
+    narrative: "Young men gathering with guns near the hills.",
+  });
+  const stick = usbStick("BARAZA");
+
+  const app = await start(home);
+  await app.unlock();
+  await app.waitFor("main[data-screen=home]");
+  await app.click("#nav-summaries");
+  await app.waitFor("main[data-screen=summaries]");
+  // The user's own area and the public edition unless asked otherwise.
+  assert.equal(await app.value("#f-summary-unit"), "Ombolion (Location)");
+  // A period sure to hold the three reports, whatever today is.
+  const from = new Date(Date.now() + 3 * 3600000 - 2 * 86400000).toISOString().slice(0, 10);
+  await app.exec(
+    `const set = (id, v) => { const e = document.getElementById(id); e.value = v;
+       e.dispatchEvent(new Event("input", { bubbles: true })); e.dispatchEvent(new Event("change", { bubbles: true })); };
+     set("f-summary-from", arguments[0]); set("f-summary-to", arguments[1]);`,
+    from,
+    new Date(Date.now() + 3 * 3600000).toISOString().slice(0, 10),
+  );
+  await app.click("#summary-show");
+  await app.waitFor(".print-view [data-testid=edition-banner]", { text: "PUBLIC EDITION" });
+  await app.waitFor(".print-view", { text: "Security summary: Ombolion" });
+  assert.equal((await printedRow(app, "Incidents, all types"))[1], "3");
+  assert.equal((await printedRow(app, "Killed"))[1], "3");
+  // The public edition holds no source.
+  assert.ok(!(await app.text(".print-view")).includes("Lokitela"));
+  await app.screenshot("16-summary-options", { top: true });
+  await app.exec("document.querySelector('.print-view').scrollIntoView({ block: 'start' });");
+  await app.screenshot("17-summary-print-view");
+
+  // Print opens the system's print dialog (which would block the driver: counted instead).
+  await app.exec("window.__printed = 0; window.print = () => { window.__printed += 1; };");
+  await app.click("#summary-print");
+  assert.equal(await app.exec("return window.__printed;"), 1);
+
+  await app.choose(`input[name="summary-place-place"][data-name="BARAZA"]`);
+  await app.choose("#format-pdf");
+  await app.click("#summary-save");
+  await app.waitFor("#summary-saved", { text: `Saved on USB stick “BARAZA”` });
+  const pdfs = readdirSync(stick).filter((f) => f.endsWith(".pdf"));
+  assert.equal(pdfs.length, 1);
+  assert.match(pdfs[0], /^usalama-summary-ke-024-l-ombolion-.*-public\.pdf$/);
+  const pdf = join(stick, pdfs[0]);
+  assert.equal(readFileSync(pdf).subarray(0, 4).toString(), "%PDF");
+  const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+  assert.match(text, /PUBLIC EDITION/);
+  assert.match(text, /Incidents, all types\s+3/);
+  await app.exec("document.getElementById('summary-out').scrollIntoView({ block: 'start' });");
+  await app.screenshot("18-summary-saved-on-a-usb-stick");
+
+  // A report's slip: its fields, its timeline and its ledger hash, on one page.
+  await app.click("#nav-list");
+  await app.click(`tr[data-report="${raid}"] button`);
+  await app.click("#print-slip");
+  await app.waitFor("main[data-screen=slip] .print-view", { text: raid });
+  const hash = JSON.parse(cli(home, "report", "show", raid, "--json")).timeline[0];
+  await app.waitFor(".print-view pre.code");
+  assert.match(await app.text(".print-view pre.code"), /^[0-9a-f]{64}$/);
+  if (hash.entry?.hash) assert.equal(await app.text(".print-view pre.code"), hash.entry.hash);
+  await app.screenshot("19-report-slip", { top: true });
+  await app.exec("document.querySelector('.print-view').scrollIntoView({ block: 'start' });");
+  await app.screenshot("20-report-slip-print-view");
+});
+
+test("a bundle written from Settings reaches the county hub by USB stick, and its answer marks the report received", async () => {
+  const hub = await Hub.start();
+  try {
+    const home = initHome();
+    cli(home, "enroll", "--string", hub.invite("Joseph Korkimul"));
+    const id = addReport(home, {
+      type: "armed_clash",
+      occurred_at: eatAgo(20),
+      unit: "ke-024-l-ombolion",
+      narrative: "Gunshots heard at night near the market.",
+    });
+    // No network from here on: only the stick travels.
+    await hub.stopped();
+    const stickName = "CHIEF";
+    const stick = usbStick(stickName);
+
+    const app = await start(home);
+    await app.unlock();
+    await app.waitFor("[data-testid=sync-waiting]", { text: "1 report waiting to send" });
+    await app.click("#nav-settings");
+    await app.waitFor("#usb-title");
+    await app.choose(`input[name="usb-place-place"][data-name="${stickName}"]`);
+    await app.click("#usb-send");
+    await app.waitFor("#usb-sent", { text: "Reports waiting to send in it: 1" });
+    await app.waitFor("#usb-sent", { text: "take the stick to the county office" });
+    await app.exec("document.getElementById('usb').scrollIntoView({ block: 'start' });");
+    await app.screenshot("21-settings-usb-sent");
+    const bundles = readdirSync(stick).filter((f) => f.endsWith(".usalama"));
+    assert.equal(bundles.length, 1);
+    const [, short] = bundles[0].match(/^usalama-([0-9a-f]{8})-\d{4}-\d{2}-\d{2}\.usalama$/);
+
+    // At the county office.
+    hub.run("import", join(stick, bundles[0]));
+    hub.run("export", "--device", short, "--out", join(stick, "from-the-county.usalama"));
+
+    // Back at the chief's office.
+    await app.click("#usb-look");
+    await app.choose('input[name="usb-file"][data-name="from-the-county.usalama"]');
+    await app.click("#usb-receive");
+    await app.waitFor("#usb-received", { text: "This laptop's entries now received by the county: 1" });
+    await app.waitFor("[data-testid=sync-waiting]", { text: "Nothing waiting to send" });
+    await app.exec("document.getElementById('usb').scrollIntoView({ block: 'start' });");
+    await app.screenshot("22-settings-usb-received");
+
+    // The same file again changes nothing, and a file this laptop wrote is refused in words.
+    await app.choose(`input[name="usb-file"][data-name="${bundles[0]}"]`);
+    await app.click("#usb-receive");
+    await app.waitFor("#usb-receive-error", { text: "this laptop wrote it" });
+
+    await app.click("#nav-list");
+    await app.waitFor(`tr[data-report="${id}"] [data-status=received]`, { text: "Received by the county" });
+    assert.equal(JSON.parse(cli(home, "report", "show", id, "--json")).status, "received");
   } finally {
     hub.stop();
   }

@@ -21,8 +21,10 @@ display=$(free_display)
 Xvfb ":$display" -screen 0 1366x768x24 -nolisten tcp >"$E2E_OUT/xvfb.log" 2>&1 &
 xvfb=$!
 driver=""
+media=""
 cleanup() {
   [ -n "$driver" ] && kill "$driver" 2>/dev/null || true
+  [ -n "$media" ] && rm -rf "$media"
   kill "$xvfb" 2>/dev/null || true
   wait 2>/dev/null || true
 }
@@ -30,6 +32,13 @@ trap cleanup EXIT
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
 
 export DISPLAY=":$display"
+# Each subfolder of this folder counts as a USB stick plugged in (the app reads it through
+# tauri-driver, which passes this environment on).
+if [ -z "${USALAMA_MEDIA_DIR:-}" ]; then
+  USALAMA_MEDIA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/usalama-e2e-media-XXXXXX")
+  media=$USALAMA_MEDIA_DIR
+fi
+export USALAMA_MEDIA_DIR
 # Cheap key derivation: the tests create many stores. Never set outside tests.
 export USALAMA_KDF="${USALAMA_KDF-fast-insecure}"
 # WebKit's sandbox needs user namespaces, which containers often lack.

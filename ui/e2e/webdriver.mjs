@@ -1,7 +1,7 @@
 // A small W3C WebDriver client over fetch, enough for the app's end-to-end tests, plus the
 // helpers they share: a home folder per test, the CLI on the same folder, screenshots.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -184,6 +184,22 @@ export function freshHome() {
   return mkdtempSync(join(tmpdir(), "usalama-e2e-"));
 }
 
+/** A fresh USB stick "plugged in": a folder under USALAMA_MEDIA_DIR (see run.sh). */
+export function usbStick(name) {
+  if (!process.env.USALAMA_MEDIA_DIR) throw new Error("USALAMA_MEDIA_DIR must name the sticks' folder");
+  const dir = join(process.env.USALAMA_MEDIA_DIR, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Files a report through the CLI, as `usalama report add FILE`; returns its id. */
+export function addReport(home, report) {
+  const file = join(home, `report-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(report));
+  return cli(home, "report", "add", file).trim();
+}
+
 /** The CLI on the same home folder. */
 export function cli(home, ...args) {
   return execFileSync(process.env.CLI, ["--home", home, ...args], {
@@ -238,7 +254,21 @@ export class Hub {
     return JSON.parse(out).enrollment;
   }
 
+  /** Runs `usalama-hub --db DB ARGS...` on this hub's database; returns what it printed. */
+  run(...args) {
+    return execFileSync(process.env.HUB, ["--db", this.db, ...args], { encoding: "utf8" });
+  }
+
   stop() {
     this.child.kill("SIGTERM");
+  }
+
+  /** Stops the server and waits until it has let go of its database. */
+  async stopped() {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((r) => this.child.once("exit", r));
+      this.stop();
+      await exited;
+    }
   }
 }
