@@ -53,6 +53,15 @@ describe("sync by USB stick", () => {
     expect(calls.find((c) => c.cmd === "import_bundle")!.args).toEqual({ file: answer.path });
   });
 
+  it("marks a file this laptop wrote and chooses the county's answer first", async () => {
+    const own = { ...answer, name: "usalama-ab12cd34-2026-11-26.usalama", path: "/media/joseph/KINGSTON/usalama-ab12cd34-2026-11-26.usalama" };
+    fakeBackend({ places: () => [stick], bundle_files: () => [own, answer] });
+    render(UsbSync, { props: { device: "ab12cd34ef560011", onimported: vi.fn() } });
+    const mine = await screen.findByRole("radio", { name: /usalama-ab12cd34-2026-11-26\.usalama.*Written by this laptop: take it to the county office\./ });
+    expect((mine as HTMLInputElement).checked).toBe(false);
+    expect((screen.getByRole("radio", { name: /usalama-hub-4a5b6c7d/ }) as HTMLInputElement).checked).toBe(true);
+  });
+
   it("says another laptop's file will be carried on", async () => {
     fakeBackend({
       places: () => [docs],

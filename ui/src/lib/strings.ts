@@ -500,6 +500,10 @@ export const strings = {
     "Hakuna faili kama hiyo. Chomeka flash kutoka ofisi ya kaunti, subiri sekunde chache, kisha bonyeza “Tafuta tena”.",
   ],
   "usb.file_on": ["{name} on {place}, {when}", "{name} kwenye {place}, {when}"],
+  "usb.mine": [
+    "Written by this laptop: take it to the county office.",
+    "Imeandikwa na kompyuta hii: ipeleke ofisi ya kaunti.",
+  ],
   "usb.import": ["Receive the chosen file", "Pokea faili uliyochagua"],
   "usb.importing": ["Receiving…", "Inapokea…"],
   "usb.from_hub": [
