@@ -311,6 +311,12 @@ test("a summary shows its totals in the print view and is saved as PDF on a USB 
   await app.waitFor(".print-view", { text: "Security summary: Ombolion" });
   assert.equal((await printedRow(app, "Incidents, all types"))[1], "3");
   assert.equal((await printedRow(app, "Killed"))[1], "3");
+  // Laid out as A4 sheets, each with the edition at its top (what prints, page by page).
+  const sheets = await app.exec(
+    "return [...document.querySelectorAll('.print-view .sheet')].map((s) => s.querySelector('.banner').textContent);",
+  );
+  assert.ok(sheets.length >= 1);
+  for (const banner of sheets) assert.match(banner, /^PUBLIC EDITION/);
   // The public edition holds no source.
   assert.ok(!(await app.text(".print-view")).includes("Lokitela"));
   await app.screenshot("16-summary-options", { top: true });
