@@ -343,6 +343,16 @@ test("a summary shows its totals in the print view and is saved as PDF on a USB 
   await app.exec("document.getElementById('summary-out').scrollIntoView({ block: 'start' });");
   await app.screenshot("18-summary-saved-on-a-usb-stick");
 
+  // The restricted edition, for the committee, holds the author's own source; in Kiswahili.
+  await app.choose('input[name=edition][value="restricted"]');
+  await app.choose('input[name=summary-lang][value="sw"]');
+  await app.click("#summary-show");
+  await app.waitFor(".print-view [data-testid=edition-banner]", { text: "TOLEO LA SIRI" });
+  assert.equal((await printedRow(app, "Matukio, aina zote"))[1], "3");
+  assert.ok((await app.text(".print-view")).includes("Lokitela"));
+  await app.exec("document.querySelector('.print-view').scrollIntoView({ block: 'start' });");
+  await app.screenshot("23-summary-restricted-kiswahili");
+
   // A report's slip: its fields, its timeline and its ledger hash, on one page.
   await app.click("#nav-list");
   await app.click(`tr[data-report="${raid}"] button`);
