@@ -172,6 +172,13 @@ impl serde::Serialize for ReportId {
 pub enum EntryKind {
     ReportFiled,
     ReportAmended,
+    /// The response to a report, by agency officers (see [`crate::lifecycle`]).
+    Acknowledged,
+    Assigned,
+    Updated,
+    Closed,
+    Reopened,
+    Linked,
     /// The hub's reference data, in the hub's own chain: the gazetteer and the devices.
     UnitAdded,
     UnitRenamed,
@@ -187,6 +194,12 @@ impl EntryKind {
         match self {
             EntryKind::ReportFiled => 1,
             EntryKind::ReportAmended => 2,
+            EntryKind::Acknowledged => 10,
+            EntryKind::Assigned => 11,
+            EntryKind::Updated => 12,
+            EntryKind::Closed => 13,
+            EntryKind::Reopened => 14,
+            EntryKind::Linked => 15,
             EntryKind::UnitAdded => 100,
             EntryKind::UnitRenamed => 101,
             EntryKind::UnitRetired => 102,
@@ -200,6 +213,12 @@ impl EntryKind {
         match code {
             1 => EntryKind::ReportFiled,
             2 => EntryKind::ReportAmended,
+            10 => EntryKind::Acknowledged,
+            11 => EntryKind::Assigned,
+            12 => EntryKind::Updated,
+            13 => EntryKind::Closed,
+            14 => EntryKind::Reopened,
+            15 => EntryKind::Linked,
             100 => EntryKind::UnitAdded,
             101 => EntryKind::UnitRenamed,
             102 => EntryKind::UnitRetired,
@@ -213,6 +232,12 @@ impl EntryKind {
         match self {
             EntryKind::ReportFiled => "report_filed".into(),
             EntryKind::ReportAmended => "report_amended".into(),
+            EntryKind::Acknowledged => "acknowledged".into(),
+            EntryKind::Assigned => "assigned".into(),
+            EntryKind::Updated => "updated".into(),
+            EntryKind::Closed => "closed".into(),
+            EntryKind::Reopened => "reopened".into(),
+            EntryKind::Linked => "linked".into(),
             EntryKind::UnitAdded => "unit_added".into(),
             EntryKind::UnitRenamed => "unit_renamed".into(),
             EntryKind::UnitRetired => "unit_retired".into(),

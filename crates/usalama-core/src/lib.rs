@@ -10,6 +10,8 @@
 //!   report documents and amendments with every problem named.
 //! - [`ledger`]: entries, their hash chain, signatures and binary encoding; device and report
 //!   ids.
+//! - [`lifecycle`]: the response to a report (acknowledge, assign, update, close, reopen,
+//!   link) and who may take each step.
 //! - [`projection`]: a report's current state folded from its entries, the same in any arrival
 //!   order.
 //! - [`keys`]: the store's key header: the data key wrapped by the passphrase and by the
@@ -38,6 +40,7 @@ pub mod form;
 pub mod gazetteer;
 pub mod keys;
 pub mod ledger;
+pub mod lifecycle;
 pub mod media;
 pub mod projection;
 pub mod store;
