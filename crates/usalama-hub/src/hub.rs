@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use usalama_core::domain::{Agency, Role};
 use usalama_core::gazetteer::{self, Unit, COUNTY, KINDS};
 use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash};
+use usalama_core::lifecycle::{Action, Actor, Response};
 use usalama_core::store::{enrollment_proof_digest, Enrolled};
 use usalama_core::wire::{Bundle, HubBundle, Run, SyncRequest, SyncResponse, CHUNK_BYTES};
 
@@ -750,6 +751,12 @@ impl Hub {
                     Some(_) => None,
                 },
             },
+            EntryKind::Acknowledged
+            | EntryKind::Assigned
+            | EntryKind::Updated
+            | EntryKind::Closed
+            | EntryKind::Reopened
+            | EntryKind::Linked => lifecycle_refusal(tx, author, e)?,
             EntryKind::UnitAdded
             | EntryKind::UnitRenamed
             | EntryKind::UnitRetired
@@ -972,6 +979,47 @@ impl Hub {
 
 /// The units whose reports a device may see: its unit's subtree; the county for a county-wide
 /// officer or an administrator.
+/// Why a step of a report's response may have no effect, as far as the hub can tell without
+/// the response's state: the author's role and agency, and the reports it names. The rules
+/// that depend on the state (the lead agency, a closed report) every device applies alike
+/// when it folds the response (see `usalama_core::lifecycle`).
+fn lifecycle_refusal(tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Result<Option<String>> {
+    let Some(action) = Action::of(e) else {
+        return Ok(Some(format!(
+            "the {} entry's body does not parse",
+            e.kind.name()
+        )));
+    };
+    let Some(id) = e.subject else {
+        return Ok(Some("a response step must name its report".into()));
+    };
+    if tx.report(&id)?.is_none() {
+        return Ok(Some(format!("report {id}, which the hub does not hold")));
+    }
+    if let Action::Link { other } = &action {
+        if *other == id || tx.report(other)?.is_none() {
+            return Ok(Some(format!(
+                "links report {other}, which the hub does not hold"
+            )));
+        }
+    }
+    let actor = Actor {
+        role: Role::parse(&author.role).unwrap_or(Role::Chief),
+        agency: author.agency.as_deref().and_then(|a| Agency::parse(a).ok()),
+    };
+    // The state-free part of the table: as if the report had no response yet, for the steps
+    // whose rule does not depend on it.
+    Ok(match action {
+        Action::Acknowledge { .. } | Action::Assign { .. } | Action::Link { .. } => {
+            Response::default().refusal(&actor, &action)
+        }
+        _ if actor.role != Role::Officer || actor.agency.is_none() => {
+            Some("only agency officers act on a report's response".into())
+        }
+        _ => None,
+    })
+}
+
 /// The enrolled device whose id starts with `text` (at least 6 hex digits).
 fn find_device(tx: &mut dyn Tx, text: &str, hub: DeviceId) -> Result<DeviceRecord> {
     let text = text.trim().to_ascii_lowercase();

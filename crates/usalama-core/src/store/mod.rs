@@ -8,6 +8,7 @@
 mod app;
 mod bundle;
 mod drafts;
+mod incidents;
 mod reports;
 mod schema;
 mod summary;

@@ -50,6 +50,9 @@ pub struct TimelineItem {
     pub by: Author,
     pub content: Value,
     pub entry: EntryRef,
+    /// Why this step changed nothing (the author's role or agency may not take it then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +79,16 @@ pub struct ReportView {
     pub lead_agency: Option<String>,
     pub supporting_agencies: Vec<String>,
     pub outcome: Option<String>,
+    /// The closure's figures (livestock recovered, arrests, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<Map<String, Value>>,
     pub linked: Vec<String>,
+    /// Agencies acknowledging the report.
+    pub acknowledged_by: Vec<String>,
+    /// Two assignments made without knowledge of each other named these leads (the one in
+    /// force first); empty when there is no disagreement.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contested_lead: Vec<String>,
     pub reported_by: Author,
     pub device: String,
     pub recorded_at: String,
@@ -316,6 +328,13 @@ impl Store {
         }
         let mut entries = entries_about(&self.conn, id)?;
         entries.sort_by(fold_order);
+        let (response, steps) = super::incidents::response(&self.conn, &entries)?;
+        let refused = |e: &Entry| {
+            steps
+                .iter()
+                .find(|s| s.device == e.device && s.seq == e.seq)
+                .and_then(|s| s.refused.clone())
+        };
         let mut timeline = entries
             .iter()
             .map(|e| {
@@ -335,6 +354,7 @@ impl Store {
                         seq: e.seq,
                         hash: e.hash().to_string(),
                     },
+                    refused: refused(e),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -345,9 +365,11 @@ impl Store {
                 .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
                 .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
             if let Some(at) = received {
-                let position = timeline
+                // Among the entries (the timeline so far, in the same order), by time in ms:
+                // the printed times may be equal within a second.
+                let position = entries
                     .iter()
-                    .position(|t| t.at > format_ms(at))
+                    .position(|e| e.at > at)
                     .unwrap_or(timeline.len())
                     .max(1);
                 timeline.insert(
@@ -366,6 +388,7 @@ impl Store {
                             seq: filing.seq,
                             hash: filing.hash().to_string(),
                         },
+                        refused: None,
                     },
                 );
             }
@@ -374,10 +397,25 @@ impl Store {
             id: id.to_string(),
             document,
             status,
-            lead_agency: None,
-            supporting_agencies: Vec::new(),
-            outcome: None,
-            linked: Vec::new(),
+            lead_agency: response.lead.map(|a| a.as_str().to_owned()),
+            supporting_agencies: response
+                .supporting
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
+            outcome: response.outcome.map(|o| o.as_str().to_owned()),
+            figures: response.figures.clone(),
+            linked: response.linked.iter().map(ToString::to_string).collect(),
+            acknowledged_by: response
+                .acknowledged_by
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
+            contested_lead: response
+                .contested
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
             reported_by: self.author(&author)?,
             device: author.to_string(),
             recorded_at: format_ms(recorded_at),
@@ -426,7 +464,7 @@ impl Store {
     }
 }
 
-fn not_found(text: &str) -> Error {
+pub(super) fn not_found(text: &str) -> Error {
     Error::NotFound(format!(
         "no report with id {text:?} in this store; `usalama report list` shows the ids"
     ))
@@ -457,7 +495,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<ReportRow> {
 
 /// Appends `draft` to this device's chain, right after its head. Must run in a write
 /// transaction, which makes reading the head and appending one step.
-fn append(tx: &Transaction<'_>, me: &super::Identity, draft: Draft) -> Result<Entry> {
+pub(super) fn append(tx: &Transaction<'_>, me: &super::Identity, draft: Draft) -> Result<Entry> {
     let (seq, head, last_at): (u64, Option<Vec<u8>>, Option<i64>) = tx
         .prepare_cached("SELECT head_seq, head_hash, head_at FROM identity WHERE id = 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -546,7 +584,7 @@ pub(super) fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
 pub(super) const ENTRY_COLUMNS: &str =
     "device, seq, format, kind, at, prev, subject, body_hash, body, signature";
 
-fn entries_about(conn: &rusqlite::Connection, id: &ReportId) -> Result<Vec<Entry>> {
+pub(super) fn entries_about(conn: &rusqlite::Connection, id: &ReportId) -> Result<Vec<Entry>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM entries WHERE about = ?1"
     ))?;
@@ -592,10 +630,11 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
     let received: Option<i64> = tx
         .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
         .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
-    let status = if received.is_some() {
-        "received"
-    } else {
-        "pending"
+    let (response, _) = super::incidents::response(tx, &entries)?;
+    let status = match (response.status, received) {
+        (Some(step), _) => step,
+        (None, Some(_)) => "received",
+        (None, None) => "pending",
     };
     let rowid: i64 = tx
         .prepare_cached(
