@@ -4,6 +4,7 @@ mod bundle;
 mod cli;
 mod crash;
 mod helpers;
+mod incident;
 mod person;
 mod story;
 mod summary;

@@ -47,6 +47,10 @@ pub enum Command {
         #[arg(long)]
         hub: Option<String>,
     },
+    /// The response to a report, by agency officers: acknowledge, assign, update, close,
+    /// reopen, link.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
     /// Sync by USB stick, where there is no network: write what the county hub lacks to a file,
     /// or read the hub's answer (or another device's bundle, to carry it on).
     #[command(subcommand)]
@@ -95,6 +99,54 @@ pub struct EnrollArgs {
     /// The hub certificate's SHA-256 fingerprint, for an https hub (with --hub).
     #[arg(long, requires = "hub")]
     pub cert_sha256: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Acknowledge a report for this officer's agency.
+    Ack { id: String },
+    /// Name the lead agency and those supporting it (the county commissioner's office, ngao).
+    Assign {
+        id: String,
+        /// nps, npr, kdf, nis, ngao or cso.
+        #[arg(long)]
+        lead: String,
+        /// Supporting agencies, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        support: Vec<String>,
+    },
+    /// A progress update from the response.
+    Update {
+        id: String,
+        #[arg(long)]
+        note: String,
+        /// `responding`: teams or resources are committed.
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// Close with an outcome: resolved, false_alarm, duplicate or no_action_possible.
+    Close {
+        id: String,
+        #[arg(long)]
+        outcome: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// A JSON file of figures, e.g. {"arrests": 2, "livestock_recovered": [...]}.
+        #[arg(long)]
+        figures: Option<PathBuf>,
+    },
+    /// Reopen a closed report.
+    Reopen {
+        id: String,
+        #[arg(long)]
+        note: String,
+    },
+    /// OTHER_ID describes the same incident as ID, which stays the primary report.
+    Link {
+        id: String,
+        #[arg(value_name = "OTHER_ID")]
+        other: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

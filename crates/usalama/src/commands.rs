@@ -14,8 +14,8 @@ use usalama_core::sync::Enrollment;
 use usalama_core::{Problems, Profile, Store};
 
 use crate::args::{
-    BundleCommand, Cli, Command, EnrollArgs, ListArgs, PassphraseCommand, ReportCommand, SlipArgs,
-    SummaryArgs, UnitsCommand,
+    BundleCommand, Cli, Command, EnrollArgs, IncidentCommand, ListArgs, PassphraseCommand,
+    ReportCommand, SlipArgs, SummaryArgs, UnitsCommand,
 };
 use crate::{secrets, Failure};
 
@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report(ReportCommand::Show { id }) => report_show(&home, &id, json),
         Command::Report(ReportCommand::Slip(args)) => report_slip(&home, args, json),
         Command::Summary(args) => summary(&home, args, json),
+        Command::Incident(command) => incident(&home, command, json),
         Command::Bundle(BundleCommand::Export { out }) => bundle_export(&home, &out, json),
         Command::Bundle(BundleCommand::Import { file }) => bundle_import(&home, &file, json),
         Command::Verify => verify(&home, json),
@@ -542,6 +543,104 @@ fn summary(home: &Path, args: SummaryArgs, json: bool) -> Result<(), Failure> {
     for file in &written {
         say!("{}", file.display());
     }
+    Ok(())
+}
+
+fn incident(home: &Path, command: IncidentCommand, json: bool) -> Result<(), Failure> {
+    use usalama_core::lifecycle::{parse_figures, Action, Outcome};
+    let agency = |flag: &str, text: &str| {
+        Agency::parse(text.trim()).map_err(|e| usalama_core::Error::invalid(flag, e))
+    };
+    let mut store = open(home)?;
+    let (id, action) = match command {
+        IncidentCommand::Ack { id } => {
+            let mine = store.identity().profile.agency.ok_or_else(|| {
+                usalama_core::Error::NotAllowed(
+                    "only agency officers acknowledge reports; this device has no agency, so \
+                     nothing was recorded"
+                        .into(),
+                )
+            })?;
+            (id, Action::Acknowledge { agency: mine })
+        }
+        IncidentCommand::Assign { id, lead, support } => {
+            let lead = agency("--lead", &lead)?;
+            let support = support
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| agency("--support", s))
+                .collect::<Result<Vec<_>, _>>()?;
+            (
+                id,
+                Action::Assign {
+                    lead,
+                    support,
+                    replaces: None,
+                },
+            )
+        }
+        IncidentCommand::Update { id, note, status } => {
+            let responding = match status.as_deref() {
+                None => false,
+                Some("responding") => true,
+                Some(other) => {
+                    return Err(usalama_core::Error::invalid(
+                        "--status",
+                        format!("unknown status {other:?}; allowed: responding"),
+                    )
+                    .into())
+                }
+            };
+            (id, Action::Update { note, responding })
+        }
+        IncidentCommand::Close {
+            id,
+            outcome,
+            note,
+            figures,
+        } => {
+            let outcome = Outcome::parse(&outcome)
+                .map_err(|e| usalama_core::Error::invalid("--outcome", e))?;
+            let figures = match figures {
+                None => None,
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        Failure::usage(format!("--figures {}: {e}", path.display()))
+                    })?;
+                    Some(parse_figures(&text)?)
+                }
+            };
+            (
+                id,
+                Action::Close {
+                    outcome,
+                    note,
+                    figures,
+                },
+            )
+        }
+        IncidentCommand::Reopen { id, note } => (id, Action::Reopen { note }),
+        IncidentCommand::Link { id, other } => {
+            let other = store.resolve_report(&other)?;
+            (id, Action::Link { other })
+        }
+    };
+    let kind = action.kind().name();
+    let id = store.act(&id, action)?;
+    let shown = store.report(&id)?;
+    if json {
+        return print_json(&json!({
+            "id": id.to_string(),
+            "recorded": kind,
+            "status": shown.status,
+            "lead_agency": shown.lead_agency,
+        }));
+    }
+    say!(
+        "Recorded ({kind}) on report {id}; its status is now {}. It reaches the county and the \
+         reporting chief at the next sync.",
+        shown.status
+    );
     Ok(())
 }
 
