@@ -236,6 +236,26 @@ test("with a hub on 127.0.0.1, a saved report goes from waiting to send to recei
     await app.screenshot("14-report-received-by-the-county");
     assert.equal(JSON.parse(cli(home, "report", "show", id, "--json")).status, "received");
 
+    // The agencies respond; each step comes back to the chief's report page.
+    const police = hub.officer("Inspector Lokwang", "nps");
+    const ngao = hub.officer("ACC Kapenguria", "ngao");
+    for (const [officer, args] of [
+      [police, ["incident", "ack", id]],
+      [ngao, ["incident", "assign", id, "--lead", "kdf", "--support", "nps"]],
+      [police, ["incident", "update", id, "--note", "Officers on the way to the market", "--status", "responding"]],
+    ]) {
+      cli(officer, "sync");
+      cli(officer, ...args);
+      cli(officer, "sync");
+    }
+    await app.click("#sync-now");
+    await app.waitFor(".timeline [data-kind=acknowledged]", { text: "Acknowledged by Police (NPS)", timeout: 30000 });
+    await app.waitFor(".timeline [data-kind=assigned]", { text: "Lead: Kenya Defence Forces (KDF), supported by Police (NPS)" });
+    await app.waitFor(".timeline [data-kind=updated]", { text: "Officers on the way to the market" });
+    await app.waitFor("[data-status=responding]", { text: "Responding" });
+    await app.exec("document.querySelector('.timeline').scrollIntoView({ block: 'end' });");
+    await app.screenshot("14b-report-response-loops-back");
+
     // The hub goes away: "Sync now" tries, and the bar says what happened and what to do.
     hub.stop();
     await app.click("#sync-now");

@@ -245,13 +245,22 @@ export class Hub {
   }
 
   /** A one-time enrollment string for a person, as `usalama-hub invite` prints it. */
-  invite(name, role = "chief", unit = "ke-024-l-ombolion") {
+  invite(name, role = "chief", unit = "ke-024-l-ombolion", agency = null) {
+    const extra = agency ? ["--agency", agency] : [];
     const out = execFileSync(
       process.env.HUB,
-      ["--db", this.db, "--json", "invite", "--name", name, "--role", role, "--unit", unit],
+      ["--db", this.db, "--json", "invite", "--name", name, "--role", role, "--unit", unit, ...extra],
       { encoding: "utf8" },
     );
     return JSON.parse(out).enrollment;
+  }
+
+  /** An agency officer's device (the CLI), enrolled with this hub. */
+  officer(name, agency) {
+    const home = freshHome();
+    cli(home, "init", "--name", name, "--role", "officer", "--agency", agency);
+    cli(home, "enroll", "--string", this.invite(name, "officer", "ke-024", agency));
+    return home;
   }
 
   /** Runs `usalama-hub --db DB ARGS...` on this hub's database; returns what it printed. */

@@ -90,6 +90,8 @@ export interface TimelineItem {
   at: string;
   by: Author;
   content: unknown;
+  /** Why this step changed nothing (its author's role or agency may not take it then). */
+  refused?: string;
 }
 
 export type ReportDocument = Record<string, unknown>;
@@ -101,6 +103,9 @@ export interface ReportView extends ReportDocument {
   supporting_agencies: string[];
   outcome: string | null;
   linked: string[];
+  acknowledged_by?: string[];
+  /** Two leads named at once, the one in force first; absent when there is no disagreement. */
+  contested_lead?: string[];
   reported_by: Author;
   device: string;
   recorded_at: string;
