@@ -218,3 +218,54 @@ fn linked_reports_of_one_raid_name_each_other_from_the_primary() {
         json!([second])
     );
 }
+
+#[test]
+fn needs_assessments_reach_the_county_and_their_gaps_are_totalled() {
+    let c = county();
+    let needs = json!({
+        "operation": "Recover the cattle taken at Kanyerus", "area": OMBOLION,
+        "from": "2026-11-27", "to": "2099-12-31", "lead": "kdf",
+        "items": [{"resource": "vehicles", "have": 2, "need": 5},
+                  {"resource": "fuel", "have": 100, "need": 400, "note": "litres"},
+                  {"resource": "radios", "have": 10, "need": 6}]
+    });
+    let file = c.kdf.file("needs.json", &needs);
+    let id = c.kdf.json(&["needs", "add", &file])["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    c.kdf.sync();
+    // Every officer's device receives it; a chief's does not.
+    c.police.sync();
+    c.chief.sync();
+    let listed = c.police.json(&["needs", "list", "--open"]);
+    assert_eq!(listed["assessments"][0]["id"], id.as_str());
+    assert_eq!(listed["open_gaps"]["vehicles"], 3);
+    assert_eq!(listed["open_gaps"]["fuel"], 300);
+    assert_eq!(listed["open_gaps"]["radios"], 0, "a surplus is no gap");
+    assert_eq!(c.chief.json(&["needs", "list"])["assessments"], json!([]));
+
+    // Only officers record them, and bad input is named field by field.
+    let before = c.chief.entry_count();
+    let out = c
+        .chief
+        .run(&["needs", "add", &c.chief.file("n.json", &needs)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("only agency officers"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(c.chief.entry_count(), before);
+    let bad = c.kdf.file("bad.json", &json!({"operation": "x", "area": OMBOLION, "from": "2026-11-27",
+        "to": "2026-11-20", "lead": "army", "items": [{"resource": "tanks", "have": 1, "need": 2}]}));
+    let out = c.kdf.run(&["needs", "add", &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    for says in [
+        "to: 2026-11-20 is before",
+        "lead: unknown agency",
+        "items[0].resource: unknown resource",
+    ] {
+        assert!(stderr(&out).contains(says), "{says}: {}", stderr(&out));
+    }
+}

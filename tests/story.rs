@@ -492,6 +492,7 @@ fn every_entry(
             person: "",
             units,
             hub,
+            operations: true,
         };
         let (stored, more) = tx.pull(&audience, 0, usize::MAX)?;
         assert!(!more);

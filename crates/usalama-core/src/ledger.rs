@@ -179,6 +179,8 @@ pub enum EntryKind {
     Closed,
     Reopened,
     Linked,
+    /// A team's needs assessment before an operation (see [`crate::needs`]).
+    NeedsAssessed,
     /// The hub's reference data, in the hub's own chain: the gazetteer and the devices.
     UnitAdded,
     UnitRenamed,
@@ -200,6 +202,7 @@ impl EntryKind {
             EntryKind::Closed => 13,
             EntryKind::Reopened => 14,
             EntryKind::Linked => 15,
+            EntryKind::NeedsAssessed => 20,
             EntryKind::UnitAdded => 100,
             EntryKind::UnitRenamed => 101,
             EntryKind::UnitRetired => 102,
@@ -219,6 +222,7 @@ impl EntryKind {
             13 => EntryKind::Closed,
             14 => EntryKind::Reopened,
             15 => EntryKind::Linked,
+            20 => EntryKind::NeedsAssessed,
             100 => EntryKind::UnitAdded,
             101 => EntryKind::UnitRenamed,
             102 => EntryKind::UnitRetired,
@@ -238,6 +242,7 @@ impl EntryKind {
             EntryKind::Closed => "closed".into(),
             EntryKind::Reopened => "reopened".into(),
             EntryKind::Linked => "linked".into(),
+            EntryKind::NeedsAssessed => "needs_assessed".into(),
             EntryKind::UnitAdded => "unit_added".into(),
             EntryKind::UnitRenamed => "unit_renamed".into(),
             EntryKind::UnitRetired => "unit_retired".into(),

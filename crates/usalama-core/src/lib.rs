@@ -12,6 +12,7 @@
 //!   ids.
 //! - [`lifecycle`]: the response to a report (acknowledge, assign, update, close, reopen,
 //!   link) and who may take each step.
+//! - [`needs`]: needs assessments before an operation, and the gaps across open ones.
 //! - [`projection`]: a report's current state folded from its entries, the same in any arrival
 //!   order.
 //! - [`keys`]: the store's key header: the data key wrapped by the passphrase and by the
@@ -42,6 +43,7 @@ pub mod keys;
 pub mod ledger;
 pub mod lifecycle;
 pub mod media;
+pub mod needs;
 pub mod projection;
 pub mod store;
 pub mod summary;

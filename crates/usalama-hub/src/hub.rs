@@ -452,6 +452,8 @@ impl Hub {
             person: &device.person,
             units: &scope,
             hub: self.id,
+            operations: device.role == Role::Officer.as_str()
+                || device.role == Role::Admin.as_str(),
         };
         let (pulled, more) = tx.pull(&audience, cursor, max_bytes)?;
         let next = pulled.last().map_or(cursor, |s| s.order.max(cursor));
@@ -757,6 +759,13 @@ impl Hub {
             | EntryKind::Closed
             | EntryKind::Reopened
             | EntryKind::Linked => lifecycle_refusal(tx, author, e)?,
+            EntryKind::NeedsAssessed if author.role != Role::Officer.as_str() => {
+                Some("only agency officers record needs assessments".into())
+            }
+            EntryKind::NeedsAssessed => e
+                .body_json()
+                .and_then(|b| usalama_core::needs::Needs::parse(&b).err())
+                .map(|err| format!("the needs assessment does not parse: {err}")),
             EntryKind::UnitAdded
             | EntryKind::UnitRenamed
             | EntryKind::UnitRetired

@@ -51,6 +51,9 @@ pub enum Command {
     /// reopen, link.
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// A team's needs assessment before an operation (officers), and the gaps across open ones.
+    #[command(subcommand)]
+    Needs(NeedsCommand),
     /// Sync by USB stick, where there is no network: write what the county hub lacks to a file,
     /// or read the hub's answer (or another device's bundle, to carry it on).
     #[command(subcommand)]
@@ -146,6 +149,18 @@ pub enum IncidentCommand {
         id: String,
         #[arg(value_name = "OTHER_ID")]
         other: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NeedsCommand {
+    /// Record a needs assessment from FILE (JSON; "-" reads standard input).
+    Add { file: PathBuf },
+    /// The assessments this device holds, newest first, and the gaps of the open ones.
+    List {
+        /// Only operations not yet ended.
+        #[arg(long)]
+        open: bool,
     },
 }
 

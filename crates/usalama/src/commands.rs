@@ -14,8 +14,8 @@ use usalama_core::sync::Enrollment;
 use usalama_core::{Problems, Profile, Store};
 
 use crate::args::{
-    BundleCommand, Cli, Command, EnrollArgs, IncidentCommand, ListArgs, PassphraseCommand,
-    ReportCommand, SlipArgs, SummaryArgs, UnitsCommand,
+    BundleCommand, Cli, Command, EnrollArgs, IncidentCommand, ListArgs, NeedsCommand,
+    PassphraseCommand, ReportCommand, SlipArgs, SummaryArgs, UnitsCommand,
 };
 use crate::{secrets, Failure};
 
@@ -44,6 +44,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report(ReportCommand::Slip(args)) => report_slip(&home, args, json),
         Command::Summary(args) => summary(&home, args, json),
         Command::Incident(command) => incident(&home, command, json),
+        Command::Needs(NeedsCommand::Add { file }) => needs_add(&home, &file, json),
+        Command::Needs(NeedsCommand::List { open }) => needs_list(&home, open, json),
         Command::Bundle(BundleCommand::Export { out }) => bundle_export(&home, &out, json),
         Command::Bundle(BundleCommand::Import { file }) => bundle_import(&home, &file, json),
         Command::Verify => verify(&home, json),
@@ -641,6 +643,68 @@ fn incident(home: &Path, command: IncidentCommand, json: bool) -> Result<(), Fai
          reporting chief at the next sync.",
         shown.status
     );
+    Ok(())
+}
+
+fn needs_add(home: &Path, file: &Path, json: bool) -> Result<(), Failure> {
+    let doc = read_json(file)?;
+    let mut store = open(home)?;
+    let id = store.add_needs(&doc).map_err(|e| match e {
+        usalama_core::Error::Invalid(problems) => Failure::from(usalama_core::Error::Invalid(
+            problems.within(&display_name(file)),
+        )),
+        other => Failure::from(other),
+    })?;
+    if json {
+        return print_json(&json!({ "id": id.to_string() }));
+    }
+    say!("{id}");
+    Ok(())
+}
+
+fn needs_list(home: &Path, open_only: bool, json: bool) -> Result<(), Failure> {
+    let store = open(home)?;
+    let today = OffsetDateTime::now_utc()
+        .to_offset(usalama_core::EAT)
+        .date();
+    let needs: Vec<_> = store
+        .needs()?
+        .into_iter()
+        .filter(|n| !open_only || n.needs.open_on(today))
+        .collect();
+    let gaps = usalama_core::needs::total_gaps(needs.iter().map(|n| &n.needs), today);
+    if json {
+        return print_json(&json!({ "assessments": needs, "open_gaps": gaps }));
+    }
+    for n in &needs {
+        say!(
+            "{}  {}  {} to {}  lead {}  {}  ({})",
+            n.id,
+            n.needs.area,
+            n.needs.from,
+            n.needs.to,
+            n.needs.lead,
+            n.needs.operation,
+            n.by.name
+        );
+        for item in &n.needs.items {
+            say!(
+                "    {:<16} have {:>7}  need {:>7}  gap {:>7}{}",
+                item.resource,
+                item.have,
+                item.need,
+                item.gap(),
+                item.note
+                    .as_deref()
+                    .map(|s| format!("  {s}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    say!("Gaps across open operations:");
+    for (resource, gap) in &gaps {
+        say!("    {resource:<16} {gap}");
+    }
     Ok(())
 }
 

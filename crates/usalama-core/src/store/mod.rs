@@ -9,6 +9,7 @@ mod app;
 mod bundle;
 mod drafts;
 mod incidents;
+mod needs;
 mod reports;
 mod schema;
 mod summary;
@@ -24,6 +25,7 @@ use time::OffsetDateTime;
 
 pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
 pub use drafts::Draft;
+pub use needs::NeedsView;
 pub use reports::{ReportFilter, ReportRow, ReportView, TimelineItem};
 pub use sync::{
     enrollment_proof_digest, Applied, Enrolled, HubLink, Outgoing, SyncFailure, SyncStatus,

@@ -424,7 +424,7 @@ impl Store {
         })
     }
 
-    fn author(&self, device: &DeviceId) -> Result<Author> {
+    pub(super) fn author(&self, device: &DeviceId) -> Result<Author> {
         let found = self
             .conn
             .prepare_cached("SELECT name, role, agency FROM devices WHERE device = ?1")?
@@ -443,7 +443,7 @@ impl Store {
         }))
     }
 
-    fn check_unit(&self, id: &str) -> std::result::Result<(), String> {
+    pub(super) fn check_unit(&self, id: &str) -> std::result::Result<(), String> {
         match self.unit(id) {
             Some(u) if u.retired => Err(format!(
                 "unit {id:?} ({}) has been retired; choose the unit that replaced it",

@@ -107,6 +107,8 @@ pub struct Audience<'a> {
     /// Every unit whose reports the device may see.
     pub units: &'a [String],
     pub hub: DeviceId,
+    /// The device receives the county's needs assessments (officers and administrators).
+    pub operations: bool,
 }
 
 /// One transaction's worth of storage operations.

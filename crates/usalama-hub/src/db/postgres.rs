@@ -505,7 +505,7 @@ const PULL: &str = "WITH candidates AS (
      FROM candidates c JOIN entries e ON e.hub_seq = c.hub_seq
      LEFT JOIN reports r ON r.id = e.about
      WHERE e.refused IS NULL AND e.device <> $2
-       AND (e.device = $3 OR r.person = $4 OR r.unit = ANY($5))
+       AND (e.device = $3 OR r.person = $4 OR r.unit = ANY($5) OR ($6 AND e.kind = 20))
      ORDER BY ord, e.hub_seq";
 
 fn entry_from(r: &Row) -> Result<Entry> {
@@ -726,6 +726,7 @@ impl Tx for PgTx<'_> {
                     &&a.hub.0[..],
                     &a.person,
                     &a.units,
+                    &a.operations,
                 ],
             )
             .pg()?;
@@ -1059,6 +1060,7 @@ mod tests {
                     person: "nobody",
                     units: &units,
                     hub: author,
+                    operations: false,
                 };
                 let (mut cursor, mut seen) = (0u64, Vec::new());
                 let deadline = Instant::now() + Duration::from_secs(60);

@@ -404,10 +404,18 @@ impl Tx for SqliteTx<'_> {
              LEFT JOIN reports r ON r.id = e.about
              WHERE e.refused IS NULL AND e.device != ?2
                AND (e.device = ?3 OR r.person = ?4
-                    OR r.unit IN (SELECT value FROM json_each(?5)))
+                    OR r.unit IN (SELECT value FROM json_each(?5))
+                    OR (?6 AND e.kind = 20))
              ORDER BY ord, e.hub_seq"
         ))?;
-        let mut rows = stmt.query(params![cursor, a.device.0, a.hub.0, a.person, units])?;
+        let mut rows = stmt.query(params![
+            cursor,
+            a.device.0,
+            a.hub.0,
+            a.person,
+            units,
+            a.operations
+        ])?;
         let mut out: Vec<Stored> = Vec::new();
         let mut bytes = 0;
         while let Some(r) = rows.next()? {
