@@ -42,7 +42,7 @@ impl Store {
         // once however many of its rows the summary needs. Reading them in time order instead
         // decrypted a page per row: nine tenths of the time of a county-month summary.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, author, status, unit, occurred_at, document FROM reports
+            "SELECT id, author, status, unit, occurred_at, document, amendments FROM reports
              WHERE rowid IN (
                 SELECT rowid FROM reports INDEXED BY reports_by_time
                 WHERE occurred_at >= ?1 AND occurred_at < ?2
@@ -50,7 +50,8 @@ impl Store {
         )?;
         let me = self.me.device.0;
         let units = serde_json::to_string(&ids).unwrap_or_default();
-        let rows = stmt
+        let mut amendments: Vec<i64> = Vec::new();
+        let mut rows = stmt
             .query_map(params![start, end, units], |r| {
                 // Read in place: the document is parsed straight from SQLite's buffer.
                 let document = match r.get_ref(5)? {
@@ -58,19 +59,30 @@ impl Store {
                     _ => SummaryDoc::default(),
                 };
                 let mine = matches!(r.get_ref(1)?, ValueRef::Blob(author) if author == me);
-                Ok(SummaryRow {
-                    id: r.get(0)?,
-                    may_read_restricted: cleared || mine,
-                    status: r.get(2)?,
-                    unit: r.get(3)?,
-                    occurred_at_ms: r.get(4)?,
-                    document,
-                    linked_to: None,
-                    lead_agency: None,
-                    action: None,
-                })
+                Ok((
+                    r.get::<_, i64>(6)?,
+                    SummaryRow {
+                        id: r.get(0)?,
+                        may_read_restricted: cleared || mine,
+                        status: r.get(2)?,
+                        unit: r.get(3)?,
+                        occurred_at_ms: r.get(4)?,
+                        document,
+                        linked_to: None,
+                        lead_agency: None,
+                        action: None,
+                        closure: None,
+                    },
+                ))
             })?
+            .map(|r| {
+                r.map(|(n, row)| {
+                    amendments.push(n);
+                    row
+                })
+            })
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        self.add_responses(&mut rows, &amendments)?;
         let preparer = self.preparer();
         let context = Context {
             units: &self.units,
@@ -78,6 +90,49 @@ impl Store {
             prepared_at: now_ms(),
         };
         Summary::build(request, context, rows)
+    }
+
+    /// Folds the response (lead agency, outcome, closing figures, links) of the reports that
+    /// have one. A report has response steps when more entries are about it than its filing and
+    /// its amendments; counting them reads only the `about` index, so the many reports with no
+    /// response cost no read of the ledger.
+    fn add_responses(&self, rows: &mut [SummaryRow], amendments: &[i64]) -> Result<()> {
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT about, count(*) FROM entries
+             WHERE about IN (SELECT value FROM json_each(?1)) GROUP BY about",
+        )?;
+        let counts: std::collections::HashMap<String, i64> = stmt
+            .query_map([serde_json::to_string(&ids).unwrap_or_default()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut links: Vec<(String, String)> = Vec::new();
+        for (row, amended) in rows.iter_mut().zip(amendments) {
+            if counts.get(&row.id).copied().unwrap_or(0) <= 1 + amended {
+                continue;
+            }
+            let Some(id) = ReportId::parse(&row.id) else {
+                continue;
+            };
+            let entries = super::reports::entries_about(&self.conn, &id)?;
+            let (response, _) = super::incidents::response(&self.conn, &entries)?;
+            row.lead_agency = response.lead;
+            row.action = response.outcome.map(|o| o.as_str().to_owned());
+            row.closure = response.figures;
+            links.extend(
+                response
+                    .linked
+                    .iter()
+                    .map(|other| (other.to_string(), row.id.clone())),
+            );
+        }
+        for (secondary, primary) in links {
+            if let Some(row) = rows.iter_mut().find(|r| r.id == secondary) {
+                row.linked_to = Some(primary);
+            }
+        }
+        Ok(())
     }
 
     /// The one-page slip of a report, as this device's user may read it; the public edition
@@ -235,5 +290,79 @@ mod tests {
             format!("usalama-slip-{}-public.pdf", ids[0])
         );
         assert!(std::fs::read(&out).expect("read").starts_with(b"%PDF"));
+    }
+
+    #[test]
+    fn a_summary_counts_linked_reports_once_with_the_closures_figures() {
+        use crate::domain::Agency;
+        use crate::lifecycle::{Action, Outcome};
+        let dir = tempfile::tempdir().expect("dir");
+        let profile = Profile {
+            name: "County commissioner's desk".into(),
+            role: Role::Officer,
+            unit: Some("ke-024".into()),
+            agency: Some(Agency::Ngao),
+            lang: Lang::En,
+        };
+        let (mut store, _) = Store::create(
+            dir.path(),
+            profile,
+            "cows drink at the borehole",
+            KdfParams::FAST_INSECURE,
+        )
+        .expect("store");
+        let now = time::OffsetDateTime::now_utc();
+        let raid = |stolen: u32| {
+            Report::parse(
+                &json!({"type": "livestock_raid", "occurred_at": "2025-11-03T05:00:00+03:00",
+                        "unit": "ke-024-v-takaywa", "narrative": "Raiders took cattle.",
+                        "livestock": [{"species": "cattle", "stolen": stolen}]}),
+                now,
+            )
+            .expect("report")
+        };
+        let ids = store.file_reports(&[raid(100), raid(90)]).expect("filed");
+        let (primary, other) = (ids[0].to_string(), ids[1]);
+        store.act(&primary, Action::Link { other }).expect("linked");
+        store
+            .act(
+                &primary,
+                Action::Assign {
+                    lead: Agency::Kdf,
+                    support: vec![],
+                    replaces: None,
+                },
+            )
+            .expect("assigned");
+        let figures = json!({"livestock": [{"species": "cattle", "recovered": 60}], "arrests": 2});
+        store
+            .act(
+                &primary,
+                Action::Close {
+                    outcome: Outcome::Resolved,
+                    note: None,
+                    figures: figures.as_object().cloned(),
+                },
+            )
+            .expect("closed");
+        let summary = store
+            .summary(&SummaryRequest {
+                unit: "ke-024".into(),
+                from: date!(2025 - 11 - 01),
+                to: date!(2025 - 11 - 30),
+                edition: Edition::Public,
+            })
+            .expect("summary");
+        let f = &summary.figures;
+        assert_eq!(f.incidents, 1);
+        assert_eq!(summary.linked_reports, 1);
+        let cattle = f.species(crate::domain::Species::Cattle).expect("cattle");
+        assert_eq!((cattle.stolen.known, cattle.recovered.known), (100, 60));
+        assert_eq!(f.arrested, 2);
+        assert_eq!(f.status("closed"), 1);
+        let e = &summary.log[0];
+        assert_eq!(e.lead_agency, Some(Agency::Kdf));
+        assert_eq!(e.action.as_deref(), Some("resolved"));
+        assert_eq!(e.also_reported, 1);
     }
 }

@@ -225,6 +225,21 @@ pub fn summary(s: &Summary, lang: Lang) -> Document {
     }
     rows.push(count_row(w.firearms, f.firearms, p.firearms));
     rows.push(count_row(w.arrests, f.arrests, p.arrests));
+    for (label, now, before) in [
+        (
+            w.firearms_recovered,
+            f.firearms_recovered,
+            p.firearms_recovered,
+        ),
+        (w.arrested, f.arrested, p.arrested),
+    ] {
+        rows.push(row(vec![
+            label.to_owned(),
+            now.to_string(),
+            before.to_string(),
+            change(now, before),
+        ]));
+    }
     rows.push(count_row(
         w.early_warnings_count,
         f.early_warnings,
@@ -577,7 +592,9 @@ fn log_row(s: &Summary, e: &LogEntry, lang: Lang, w: &Words) -> Row {
             words::incident_type(lang, e.kind).into(),
             narrative,
             s.agencies(e, w),
-            e.action.clone().unwrap_or_else(|| "–".into()),
+            e.action
+                .as_deref()
+                .map_or_else(|| "–".into(), |a| words::outcome(lang, a)),
             e.ob.clone().unwrap_or_else(|| "–".into()),
             words::status(lang, &e.status),
         ],
@@ -757,6 +774,7 @@ pub fn slip(
         linked_to: None,
         lead_agency: None,
         action: None,
+        closure: None,
     };
     figures.count(&super::Incident::read(&row_doc));
     let mut rows = vec![];

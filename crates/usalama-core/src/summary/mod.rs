@@ -439,6 +439,10 @@ pub struct Figures {
     pub firearms: u32,
     /// Incidents of type `arrest`.
     pub arrests: u32,
+    /// People arrested, as the lead agency recorded when closing incidents.
+    pub arrested: u64,
+    /// Firearms recovered, as the lead agency recorded when closing incidents.
+    pub firearms_recovered: u64,
     pub early_warnings: u32,
     pub peace_meetings: u32,
     /// Incidents of type `livestock_recovered`.
@@ -480,6 +484,8 @@ impl Default for Figures {
                 .collect(),
             firearms: 0,
             arrests: 0,
+            arrested: 0,
+            firearms_recovered: 0,
             early_warnings: 0,
             peace_meetings: 0,
             recoveries: 0,
@@ -503,6 +509,8 @@ impl Figures {
             IncidentType::LivestockRecovered => self.recoveries += 1,
             _ => {}
         }
+        self.arrested += incident.arrested;
+        self.firearms_recovered += incident.firearms_recovered;
         self.killed.merge(incident.killed);
         self.injured.merge(incident.injured);
         self.abducted.merge(incident.abducted);
@@ -800,6 +808,8 @@ pub struct SummaryRow {
     pub lead_agency: Option<Agency>,
     /// The latest action or outcome recorded by the response.
     pub action: Option<String>,
+    /// The figures the lead agency recorded when closing the incident.
+    pub closure: Option<Map<String, Value>>,
 }
 
 /// What a summary needs besides the reports.
@@ -824,6 +834,8 @@ struct Incident {
     injured: PeopleTotal,
     abducted: PeopleTotal,
     livestock: Vec<LivestockLine>,
+    arrested: u64,
+    firearms_recovered: u64,
 }
 
 impl Incident {
@@ -840,10 +852,39 @@ impl Incident {
             total.add(people.and_then(|p| p.get(key)));
             total
         };
-        let livestock = match &doc.livestock {
+        let mut livestock: Vec<LivestockLine> = match &doc.livestock {
             Some(Value::Array(lines)) => lines.iter().filter_map(livestock_line).collect(),
             _ => Vec::new(),
         };
+        // The closure's count of animals recovered replaces the report's own: the same
+        // animals are never counted twice.
+        let closure = row.closure.as_ref();
+        if let Some(Value::Array(lines)) = closure.and_then(|c| c.get("livestock")) {
+            for line in lines {
+                let Some(species) = line
+                    .get("species")
+                    .and_then(Value::as_str)
+                    .and_then(|s| Species::parse(s).ok())
+                else {
+                    continue;
+                };
+                let Some(n) = line.get("recovered") else {
+                    continue;
+                };
+                let mut recovered = Amount::default();
+                recovered.add(n.as_u64(), false);
+                match livestock.iter_mut().find(|l| l.species == species) {
+                    Some(l) => l.recovered = recovered,
+                    None => livestock.push(LivestockLine {
+                        species,
+                        stolen: Amount::default(),
+                        recovered,
+                        killed: Amount::default(),
+                    }),
+                }
+            }
+        }
+        let closed = |key: &str| closure.and_then(|c| c.get(key)).and_then(Value::as_u64);
         Incident {
             kind,
             status: row.status.clone(),
@@ -851,6 +892,8 @@ impl Incident {
             injured: person("injured"),
             abducted: person("abducted"),
             livestock,
+            arrested: closed("arrests").unwrap_or(0),
+            firearms_recovered: closed("firearms_recovered").unwrap_or(0),
         }
     }
 
@@ -1251,6 +1294,7 @@ mod tests {
             linked_to: None,
             lead_agency: None,
             action: None,
+            closure: None,
         }
     }
 

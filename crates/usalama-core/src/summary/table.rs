@@ -147,6 +147,23 @@ pub fn figures(s: &Summary, lang: Lang) -> Table {
         );
     }
     for (label, now, before) in [
+        (
+            w.firearms_recovered,
+            f.firearms_recovered,
+            p.firearms_recovered,
+        ),
+        (w.arrested, f.arrested, p.arrested),
+    ] {
+        rows.push(vec![
+            w.key_figures.into(),
+            label.into(),
+            now.into(),
+            before.into(),
+            change(now, before).into(),
+            "".into(),
+        ]);
+    }
+    for (label, now, before) in [
         (w.killed, f.killed, p.killed),
         (w.injured, f.injured, p.injured),
         (w.abducted, f.abducted, p.abducted),
@@ -274,7 +291,11 @@ pub fn log(s: &Summary, lang: Lang) -> Table {
                 words::urgency(lang, e.urgency).into(),
                 e.narrative.clone().into(),
                 s.agencies(e, w).into(),
-                e.action.clone().unwrap_or_default().into(),
+                e.action
+                    .as_deref()
+                    .map(|a| words::outcome(lang, a))
+                    .unwrap_or_default()
+                    .into(),
                 e.ob.clone().unwrap_or_default().into(),
                 words::status(lang, &e.status).into(),
                 people(e.killed, w),

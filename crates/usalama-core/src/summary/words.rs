@@ -49,6 +49,8 @@ pub struct Words {
     pub recorded_by: &'static str,
     pub firearms: &'static str,
     pub arrests: &'static str,
+    pub arrested: &'static str,
+    pub firearms_recovered: &'static str,
     pub early_warnings_count: &'static str,
     pub peace_meetings_count: &'static str,
     pub recoveries_count: &'static str,
@@ -171,6 +173,8 @@ pub const EN: Words = Words {
     recorded_by: "Recorded by",
     firearms: "Illegal firearms (seen, recovered or surrendered)",
     arrests: "Arrests",
+    arrested: "People arrested (recorded when closing)",
+    firearms_recovered: "Firearms recovered (recorded when closing)",
     early_warnings_count: "Early-warning signs",
     peace_meetings_count: "Peace meetings",
     recoveries_count: "Livestock recoveries",
@@ -292,6 +296,8 @@ pub const SW: Words = Words {
     recorded_by: "Imerekodiwa na",
     firearms: "Bunduki haramu (zilizoonekana, kupatikana au kusalimishwa)",
     arrests: "Kukamatwa",
+    arrested: "Waliokamatwa (waliorekodiwa wakati wa kufunga)",
+    firearms_recovered: "Bunduki zilizopatikana (zilizorekodiwa wakati wa kufunga)",
     early_warnings_count: "Ishara za tahadhari ya mapema",
     peace_meetings_count: "Mikutano ya amani",
     recoveries_count: "Mifugo iliyorejeshwa",
@@ -482,6 +488,18 @@ pub fn status(lang: Lang, status: &str) -> String {
         "acknowledged" => ("Acknowledged", "Imekubaliwa"),
         "responding" => ("Responding", "Hatua zinachukuliwa"),
         "closed" => ("Closed", "Imefungwa"),
+        other => return other.to_owned(),
+    };
+    pick(lang, en, sw).to_owned()
+}
+
+/// How a closed incident ended.
+pub fn outcome(lang: Lang, outcome: &str) -> String {
+    let (en, sw) = match outcome {
+        "resolved" => ("Resolved", "Imetatuliwa"),
+        "false_alarm" => ("False alarm", "Taarifa isiyo ya kweli"),
+        "duplicate" => ("Duplicate report", "Ripoti iliyorudiwa"),
+        "no_action_possible" => ("No action possible", "Hakuna hatua inayowezekana"),
         other => return other.to_owned(),
     };
     pick(lang, en, sw).to_owned()
