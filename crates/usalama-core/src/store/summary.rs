@@ -89,7 +89,17 @@ impl Store {
             prepared_by: &preparer,
             prepared_at: now_ms(),
         };
-        Summary::build(request, context, rows)
+        let mut summary = Summary::build(request, context, rows)?;
+        // Needs of operations in the area, started by the period's end and not yet over then.
+        summary.needs = self
+            .needs()?
+            .into_iter()
+            .map(|n| n.needs)
+            .filter(|n| {
+                ids.contains(&n.area.as_str()) && n.from <= request.to && n.open_on(request.to)
+            })
+            .collect();
+        Ok(summary)
     }
 
     /// Folds the response (lead agency, outcome, closing figures, links) of the reports that
@@ -364,5 +374,36 @@ mod tests {
         assert_eq!(e.lead_agency, Some(Agency::Kdf));
         assert_eq!(e.action.as_deref(), Some("resolved"));
         assert_eq!(e.also_reported, 1);
+
+        // A needs assessment open at the period's end, in the area, is listed with its gaps;
+        // one elsewhere, or over before the period ended, is not.
+        let needs = |area: &str, to: &str| {
+            json!({"operation": format!("Operation {area} {to}"), "area": area,
+                   "from": "2025-11-10", "to": to, "lead": "kdf",
+                   "items": [{"resource": "vehicles", "have": 1, "need": 4}]})
+        };
+        store
+            .add_needs(&needs("ke-024-v-takaywa", "2025-12-15"))
+            .expect("needs");
+        store
+            .add_needs(&needs("ke-024-v-takaywa", "2025-11-20"))
+            .expect("needs");
+        store
+            .add_needs(&needs("ke-047", "2025-12-15"))
+            .expect_err("not a unit here");
+        let summary = store
+            .summary(&SummaryRequest {
+                unit: "ke-024-sc-pokot-north".into(),
+                from: date!(2025 - 11 - 01),
+                to: date!(2025 - 11 - 30),
+                edition: Edition::Public,
+            })
+            .expect("summary");
+        let listed: Vec<&str> = summary.needs.iter().map(|n| n.operation.as_str()).collect();
+        assert_eq!(listed, ["Operation ke-024-v-takaywa 2025-12-15"]);
+        assert_eq!(summary.needs[0].items[0].gap(), 3);
+        let html =
+            crate::summary::html::render(&crate::summary::document::summary(&summary, Lang::Sw));
+        assert!(html.contains("magari 3"), "the gap in Kiswahili");
     }
 }

@@ -527,6 +527,39 @@ pub fn summary(s: &Summary, lang: Lang) -> Document {
         },
         &s.log,
     );
+    if !s.needs.is_empty() {
+        blocks.push(Block::Table {
+            columns: vec![
+                col(w.operation, 0.30),
+                col(w.lead_agency, 0.12),
+                col(w.dates, 0.18),
+                col(w.gaps, 0.40),
+            ],
+            rows: s
+                .needs
+                .iter()
+                .map(|n| {
+                    let gaps: Vec<String> = n
+                        .items
+                        .iter()
+                        .filter(|i| i.gap() > 0)
+                        .map(|i| format!("{} {}", words::resource(lang, i.resource), i.gap()))
+                        .collect();
+                    row(vec![
+                        format!("{} ({})", n.operation, s.unit_name(&n.area, lang)),
+                        words::agency_short(n.lead).into(),
+                        format!("{} – {}", n.from, n.to),
+                        if gaps.is_empty() {
+                            w.no_gaps.into()
+                        } else {
+                            gaps.join(", ")
+                        },
+                    ])
+                })
+                .collect(),
+            small: true,
+        });
+    }
 
     // The incident log: every incident of the period.
     blocks.push(Block::Heading(format!(

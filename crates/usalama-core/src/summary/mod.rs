@@ -737,6 +737,9 @@ pub struct Summary {
     pub peace_and_recoveries: Vec<usize>,
     /// Open incidents other than peace meetings, most urgent first, then oldest first.
     pub pending: Vec<Pending>,
+    /// Operations in the unit's subtree whose needs assessment is open at the period's end,
+    /// with their gaps (see [`crate::needs`]).
+    pub needs: Vec<crate::needs::Needs>,
     /// Reports not counted on their own because they are linked to a primary report.
     pub linked_reports: u32,
     /// The names of every unit the summary mentions.
@@ -1082,6 +1085,7 @@ impl Summary {
             early_warnings,
             peace_and_recoveries,
             pending,
+            needs: Vec::new(),
             linked_reports,
             units,
         })

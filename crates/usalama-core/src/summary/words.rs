@@ -75,6 +75,10 @@ pub struct Words {
     pub waiting_send: &'static str,
     pub waiting_ack: &'static str,
     pub waiting_response: &'static str,
+    pub operation: &'static str,
+    pub dates: &'static str,
+    pub gaps: &'static str,
+    pub no_gaps: &'static str,
     pub agencies_told: &'static str,
     pub none: &'static str,
     pub nothing_recorded: &'static str,
@@ -199,6 +203,10 @@ pub const EN: Words = Words {
     waiting_send: "to be sent to the county",
     waiting_ack: "an agency to acknowledge",
     waiting_response: "the response to end",
+    operation: "Operation (needs assessment)",
+    dates: "Dates",
+    gaps: "Still needed",
+    no_gaps: "nothing missing",
     agencies_told: "Agencies told",
     none: "None",
     nothing_recorded: "None recorded in this period.",
@@ -322,6 +330,10 @@ pub const SW: Words = Words {
     waiting_send: "kutumwa kwa kaunti",
     waiting_ack: "kukubaliwa na chombo cha usalama",
     waiting_response: "hatua kukamilika",
+    operation: "Operesheni (tathmini ya mahitaji)",
+    dates: "Tarehe",
+    gaps: "Kinachohitajika bado",
+    no_gaps: "hakuna kinachokosekana",
     agencies_told: "Vyombo vilivyoarifiwa",
     none: "Hakuna",
     nothing_recorded: "Hakuna kilichorekodiwa katika kipindi hiki.",
@@ -466,6 +478,20 @@ pub fn urgency(lang: Lang, u: Urgency) -> &'static str {
         Urgency::Routine => ("Routine", "Kawaida"),
     };
     pick(lang, en, sw)
+}
+
+/// A resource of a needs assessment (see [`crate::needs::RESOURCES`]).
+pub fn resource(lang: Lang, r: &str) -> &'static str {
+    match r {
+        "personnel" => pick(lang, "personnel", "askari na wafanyakazi"),
+        "vehicles" => pick(lang, "vehicles", "magari"),
+        "fuel" => pick(lang, "fuel", "mafuta"),
+        "radios" => pick(lang, "radios and communications", "redio na mawasiliano"),
+        "arms_ammunition" => pick(lang, "arms and ammunition", "silaha na risasi"),
+        "medical" => pick(lang, "medical supplies", "vifaa vya matibabu"),
+        "food_water" => pick(lang, "food and water", "chakula na maji"),
+        _ => pick(lang, "other", "mengineyo"),
+    }
 }
 
 pub fn source_kind(lang: Lang, k: SourceKind) -> &'static str {
