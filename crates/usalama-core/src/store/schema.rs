@@ -150,6 +150,10 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (device, seq)
     ) WITHOUT ROWID;
     "#,
+    // 4: entries by kind: needs assessments are found without reading the whole ledger.
+    r#"
+    CREATE INDEX entries_by_kind ON entries (kind, at);
+    "#,
 ];
 
 /// Runs the migrations this store has not run yet, all in `tx`.
