@@ -298,6 +298,7 @@ fn report_list(home: &Path, args: ListArgs, json: bool) -> Result<(), Failure> {
         to,
         search: args.search,
         limit: args.limit.or((!json).then_some(50)),
+        ..ReportFilter::default()
     };
     let rows = store.list_reports(&filter)?;
     if json {

@@ -26,7 +26,9 @@ use time::OffsetDateTime;
 pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
 pub use drafts::Draft;
 pub use needs::NeedsView;
-pub use reports::{ReportFilter, ReportRow, ReportView, TimelineItem};
+pub use reports::{
+    AgencyFilter, Incident, Relation, ReportFilter, ReportRow, ReportView, TimelineItem,
+};
 pub use sync::{
     enrollment_proof_digest, Applied, Enrolled, HubLink, Outgoing, SyncFailure, SyncStatus,
 };
@@ -231,7 +233,10 @@ impl Store {
         let mut conn = connect(&home.join(DB_FILE), key)?;
         {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            schema::migrate(&tx)?;
+            let before = schema::migrate(&tx)?;
+            if before < schema::RESPONSE_COLUMNS {
+                reports::reproject_all(&tx)?;
+            }
             tx.commit()?;
         }
         let me = conn

@@ -1,12 +1,14 @@
 //! Recording, amending, finding and showing reports.
 
+use std::collections::{HashMap, HashSet};
+
 use rusqlite::{params, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use time::{Date, Time};
 
 use super::{format_ms, now_ms, Store};
-use crate::domain::{Amendment, Report};
+use crate::domain::{Agency, Amendment, Report};
 use crate::error::{Error, Problems, Result};
 use crate::gazetteer::{self, COUNTY};
 use crate::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
@@ -24,7 +26,53 @@ pub struct ReportFilter {
     pub to: Option<Date>,
     /// Words to find in the narrative, place, OB number and suspects' direction.
     pub search: Option<String>,
+    /// Reports an agency acknowledged (or not yet), leads or supports.
+    pub agency: Option<AgencyFilter>,
+    /// Flash reports first, then urgent, then routine; newest first within each (an officer's
+    /// inbox). Otherwise newest first.
+    pub urgent_first: bool,
     pub limit: Option<usize>,
+}
+
+/// Reports by what an agency has to do with them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgencyFilter {
+    pub agency: Agency,
+    pub relation: Relation,
+}
+
+/// How an agency stands to a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Acknowledged,
+    NotAcknowledged,
+    Lead,
+    Supporting,
+}
+
+impl Relation {
+    pub fn parse(text: &str) -> std::result::Result<Relation, String> {
+        Ok(match text {
+            "acknowledged" => Relation::Acknowledged,
+            "not_acknowledged" => Relation::NotAcknowledged,
+            "lead" => Relation::Lead,
+            "supporting" => Relation::Supporting,
+            other => {
+                return Err(format!(
+                    "unknown relation {other:?}; allowed: acknowledged, not_acknowledged, lead, \
+                     supporting"
+                ))
+            }
+        })
+    }
+}
+
+/// One incident on the board: its primary report and the reports linked to it as the same
+/// incident.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub primary: ReportRow,
+    pub linked: Vec<ReportRow>,
 }
 
 /// One line of a report list.
@@ -40,6 +88,11 @@ pub struct ReportRow {
     pub place: Option<String>,
     pub recorded_at: String,
     pub narrative: String,
+    pub lead_agency: Option<String>,
+    pub supporting_agencies: Vec<String>,
+    pub acknowledged_by: Vec<String>,
+    /// Reports this one names as the same incident.
+    pub linked: Vec<String>,
 }
 
 /// One entry of a report's timeline.
@@ -242,10 +295,7 @@ impl Store {
             }
             _ => "",
         };
-        let mut sql = format!(
-            "SELECT id, type, urgency, status, occurred_at, unit, place, recorded_at, document
-             FROM reports r {walk} WHERE 1 = 1"
-        );
+        let mut sql = format!("SELECT {ROW_COLUMNS} FROM reports r {walk} WHERE 1 = 1");
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(kind) = &filter.kind {
             args.push(Box::new(kind.clone()));
@@ -285,7 +335,25 @@ impl Store {
                 args.len()
             ));
         }
-        sql.push_str(" ORDER BY occurred_at DESC, id");
+        if let Some(AgencyFilter { agency, relation }) = filter.agency {
+            args.push(Box::new(agency.as_str()));
+            let n = args.len();
+            sql.push_str(&match relation {
+                Relation::Acknowledged => format!(" AND acknowledged LIKE '%,' || ?{n} || ',%'"),
+                Relation::NotAcknowledged => {
+                    format!(" AND acknowledged NOT LIKE '%,' || ?{n} || ',%'")
+                }
+                Relation::Lead => format!(" AND lead = ?{n}"),
+                Relation::Supporting => format!(" AND supporting LIKE '%,' || ?{n} || ',%'"),
+            });
+        }
+        sql.push_str(if filter.urgent_first {
+            // The expression of the `reports_by_urgency` index, word for word.
+            " ORDER BY (CASE urgency WHEN 'flash' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END),
+              occurred_at DESC, id"
+        } else {
+            " ORDER BY occurred_at DESC, id"
+        });
         if let Some(limit) = filter.limit {
             args.push(Box::new(limit as i64));
             sql.push_str(&format!(" LIMIT ?{}", args.len()));
@@ -295,6 +363,82 @@ impl Store {
             .query_map(rusqlite::params_from_iter(args.iter()), row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// The board of open incidents (reports not closed): flash and urgent first, then newest,
+    /// from at most `limit` open reports. Reports linked as one incident, in either direction,
+    /// make one entry: the first recorded open one is the primary, the others (closed ones
+    /// too) are listed under it.
+    pub fn board(&self, limit: usize) -> Result<Vec<Incident>> {
+        let open: Vec<ReportRow> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {ROW_COLUMNS} FROM reports WHERE status != 'closed'
+                 ORDER BY (CASE urgency WHEN 'flash' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END),
+                          occurred_at DESC, id
+                 LIMIT ?1"
+            ))?
+            .query_map([limit as i64], row)?
+            .collect::<rusqlite::Result<_>>()?;
+        // Few reports are linked: their links, both ways, fit in memory.
+        let mut links: HashMap<String, Vec<String>> = HashMap::new();
+        let linked: Vec<(String, String)> = self
+            .conn
+            .prepare_cached("SELECT id, linked FROM reports WHERE linked != ','")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, others) in linked {
+            for other in items(others) {
+                links.entry(id.clone()).or_default().push(other.clone());
+                links.entry(other).or_default().push(id.clone());
+            }
+        }
+        let mut placed: HashSet<String> = HashSet::new();
+        let mut board = Vec::new();
+        for first in &open {
+            if placed.contains(&first.id) {
+                continue;
+            }
+            // The whole incident: every report reachable through links.
+            let mut members = vec![first.id.clone()];
+            placed.insert(first.id.clone());
+            let mut i = 0;
+            while i < members.len() {
+                for next in links.get(&members[i]).into_iter().flatten() {
+                    if placed.insert(next.clone()) {
+                        members.push(next.clone());
+                    }
+                }
+                i += 1;
+            }
+            let mut rows = Vec::with_capacity(members.len());
+            for id in &members {
+                match open.iter().find(|r| &r.id == id) {
+                    Some(r) => rows.push(r.clone()),
+                    None => rows.extend(
+                        self.conn
+                            .prepare_cached(&format!(
+                                "SELECT {ROW_COLUMNS} FROM reports WHERE id = ?1"
+                            ))?
+                            .query_row([id], row)
+                            .optional()?,
+                    ),
+                }
+            }
+            let primary = rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.status != "closed")
+                .min_by(|(_, a), (_, b)| (&a.recorded_at, &a.id).cmp(&(&b.recorded_at, &b.id)))
+                .map_or(0, |(i, _)| i);
+            let primary = rows.remove(primary);
+            rows.sort_by(|a, b| (&a.recorded_at, &a.id).cmp(&(&b.recorded_at, &b.id)));
+            board.push(Incident {
+                primary,
+                linked: rows,
+            });
+        }
+        Ok(board)
     }
 
     fn text_matches_at_least(&self, query: &str, n: i64) -> Result<bool> {
@@ -470,6 +614,28 @@ pub(super) fn not_found(text: &str) -> Error {
     ))
 }
 
+/// The columns [`row`] reads, in its order.
+const ROW_COLUMNS: &str = "id, type, urgency, status, occurred_at, unit, place, recorded_at, \
+                           document, lead, supporting, acknowledged, linked";
+
+/// A list stored as ",a,b," (or "," when empty), as its items.
+fn items(text: String) -> Vec<String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Items stored as ",a,b,", so that `LIKE '%,a,%'` finds one.
+fn stored_list(items: impl IntoIterator<Item = String>) -> String {
+    let mut text = String::from(",");
+    for item in items {
+        text.push_str(&item);
+        text.push(',');
+    }
+    text
+}
+
 fn row(r: &Row<'_>) -> rusqlite::Result<ReportRow> {
     let document: String = r.get(8)?;
     let document: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
@@ -490,6 +656,10 @@ fn row(r: &Row<'_>) -> rusqlite::Result<ReportRow> {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned(),
+        lead_agency: r.get(9)?,
+        supporting_agencies: items(r.get(10)?),
+        acknowledged_by: items(r.get(11)?),
+        linked: items(r.get(12)?),
     })
 }
 
@@ -639,13 +809,16 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
     let rowid: i64 = tx
         .prepare_cached(
             "INSERT INTO reports (id, author, type, urgency, status, occurred_at, recorded_at,
-                                  unit, place, amendments, document)
-             VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10)
+                                  unit, place, amendments, document, lead, supporting,
+                                  acknowledged, linked)
+             VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14, ?15)
              ON CONFLICT (id) DO UPDATE SET
                 type = excluded.type, urgency = excluded.urgency, status = excluded.status,
                 occurred_at = excluded.occurred_at, unit = excluded.unit,
                 place = excluded.place, amendments = excluded.amendments,
-                document = excluded.document
+                document = excluded.document, lead = excluded.lead,
+                supporting = excluded.supporting, acknowledged = excluded.acknowledged,
+                linked = excluded.linked
              RETURNING rowid",
         )?
         .query_row(
@@ -661,6 +834,15 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
                 state.amendments,
                 row.document,
                 status,
+                response.lead.map(Agency::as_str),
+                stored_list(response.supporting.iter().map(|a| a.as_str().to_owned())),
+                stored_list(
+                    response
+                        .acknowledged_by
+                        .iter()
+                        .map(|a| a.as_str().to_owned())
+                ),
+                stored_list(response.linked.iter().map(ToString::to_string)),
             ],
             |r| r.get(0),
         )?;
@@ -671,6 +853,18 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
     )?
     .execute(params![rowid, row.narrative, row.place, row.other])?;
     Ok(true)
+}
+
+/// Rebuilds every report's row (after a migration that added columns).
+pub(super) fn reproject_all(tx: &Transaction<'_>) -> Result<()> {
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM reports")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids.iter().filter_map(|id| ReportId::parse(id)) {
+        reproject(tx, &id)?;
+    }
+    Ok(())
 }
 
 /// The columns of a report row, read leniently from its document so that a document written by

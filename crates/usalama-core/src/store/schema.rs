@@ -154,10 +154,28 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX entries_by_kind ON entries (kind, at);
     "#,
+    // 5: the response in each report's row, for an officer's inbox and the board of open
+    // incidents: the lead agency, the supporting and acknowledging agencies and the linked
+    // reports (each list as ",a,b," so that `LIKE '%,a,%'` finds one), kept by `reproject`.
+    // Rows written before this migration are rebuilt when the store opens.
+    r#"
+    ALTER TABLE reports ADD COLUMN lead TEXT;
+    ALTER TABLE reports ADD COLUMN supporting TEXT NOT NULL DEFAULT ',';
+    ALTER TABLE reports ADD COLUMN acknowledged TEXT NOT NULL DEFAULT ',';
+    ALTER TABLE reports ADD COLUMN linked TEXT NOT NULL DEFAULT ',';
+    -- The inbox's order: flash, then urgent, then routine; newest first within each.
+    CREATE INDEX reports_by_urgency ON reports (
+        (CASE urgency WHEN 'flash' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END), occurred_at DESC
+    );
+    "#,
 ];
 
-/// Runs the migrations this store has not run yet, all in `tx`.
-pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
+/// The migration that added the response columns: a store migrated from before it rebuilds
+/// every report's row.
+pub const RESPONSE_COLUMNS: usize = 5;
+
+/// Runs the migrations this store has not run yet, all in `tx`; returns how many had run before.
+pub fn migrate(tx: &Transaction<'_>) -> Result<usize> {
     let done: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if done > MIGRATIONS.len() {
         return Err(Error::Unsupported(format!(
@@ -170,5 +188,5 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
         tx.execute_batch(sql)?;
     }
     tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
-    Ok(())
+    Ok(done)
 }
