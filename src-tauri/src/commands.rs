@@ -10,11 +10,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::{AppHandle, State};
 use time::Date;
-use usalama_core::domain::{Lang, Role};
+use usalama_core::domain::{Agency, Lang, Role};
 use usalama_core::gazetteer::{self, Unit};
 use usalama_core::keys::KdfParams;
+use usalama_core::lifecycle::{parse_figures, Action, Outcome};
 use usalama_core::media::{self, Found, Place};
-use usalama_core::store::{Draft, Imported, ReportFilter, ReportRow, ReportView, Written};
+use usalama_core::store::{
+    AgencyFilter, Draft, Imported, Incident, Relation, ReportFilter, ReportRow, ReportView, Written,
+};
 use usalama_core::summary::document::{self, Document};
 use usalama_core::summary::{self, Edition, Format, SummaryRequest};
 use usalama_core::sync::{self, Enrollment};
@@ -186,6 +189,12 @@ pub struct Filter {
     pub from: Option<String>,
     pub to: Option<String>,
     pub search: Option<String>,
+    /// With `relation`: reports this agency acknowledged (or not yet), leads or supports.
+    pub agency: Option<String>,
+    pub relation: Option<String>,
+    /// Flash and urgent first (the officer's inbox).
+    #[serde(default)]
+    pub urgent_first: bool,
     pub limit: Option<usize>,
 }
 
@@ -202,7 +211,17 @@ fn day(field: &str, text: Option<String>) -> Result<Option<Date>, Error> {
 #[tauri::command]
 pub async fn list_reports(state: State<'_, AppState>, filter: Filter) -> Answer<Vec<ReportRow>> {
     let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+    let agency = match nonempty(filter.agency) {
+        None => None,
+        Some(a) => Some(AgencyFilter {
+            agency: Agency::parse(&a).map_err(|e| Error::invalid("agency", e))?,
+            relation: Relation::parse(filter.relation.as_deref().unwrap_or("acknowledged"))
+                .map_err(|e| Error::invalid("relation", e))?,
+        }),
+    };
     let filter = ReportFilter {
+        agency,
+        urgent_first: filter.urgent_first,
         from: day("from", filter.from)?,
         to: day("to", filter.to)?,
         kind: nonempty(filter.kind),
@@ -217,6 +236,97 @@ pub async fn list_reports(state: State<'_, AppState>, filter: Filter) -> Answer<
 #[tauri::command]
 pub async fn show_report(state: State<'_, AppState>, id: String) -> Answer<ReportView> {
     state.with_store(|s| s.report(&s.resolve_report(&id)?))
+}
+
+/// The steps of the response this device may take on a report now (the core's rule).
+#[tauri::command]
+pub async fn allowed_actions(state: State<'_, AppState>, id: String) -> Answer<Vec<&'static str>> {
+    state.with_store(|s| s.allowed_actions(&s.resolve_report(&id)?))
+}
+
+/// A step of the response as the report page's forms send it.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum StepForm {
+    Acknowledge,
+    Assign {
+        lead: String,
+        #[serde(default)]
+        support: Vec<String>,
+    },
+    Update {
+        note: String,
+        #[serde(default)]
+        responding: bool,
+    },
+    Close {
+        outcome: String,
+        note: Option<String>,
+        figures: Option<Value>,
+    },
+    Reopen {
+        note: String,
+    },
+    Link {
+        other: String,
+    },
+}
+
+impl StepForm {
+    fn action(self, store: &Store) -> Result<Action, Error> {
+        let agency = |field: &str, a: &str| Agency::parse(a).map_err(|e| Error::invalid(field, e));
+        Ok(match self {
+            StepForm::Acknowledge => Action::Acknowledge {
+                agency: store.identity().profile.agency.ok_or_else(|| {
+                    Error::NotAllowed("only an agency's officer acknowledges a report".into())
+                })?,
+            },
+            StepForm::Assign { lead, support } => Action::Assign {
+                lead: agency("lead", &lead)?,
+                support: support
+                    .iter()
+                    .map(|a| agency("support", a))
+                    .collect::<Result<_, _>>()?,
+                replaces: None,
+            },
+            StepForm::Update { note, responding } => Action::Update { note, responding },
+            StepForm::Close {
+                outcome,
+                note,
+                figures,
+            } => Action::Close {
+                outcome: Outcome::parse(&outcome).map_err(|e| Error::invalid("outcome", e))?,
+                note: note.filter(|n| !n.trim().is_empty()),
+                figures: figures.map(|f| parse_figures(&f.to_string())).transpose()?,
+            },
+            StepForm::Reopen { note } => Action::Reopen { note },
+            StepForm::Link { other } => Action::Link {
+                other: store.resolve_report(&other)?,
+            },
+        })
+    }
+}
+
+/// Records a step of a report's response; the sync bar counts it, and background sync sends it.
+#[tauri::command]
+pub async fn act(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    step: StepForm,
+) -> Answer<String> {
+    let id = state.with_store(|s| {
+        let action = step.action(s)?;
+        s.act(&id, action)
+    })?;
+    saved(&app, &state);
+    Ok(id.to_string())
+}
+
+/// The board of open incidents, linked reports under their primary.
+#[tauri::command]
+pub async fn board(state: State<'_, AppState>, limit: Option<usize>) -> Answer<Vec<Incident>> {
+    state.with_store(|s| s.board(limit.unwrap_or(300)))
 }
 
 #[tauri::command]
