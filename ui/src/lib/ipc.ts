@@ -77,7 +77,30 @@ export interface ReportRow {
   place: string | null;
   recorded_at: string;
   narrative: string;
+  lead_agency: string | null;
+  supporting_agencies: string[];
+  acknowledged_by: string[];
+  /** Reports this one names as the same incident. */
+  linked: string[];
 }
+
+/** One incident on the board: its primary report and the reports linked to it. */
+export interface Incident {
+  primary: ReportRow;
+  linked: ReportRow[];
+}
+
+/** A step of the response to a report (usalama-core's lifecycle). */
+export type Step = "acknowledge" | "assign" | "update" | "close" | "reopen" | "link";
+
+/** A step as the report page's forms send it (src-tauri's `StepForm`). */
+export type StepForm =
+  | { step: "acknowledge" }
+  | { step: "assign"; lead: string; support: string[] }
+  | { step: "update"; note: string; responding: boolean }
+  | { step: "close"; outcome: string; note: string | null; figures: Record<string, unknown> | null }
+  | { step: "reopen"; note: string }
+  | { step: "link"; other: string };
 
 export interface Author {
   name: string;
@@ -120,6 +143,11 @@ export interface Filter {
   from?: string;
   to?: string;
   search?: string;
+  /** With `relation`: reports this agency acknowledged (or not yet), leads or supports. */
+  agency?: string;
+  relation?: string;
+  /** Flash and urgent first, then newest (the officer's inbox). */
+  urgent_first?: boolean;
   limit?: number;
 }
 
@@ -232,6 +260,9 @@ export const ipc = {
     invoke<void>("change_passphrase", { old, new: next }),
   listReports: (filter: Filter) => invoke<ReportRow[]>("list_reports", { filter }),
   showReport: (id: string) => invoke<ReportView>("show_report", { id }),
+  allowedActions: (id: string) => invoke<Step[]>("allowed_actions", { id }),
+  act: (id: string, step: StepForm) => invoke<string>("act", { id, step }),
+  board: () => invoke<Incident[]>("board", {}),
   fileReport: (document: ReportDocument, draft: string | null) =>
     invoke<string>("file_report", { document, draft }),
   amendReport: (id: string, changes: ReportDocument) =>

@@ -34,6 +34,9 @@ export const SOURCE_KINDS = [
 /** The roles a first run may choose: officers and administrators are enrolled by the hub. */
 export const REPORTER_ROLES = ["chief", "assistant_chief", "elder"] as const;
 export const STATUSES = ["pending", "received", "acknowledged", "responding", "closed"] as const;
+export const OUTCOMES = ["resolved", "false_alarm", "duplicate", "no_action_possible"] as const;
+/** How an agency stands to a report, as the inbox filters by it. */
+export const RELATIONS = ["not_acknowledged", "acknowledged", "lead", "supporting"] as const;
 export const PEOPLE = ["killed", "injured", "abducted"] as const;
 export const PARTS = ["men", "women", "children"] as const;
 
