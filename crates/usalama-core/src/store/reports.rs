@@ -367,8 +367,9 @@ impl Store {
 
     /// The board of open incidents (reports not closed): flash and urgent first, then newest,
     /// from at most `limit` open reports. Reports linked as one incident, in either direction,
-    /// make one entry: the first recorded open one is the primary, the others (closed ones
-    /// too) are listed under it.
+    /// make one entry: the primary is an open one with a lead agency, else the open one that
+    /// happened first; the others (closed ones too) are listed under it, in the order they
+    /// happened.
     pub fn board(&self, limit: usize) -> Result<Vec<Incident>> {
         let open: Vec<ReportRow> = self
             .conn
@@ -425,14 +426,17 @@ impl Store {
                     ),
                 }
             }
+            // The primary: an open report with a lead agency (the one the agencies work on),
+            // else the open one that happened first.
+            let rank = |r: &ReportRow| (r.lead_agency.is_none(), happened(r), r.id.clone());
             let primary = rows
                 .iter()
                 .enumerate()
                 .filter(|(_, r)| r.status != "closed")
-                .min_by(|(_, a), (_, b)| (&a.recorded_at, &a.id).cmp(&(&b.recorded_at, &b.id)))
+                .min_by_key(|(_, r)| rank(r))
                 .map_or(0, |(i, _)| i);
             let primary = rows.remove(primary);
-            rows.sort_by(|a, b| (&a.recorded_at, &a.id).cmp(&(&b.recorded_at, &b.id)));
+            rows.sort_by_key(|r| (happened(r), r.id.clone()));
             board.push(Incident {
                 primary,
                 linked: rows,
@@ -612,6 +616,15 @@ pub(super) fn not_found(text: &str) -> Error {
     Error::NotFound(format!(
         "no report with id {text:?} in this store; `usalama report list` shows the ids"
     ))
+}
+
+/// When a listed report happened, for ordering (its text may carry any offset).
+fn happened(r: &ReportRow) -> i128 {
+    time::OffsetDateTime::parse(
+        &r.occurred_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .map_or(i128::MAX, |t| t.unix_timestamp_nanos())
 }
 
 /// The columns [`row`] reads, in its order.
