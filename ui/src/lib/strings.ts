@@ -570,6 +570,8 @@ export const strings = {
   "inbox.lead": ["Lead: {agency}", "Kinachoongoza: {agency}"],
   "inbox.no_lead": ["No lead yet", "Bado hakuna kinachoongoza"],
   "inbox.agency": ["Agency", "Chombo"],
+  "inbox.filters": ["Filters: area, type, status, agency", "Vichujio: eneo, aina, hali, chombo"],
+  "inbox.filtered": ["some are set", "baadhi vimewekwa"],
   "inbox.agency_any": ["Any agency", "Chombo chochote"],
   "inbox.relation": ["Which reports of that agency", "Ripoti zipi za chombo hicho"],
   "relation.not_acknowledged": ["Not yet acknowledged by it", "Bado hazijakubaliwa nacho"],
