@@ -443,3 +443,83 @@ test("a bundle written from Settings reaches the county hub by USB stick, and it
     hub.stop();
   }
 });
+
+test("an officer's inbox shows a chief's report as not acknowledged; the officer acknowledges it and the chief sees it", async () => {
+  const hub = await Hub.start();
+  try {
+    const chief = initHome();
+    cli(chief, "enroll", "--string", hub.invite("Joseph Korkimul"));
+    const report = (type, urgency, minutes, place, narrative) =>
+      addReport(chief, { type, urgency, occurred_at: eatAgo(minutes), unit: "ke-024-l-ombolion", place, narrative });
+    const raid = report("livestock_raid", "flash", 180, "Lami Nyeusi", "About 40 raiders drove cattle towards the river.");
+    const sameRaid = report("livestock_raid", "urgent", 170, "Lami Nyeusi borehole", "Cattle driven past the borehole.");
+    const killing = report("killing", "urgent", 60, "Kacheliba market", "A herder was shot at the market.");
+    const warning = report("early_warning", "routine", 30, "Kases", "Young men gathering near the hills.");
+    cli(chief, "sync");
+    // The county commissioner's office names a lead for the raid and links the second report to it.
+    const ngao = hub.officer("ACC Kapenguria", "ngao");
+    cli(ngao, "sync");
+    cli(ngao, "incident", "assign", raid, "--lead", "kdf", "--support", "nps");
+    cli(ngao, "incident", "link", sameRaid, raid);
+    cli(ngao, "sync");
+
+    // A police officer's laptop, set up and enrolled by the county, synced before the app starts.
+    const home = freshHome();
+    cli(home, "init", "--name", "Inspector Lokwang", "--role", "officer", "--agency", "nps");
+    cli(home, "enroll", "--string", hub.invite("Inspector Lokwang", "officer", "ke-024", "nps"));
+    cli(home, "sync");
+
+    const app = await start(home);
+    await app.unlock();
+    await app.waitFor("main[data-screen=home] h1", { text: "Inbox" });
+    await app.waitFor(`[data-report="${warning}"]`);
+    // Flash first, then urgent (newest first), then routine.
+    const order = await app.exec("return [...document.querySelectorAll('.inbox [data-report]')].map((e) => e.dataset.report);");
+    assert.deepEqual(order, [raid, killing, sameRaid, warning]);
+    await app.waitFor(`[data-report="${killing}"][data-new=true]`, { text: "Not acknowledged by Police (NPS)" });
+    await app.waitFor(`[data-report="${raid}"]`, { text: "Lead: Kenya Defence Forces (KDF)" });
+    await app.waitFor("[data-testid=inbox-count]", { text: "4 not yet acknowledged by Police (NPS)" });
+    await app.screenshot("24-officer-inbox", { top: true });
+
+    // The officer acknowledges the killing from its page.
+    await app.click(`[data-report="${killing}"]`);
+    await app.waitFor("main[data-screen=report] #act-acknowledge");
+    // Police are neither lead nor support here: no update, close or lead to name.
+    assert.equal(await app.exec("return document.querySelector('#act-close, #act-update, #act-assign');"), null);
+    await app.click("#act-acknowledge");
+    await app.waitFor("#act-submit", { text: "Acknowledge for Police (NPS)" });
+    await app.screenshot("25-officer-report-actions");
+    await app.click("#act-submit");
+    await app.waitFor("#act-done", { text: "Recorded: acknowledged for Police (NPS)" });
+    await app.waitFor(".timeline [data-kind=acknowledged]", { text: "Acknowledged by Police (NPS)" });
+    await app.waitFor("[data-status=acknowledged]");
+    assert.equal(await app.exec("return document.querySelector('#act-acknowledge');"), null);
+    await app.screenshot("26-officer-acknowledged");
+
+    await app.click("#nav-home");
+    await app.waitFor(`[data-report="${killing}"][data-new=false]`, { text: "Acknowledged by Police (NPS)" });
+
+    // The board: open incidents with their lead and age, the second raid report under the first.
+    await app.click("#nav-board");
+    await app.waitFor(`[data-incident="${raid}"] tr.linked[data-report="${sameRaid}"]`);
+    await app.waitFor(`[data-incident="${raid}"] [data-testid=lead]`, { text: "Kenya Defence Forces (KDF)" });
+    await app.waitFor(`[data-incident="${killing}"] [data-testid=lead]`, { text: "No lead yet" });
+    await app.waitFor(`[data-incident="${raid}"] [data-testid=age]`, { text: "3 hours" });
+    assert.equal(await app.exec(`return document.querySelector('[data-incident="${sameRaid}"]');`), null);
+    await app.screenshot("27-officer-board", { top: true });
+
+    // Background sync takes the acknowledgement to the county; the chief's next sync brings it back.
+    await app.click("#sync-now");
+    let shown;
+    for (let i = 0; i < 60; i++) {
+      cli(chief, "sync");
+      shown = JSON.parse(cli(chief, "report", "show", killing, "--json"));
+      if (shown.status === "acknowledged") break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(shown.status, "acknowledged");
+    assert.deepEqual(shown.acknowledged_by, ["nps"]);
+  } finally {
+    hub.stop();
+  }
+});
