@@ -295,6 +295,39 @@ mod tests {
     }
 
     #[test]
+    fn a_store_from_before_the_response_columns_fills_them_when_it_opens() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = officer(dir.path(), Agency::Ngao);
+        let id = file(&mut store, "urgent", "2026-01-03T10:00:00+03:00");
+        store
+            .act(
+                &id.to_string(),
+                Action::Acknowledge {
+                    agency: Agency::Ngao,
+                },
+            )
+            .expect("acknowledged");
+        // As a store of schema 3 holds it: no response columns.
+        store
+            .conn
+            .execute_batch(
+                "DROP INDEX reports_by_urgency;
+                 ALTER TABLE reports DROP COLUMN lead;
+                 ALTER TABLE reports DROP COLUMN supporting;
+                 ALTER TABLE reports DROP COLUMN acknowledged;
+                 ALTER TABLE reports DROP COLUMN linked;
+                 PRAGMA user_version = 3;",
+            )
+            .expect("aged");
+        drop(store);
+        let store = Store::open(dir.path(), "cows at the borehole").expect("opens");
+        let rows = store
+            .list_reports(&ReportFilter::default())
+            .expect("listed");
+        assert_eq!(rows[0].acknowledged_by, ["ngao"]);
+    }
+
+    #[test]
     fn the_board_shows_open_incidents_with_linked_reports_under_the_first() {
         let dir = tempfile::tempdir().expect("dir");
         let mut store = officer(dir.path(), Agency::Ngao);
