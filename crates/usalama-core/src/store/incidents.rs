@@ -358,6 +358,11 @@ mod tests {
                 },
             )
             .expect("closed");
+        // A link recorded on an open report makes it the primary, as in summaries.
+        let third = file(&mut store, "routine", "2026-01-05T10:00:00+03:00");
+        store
+            .act(&third.to_string(), Action::Link { other })
+            .expect("linked");
         let board = store.board(100).expect("board");
         let shown: Vec<(String, Vec<String>)> = board
             .iter()
@@ -366,7 +371,8 @@ mod tests {
         assert_eq!(
             shown,
             [
-                (other.to_string(), vec![]),
+                // First because its incident holds the urgent report.
+                (third.to_string(), vec![other.to_string()]),
                 (first.to_string(), vec![second.to_string()]),
             ]
         );

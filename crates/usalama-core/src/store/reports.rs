@@ -367,9 +367,9 @@ impl Store {
 
     /// The board of open incidents (reports not closed): flash and urgent first, then newest,
     /// from at most `limit` open reports. Reports linked as one incident, in either direction,
-    /// make one entry: the primary is an open one with a lead agency, else the open one that
-    /// happened first; the others (closed ones too) are listed under it, in the order they
-    /// happened.
+    /// make one entry: the primary is the open report a link was recorded on, else an open one
+    /// with a lead agency, else the open one that happened first; the others (closed ones too)
+    /// are listed under it, in the order they happened.
     pub fn board(&self, limit: usize) -> Result<Vec<Incident>> {
         let open: Vec<ReportRow> = self
             .conn
@@ -383,6 +383,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         // Few reports are linked: their links, both ways, fit in memory.
         let mut links: HashMap<String, Vec<String>> = HashMap::new();
+        // Reports another names as the same incident: under it, as summaries count them.
+        let mut secondary: HashSet<String> = HashSet::new();
         let linked: Vec<(String, String)> = self
             .conn
             .prepare_cached("SELECT id, linked FROM reports WHERE linked != ','")?
@@ -390,6 +392,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         for (id, others) in linked {
             for other in items(others) {
+                secondary.insert(other.clone());
                 links.entry(id.clone()).or_default().push(other.clone());
                 links.entry(other).or_default().push(id.clone());
             }
@@ -426,9 +429,17 @@ impl Store {
                     ),
                 }
             }
-            // The primary: an open report with a lead agency (the one the agencies work on),
-            // else the open one that happened first.
-            let rank = |r: &ReportRow| (r.lead_agency.is_none(), happened(r), r.id.clone());
+            // The primary: the open report a link was recorded on (as summaries count it), else
+            // an open one with a lead agency (the one the agencies work on), else the open one
+            // that happened first.
+            let rank = |r: &ReportRow| {
+                (
+                    secondary.contains(&r.id),
+                    r.lead_agency.is_none(),
+                    happened(r),
+                    r.id.clone(),
+                )
+            };
             let primary = rows
                 .iter()
                 .enumerate()
