@@ -460,7 +460,7 @@ test("an officer's inbox shows a chief's report as not acknowledged; the officer
     const ngao = hub.officer("ACC Kapenguria", "ngao");
     cli(ngao, "sync");
     cli(ngao, "incident", "assign", raid, "--lead", "kdf", "--support", "nps");
-    cli(ngao, "incident", "link", sameRaid, raid);
+    cli(ngao, "incident", "link", raid, sameRaid);
     cli(ngao, "sync");
 
     // A police officer's laptop, set up and enrolled by the county, synced before the app starts.
