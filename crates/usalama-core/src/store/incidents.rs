@@ -307,7 +307,7 @@ mod tests {
                 },
             )
             .expect("acknowledged");
-        // As a store of schema 3 holds it: no response columns.
+        // As a store of schema 4 holds it: no response columns.
         store
             .conn
             .execute_batch(
@@ -316,7 +316,7 @@ mod tests {
                  ALTER TABLE reports DROP COLUMN supporting;
                  ALTER TABLE reports DROP COLUMN acknowledged;
                  ALTER TABLE reports DROP COLUMN linked;
-                 PRAGMA user_version = 3;",
+                 PRAGMA user_version = 4;",
             )
             .expect("aged");
         drop(store);
