@@ -172,6 +172,9 @@ impl serde::Serialize for ReportId {
 pub enum EntryKind {
     ReportFiled,
     ReportAmended,
+    /// The report's content replaced, and the bodies of earlier entries about it dropped
+    /// everywhere (see [`crate::redaction`]).
+    ReportRedacted,
     /// The response to a report, by agency officers (see [`crate::lifecycle`]).
     Acknowledged,
     Assigned,
@@ -196,6 +199,7 @@ impl EntryKind {
         match self {
             EntryKind::ReportFiled => 1,
             EntryKind::ReportAmended => 2,
+            EntryKind::ReportRedacted => 3,
             EntryKind::Acknowledged => 10,
             EntryKind::Assigned => 11,
             EntryKind::Updated => 12,
@@ -216,6 +220,7 @@ impl EntryKind {
         match code {
             1 => EntryKind::ReportFiled,
             2 => EntryKind::ReportAmended,
+            3 => EntryKind::ReportRedacted,
             10 => EntryKind::Acknowledged,
             11 => EntryKind::Assigned,
             12 => EntryKind::Updated,
@@ -236,6 +241,7 @@ impl EntryKind {
         match self {
             EntryKind::ReportFiled => "report_filed".into(),
             EntryKind::ReportAmended => "report_amended".into(),
+            EntryKind::ReportRedacted => "report_redacted".into(),
             EntryKind::Acknowledged => "acknowledged".into(),
             EntryKind::Assigned => "assigned".into(),
             EntryKind::Updated => "updated".into(),

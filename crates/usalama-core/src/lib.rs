@@ -15,6 +15,8 @@
 //! - [`needs`]: needs assessments before an operation, and the gaps across open ones.
 //! - [`projection`]: a report's current state folded from its entries, the same in any arrival
 //!   order.
+//! - [`redaction`]: removing a report's earlier content everywhere while every chain still
+//!   verifies: the redaction entry's body, and who may redact what.
 //! - [`keys`]: the store's key header: the data key wrapped by the passphrase and by the
 //!   recovery code (Argon2id, XChaCha20-Poly1305).
 //! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
@@ -45,6 +47,7 @@ pub mod lifecycle;
 pub mod media;
 pub mod needs;
 pub mod projection;
+pub mod redaction;
 pub mod store;
 pub mod summary;
 pub mod sync;

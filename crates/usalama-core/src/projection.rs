@@ -3,6 +3,10 @@
 //! The fold sorts the entries first, by `(at, device, seq)`: each device's `at` never decreases
 //! along its chain, so this order agrees with every chain's own order, and it is total, so the
 //! result is the same whatever order the entries arrived in.
+//!
+//! A redaction by someone entitled to make it replaces the whole document at its place in that
+//! order; amendments after it apply on top. The bodies it removed are not needed: the fold reads
+//! only the bodies still held, and a redaction carries the content that follows it.
 
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
@@ -10,6 +14,7 @@ use time::OffsetDateTime;
 
 use crate::domain::apply_changes;
 use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
+use crate::redaction::Redaction;
 
 /// The current state of one report.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,8 +56,20 @@ pub fn fold_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 /// Amendments count only when recorded by the report's author: the filing device, or
 /// `author_devices`, the other devices of the same person (a replacement laptop). Anything else
 /// about the report (kinds this version does not know, entries from other people) stays in the
-/// timeline but does not change the document.
+/// timeline but does not change the document. Redactions count only from the author.
 pub fn project(filing: &Entry, related: &[Entry], author_devices: &[DeviceId]) -> ReportState {
+    let by_author = |e: &Entry| e.device == filing.device || author_devices.contains(&e.device);
+    project_with(filing, related, author_devices, &by_author)
+}
+
+/// Like [`project`], with `may_redact` saying whether a redaction entry's author may redact
+/// this report (its author, another device of the same person, the county administrator).
+pub fn project_with(
+    filing: &Entry,
+    related: &[Entry],
+    author_devices: &[DeviceId],
+    may_redact: &dyn Fn(&Entry) -> bool,
+) -> ReportState {
     let mut document = match filing.body_json() {
         Some(Value::Object(map)) => map,
         _ => Map::new(),
@@ -65,6 +82,15 @@ pub fn project(filing: &Entry, related: &[Entry], author_devices: &[DeviceId]) -
         if entry.kind == EntryKind::ReportAmended && by_author {
             if let Some(Value::Object(changes)) = entry.body_json() {
                 apply_changes(&mut document, &changes);
+                amendments += 1;
+            }
+        }
+        if entry.kind == EntryKind::ReportRedacted
+            && entry.subject == Some(filing.report_id())
+            && may_redact(entry)
+        {
+            if let Some(redaction) = Redaction::of(entry) {
+                document = redaction.document;
                 amendments += 1;
             }
         }
@@ -161,6 +187,57 @@ mod tests {
                 {"species": "goats", "stolen": null}
             ])
         );
+    }
+
+    fn redaction(filing: &Entry, key: &SigningKey, seq: u64, prev: Hash, at: i64) -> Entry {
+        let r = Redaction {
+            reason: "a name".into(),
+            document: json!({"type": "livestock_raid", "narrative": "Raiders took cattle."})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            targets: vec![crate::redaction::Target::of(filing)],
+        };
+        let draft = Draft {
+            kind: EntryKind::ReportRedacted,
+            subject: Some(filing.report_id()),
+            body: r.to_body(),
+        };
+        Entry::sign(draft, key, seq, prev, at)
+    }
+
+    #[test]
+    fn a_redaction_replaces_the_document_and_later_amendments_apply_on_top() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let (filing, amendments) = chain(&[json!({"narrative": "Lokiru saw them"})]);
+        let redacted = redaction(&filing, &key, 3, amendments[0].hash(), 5000);
+        let draft = Draft {
+            kind: EntryKind::ReportAmended,
+            subject: Some(filing.report_id()),
+            body: br#"{"urgency":"flash"}"#.to_vec(),
+        };
+        let later = Entry::sign(draft, &key, 4, redacted.hash(), 6000);
+        let mut bodiless = filing.clone();
+        bodiless.body = None;
+        let mut entries = amendments.clone();
+        entries[0].body = None;
+        entries.push(redacted);
+        entries.push(later);
+        let state = project(&bodiless, &entries, &[]);
+        assert_eq!(state.field("narrative"), Some("Raiders took cattle."));
+        assert_eq!(state.field("urgency"), Some("flash"));
+        assert_eq!(state.document.get("people"), None);
+    }
+
+    #[test]
+    fn a_redaction_by_someone_not_entitled_changes_nothing() {
+        let (filing, _) = chain(&[]);
+        let other = SigningKey::from_bytes(&[9; 32]);
+        let forged = redaction(&filing, &other, 1, Hash::GENESIS, 5000);
+        let state = project(&filing, std::slice::from_ref(&forged), &[]);
+        assert_eq!(state.field("place"), Some("Lami Nyeusi"));
+        let by_admin = project_with(&filing, &[forged], &[], &|_| true);
+        assert_eq!(by_admin.field("place"), None);
     }
 
     #[test]
