@@ -27,7 +27,8 @@ pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
 pub use drafts::Draft;
 pub use needs::NeedsView;
 pub use reports::{
-    AgencyFilter, Incident, Relation, ReportFilter, ReportRow, ReportView, TimelineItem,
+    AgencyFilter, Incident, RedactedMark, Relation, ReportFilter, ReportRow, ReportView,
+    TimelineItem,
 };
 pub use sync::{
     enrollment_proof_digest, Applied, Enrolled, HubLink, Outgoing, SyncFailure, SyncStatus,
@@ -357,6 +358,9 @@ fn connect(path: &Path, key: &DataKey) -> Result<Connection> {
             path.display()
         ))
     })?;
+    // Deleted content (a redacted body, the text index's old words) is overwritten with
+    // zeros, not left in free space.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a commit in WAL mode returns only after the log is on disk.
     conn.pragma_update(None, "synchronous", "FULL")?;

@@ -1,4 +1,4 @@
-//! Recording, amending, finding and showing reports.
+//! Recording, amending, redacting, finding and showing reports.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,11 +8,12 @@ use serde_json::{Map, Value};
 use time::{Date, Time};
 
 use super::{format_ms, now_ms, Store};
-use crate::domain::{Agency, Amendment, Report};
+use crate::domain::{Agency, Amendment, Report, Role};
 use crate::error::{Error, Problems, Result};
 use crate::gazetteer::{self, COUNTY};
 use crate::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
-use crate::projection::{fold_order, project};
+use crate::projection::{fold_order, project_with};
+use crate::redaction::{targets_in, Redaction};
 
 /// What `report list` may filter on. Every filter is optional.
 #[derive(Debug, Clone, Default)]
@@ -106,6 +107,19 @@ pub struct TimelineItem {
     /// Why this step changed nothing (the author's role or agency may not take it then).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+    /// Set when the entry's content was removed by a redaction: who removed it, and when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<RedactedMark>,
+}
+
+/// "Redacted by … at …": the mark an entry whose content was removed keeps in the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct RedactedMark {
+    pub by: Author,
+    pub at: String,
+    pub reason: Option<String>,
+    /// The redaction entry.
+    pub entry: EntryRef,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -247,6 +261,71 @@ impl Store {
         reproject(&tx, id)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Redacts report `id`: its content becomes `replacement`, and the bodies of every entry
+    /// that carried its earlier content (the filing, amendments, earlier redactions) are
+    /// dropped here now, and on the hub and every other device at their next sync. Only the
+    /// report's author or the county administrator may. Returns how many bodies were removed.
+    pub fn redact_report(
+        &mut self,
+        id: &ReportId,
+        replacement: &Report,
+        reason: &str,
+    ) -> Result<usize> {
+        let reason = Redaction::check_reason(reason)?;
+        let author: Vec<u8> = self
+            .conn
+            .query_row(
+                "SELECT author FROM reports WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| not_found(&id.to_string()))?;
+        let author = device_id(&author)?;
+        if !may_redact(&self.conn, &author, &self.me.device)? {
+            let name = self.author(&author)?.name;
+            return Err(Error::NotAllowed(format!(
+                "report {id} was filed by {name} on another device; only its author or the \
+                 county administrator (role admin) may redact it, so nothing was saved"
+            )));
+        }
+        if let Some(unit) = &replacement.unit {
+            if let Err(message) = self.check_unit(unit) {
+                return Err(Error::invalid("unit", message));
+            }
+        }
+        let Value::Object(document) = replacement.to_json() else {
+            return Err(Error::Unsupported(
+                "the replacement document is not an object".into(),
+            ));
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let targets = targets_in(&entries_about(&tx, id)?);
+        let redaction = Redaction {
+            reason,
+            document,
+            targets,
+        };
+        let draft = Draft {
+            kind: EntryKind::ReportRedacted,
+            subject: Some(*id),
+            body: redaction.to_body(),
+        };
+        append(&tx, &self.me, draft)?;
+        let done = reproject(&tx, id)?;
+        tx.commit()?;
+        self.scrub()?;
+        Ok(done.removed)
+    }
+
+    /// After content was removed: no copy of it stays in the write-ahead log. (Freed pages are
+    /// already zeroed: every connection runs with `secure_delete`.)
+    pub(super) fn scrub(&self) -> Result<()> {
+        self.checkpoint()
     }
 
     /// Finds the report whose id is `text`, or starts with it (at least 4 characters).
@@ -494,15 +573,41 @@ impl Store {
                 .find(|s| s.device == e.device && s.seq == e.seq)
                 .and_then(|s| s.refused.clone())
         };
+        let filing = entries
+            .iter()
+            .find(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id);
+        let redactions = redactions_of(&self.conn, filing, &entries)?;
         let mut timeline = entries
             .iter()
             .map(|e| {
-                let mut content = e.body_json().unwrap_or(Value::Null);
+                let mut content = match Redaction::of(e) {
+                    Some(r) => r.summary(),
+                    None => e.body_json().unwrap_or(Value::Null),
+                };
                 if !may_read_restricted {
                     if let Value::Object(map) = &mut content {
                         crate::domain::report::strip_restricted(map);
                     }
                 }
+                let redacted = match e.body {
+                    Some(_) => None,
+                    None => redactions
+                        .iter()
+                        .find(|(r, body)| body.removes(r, e))
+                        .map(|(r, body)| {
+                            Ok::<_, Error>(RedactedMark {
+                                by: self.author(&r.device)?,
+                                at: format_ms(r.at),
+                                reason: Some(body.reason.clone()),
+                                entry: EntryRef {
+                                    device: r.device.to_string(),
+                                    seq: r.seq,
+                                    hash: r.hash().to_string(),
+                                },
+                            })
+                        })
+                        .transpose()?,
+                };
                 Ok(TimelineItem {
                     kind: e.kind.name(),
                     at: format_ms(e.at),
@@ -514,6 +619,7 @@ impl Store {
                         hash: e.hash().to_string(),
                     },
                     refused: refused(e),
+                    redacted,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -548,6 +654,7 @@ impl Store {
                             hash: filing.hash().to_string(),
                         },
                         refused: None,
+                        redacted: None,
                     },
                 );
             }
@@ -788,8 +895,6 @@ pub(super) fn entries_about(conn: &rusqlite::Connection, id: &ReportId) -> Resul
     Ok(entries)
 }
 
-/// Rebuilds the projection of report `id` from every entry about it. Returns false when the
-/// store does not hold the report's filing (yet).
 /// The other devices of the person using `device` (a replacement laptop), as the hub's chain
 /// announced them.
 pub(super) fn same_person(conn: &rusqlite::Connection, device: &DeviceId) -> Result<Vec<DeviceId>> {
@@ -806,20 +911,48 @@ pub(super) fn same_person(conn: &rusqlite::Connection, device: &DeviceId) -> Res
         .collect())
 }
 
-pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
-    let entries = entries_about(tx, id)?;
-    let Some(filing) = entries
+/// What [`reproject`] did.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Reprojected {
+    /// The store holds the report's filing (else there is no projection yet).
+    pub held: bool,
+    /// Bodies a redaction removed just now.
+    pub removed: usize,
+}
+
+/// Rebuilds the projection of report `id` from every entry about it, first applying every
+/// redaction of the report to the bodies still held (so an entry stored after its redaction
+/// never keeps its body).
+pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reprojected> {
+    let mut entries = entries_about(tx, id)?;
+    let filing_at = entries
         .iter()
-        .find(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id)
-    else {
-        return Ok(false);
+        .position(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id);
+    let redactions = redactions_of(tx, filing_at.map(|i| &entries[i]), &entries)?;
+    let mut removed = 0;
+    for e in entries.iter_mut().filter(|e| e.body.is_some()) {
+        if redactions.iter().any(|(r, body)| body.removes(r, e)) {
+            tx.prepare_cached("UPDATE entries SET body = NULL WHERE device = ?1 AND seq = ?2")?
+                .execute(params![e.device.0, e.seq])?;
+            e.body = None;
+            removed += 1;
+        }
+    }
+    let Some(filing) = filing_at.map(|i| &entries[i]) else {
+        return Ok(Reprojected {
+            held: false,
+            removed,
+        });
     };
     let others: Vec<Entry> = entries
         .iter()
         .filter(|e| e.hash() != filing.hash())
         .cloned()
         .collect();
-    let state = project(filing, &others, &same_person(tx, &filing.device)?);
+    let entitled: HashSet<DeviceId> = redactions.iter().map(|(r, _)| r.device).collect();
+    let state = project_with(filing, &others, &same_person(tx, &filing.device)?, &|e| {
+        entitled.contains(&e.device)
+    });
     let row = ProjectedRow::of(tx, &state)?;
     let received: Option<i64> = tx
         .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
@@ -876,7 +1009,74 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<bool> {
         "INSERT INTO reports_text (rowid, narrative, place, other) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![rowid, row.narrative, row.place, row.other])?;
-    Ok(true)
+    if removed > 0 {
+        // A deleted row's words stay in the text index's older segments until they are
+        // merged: merge them now, so the removed text leaves the index too.
+        tx.execute(
+            "INSERT INTO reports_text (reports_text) VALUES ('optimize')",
+            [],
+        )?;
+    }
+    Ok(Reprojected {
+        held: true,
+        removed,
+    })
+}
+
+/// The redactions among `entries` (about one report) whose author may redact it, each with its
+/// body. Without the filing, only the administrator's count.
+fn redactions_of(
+    conn: &rusqlite::Connection,
+    filing: Option<&Entry>,
+    entries: &[Entry],
+) -> Result<Vec<(Entry, Redaction)>> {
+    let mut decided: HashMap<DeviceId, bool> = HashMap::new();
+    let mut out = Vec::new();
+    for e in entries {
+        let Some(body) = Redaction::of(e) else {
+            continue;
+        };
+        let allowed = match decided.get(&e.device) {
+            Some(a) => *a,
+            None => {
+                let a = match filing {
+                    Some(f) => may_redact(conn, &f.device, &e.device)?,
+                    None => is_administrator(conn, &e.device)?,
+                };
+                decided.insert(e.device, a);
+                a
+            }
+        };
+        if allowed {
+            out.push((e.clone(), body));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `redactor` may redact a report filed by `author`: the same device or person, or
+/// the county administrator.
+fn may_redact(conn: &rusqlite::Connection, author: &DeviceId, redactor: &DeviceId) -> Result<bool> {
+    if author == redactor || is_administrator(conn, redactor)? {
+        return Ok(true);
+    }
+    let person = |d: &DeviceId| -> Result<Option<String>> {
+        Ok(conn
+            .prepare_cached("SELECT person FROM devices WHERE device = ?1")?
+            .query_row([d.0], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    };
+    Ok(matches!((person(author)?, person(redactor)?), (Some(a), Some(b)) if a == b))
+}
+
+/// Whether `device` is the county administrator's: a device with the role `admin`, or the hub.
+fn is_administrator(conn: &rusqlite::Connection, device: &DeviceId) -> Result<bool> {
+    let role: Option<String> = conn
+        .prepare_cached("SELECT role FROM devices WHERE device = ?1")?
+        .query_row([device.0], |r| r.get(0))
+        .optional()?;
+    Ok(matches!(role.as_deref(), Some(r) if r == Role::Admin.as_str() || r == "hub"))
 }
 
 /// Rebuilds every report's row (after a migration that added columns).

@@ -367,8 +367,9 @@ impl Store {
         }
         touched.sort();
         touched.dedup();
+        let mut removed = 0;
         for id in &touched {
-            reproject(&tx, id)?;
+            removed += reproject(&tx, id)?.removed;
         }
         match exchange {
             // The hub's cursor is the truth, even below this device's (a hub restored from a
@@ -386,6 +387,9 @@ impl Store {
         tx.commit()?;
         if reference_changed {
             self.units = load_units(&self.conn)?;
+        }
+        if removed > 0 {
+            self.scrub()?;
         }
         Ok(applied)
     }

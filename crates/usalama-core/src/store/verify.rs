@@ -154,7 +154,7 @@ impl Store {
         report.reports = before.len() as u64;
         for id in before.keys() {
             if let Some(rid) = ReportId::parse(id) {
-                if !reproject(&tx, &rid)? {
+                if !reproject(&tx, &rid)?.held {
                     report
                         .problems
                         .push(format!("report {id}: its filing entry is missing"));
