@@ -195,6 +195,19 @@ pub enum ReportCommand {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Replace a report's content with FILE's everywhere (e.g. to remove an informant's name
+    /// typed by mistake): the earlier content is dropped here, on the county hub and on every
+    /// device at their next sync. Only the report's author or the county administrator may.
+    Redact {
+        id: String,
+        /// A whole report document: the report's content from now on (`-` reads standard
+        /// input). `usalama report show ID --json` gives the current one to edit.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Why the content is removed; shown in the timeline beside "redacted by … at …".
+        #[arg(long)]
+        reason: String,
+    },
     /// Reports, newest first.
     List(ListArgs),
     /// One report: its current state and its timeline.

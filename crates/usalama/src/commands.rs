@@ -39,6 +39,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Units(UnitsCommand::List) => units_list(&home, json),
         Command::Report(ReportCommand::Add { files }) => report_add(&home, &files, json),
         Command::Report(ReportCommand::Amend { id, file }) => report_amend(&home, &id, &file, json),
+        Command::Report(ReportCommand::Redact { id, file, reason }) => {
+            report_redact(&home, &id, &file, &reason, json)
+        }
         Command::Report(ReportCommand::List(args)) => report_list(&home, args, json),
         Command::Report(ReportCommand::Show { id }) => report_show(&home, &id, json),
         Command::Report(ReportCommand::Slip(args)) => report_slip(&home, args, json),
@@ -248,6 +251,42 @@ fn report_amend(home: &Path, id: &str, file: &Path, json: bool) -> Result<(), Fa
     Ok(())
 }
 
+fn report_redact(
+    home: &Path,
+    id: &str,
+    file: &Path,
+    reason: &str,
+    json: bool,
+) -> Result<(), Failure> {
+    let doc = read_json(file)?;
+    let replacement = Report::parse(&without_view_fields(doc), OffsetDateTime::now_utc())
+        .map_err(|p| usalama_core::Error::Invalid(p.within(&display_name(file))))?;
+    let mut store = open(home)?;
+    warn_clock(&store)?;
+    let id = store.resolve_report(id)?;
+    let removed = store.redact_report(&id, &replacement, reason)?;
+    if json {
+        return print_json(&json!({ "id": id.to_string(), "redacted": true, "removed": removed }));
+    }
+    say!(
+        "Redacted report {id}: the content of {removed} earlier {} was removed from this device;          the county hub and other devices remove it at their next sync",
+        if removed == 1 { "entry" } else { "entries" }
+    );
+    Ok(())
+}
+
+/// A report document from FILE, which may be `report show --json` output edited: the fields
+/// that `show` adds (status, timeline, …) are not part of a document and are set aside.
+fn without_view_fields(doc: Value) -> Value {
+    match doc {
+        Value::Object(mut map) if map.contains_key("timeline") => {
+            map.retain(|k, _| usalama_core::domain::report::REPORT_FIELDS.contains(&k.as_str()));
+            Value::Object(map)
+        }
+        other => other,
+    }
+}
+
 fn parse_day(field: &str, text: &str) -> Result<Date, Failure> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(text, &format).map_err(|_| {
@@ -433,8 +472,12 @@ fn print_report(store: &Store, v: &ReportView) {
             None => format!("{} ({})", item.by.name, item.by.role),
         };
         say!("  {}  {}  by {by}", item.at, item.kind);
-        if item.kind == "report_amended" {
+        if let Some(mark) = &item.redacted {
+            say!("      redacted by {} at {}", mark.by.name, mark.at);
+        } else if item.kind == "report_amended" {
             say!("      changed: {}", item.content);
+        } else if item.kind == "report_redacted" {
+            say!("      reason: {}", text_of(&item.content["reason"]));
         }
     }
 }
