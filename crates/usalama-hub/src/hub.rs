@@ -8,10 +8,11 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use usalama_core::domain::{Agency, Role};
+use usalama_core::domain::{Agency, Report, Role};
 use usalama_core::gazetteer::{self, Unit, COUNTY, KINDS};
-use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash};
+use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
 use usalama_core::lifecycle::{Action, Actor, Response};
+use usalama_core::redaction::{targets_in, Redaction};
 use usalama_core::store::{enrollment_proof_digest, Enrolled};
 use usalama_core::wire::{Bundle, HubBundle, Run, SyncRequest, SyncResponse, CHUNK_BYTES};
 
@@ -36,6 +37,16 @@ impl std::fmt::Debug for Hub {
             .field("id", &self.id)
             .finish_non_exhaustive()
     }
+}
+
+/// What `usalama-hub redact` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Redacted {
+    pub id: String,
+    /// Bodies dropped at the hub.
+    pub removed: usize,
+    /// The redaction's sequence number in the hub's own chain.
+    pub seq: u64,
 }
 
 /// Who an invitation is for.
@@ -329,6 +340,7 @@ impl Hub {
         let (request, signed) = SyncRequest::open(body)?;
         let now = now_ms();
         let mut fork: Option<Fork> = None;
+        let mut removed = 0;
         let result = db::write(self.db(), |tx| {
             let device = tx.device(&request.device)?.ok_or_else(|| {
                 HubError::rejected(
@@ -368,7 +380,7 @@ impl Hub {
             let mut acks = vec![(device.id, device.head_seq)];
             let mut stored = 0u64;
             for run in &request.runs {
-                let outcome = self.store_run(tx, run, now, &mut fork);
+                let outcome = self.store_run(tx, run, now, &mut fork, &mut removed);
                 let (author, head, added) = match outcome {
                     Ok(stored) => stored,
                     // Entries that do not continue what the hub holds of their device: carried
@@ -396,6 +408,9 @@ impl Hub {
         });
         match result {
             Ok((response, stored, sent)) => {
+                if removed > 0 {
+                    self.db.scrub()?;
+                }
                 self.metrics.synced(stored, sent);
                 tracing::info!(
                     device = %request.device, received = stored, sent, cursor = response.cursor,
@@ -520,6 +535,7 @@ impl Hub {
             device: bundle.device.to_string(),
             ..BundleImport::default()
         };
+        let mut removed = 0;
         for run in &bundle.runs {
             let mut fork = None;
             let result = db::write(self.db(), |tx| {
@@ -531,7 +547,7 @@ impl Hub {
                         format!("device {} has been revoked", run.device),
                     ));
                 }
-                self.store_run(tx, run, now, &mut fork)
+                self.store_run(tx, run, now, &mut fork, &mut removed)
             });
             match result {
                 Ok((_, _, added)) => {
@@ -558,6 +574,9 @@ impl Hub {
                 let cursor = self.trusted_cursor(tx, &carrier.id, bundle.cursor)?;
                 tx.set_meta(&pull_from_key(&carrier.id), &cursor.to_string())
             })?;
+        }
+        if removed > 0 {
+            self.db.scrub()?;
         }
         self.metrics.synced(report.stored, 0);
         tracing::info!(
@@ -633,6 +652,7 @@ impl Hub {
         run: &Run,
         now: i64,
         fork: &mut Option<Fork>,
+        removed: &mut usize,
     ) -> Result<(DeviceId, u64, u64)> {
         let author = tx.device(&run.device)?.ok_or_else(|| {
             HubError::rejected(
@@ -724,7 +744,7 @@ impl Hub {
                     self.metrics.refused_entry();
                     tracing::warn!(device = %author.id, seq = entry.seq, reason = %why, "entry refused");
                 }
-                None => self.project(tx, &author, entry, hub_seq)?,
+                None => *removed += self.project(tx, &author, entry, hub_seq)?,
             }
             head_seq = entry.seq;
             head_hash = hash;
@@ -766,6 +786,24 @@ impl Hub {
                 .body_json()
                 .and_then(|b| usalama_core::needs::Needs::parse(&b).err())
                 .map(|err| format!("the needs assessment does not parse: {err}")),
+            EntryKind::ReportRedacted => match e.subject {
+                None => Some("a redaction must name its report".into()),
+                Some(id) => match tx.report(&id)? {
+                    None => Some(format!("redacts report {id}, which the hub does not hold")),
+                    Some(r) if r.person != author.person && author.role != Role::Admin.as_str() => {
+                        Some(
+                            "only the report's author or the county administrator (role admin) \
+                             may redact it"
+                                .into(),
+                        )
+                    }
+                    // A redaction whose own body a later one removed has nothing left to do.
+                    Some(_) if e.body.is_some() && Redaction::of(e).is_none() => {
+                        Some("the redaction cannot be read".into())
+                    }
+                    Some(_) => None,
+                },
+            },
             EntryKind::UnitAdded
             | EntryKind::UnitRenamed
             | EntryKind::UnitRetired
@@ -775,14 +813,15 @@ impl Hub {
         })
     }
 
-    /// Keeps who may see each report up to date.
+    /// Keeps who may see each report up to date, and applies redactions. Returns how many
+    /// bodies a redaction removed.
     fn project(
         &self,
         tx: &mut dyn Tx,
         author: &DeviceRecord,
         e: &Entry,
         hub_seq: u64,
-    ) -> Result<()> {
+    ) -> Result<usize> {
         let body = e.body_json();
         let unit_in = |b: &Option<Value>| -> Option<Option<String>> {
             b.as_ref()?
@@ -814,13 +853,119 @@ impl Hub {
                     }
                 }
             }
+            EntryKind::ReportRedacted => return self.apply_redaction(tx, e, hub_seq),
             _ => {}
         }
-        Ok(())
+        Ok(0)
+    }
+
+    /// Drops the bodies a redaction (already found admissible) names, and follows the report
+    /// if its new content moves it to another unit. Returns how many bodies were dropped.
+    fn apply_redaction(&self, tx: &mut dyn Tx, e: &Entry, hub_seq: u64) -> Result<usize> {
+        let (Some(id), Some(redaction)) = (e.subject, Redaction::of(e)) else {
+            return Ok(0);
+        };
+        let mut removed = 0;
+        for target in tx.entries_about(&id)? {
+            if target.body.is_some()
+                && redaction.removes(e, &target)
+                && tx.drop_body(&target.device, target.seq)?
+            {
+                removed += 1;
+            }
+        }
+        if let Some(mut scope) = tx.report(&id)? {
+            let unit = match redaction.document.get("unit").and_then(Value::as_str) {
+                Some(unit) => unit.to_owned(),
+                None => tx
+                    .device(&scope.author)?
+                    .and_then(|d| d.unit)
+                    .unwrap_or_else(|| COUNTY.to_owned()),
+            };
+            if unit != scope.unit {
+                scope.unit = unit;
+                scope.rescoped = hub_seq;
+                tx.upsert_report(&scope)?;
+            }
+        }
+        tracing::info!(report = %id, by = %e.device, removed, "report redacted");
+        Ok(removed)
+    }
+
+    /// The county administrator redacts a report at the hub: its content becomes
+    /// `replacement`, and every body that carried its earlier content is dropped here now and
+    /// on every device that holds it at its next sync. Recorded in the hub's own chain.
+    pub fn redact(&self, id: &str, replacement: &Report, reason: &str) -> Result<Redacted> {
+        let id = ReportId::parse(id.trim()).ok_or_else(|| {
+            HubError::bad_request(
+                "unknown_report",
+                format!(
+                    "{id:?} is not a report id: give the whole id, 16 letters and digits, as \
+                     `usalama report show` prints it"
+                ),
+            )
+        })?;
+        let reason = Redaction::check_reason(reason)?;
+        if let Some(unit) = &replacement.unit {
+            if !self.units()?.iter().any(|u| &u.id == unit && !u.retired) {
+                return Err(HubError::bad_request(
+                    "unknown_unit",
+                    format!("unit: no unit {unit:?} in use; see `usalama-hub units list`"),
+                ));
+            }
+        }
+        let Value::Object(document) = replacement.to_json() else {
+            return Err(HubError::Internal(
+                "a report document is not an object".into(),
+            ));
+        };
+        let now = now_ms();
+        let done = db::write(self.db(), |tx| {
+            if tx.report(&id)?.is_none() {
+                return Err(HubError::bad_request(
+                    "unknown_report",
+                    format!("the hub holds no report {id}"),
+                ));
+            }
+            let redaction = Redaction {
+                reason: reason.clone(),
+                document: document.clone(),
+                targets: targets_in(&tx.entries_about(&id)?),
+            };
+            let (entry, hub_seq) = self.append_about(
+                tx,
+                EntryKind::ReportRedacted,
+                Some(id),
+                redaction.to_body(),
+                now,
+            )?;
+            let removed = self.apply_redaction(tx, &entry, hub_seq)?;
+            Ok(Redacted {
+                id: id.to_string(),
+                removed,
+                seq: entry.seq,
+            })
+        })?;
+        self.db.scrub()?;
+        Ok(done)
     }
 
     /// Appends an entry to the hub's own chain, in the caller's transaction.
     fn append(&self, tx: &mut dyn Tx, kind: EntryKind, body: &Value, now: i64) -> Result<Entry> {
+        let body = serde_json::to_vec(body).map_err(|e| HubError::Internal(e.to_string()))?;
+        Ok(self.append_about(tx, kind, None, body, now)?.0)
+    }
+
+    /// Appends an entry, about a report or not, to the hub's own chain. Returns it and its hub
+    /// sequence number.
+    fn append_about(
+        &self,
+        tx: &mut dyn Tx,
+        kind: EntryKind,
+        subject: Option<ReportId>,
+        body: Vec<u8>,
+        now: i64,
+    ) -> Result<(Entry, u64)> {
         let me = tx
             .device(&self.id)?
             .ok_or_else(|| HubError::Database("the hub's own device record is missing".into()))?;
@@ -831,14 +976,14 @@ impl Hub {
         let at = now.max(last_at + 1);
         let draft = Draft {
             kind,
-            subject: None,
-            body: serde_json::to_vec(body).map_err(|e| HubError::Internal(e.to_string()))?,
+            subject,
+            body,
         };
         let entry = Entry::sign(draft, &self.key, me.head_seq + 1, me.head_hash, at);
-        tx.insert_entry(&entry, now, None)?;
+        let hub_seq = tx.insert_entry(&entry, now, None)?;
         tx.set_head(&self.id, entry.seq, &entry.hash())?;
         tx.set_meta("hub_last_at", &at.to_string())?;
-        Ok(entry)
+        Ok((entry, hub_seq))
     }
 
     pub fn devices(&self) -> Result<Vec<DeviceRecord>> {

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use usalama_core::domain::{Agency, Role};
+use usalama_core::domain::{Agency, Report, Role};
 use usalama_core::sync::Enrollment;
 use usalama_hub::hub::{InviteRequest, DEFAULT_INVITE_HOURS};
 use usalama_hub::{db, Hub, HubError};
@@ -72,6 +72,19 @@ enum Command {
         /// everything it may see).
         #[arg(long)]
         since: Option<u64>,
+    },
+    /// Replace a report's content with FILE's everywhere (e.g. an informant's name typed by
+    /// mistake): the earlier content is dropped here now and on every device at its next sync.
+    Redact {
+        /// The report's whole id (16 letters and digits).
+        id: String,
+        /// A whole report document: the report's content from now on (`-` reads standard
+        /// input).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Why the content is removed; devices show it with "redacted by … at …".
+        #[arg(long)]
+        reason: String,
     },
     /// A consistent copy of the hub's data, while it serves.
     Backup {
@@ -329,6 +342,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Redact { id, file, reason } => redact(&cli.db, &id, &file, &reason, cli.json),
         Command::Backup { out } => {
             open(&cli.db)?.backup(&out)?;
             if cli.json {
@@ -339,6 +353,54 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+fn redact(
+    db: &str,
+    id: &str,
+    file: &std::path::Path,
+    reason: &str,
+    json: bool,
+) -> Result<(), Failure> {
+    use std::io::Read;
+    let name = if file == std::path::Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        file.display().to_string()
+    };
+    let mut text = String::new();
+    let read = if file == std::path::Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(file).map(|t| text = t)
+    };
+    read.map_err(|e| usage(format!("{name}: cannot read the file: {e}")))?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        usage(format!(
+            "{name}: not valid JSON at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
+    let now = time::OffsetDateTime::now_utc();
+    let replacement = Report::parse(&doc, now).map_err(|p| usage(p.within(&name).to_string()))?;
+    let done = open(db)?.redact(id, &replacement, reason)?;
+    if json {
+        print_json(&done);
+    } else {
+        say!(
+            "Redacted report {}: the content of {} earlier {} was removed from the hub; every \
+             device that holds the report removes it at its next sync.",
+            done.id,
+            done.removed,
+            if done.removed == 1 {
+                "entry"
+            } else {
+                "entries"
+            }
+        );
+    }
+    Ok(())
 }
 
 fn units(db: &str, command: UnitsCommand, json: bool) -> Result<(), Failure> {

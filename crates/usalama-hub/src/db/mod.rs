@@ -137,6 +137,11 @@ pub trait Tx {
         received_at: i64,
         refused: Option<&str>,
     ) -> Result<u64>;
+    /// Every entry about a report (refused ones too), in hub order.
+    fn entries_about(&mut self, id: &ReportId) -> Result<Vec<Entry>>;
+    /// Drops a stored entry's body (a redaction); its hash stays. Returns whether a body was
+    /// held.
+    fn drop_body(&mut self, device: &DeviceId, seq: u64) -> Result<bool>;
     /// Entries the audience may see, in delivery order after `cursor`, up to about
     /// `max_bytes` of bodies (never splitting entries that share a delivery order).
     /// Also says whether more entries wait beyond `max_bytes`.
@@ -176,6 +181,9 @@ pub trait Database: Send + Sync + 'static {
     fn read(&self, work: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()>;
     /// A consistent copy of the whole database, while it serves.
     fn backup(&self, out: &Path) -> Result<()>;
+    /// After bodies were dropped: leave no copy of them where the database engine keeps old
+    /// versions of rows (SQLite's write-ahead log; PostgreSQL's dead row versions).
+    fn scrub(&self) -> Result<()>;
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
 }

@@ -322,6 +322,18 @@ impl Database for Postgres {
         Ok(())
     }
 
+    /// `VACUUM entries`: removes the dead row versions that still hold a dropped body from the
+    /// table's pages. PostgreSQL's own write-ahead log and any backups keep them until they are
+    /// recycled or deleted (see docs/hub.md).
+    fn scrub(&self) -> Result<()> {
+        tokio::task::block_in_place(|| {
+            let mut slot = self.lock();
+            let conn = self.connected(&mut slot)?;
+            // VACUUM cannot run inside a transaction block: a plain statement.
+            conn.client.batch_execute("VACUUM entries").pg()
+        })
+    }
+
     fn backend(&self) -> &'static str {
         "postgres"
     }
@@ -505,7 +517,8 @@ const PULL: &str = "WITH candidates AS (
      FROM candidates c JOIN entries e ON e.hub_seq = c.hub_seq
      LEFT JOIN reports r ON r.id = e.about
      WHERE e.refused IS NULL AND e.device <> $2
-       AND (e.device = $3 OR r.person = $4 OR r.unit = ANY($5) OR ($6 AND e.kind = 20))
+       AND ((e.device = $3 AND e.about IS NULL) OR r.person = $4 OR r.unit = ANY($5)
+            OR ($6 AND e.kind = 20))
      ORDER BY ord, e.hub_seq";
 
 fn entry_from(r: &Row) -> Result<Entry> {
@@ -705,6 +718,23 @@ impl Tx for PgTx<'_> {
             .try_get(0)
             .pg()?;
         unsigned(hub_seq, "hub sequence number")
+    }
+
+    fn entries_about(&mut self, id: &ReportId) -> Result<Vec<Entry>> {
+        let rows = self.all(
+            "SELECT device, seq, format, kind, at, prev, subject, body_hash, body, signature
+             FROM entries WHERE about = $1 ORDER BY hub_seq",
+            &[&id.to_string()],
+        )?;
+        rows.iter().map(entry_from).collect()
+    }
+
+    fn drop_body(&mut self, device: &DeviceId, seq: u64) -> Result<bool> {
+        Ok(self.exec(
+            "UPDATE entries SET body = NULL
+             WHERE device = $1 AND seq = $2 AND body IS NOT NULL",
+            &[&&device.0[..], &signed(seq, "sequence number")?],
+        )? > 0)
     }
 
     fn pull(
