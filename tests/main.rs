@@ -6,6 +6,7 @@ mod crash;
 mod helpers;
 mod incident;
 mod person;
+mod redaction;
 mod story;
 mod summary;
 mod sync;

@@ -151,8 +151,9 @@ fn a_used_or_unknown_enrollment_code_is_refused_with_exit_4() {
 }
 
 /// A device outside any store: its own key, enrolled over HTTP, sending crafted requests.
-struct RawDevice {
-    key: SigningKey,
+/// A device driven by hand: entries signed here and sent as raw sync requests.
+pub(crate) struct RawDevice {
+    pub(crate) key: SigningKey,
     hub: DeviceId,
     url: String,
     counter: u64,
@@ -183,7 +184,7 @@ fn post(url: &str, path: &str, content_type: &str, body: Vec<u8>) -> (u16, Value
 }
 
 impl RawDevice {
-    fn enroll(hub: &TestHub, seed: u8) -> RawDevice {
+    pub(crate) fn enroll(hub: &TestHub, seed: u8) -> RawDevice {
         let key = SigningKey::from_bytes(&[seed; 32]);
         let enrollment =
             Enrollment::parse(&hub.enrollment("Raw", "chief", OMBOLION, None)).expect("enrollment");
@@ -230,7 +231,7 @@ impl RawDevice {
         e
     }
 
-    fn request(&mut self, entries: &[Entry]) -> Vec<u8> {
+    pub(crate) fn request(&mut self, entries: &[Entry]) -> Vec<u8> {
         self.counter += 1;
         SyncRequest {
             device: DeviceId::of(&self.key.verifying_key()),
@@ -243,7 +244,7 @@ impl RawDevice {
         .expect("sealed")
     }
 
-    fn send(&self, body: Vec<u8>) -> (u16, Value) {
+    pub(crate) fn send(&self, body: Vec<u8>) -> (u16, Value) {
         post(&self.url, "/v1/sync", "application/octet-stream", body)
     }
 }
