@@ -664,6 +664,102 @@ mod tests {
         }
     }
 
+    /// A filing naming an informant and its author's redaction, signed by hand.
+    fn named_and_redacted() -> (Entry, Entry) {
+        use crate::ledger::{Draft, Hash};
+        use crate::redaction::{Redaction, Target};
+        let key = ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]);
+        let named = serde_json::json!({
+            "type": "livestock_raid", "occurred_at": "2026-11-20T05:30:00+03:00",
+            "place": "Lami Nyeusi", "narrative": "Lomuriaxq saw the raiders."
+        });
+        let draft = Draft {
+            kind: EntryKind::ReportFiled,
+            subject: None,
+            body: serde_json::to_vec(&named).expect("json"),
+        };
+        let filing = Entry::sign(draft, &key, 1, Hash::GENESIS, 1_000);
+        let mut cleaned = named.as_object().cloned().expect("object");
+        cleaned.insert("narrative".into(), "A herder saw the raiders.".into());
+        let redaction = Redaction {
+            reason: "a name".into(),
+            document: cleaned,
+            targets: vec![Target::of(&filing)],
+        };
+        let draft = Draft {
+            kind: EntryKind::ReportRedacted,
+            subject: Some(filing.report_id()),
+            body: redaction.to_body(),
+        };
+        let redacted = Entry::sign(draft, &key, 2, filing.hash(), 2_000);
+        (filing, redacted)
+    }
+
+    fn response(entries: &[Entry], cursor: u64) -> SyncResponse {
+        SyncResponse {
+            hub_time: now_ms(),
+            acks: Vec::new(),
+            cursor,
+            more: false,
+            runs: Run::from_entries(entries, |_| Some(now_ms())),
+        }
+    }
+
+    #[test]
+    fn a_body_that_arrives_after_its_redaction_is_stored_without_it() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = store(dir.path());
+        s.record_enrollment("http://127.0.0.1:1", None, &enrolled_at(now_ms()))
+            .expect("enrolled");
+        let (filing, redacted) = named_and_redacted();
+        let id = filing.report_id();
+        // Relayed out of order: the redaction first, the filing (with its body) later, then
+        // the filing once more.
+        s.apply_sync_response(&response(std::slice::from_ref(&redacted), 1))
+            .expect("applied");
+        for cursor in [2, 3] {
+            s.apply_sync_response(&response(std::slice::from_ref(&filing), cursor))
+                .expect("applied");
+            let view = s.report(&id).expect("shown");
+            assert_eq!(
+                view.document.get("narrative"),
+                Some(&serde_json::json!("A herder saw the raiders."))
+            );
+            let filed = &view.timeline[0];
+            assert_eq!(filed.content, Value::Null);
+            assert!(filed.redacted.is_some(), "{filed:?}");
+            let held: Option<Vec<u8>> = s
+                .conn
+                .query_row("SELECT body FROM entries WHERE seq = 1", [], |r| r.get(0))
+                .expect("row");
+            assert_eq!(held, None);
+            let found = s
+                .list_reports(&crate::store::ReportFilter {
+                    search: Some("lomuriaxq".into()),
+                    ..Default::default()
+                })
+                .expect("searched");
+            assert!(found.is_empty(), "the text index still finds the name");
+            assert!(s.verify().expect("verified").ok());
+        }
+    }
+
+    #[test]
+    fn a_body_received_with_its_redaction_is_stored_without_it() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = store(dir.path());
+        s.record_enrollment("http://127.0.0.1:1", None, &enrolled_at(now_ms()))
+            .expect("enrolled");
+        let (filing, redacted) = named_and_redacted();
+        s.apply_sync_response(&response(&[filing.clone(), redacted], 1))
+            .expect("applied");
+        let view = s.report(&filing.report_id()).expect("shown");
+        assert!(!serde_json::to_string(&view)
+            .expect("json")
+            .contains("Lomuriaxq"));
+        assert!(s.verify().expect("verified").ok());
+    }
+
     #[test]
     fn a_clock_far_from_the_hubs_warns_and_a_close_one_does_not() {
         let dir = tempfile::tempdir().expect("dir");
