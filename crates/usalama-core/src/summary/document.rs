@@ -911,6 +911,7 @@ pub fn slip(
                 let what = match t.kind.as_str() {
                     "report_filed" => w.filed,
                     "report_amended" => w.amended,
+                    "report_redacted" => w.redacted,
                     "received_by_county" => w.received_by_county,
                     _ => w.update,
                 };
