@@ -382,6 +382,14 @@ fn redact(
             e.column()
         ))
     })?;
+    // `usalama report show --json` output, edited, will do: the fields it adds are set aside.
+    let doc = match doc {
+        serde_json::Value::Object(mut map) if map.contains_key("timeline") => {
+            map.retain(|k, _| usalama_core::domain::report::REPORT_FIELDS.contains(&k.as_str()));
+            serde_json::Value::Object(map)
+        }
+        other => other,
+    };
     let now = time::OffsetDateTime::now_utc();
     let replacement = Report::parse(&doc, now).map_err(|p| usage(p.within(&name).to_string()))?;
     let done = open(db)?.redact(id, &replacement, reason)?;
