@@ -258,7 +258,27 @@ fn the_administrator_redacts_at_the_hub_and_every_device_follows_at_its_next_syn
     let officer = Home::enrolled(&hub, "Inspector Lokwang", "officer", "ke-024", Some("nps"));
     let id = named_report_everywhere(&hub, &inputs, &chief, &officer);
 
-    // The administrator's command runs beside the serving hub, on the same database.
+    // The administrator's command runs beside the serving hub, on the same database. An id
+    // the hub does not hold is refused, and changes nothing.
+    let entries = hub.entry_counts();
+    let unknown = Command::new(hub_bin())
+        .arg("--db")
+        .arg(hub.dir.path().join("hub.db"))
+        .args([
+            "redact",
+            "0000000000000000",
+            &inputs.file("clean.json", &cleaned()),
+        ])
+        .args(["--reason", REASON])
+        .output()
+        .expect("usalama-hub runs");
+    assert_eq!(unknown.status.code(), Some(2), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("holds no report"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert_eq!(hub.entry_counts(), entries);
     let out = Command::new(hub_bin())
         .arg("--db")
         .arg(hub.dir.path().join("hub.db"))

@@ -754,6 +754,70 @@ fn storage_story(backend: &dyn Backend) {
     );
     assert_eq!(chief_a.view(&a1)["narrative"], a1_before["narrative"]);
 
+    // Redaction: by the author on their device, and by the administrator at the hub. The
+    // earlier bodies leave the hub and every device that holds the report; the entries and
+    // every chain stay; an entry the redaction does not name (the refused amendment) keeps its
+    // body.
+    let mut cleaned = report(TAKAYWA, 1, 0);
+    cleaned["narrative"] = json!("Herders moved cattle; the witness is not named.");
+    let cleaned = Report::parse(&cleaned, OffsetDateTime::now_utc()).expect("valid");
+    let removed = chief_a
+        .store
+        .redact_report(&a1_id, &cleaned, "a name typed by mistake")
+        .expect("the author redacts");
+    assert_eq!(
+        removed, 1,
+        "the filing: the refused amendment never reached the author"
+    );
+    let b2_id = ReportId::parse(&b2).expect("id");
+    let done = hub
+        .redact(&b2, &cleaned, "a name typed by mistake")
+        .expect("the administrator redacts");
+    assert_eq!(done.removed, 1);
+    for device in [&mut chief_a, &mut chief_b, &mut officer] {
+        sync(&hub, device);
+    }
+    let bodies = |id: &ReportId| -> Vec<(EntryKind, bool)> {
+        db::read(hub.db(), |tx| {
+            Ok(tx
+                .entries_about(id)?
+                .into_iter()
+                .map(|e| (e.kind, e.body.is_some()))
+                .collect())
+        })
+        .expect("read")
+    };
+    assert_eq!(
+        bodies(&a1_id),
+        [
+            (EntryKind::ReportFiled, false),
+            (EntryKind::ReportAmended, true),
+            (EntryKind::ReportRedacted, true)
+        ]
+    );
+    assert_eq!(
+        bodies(&b2_id),
+        [
+            (EntryKind::ReportFiled, false),
+            (EntryKind::ReportRedacted, true)
+        ]
+    );
+    for (id, readers) in [(&a1, [&chief_a, &officer]), (&b2, [&chief_b, &officer])] {
+        for reader in readers {
+            let view = reader.view(id);
+            assert_eq!(view["narrative"], cleaned.narrative.as_str(), "{id}");
+            assert_eq!(
+                view,
+                readers[0].view(id),
+                "report {id} differs between devices"
+            );
+        }
+    }
+    for device in [&mut chief_a, &mut chief_b, &mut officer] {
+        let report = device.store.verify().expect("verified");
+        assert!(report.ok(), "{:?}", report.problems);
+    }
+
     // A revoked device is refused from its next request, and what it sends is not stored.
     hub.revoke(&elder.id().to_string()).expect("revoked");
     elder.file(&report(CHESEGON, 13, 0));
