@@ -325,7 +325,18 @@ impl Store {
     /// After content was removed: no copy of it stays in the write-ahead log. (Freed pages are
     /// already zeroed: every connection runs with `secure_delete`.)
     pub(super) fn scrub(&self) -> Result<()> {
-        self.checkpoint()
+        // The desktop app and the CLI may both have the store open: a reader in the other one
+        // holds the log back for a moment.
+        for _ in 0..20 {
+            let busy: i64 = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Ok(())
     }
 
     /// Finds the report whose id is `text`, or starts with it (at least 4 characters).

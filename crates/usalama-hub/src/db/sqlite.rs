@@ -134,12 +134,19 @@ impl Database for Sqlite {
             .conn
             .lock()
             .map_err(|_| HubError::Internal("the database lock was poisoned".into()))?;
-        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-        if busy != 0 {
-            // Another process (an administrator's command) was reading: it will not be for long.
-            std::thread::sleep(std::time::Duration::from_millis(200));
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // Another process (`serve`, or an administrator's command) may be reading: it will not
+        // be for long, and the log can be emptied only once it is done.
+        for _ in 0..50 {
+            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
         }
+        tracing::warn!(
+            "the write-ahead log could not be emptied after a redaction (another process kept \
+             reading); it will be at the next redaction or when the hub stops"
+        );
         Ok(())
     }
 
