@@ -401,3 +401,69 @@ fn a_redaction_by_someone_else_is_refused_and_changes_nothing() {
     }
     assert!(!files_holding_name(hub.dir.path()).is_empty());
 }
+
+#[test]
+fn bundles_carried_before_the_redaction_bring_the_name_back_nowhere() {
+    let hub = TestHub::start();
+    let inputs = Inputs::new();
+    let chief = Home::enrolled(&hub, "Chief Ombolion", "chief", OMBOLION, None);
+    let officer = Home::enrolled(&hub, "Inspector Lokwang", "officer", "ke-024", Some("nps"));
+    // The officer learns the chief's key, to check what it carries.
+    officer.sync();
+    let id = chief
+        .ok(&["report", "add", &inputs.file("named.json", &named())])
+        .trim()
+        .to_owned();
+    let stick = inputs.0.path().join("chief-before.bundle");
+    let stick = stick.to_str().expect("utf-8");
+    chief.json(&["bundle", "export", "--out", stick]);
+    // The officer carries the chief's entries, name and all, for the hub.
+    assert_eq!(officer.json(&["bundle", "import", stick])["carried"], 1);
+    assert!(!tables_holding_name(&officer).is_empty());
+
+    // The chief redacts before the hub ever saw the report, then syncs: the hub receives the
+    // filing without its body, and the redaction.
+    let clean = inputs.file("clean.json", &cleaned());
+    chief.ok(&["report", "redact", &id, &clean, "--reason", REASON]);
+    chief.sync();
+    assert_eq!(files_holding_name(hub.dir.path()), Vec::<PathBuf>::new());
+
+    // The hub's answer reaches the officer by bundle: what it carries loses the name too.
+    let officer_id = hub
+        .hub
+        .devices()
+        .expect("devices")
+        .into_iter()
+        .find(|d| d.name == "Inspector Lokwang")
+        .expect("the officer's device")
+        .id
+        .to_string();
+    let for_officer = inputs.0.path().join("for-officer.bundle");
+    let for_officer = for_officer.to_str().expect("utf-8");
+    let out = Command::new(hub_bin())
+        .arg("--db")
+        .arg(hub.dir.path().join("hub.db"))
+        .args(["export", "--device", &officer_id, "--out", for_officer])
+        .output()
+        .expect("usalama-hub runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    officer.json(&["bundle", "import", for_officer]);
+    assert_name_gone(&officer, &id);
+
+    // The old bundle, carried again to the hub and to the officer, brings nothing back.
+    let out = Command::new(hub_bin())
+        .arg("--db")
+        .arg(hub.dir.path().join("hub.db"))
+        .args(["import", stick])
+        .output()
+        .expect("usalama-hub runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    officer.json(&["bundle", "import", stick]);
+    officer.sync();
+    chief.sync();
+    for home in [&chief, &officer] {
+        assert_name_gone(home, &id);
+        assert_marked_redacted_by(&home.json(&["report", "show", &id]), "Chief Ombolion");
+    }
+    assert_eq!(files_holding_name(hub.dir.path()), Vec::<PathBuf>::new());
+}

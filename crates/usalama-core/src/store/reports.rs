@@ -949,6 +949,7 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
             removed += 1;
         }
     }
+    removed += scrub_carried(tx, &redactions)?;
     let Some(filing) = filing_at.map(|i| &entries[i]) else {
         return Ok(Reprojected {
             held: false,
@@ -1032,6 +1033,30 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         held: true,
         removed,
     })
+}
+
+/// Entries carried here for the hub (from another device's bundle) keep no body a redaction
+/// names either: they travel on without it, which the hub accepts (the hash is unchanged).
+fn scrub_carried(tx: &Transaction<'_>, redactions: &[(Entry, Redaction)]) -> Result<usize> {
+    let mut removed = 0;
+    for (r, body) in redactions {
+        for t in &body.targets {
+            let held: Option<Vec<u8>> = tx
+                .prepare_cached("SELECT entry FROM carried WHERE device = ?1 AND seq = ?2")?
+                .query_row(params![t.device.0, t.seq], |row| row.get(0))
+                .optional()?;
+            let Some(Ok((mut carried, _))) = held.map(|b| Entry::decode(&b)) else {
+                continue;
+            };
+            if carried.body.is_some() && body.removes(r, &carried) {
+                carried.body = None;
+                tx.prepare_cached("UPDATE carried SET entry = ?3 WHERE device = ?1 AND seq = ?2")?
+                    .execute(params![t.device.0, t.seq, carried.encode()])?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
 }
 
 /// The redactions among `entries` (about one report) whose author may redact it, each with its
