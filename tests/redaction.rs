@@ -60,21 +60,32 @@ fn holds_name(bytes: &[u8]) -> bool {
         .any(|w| w == name.as_slice())
 }
 
-/// Every file under `dir` whose bytes hold the name.
+/// Every file under `dir` whose bytes hold the name, found by `grep` in a process of its own.
+///
+/// Not read from this process: the test hub's SQLite connection lives here, and closing any
+/// other descriptor of its files would drop that connection's POSIX locks (SQLite's "how to
+/// corrupt" 2.2), letting another process's checkpoint pull the log from under it.
 fn files_holding_name(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut todo = vec![dir.to_owned()];
-    while let Some(dir) = todo.pop() {
-        for item in std::fs::read_dir(&dir).expect("readable folder") {
-            let path = item.expect("entry").path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if std::fs::read(&path).is_ok_and(|b| holds_name(&b)) {
-                found.push(path);
-            }
-        }
-    }
-    found
+    let out = Command::new("grep")
+        .args([
+            "--recursive",
+            "--files-with-matches",
+            "--ignore-case",
+            "--text",
+            NAME,
+        ])
+        .arg(dir)
+        .output()
+        .expect("grep runs");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "grep failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(PathBuf::from)
+        .collect()
 }
 
 /// The tables of a device's store whose decrypted rows hold the name (the store's files are
