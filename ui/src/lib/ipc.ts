@@ -115,6 +115,8 @@ export interface TimelineItem {
   content: unknown;
   /** Why this step changed nothing (its author's role or agency may not take it then). */
   refused?: string;
+  /** This entry's content was removed by a redaction: who, when, why. */
+  redacted?: { by: Author; at: string; reason: string | null } | null;
 }
 
 export type ReportDocument = Record<string, unknown>;

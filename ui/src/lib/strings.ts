@@ -370,6 +370,9 @@ export const strings = {
   "report.event.responding": ["Responding: {agency}", "Hatua zinachukuliwa: {agency}"],
   "report.event.closed": ["Closed: {outcome}", "Imefungwa: {outcome}"],
   "report.event.reopened": ["Reopened", "Imefunguliwa tena"],
+  "report.event.report_redacted": ["Content removed", "Maudhui yameondolewa"],
+  "report.event.redacted_by": ["Redacted by {name} at {time}", "Imeondolewa na {name} saa {time}"],
+  "report.event.reason": ["Reason: {reason}", "Sababu: {reason}"],
   "report.event.linked": ["Same incident as report {id}", "Tukio moja na ripoti {id}"],
   "report.event.refused": ["This step changed nothing: {why}", "Hatua hii haikubadilisha chochote: {why}"],
   "report.contested": [
