@@ -2,11 +2,10 @@
 //! by another device, damaged or to the wrong laptop.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{hub_bin, stderr, timeline_kinds, Home, TestHub};
+use crate::helpers::{hub_cli, hub_json, stderr, timeline_kinds, Home, TestHub};
 
 const OMBOLION: &str = "ke-024-l-ombolion";
 const CHEPTULEL: &str = "ke-024-l-cheptulel";
@@ -17,32 +16,9 @@ fn doc(unit: &str, n: u64) -> Value {
     d
 }
 
-/// `usalama-hub` on the test hub's database, as the county ICT officer runs it.
-fn hub_cli(hub: &TestHub, args: &[&str]) -> Output {
-    std::process::Command::new(hub_bin())
-        .arg("--db")
-        .arg(hub.dir.path().join("hub.db"))
-        .args(args)
-        .output()
-        .expect("usalama-hub runs")
-}
-
-fn hub_ok(hub: &TestHub, args: &[&str]) -> Value {
-    let mut args = args.to_vec();
-    args.push("--json");
-    let out = hub_cli(hub, &args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "usalama-hub {args:?}: {}",
-        stderr(&out)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
 /// The id of the device enrolled for `name`.
 fn device_of(hub: &TestHub, name: &str) -> String {
-    let devices = hub_ok(hub, &["devices", "list"]);
+    let devices = hub_json(hub, &["devices", "list"]);
     devices
         .as_array()
         .expect("array")
@@ -64,7 +40,7 @@ fn export(home: &Home, name: &str) -> PathBuf {
 fn hub_export(hub: &TestHub, person: &str, name: &str) -> PathBuf {
     let path = hub.dir.path().join(name);
     let device = device_of(hub, person);
-    hub_ok(
+    hub_json(
         hub,
         &[
             "export",
@@ -78,7 +54,7 @@ fn hub_export(hub: &TestHub, person: &str, name: &str) -> PathBuf {
 }
 
 fn hub_import(hub: &TestHub, file: &Path) -> Value {
-    hub_ok(hub, &["import", file.to_str().expect("utf-8")])
+    hub_json(hub, &["import", file.to_str().expect("utf-8")])
 }
 
 fn import(home: &Home, file: &Path) -> Value {
@@ -124,7 +100,7 @@ fn a_round_trip_by_bundle_alone_ends_as_a_network_sync_does() {
     let stored = hub_import(&hub, &to_hub);
     assert_eq!(stored["stored"], 3, "{stored}");
     // The county adds a unit meanwhile: reference data travels back too.
-    hub_ok(
+    hub_json(
         &hub,
         &[
             "units", "add", "--name", "Kaptabuk", "--kind", "village", "--parent", OMBOLION,
@@ -175,7 +151,7 @@ fn bundles_carried_twice_or_out_of_order_change_nothing_more() {
 
     // Two answers from the hub, imported newest first, then the older, then the newest again.
     let older = hub_export(&hub, "Chief Ombolion", "a.usalama");
-    hub_ok(
+    hub_json(
         &hub,
         &[
             "units", "add", "--name", "Kaptabuk", "--kind", "village", "--parent", OMBOLION,

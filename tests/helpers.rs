@@ -201,3 +201,67 @@ impl Home {
         ids
     }
 }
+
+/// `usalama-hub ARGS` on the test hub's database, as the county ICT officer runs it.
+pub fn hub_cli(hub: &TestHub, args: &[&str]) -> Output {
+    Command::new(hub_bin())
+        .arg("--db")
+        .arg(hub.dir.path().join("hub.db"))
+        .args(args)
+        .output()
+        .expect("usalama-hub runs")
+}
+
+/// `usalama-hub ARGS --json`, asserting success.
+pub fn hub_json(hub: &TestHub, args: &[&str]) -> Value {
+    let mut args = args.to_vec();
+    args.push("--json");
+    let out = hub_cli(hub, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "usalama-hub {args:?}: {}",
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+impl Home {
+    /// A new laptop for the person enrolled as `name` (a chief in `unit`), enrolled with
+    /// `usalama-hub invite --person`; and the person's id.
+    pub fn replacement(hub: &TestHub, name: &str, unit: &str) -> (Home, String) {
+        let devices = hub_json(hub, &["devices", "list"]);
+        let person = devices
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|d| d["name"] == name)
+            .and_then(|d| d["person"].as_str())
+            .unwrap_or_else(|| panic!("no person called {name}: {devices}"))
+            .to_owned();
+        let invite = hub_json(
+            hub,
+            &[
+                "invite",
+                "--name",
+                name,
+                "--role",
+                "chief",
+                "--unit",
+                unit,
+                "--person",
+                &person,
+                "--address",
+                &hub.url,
+            ],
+        );
+        let home = Home::new();
+        home.ok(&["init", "--name", name, "--role", "chief"]);
+        home.ok(&[
+            "enroll",
+            "--string",
+            invite["enrollment"].as_str().expect("enrollment"),
+        ]);
+        (home, person)
+    }
+}

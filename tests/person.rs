@@ -1,27 +1,10 @@
 //! A person, not a device: a replacement laptop for the same chief.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::helpers::{hub_bin, stderr, timeline_kinds, Home, TestHub};
+use crate::helpers::{hub_json, stderr, timeline_kinds, Home, TestHub};
 
 const OMBOLION: &str = "ke-024-l-ombolion";
-
-fn hub_json(hub: &TestHub, args: &[&str]) -> Value {
-    let out = std::process::Command::new(hub_bin())
-        .arg("--db")
-        .arg(hub.dir.path().join("hub.db"))
-        .arg("--json")
-        .args(args)
-        .output()
-        .expect("usalama-hub runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "usalama-hub {args:?}: {}",
-        stderr(&out)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
 
 #[test]
 fn a_replacement_laptop_receives_the_persons_reports_and_the_old_one_is_revoked() {
@@ -35,38 +18,7 @@ fn a_replacement_laptop_receives_the_persons_reports_and_the_old_one_is_revoked(
     old.sync();
 
     // The laptop is stolen: the county enrolls a new one for the same person.
-    let devices = hub_json(&hub, &["devices", "list"]);
-    let person = devices
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|d| d["name"] == "Joseph Korkimul")
-        .and_then(|d| d["person"].as_str())
-        .expect("the chief's person")
-        .to_owned();
-    let invite = hub_json(
-        &hub,
-        &[
-            "invite",
-            "--name",
-            "Joseph Korkimul",
-            "--role",
-            "chief",
-            "--unit",
-            OMBOLION,
-            "--person",
-            &person,
-            "--address",
-            &hub.url,
-        ],
-    );
-    let new = Home::new();
-    new.ok(&["init", "--name", "Joseph", "--role", "chief"]);
-    new.ok(&[
-        "enroll",
-        "--string",
-        invite["enrollment"].as_str().expect("enrollment"),
-    ]);
+    let (new, person) = Home::replacement(&hub, "Joseph Korkimul", OMBOLION);
     new.sync();
 
     // The person's reports, with the county's receipts, are on the new laptop.
@@ -164,37 +116,7 @@ fn a_store_restored_from_an_old_backup_is_told_apart_and_nothing_acknowledged_is
     assert!(hub.hub.forks().expect("forks").is_empty());
 
     // The county enrolls the laptop anew for the same person: every acknowledged report is back.
-    let person = hub_json(&hub, &["devices", "list"])
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|d| d["name"] == "Joseph Korkimul")
-        .and_then(|d| d["person"].as_str())
-        .expect("person")
-        .to_owned();
-    let invite = hub_json(
-        &hub,
-        &[
-            "invite",
-            "--name",
-            "Joseph Korkimul",
-            "--role",
-            "chief",
-            "--unit",
-            OMBOLION,
-            "--person",
-            &person,
-            "--address",
-            &hub.url,
-        ],
-    );
-    let fresh = Home::new();
-    fresh.ok(&["init", "--name", "Joseph", "--role", "chief"]);
-    fresh.ok(&[
-        "enroll",
-        "--string",
-        invite["enrollment"].as_str().expect("enrollment"),
-    ]);
+    let (fresh, _) = Home::replacement(&hub, "Joseph Korkimul", OMBOLION);
     fresh.sync();
     for id in [&early, &later] {
         assert_eq!(fresh.json(&["report", "show", id])["status"], "received");

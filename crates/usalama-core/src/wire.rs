@@ -260,16 +260,40 @@ impl SyncResponse {
         let mut out = Vec::new();
         out.extend_from_slice(RESPONSE_MAGIC);
         out.push(PROTOCOL);
-        put_varint(&mut out, zigzag(self.hub_time));
-        put_varint(&mut out, self.acks.len() as u64);
+        self.put(&mut out);
+        compress(&out)
+    }
+
+    /// The response's fields, after the frame's magic and version (a hub bundle holds them too).
+    fn put(&self, out: &mut Vec<u8>) {
+        put_varint(out, zigzag(self.hub_time));
+        put_varint(out, self.acks.len() as u64);
         for (device, seq) in &self.acks {
             out.extend_from_slice(&device.0);
-            put_varint(&mut out, *seq);
+            put_varint(out, *seq);
         }
-        put_varint(&mut out, self.cursor);
+        put_varint(out, self.cursor);
         out.push(u8::from(self.more));
-        put_runs(&mut out, &self.runs, true);
-        compress(&out)
+        put_runs(out, &self.runs, true);
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<SyncResponse> {
+        let hub_time = unzigzag(r.varint()?);
+        let n = r.count(17)?;
+        let mut acks = Vec::with_capacity(n);
+        for _ in 0..n {
+            acks.push((DeviceId(r.array()?), r.varint()?));
+        }
+        let cursor = r.varint()?;
+        let more = r.byte()? != 0;
+        let runs = read_runs(r, true)?;
+        Ok(SyncResponse {
+            hub_time,
+            acks,
+            cursor,
+            more,
+            runs,
+        })
     }
 
     pub fn open(bytes: &[u8]) -> Result<SyncResponse> {
@@ -285,23 +309,9 @@ impl SyncResponse {
             )));
         }
         let mut r = Reader::new(&raw[4..]);
-        let hub_time = unzigzag(r.varint()?);
-        let n = r.count(17)?;
-        let mut acks = Vec::with_capacity(n);
-        for _ in 0..n {
-            acks.push((DeviceId(r.array()?), r.varint()?));
-        }
-        let cursor = r.varint()?;
-        let more = r.byte()? != 0;
-        let runs = read_runs(&mut r, true)?;
+        let response = SyncResponse::read(&mut r)?;
         r.end()?;
-        Ok(SyncResponse {
-            hub_time,
-            acks,
-            cursor,
-            more,
-            runs,
-        })
+        Ok(response)
     }
 }
 
@@ -480,16 +490,7 @@ impl Bundle {
                 out.push(FROM_HUB);
                 out.extend_from_slice(&b.hub.0);
                 out.extend_from_slice(&b.device.0);
-                let r = &b.response;
-                put_varint(&mut out, zigzag(r.hub_time));
-                put_varint(&mut out, r.acks.len() as u64);
-                for (device, seq) in &r.acks {
-                    out.extend_from_slice(&device.0);
-                    put_varint(&mut out, *seq);
-                }
-                put_varint(&mut out, r.cursor);
-                out.push(u8::from(r.more));
-                put_runs(&mut out, &r.runs, true);
+                b.response.put(&mut out);
             }
         }
         let signature = key.sign(&bundle_digest(&out));
@@ -525,30 +526,11 @@ impl Bundle {
                 cursor: r.varint()?,
                 runs: read_runs(&mut r, false)?,
             }),
-            FROM_HUB => {
-                let hub = DeviceId(r.array()?);
-                let device = DeviceId(r.array()?);
-                let hub_time = unzigzag(r.varint()?);
-                let n = r.count(17)?;
-                let mut acks = Vec::with_capacity(n);
-                for _ in 0..n {
-                    acks.push((DeviceId(r.array()?), r.varint()?));
-                }
-                let cursor = r.varint()?;
-                let more = r.byte()? != 0;
-                let runs = read_runs(&mut r, true)?;
-                Bundle::FromHub(HubBundle {
-                    hub,
-                    device,
-                    response: SyncResponse {
-                        hub_time,
-                        acks,
-                        cursor,
-                        more,
-                        runs,
-                    },
-                })
-            }
+            FROM_HUB => Bundle::FromHub(HubBundle {
+                hub: DeviceId(r.array()?),
+                device: DeviceId(r.array()?),
+                response: SyncResponse::read(&mut r)?,
+            }),
             other => return Err(Error::Malformed(format!("unknown bundle kind {other}"))),
         };
         r.end()?;
