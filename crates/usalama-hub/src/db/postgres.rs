@@ -350,8 +350,10 @@ impl Attempt {
     fn begin(e: postgres::Error) -> Attempt {
         // The server ends a session after any FATAL error (e.g. "terminating connection due
         // to administrator command" when it shuts down); the client may not have noticed the
-        // closed socket yet.
-        let lost = e.is_closed() || e.as_db_error().is_some_and(|d| d.severity() == "FATAL");
+        // closed socket yet, and then learns it from the socket itself (connection reset).
+        let socket = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        let lost =
+            e.is_closed() || socket || e.as_db_error().is_some_and(|d| d.severity() == "FATAL");
         Attempt::Begin {
             error: HubError::Database(server_says(&e)),
             lost,
