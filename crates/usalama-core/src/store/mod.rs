@@ -330,7 +330,7 @@ impl Store {
                      sync; the clock is probably wrong. Reports are still saved; please set the \
                      date and time",
                     format_ms(now),
-                    offset.abs() / 60_000,
+                    (offset.abs() + 30_000) / 60_000,
                     if offset > 0 { "behind" } else { "ahead of" }
                 )
             }))
