@@ -49,7 +49,7 @@ impl AppState {
         let changed = {
             let store = store.clone();
             let autosync = autosync.clone();
-            move |_: Option<&usalama_core::sync::SyncReport>| {
+            move || {
                 let status = sync_bar::SyncStatus::of(&lock(&store), autosync.live());
                 if let Ok(status) = status {
                     sync_bar::announce(&app, &status);

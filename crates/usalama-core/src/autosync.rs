@@ -19,7 +19,7 @@ use serde::Serialize;
 use tokio::sync::Notify;
 
 use crate::store::SyncFailure;
-use crate::sync::{self, RetryPolicy, SyncReport};
+use crate::sync::{self, RetryPolicy};
 use crate::Store;
 
 /// When the next background sync happens.
@@ -126,14 +126,14 @@ impl AutoSync {
         self: Arc<Self>,
         store: Arc<Mutex<Store>>,
         mut schedule: Schedule,
-        changed: impl Fn(Option<&SyncReport>) + Send + 'static,
+        changed: impl Fn() + Send + 'static,
     ) {
         let mut network = NetworkWatch::new();
         loop {
             let enrolled = lock(&store).hub_link().ok().flatten().is_some();
             let wait = if enrolled {
                 self.set(|l| l.syncing = true);
-                changed(None);
+                changed();
                 // One sync retries a dropped request a little; the schedule does the rest.
                 let policy = RetryPolicy {
                     attempts: 2,
@@ -148,7 +148,7 @@ impl AutoSync {
                     l.syncing = false;
                     l.online = Some(online);
                 });
-                changed(Some(&report));
+                changed();
                 schedule.after(report.error.as_ref())
             } else {
                 // Not enrolled: nothing to do until enrollment wakes the loop.

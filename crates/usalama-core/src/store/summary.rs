@@ -8,12 +8,12 @@ use rusqlite::types::ValueRef;
 use super::{now_ms, Store};
 use crate::domain::Lang;
 use crate::error::{Error, Result};
+use crate::files::write_durably;
 use crate::gazetteer;
 use crate::ledger::ReportId;
 use crate::summary::document::{self, Document};
 use crate::summary::{
-    html, pdf, write_file, Context, Edition, Format, Preparer, Summary, SummaryDoc, SummaryRequest,
-    SummaryRow,
+    html, pdf, Context, Edition, Format, Preparer, Summary, SummaryDoc, SummaryRequest, SummaryRow,
 };
 
 impl Store {
@@ -176,8 +176,8 @@ impl Store {
     ) -> Result<()> {
         let doc = self.slip(id, edition, lang)?;
         match format {
-            Format::Html => write_file(out, html::render(&doc).as_bytes()),
-            _ => write_file(out, &pdf::render(&doc)?),
+            Format::Html => write_durably(out, html::render(&doc).as_bytes()),
+            _ => write_durably(out, &pdf::render(&doc)?),
         }
     }
 

@@ -36,6 +36,7 @@ use time::{Date, Duration, Time};
 
 use crate::domain::{Agency, IncidentType, Lang, SourceKind, Species, Urgency};
 use crate::error::{Error, Result};
+use crate::files::write_durably;
 use crate::gazetteer::Unit;
 use words::{fill, Words};
 
@@ -168,12 +169,12 @@ pub fn write(summary: &Summary, format: Format, lang: Lang, out: &Path) -> Resul
     match format {
         Format::Html => {
             let doc = document::summary(summary, lang);
-            write_file(out, html::render(&doc).as_bytes())?;
+            write_durably(out, html::render(&doc).as_bytes())?;
             Ok(vec![out.to_owned()])
         }
         Format::Pdf => {
             let doc = document::summary(summary, lang);
-            write_file(out, &pdf::render(&doc)?)?;
+            write_durably(out, &pdf::render(&doc)?)?;
             Ok(vec![out.to_owned()])
         }
         Format::Csv => {
@@ -181,8 +182,8 @@ pub fn write(summary: &Summary, format: Format, lang: Lang, out: &Path) -> Resul
                 .file_stem()
                 .map_or_else(|| "summary".into(), |s| s.to_string_lossy().into_owned());
             let figures_path = out.with_file_name(format!("{stem}-figures.csv"));
-            write_file(out, csv::render(&table::log(summary, lang)).as_bytes())?;
-            write_file(
+            write_durably(out, csv::render(&table::log(summary, lang)).as_bytes())?;
+            write_durably(
                 &figures_path,
                 csv::render(&table::figures(summary, lang)).as_bytes(),
             )?;
@@ -190,17 +191,10 @@ pub fn write(summary: &Summary, format: Format, lang: Lang, out: &Path) -> Resul
         }
         Format::Xlsx => {
             let sheets = [table::figures(summary, lang), table::log(summary, lang)];
-            write_file(out, &xlsx::render(&sheets))?;
+            write_durably(out, &xlsx::render(&sheets))?;
             Ok(vec![out.to_owned()])
         }
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so that a
-/// failure never leaves half a file where a whole one was; flushed to the device first, since
-/// a USB stick is pulled out as soon as the app says the file is saved.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::files::write_durably(path, bytes)
 }
 
 /// What to summarise: a unit with its subtree, calendar days in East Africa Time (both
