@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use crate::helpers::{hub_cli, hub_json, stderr, timeline_kinds, Home, TestHub};
+use crate::helpers::{hub_cli, hub_device, hub_json, stderr, timeline_kinds, Home, TestHub};
 
 const OMBOLION: &str = "ke-024-l-ombolion";
 const CHEPTULEL: &str = "ke-024-l-cheptulel";
@@ -14,19 +14,6 @@ fn doc(unit: &str, n: u64) -> Value {
     let mut d = usalama_tests::report_doc(n);
     d["unit"] = json!(unit);
     d
-}
-
-/// The id of the device enrolled for `name`.
-fn device_of(hub: &TestHub, name: &str) -> String {
-    let devices = hub_json(hub, &["devices", "list"]);
-    devices
-        .as_array()
-        .expect("array")
-        .iter()
-        .find(|d| d["name"] == name)
-        .and_then(|d| d["id"].as_str())
-        .unwrap_or_else(|| panic!("no device for {name}: {devices}"))
-        .to_owned()
 }
 
 /// The device writes its bundle; returns the file.
@@ -39,7 +26,7 @@ fn export(home: &Home, name: &str) -> PathBuf {
 /// The hub writes a bundle for the device of the person called `person`.
 fn hub_export(hub: &TestHub, person: &str, name: &str) -> PathBuf {
     let path = hub.dir.path().join(name);
-    let device = device_of(hub, person);
+    let device = hub_device(hub, person, "id");
     hub_json(
         hub,
         &[

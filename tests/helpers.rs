@@ -226,19 +226,25 @@ pub fn hub_json(hub: &TestHub, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
+/// A field (`id`, `person`, ...) of the first device enrolled for `name`, as
+/// `usalama-hub devices list` prints it.
+pub fn hub_device(hub: &TestHub, name: &str, field: &str) -> String {
+    let devices = hub_json(hub, &["devices", "list"]);
+    devices
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["name"] == name)
+        .and_then(|d| d[field].as_str())
+        .unwrap_or_else(|| panic!("no device for {name} with {field}: {devices}"))
+        .to_owned()
+}
+
 impl Home {
     /// A new laptop for the person enrolled as `name` (a chief in `unit`), enrolled with
     /// `usalama-hub invite --person`; and the person's id.
     pub fn replacement(hub: &TestHub, name: &str, unit: &str) -> (Home, String) {
-        let devices = hub_json(hub, &["devices", "list"]);
-        let person = devices
-            .as_array()
-            .expect("array")
-            .iter()
-            .find(|d| d["name"] == name)
-            .and_then(|d| d["person"].as_str())
-            .unwrap_or_else(|| panic!("no person called {name}: {devices}"))
-            .to_owned();
+        let person = hub_device(hub, name, "person");
         let invite = hub_json(
             hub,
             &[
