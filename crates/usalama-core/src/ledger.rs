@@ -175,6 +175,9 @@ pub enum EntryKind {
     /// The report's content replaced, and the bodies of earlier entries about it dropped
     /// everywhere (see [`crate::redaction`]).
     ReportRedacted,
+    /// A report's restricted `source` section, sealed on its author's device to the county key
+    /// and the author's devices (see [`crate::county`]).
+    SourceSealed,
     /// The response to a report, by agency officers (see [`crate::lifecycle`]).
     Acknowledged,
     Assigned,
@@ -184,6 +187,8 @@ pub enum EntryKind {
     Linked,
     /// A team's needs assessment before an operation (see [`crate::needs`]).
     NeedsAssessed,
+    /// A county key issued, or shared with more cleared readers, by a cleared device.
+    CountyKey,
     /// The hub's reference data, in the hub's own chain: the gazetteer and the devices.
     UnitAdded,
     UnitRenamed,
@@ -200,6 +205,7 @@ impl EntryKind {
             EntryKind::ReportFiled => 1,
             EntryKind::ReportAmended => 2,
             EntryKind::ReportRedacted => 3,
+            EntryKind::SourceSealed => 4,
             EntryKind::Acknowledged => 10,
             EntryKind::Assigned => 11,
             EntryKind::Updated => 12,
@@ -207,6 +213,7 @@ impl EntryKind {
             EntryKind::Reopened => 14,
             EntryKind::Linked => 15,
             EntryKind::NeedsAssessed => 20,
+            EntryKind::CountyKey => 30,
             EntryKind::UnitAdded => 100,
             EntryKind::UnitRenamed => 101,
             EntryKind::UnitRetired => 102,
@@ -221,6 +228,7 @@ impl EntryKind {
             1 => EntryKind::ReportFiled,
             2 => EntryKind::ReportAmended,
             3 => EntryKind::ReportRedacted,
+            4 => EntryKind::SourceSealed,
             10 => EntryKind::Acknowledged,
             11 => EntryKind::Assigned,
             12 => EntryKind::Updated,
@@ -228,6 +236,7 @@ impl EntryKind {
             14 => EntryKind::Reopened,
             15 => EntryKind::Linked,
             20 => EntryKind::NeedsAssessed,
+            30 => EntryKind::CountyKey,
             100 => EntryKind::UnitAdded,
             101 => EntryKind::UnitRenamed,
             102 => EntryKind::UnitRetired,
@@ -242,6 +251,7 @@ impl EntryKind {
             EntryKind::ReportFiled => "report_filed".into(),
             EntryKind::ReportAmended => "report_amended".into(),
             EntryKind::ReportRedacted => "report_redacted".into(),
+            EntryKind::SourceSealed => "source_sealed".into(),
             EntryKind::Acknowledged => "acknowledged".into(),
             EntryKind::Assigned => "assigned".into(),
             EntryKind::Updated => "updated".into(),
@@ -249,6 +259,7 @@ impl EntryKind {
             EntryKind::Reopened => "reopened".into(),
             EntryKind::Linked => "linked".into(),
             EntryKind::NeedsAssessed => "needs_assessed".into(),
+            EntryKind::CountyKey => "county_key".into(),
             EntryKind::UnitAdded => "unit_added".into(),
             EntryKind::UnitRenamed => "unit_renamed".into(),
             EntryKind::UnitRetired => "unit_retired".into(),

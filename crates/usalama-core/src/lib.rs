@@ -17,6 +17,10 @@
 //!   order.
 //! - [`redaction`]: removing a report's earlier content everywhere while every chain still
 //!   verifies: the redaction entry's body, and who may redact what.
+//! - [`seal`]: sealed boxes (X25519, ChaCha20-Poly1305): restricted sources and the county
+//!   key, readable only by the devices they are sealed to.
+//! - [`county`]: the county key that restricted sources are sealed to: issued, shared with
+//!   cleared readers and rotated at a revocation by cleared devices, never held by the hub.
 //! - [`keys`]: the store's key header: the data key wrapped by the passphrase and by the
 //!   recovery code (Argon2id, XChaCha20-Poly1305).
 //! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
@@ -36,6 +40,7 @@
 
 pub mod autosync;
 mod codec;
+pub mod county;
 pub mod domain;
 pub mod error;
 pub mod files;
@@ -48,6 +53,7 @@ pub mod media;
 pub mod needs;
 pub mod projection;
 pub mod redaction;
+pub mod seal;
 pub mod store;
 pub mod summary;
 pub mod sync;
