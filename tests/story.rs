@@ -493,6 +493,7 @@ fn every_entry(
             units,
             hub,
             operations: true,
+            cleared: true,
         };
         let (stored, more) = tx.pull(&audience, 0, usize::MAX)?;
         assert!(!more);

@@ -7,6 +7,10 @@
 //! A redaction by someone entitled to make it replaces the whole document at its place in that
 //! order; amendments after it apply on top. The bodies it removed are not needed: the fold reads
 //! only the bodies still held, and a redaction carries the content that follows it.
+//!
+//! The `source` section travels apart, sealed (see [`crate::county`]): the latest sealed source
+//! by the author (or by whoever may redact) sets it, if this device can open it; one it cannot
+//! open leaves the state without a source, never with an older one.
 
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
@@ -28,6 +32,8 @@ pub struct ReportState {
     pub document: Map<String, Value>,
     /// The entries that changed the document, after the filing.
     pub amendments: usize,
+    /// The latest source is sealed to keys this device does not hold.
+    pub source_sealed: bool,
 }
 
 impl ReportState {
@@ -59,16 +65,18 @@ pub fn fold_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 /// timeline but does not change the document. Redactions count only from the author.
 pub fn project(filing: &Entry, related: &[Entry], author_devices: &[DeviceId]) -> ReportState {
     let by_author = |e: &Entry| e.device == filing.device || author_devices.contains(&e.device);
-    project_with(filing, related, author_devices, &by_author)
+    project_with(filing, related, author_devices, &by_author, &|_| None)
 }
 
 /// Like [`project`], with `may_redact` saying whether a redaction entry's author may redact
-/// this report (its author, another device of the same person, the county administrator).
+/// this report (its author, another device of the same person, the county administrator), and
+/// `open` opening a sealed source (`None` when this device holds no key for it).
 pub fn project_with(
     filing: &Entry,
     related: &[Entry],
     author_devices: &[DeviceId],
     may_redact: &dyn Fn(&Entry) -> bool,
+    open: &dyn Fn(&Entry) -> Option<Value>,
 ) -> ReportState {
     let mut document = match filing.body_json() {
         Some(Value::Object(map)) => map,
@@ -77,6 +85,7 @@ pub fn project_with(
     let mut ordered: Vec<&Entry> = related.iter().collect();
     ordered.sort_by(|a, b| fold_order(a, b));
     let mut amendments = 0;
+    let mut source_sealed = false;
     for entry in ordered {
         let by_author = entry.device == filing.device || author_devices.contains(&entry.device);
         if entry.kind == EntryKind::ReportAmended && by_author {
@@ -92,6 +101,26 @@ pub fn project_with(
             if let Some(redaction) = Redaction::of(entry) {
                 document = redaction.document;
                 amendments += 1;
+                source_sealed = false;
+            }
+        }
+        if entry.kind == EntryKind::SourceSealed
+            && entry.subject == Some(filing.report_id())
+            && (by_author || may_redact(entry))
+        {
+            match open(entry) {
+                Some(Value::Null) => {
+                    document.remove("source");
+                    source_sealed = false;
+                }
+                Some(source) => {
+                    document.insert("source".into(), source);
+                    source_sealed = false;
+                }
+                None => {
+                    document.remove("source");
+                    source_sealed = entry.body.is_some();
+                }
             }
         }
     }
@@ -101,6 +130,7 @@ pub fn project_with(
         recorded_at: filing.at,
         document,
         amendments,
+        source_sealed,
     }
 }
 
@@ -236,7 +266,7 @@ mod tests {
         let forged = redaction(&filing, &other, 1, Hash::GENESIS, 5000);
         let state = project(&filing, std::slice::from_ref(&forged), &[]);
         assert_eq!(state.field("place"), Some("Lami Nyeusi"));
-        let by_admin = project_with(&filing, &[forged], &[], &|_| true);
+        let by_admin = project_with(&filing, &[forged], &[], &|_| true, &|_| None);
         assert_eq!(by_admin.field("place"), None);
     }
 
@@ -257,5 +287,49 @@ mod tests {
         let state = project(&filing, &[forged], &[DeviceId::of(&other.verifying_key())]);
         assert_eq!(state.field("narrative"), Some("forged"));
         assert_eq!(state.amendments, 1);
+    }
+
+    #[test]
+    fn the_latest_sealed_source_by_the_author_counts_and_one_not_held_hides_older_ones() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let (filing, _) = chain(&[]);
+        let sealed = |seq: u64, at: i64, source: Value, key: &SigningKey| {
+            let draft = Draft {
+                kind: EntryKind::SourceSealed,
+                subject: Some(filing.report_id()),
+                body: serde_json::to_vec(&source).expect("json"),
+            };
+            Entry::sign(draft, key, seq, Hash::GENESIS, at)
+        };
+        // Bodies stand for sealed boxes: this device "holds the key" of all but `unheld`.
+        let open = |e: &Entry| {
+            let v = e.body_json()?;
+            (v.get("unheld").is_none()).then_some(v)
+        };
+        let first = sealed(2, 2000, json!({"kind": "witness"}), &key);
+        let forged = sealed(
+            1,
+            3000,
+            json!({"kind": "other"}),
+            &SigningKey::from_bytes(&[9; 32]),
+        );
+        let by_author = |e: &Entry| e.device == filing.device;
+        let state = project_with(&filing, &[first.clone(), forged], &[], &by_author, &open);
+        assert_eq!(state.document["source"], json!({"kind": "witness"}));
+        assert!(!state.source_sealed);
+        let unheld = sealed(3, 4000, json!({"unheld": true}), &key);
+        let state = project_with(
+            &filing,
+            &[unheld.clone(), first.clone()],
+            &[],
+            &by_author,
+            &open,
+        );
+        assert_eq!(state.document.get("source"), None);
+        assert!(state.source_sealed);
+        let cleared = sealed(4, 5000, Value::Null, &key);
+        let state = project_with(&filing, &[first, unheld, cleared], &[], &by_author, &open);
+        assert_eq!(state.document.get("source"), None);
+        assert!(!state.source_sealed);
     }
 }

@@ -154,7 +154,10 @@ impl Redaction {
 pub fn carries_content(kind: EntryKind) -> bool {
     matches!(
         kind,
-        EntryKind::ReportFiled | EntryKind::ReportAmended | EntryKind::ReportRedacted
+        EntryKind::ReportFiled
+            | EntryKind::ReportAmended
+            | EntryKind::ReportRedacted
+            | EntryKind::SourceSealed
     )
 }
 

@@ -278,9 +278,14 @@ async fn sync_steps(
             ));
         }
         // Done when this device has nothing more to send and the hub nothing more to give:
-        // in the common case, after one request.
+        // in the common case, after one request. A cleared device may first record county
+        // keys (a new reader, a revocation), and any device may have sealed sources that
+        // waited for a key: those go in one more exchange.
         if !more_to_send && !applied.more {
-            return Ok(());
+            let tended = lock(store).tend_county_keys().map_err(local_failure)?;
+            if tended + applied.recorded == 0 {
+                return Ok(());
+            }
         }
     }
     Err(failure(

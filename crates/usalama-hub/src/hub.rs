@@ -469,6 +469,7 @@ impl Hub {
             hub: self.id,
             operations: device.role == Role::Officer.as_str()
                 || device.role == Role::Admin.as_str(),
+            cleared: device.cleared,
         };
         let (pulled, more) = tx.pull(&audience, cursor, max_bytes)?;
         let next = pulled.last().map_or(cursor, |s| s.order.max(cursor));
@@ -804,6 +805,22 @@ impl Hub {
                     Some(_) => None,
                 },
             },
+            EntryKind::SourceSealed => match e.subject {
+                None => Some("a sealed source must name its report".into()),
+                Some(id) => match tx.report(&id)? {
+                    None => Some(format!(
+                        "seals a source of report {id}, which the hub does not hold"
+                    )),
+                    Some(r) if r.person != author.person && author.role != Role::Admin.as_str() => {
+                        Some("only the report's author may record its source".into())
+                    }
+                    Some(_) => None,
+                },
+            },
+            EntryKind::CountyKey if !author.cleared => {
+                Some("only a cleared reader's device may issue or share a county key".into())
+            }
+            EntryKind::CountyKey => None,
             EntryKind::UnitAdded
             | EntryKind::UnitRenamed
             | EntryKind::UnitRetired
@@ -913,6 +930,13 @@ impl Hub {
                     format!("unit: no unit {unit:?} in use; see `usalama-hub units list`"),
                 ));
             }
+        }
+        if replacement.source.is_some() {
+            return Err(HubError::bad_request(
+                "source_in_clear",
+                "source: the hub never holds a source in the clear, so a redaction here cannot \
+                 set one; leave `source` out (the report's author may record it again)",
+            ));
         }
         let Value::Object(document) = replacement.to_json() else {
             return Err(HubError::Internal(

@@ -78,9 +78,12 @@ impl Store {
 
     /// A bundle of everything the hub has not acknowledged: this device's entries and those it
     /// carries for others, with this device's cursor. Changes nothing here: until the hub's
-    /// answer comes back (by bundle or by network), the same entries go out again.
+    /// answer comes back (by bundle or by network), the same entries go out again. (A cleared
+    /// device first records the county keys it owes, as a sync would.)
     pub fn export_bundle(&mut self) -> Result<(Vec<u8>, Exported)> {
         let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
+        // A cleared device's county keys travel by hand as they would by network.
+        self.tend_county_keys()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)?;

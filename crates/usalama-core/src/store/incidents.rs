@@ -316,6 +316,9 @@ mod tests {
                  ALTER TABLE reports DROP COLUMN supporting;
                  ALTER TABLE reports DROP COLUMN acknowledged;
                  ALTER TABLE reports DROP COLUMN linked;
+                 DROP TABLE county_keys;
+                 DROP TABLE county_key_holders;
+                 DROP TABLE unsealed_sources;
                  PRAGMA user_version = 4;",
             )
             .expect("aged");

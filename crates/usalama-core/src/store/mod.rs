@@ -7,6 +7,7 @@
 
 mod app;
 mod bundle;
+mod county;
 mod drafts;
 mod incidents;
 mod needs;
@@ -24,6 +25,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use time::OffsetDateTime;
 
 pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
+pub use county::{CountyKeyView, CountyKeys};
 pub use drafts::Draft;
 pub use needs::NeedsView;
 pub use reports::{

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::{Date, Time};
 
+use super::county::{record_source, unsealed_source, Opener};
 use super::{format_ms, now_ms, Store};
 use crate::domain::{Agency, Amendment, Report, Role};
 use crate::error::{Error, Problems, Result};
@@ -156,6 +157,9 @@ pub struct ReportView {
     /// force first); empty when there is no disagreement.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contested_lead: Vec<String>,
+    /// The report has a source, sealed to keys this device does not hold (yet).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub source_sealed: bool,
     pub reported_by: Author,
     pub device: String,
     pub recorded_at: String,
@@ -186,16 +190,22 @@ impl Store {
             }
         }
         problems.into_result()?;
-        let bodies = reports
+        // The source never enters a filing's body: it is sealed into an entry of its own.
+        let documents = reports
             .iter()
-            .map(|r| serde_json::to_vec(&r.to_json()))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| Error::Unsupported(e.to_string()))?;
+            .map(|r| {
+                let mut open = r.clone();
+                let source = open.source.take();
+                let body = serde_json::to_vec(&open.to_json())
+                    .map_err(|e| Error::Unsupported(e.to_string()))?;
+                Ok((body, source))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(reports.len());
-        for body in bodies {
+        for (body, source) in documents {
             let draft = Draft {
                 kind: EntryKind::ReportFiled,
                 subject: None,
@@ -203,6 +213,11 @@ impl Store {
             };
             let entry = append(&tx, &self.me, draft)?;
             let id = entry.report_id();
+            if let Some(source) = source {
+                let source =
+                    serde_json::to_value(source).map_err(|e| Error::Unsupported(e.to_string()))?;
+                record_source(&tx, &self.me, &id, &source)?;
+            }
             reproject(&tx, &id)?;
             ids.push(id);
         }
@@ -247,17 +262,23 @@ impl Store {
             );
         }
         problems.into_result()?;
-        let body = serde_json::to_vec(amendment.changes())
-            .map_err(|e| Error::Unsupported(e.to_string()))?;
+        let mut changes = amendment.changes().clone();
+        let source = changes.remove("source");
+        let body = serde_json::to_vec(&changes).map_err(|e| Error::Unsupported(e.to_string()))?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let draft = Draft {
-            kind: EntryKind::ReportAmended,
-            subject: Some(*id),
-            body,
-        };
-        append(&tx, &self.me, draft)?;
+        if !changes.is_empty() {
+            let draft = Draft {
+                kind: EntryKind::ReportAmended,
+                subject: Some(*id),
+                body,
+            };
+            append(&tx, &self.me, draft)?;
+        }
+        if let Some(source) = source {
+            record_source(&tx, &self.me, id, &source)?;
+        }
         reproject(&tx, id)?;
         tx.commit()?;
         Ok(())
@@ -296,7 +317,14 @@ impl Store {
                 return Err(Error::invalid("unit", message));
             }
         }
-        let Value::Object(document) = replacement.to_json() else {
+        let mut open = replacement.clone();
+        let source = open
+            .source
+            .take()
+            .map(serde_json::to_value)
+            .transpose()
+            .map_err(|e| Error::Unsupported(e.to_string()))?;
+        let Value::Object(document) = open.to_json() else {
             return Err(Error::Unsupported(
                 "the replacement document is not an object".into(),
             ));
@@ -316,6 +344,12 @@ impl Store {
             body: redaction.to_body(),
         };
         append(&tx, &self.me, draft)?;
+        // Sources written before the redaction and not yet sealed go with the rest.
+        tx.prepare_cached("DELETE FROM unsealed_sources WHERE report = ?1")?
+            .execute([id.to_string()])?;
+        if let Some(source) = source {
+            record_source(&tx, &self.me, id, &source)?;
+        }
         let done = reproject(&tx, id)?;
         tx.commit()?;
         self.scrub()?;
@@ -571,12 +605,23 @@ impl Store {
                 .ok_or_else(|| not_found(&id.to_string()))?;
         let mut document: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
         let author = device_id(&author)?;
-        let may_read_restricted = author == self.me.device;
+        let mine =
+            author == self.me.device || same_person(&self.conn, &self.me.device)?.contains(&author);
+        // A source is in the document only where it could be opened; suspects' names and group
+        // are shown to the author and cleared readers.
+        let may_read_restricted = mine || self.is_cleared()?;
         if !may_read_restricted {
             crate::domain::report::strip_restricted(&mut document);
         }
         let mut entries = entries_about(&self.conn, id)?;
         entries.sort_by(fold_order);
+        let opener = Opener::new(&self.conn)?;
+        let source_sealed = !document.contains_key("source")
+            && entries
+                .iter()
+                .rev()
+                .find(|e| e.kind == EntryKind::SourceSealed && e.body.is_some())
+                .is_some_and(|e| opener.source(e).is_none());
         let (response, steps) = super::incidents::response(&self.conn, &entries)?;
         let refused = |e: &Entry| {
             steps
@@ -591,9 +636,13 @@ impl Store {
         let mut timeline = entries
             .iter()
             .map(|e| {
-                let mut content = match Redaction::of(e) {
-                    Some(r) => r.summary(),
-                    None => e.body_json().unwrap_or(Value::Null),
+                let mut content = match (Redaction::of(e), e.kind) {
+                    (Some(r), _) => r.summary(),
+                    (None, EntryKind::SourceSealed) => opener.source(e).map_or(
+                        Value::Null,
+                        |source| serde_json::json!({ "source": source }),
+                    ),
+                    (None, _) => e.body_json().unwrap_or(Value::Null),
                 };
                 if !may_read_restricted {
                     if let Value::Object(map) = &mut content {
@@ -693,6 +742,7 @@ impl Store {
                 .iter()
                 .map(|a| a.as_str().to_owned())
                 .collect(),
+            source_sealed,
             reported_by: self.author(&author)?,
             device: author.to_string(),
             recorded_at: format_ms(recorded_at),
@@ -962,9 +1012,24 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         .cloned()
         .collect();
     let entitled: HashSet<DeviceId> = redactions.iter().map(|(r, _)| r.device).collect();
-    let state = project_with(filing, &others, &same_person(tx, &filing.device)?, &|e| {
-        entitled.contains(&e.device)
-    });
+    let opener = Opener::new(tx)?;
+    let mut state = project_with(
+        filing,
+        &others,
+        &same_person(tx, &filing.device)?,
+        &|e| entitled.contains(&e.device),
+        &|e| opener.source(e),
+    );
+    // A source written here before any county key was known waits unsealed, and is the latest.
+    match unsealed_source(tx, id)? {
+        Some(Value::Null) => {
+            state.document.remove("source");
+        }
+        Some(source) => {
+            state.document.insert("source".into(), source);
+        }
+        None => {}
+    }
     let row = ProjectedRow::of(tx, &state)?;
     let received: Option<i64> = tx
         .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?

@@ -168,6 +168,32 @@ const MIGRATIONS: &[&str] = &[
         (CASE urgency WHEN 'flash' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END), occurred_at DESC
     );
     "#,
+    // 6: the county keys restricted sources are sealed to (see `store::county`).
+    r#"
+    -- Every county key seen in a county key entry by a cleared device; `secret` when this
+    -- device is one of its holders. `issued_*` place the issuing entry in the fold order.
+    CREATE TABLE county_keys (
+        id         BLOB PRIMARY KEY,
+        public     BLOB NOT NULL UNIQUE,
+        issued_at  INTEGER,
+        issued_by  BLOB,
+        issued_seq INTEGER,
+        secret     BLOB
+    );
+    -- The device keys (by key id) each county key was sealed to.
+    CREATE TABLE county_key_holders (
+        public BLOB NOT NULL,
+        holder BLOB NOT NULL,
+        PRIMARY KEY (public, holder)
+    ) WITHOUT ROWID;
+    -- Sources written before this device knew a county key (JSON: an object, or null to
+    -- remove one), in order; sealed into entries, and deleted here, once a key is known.
+    CREATE TABLE unsealed_sources (
+        n      INTEGER PRIMARY KEY,
+        report TEXT NOT NULL,
+        source TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The migration that added the response columns: a store migrated from before it rebuilds

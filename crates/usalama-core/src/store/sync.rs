@@ -66,6 +66,9 @@ pub struct Applied {
     /// from a backup): the rest waits to send again.
     pub rewound: bool,
     pub more: bool,
+    /// Entries recorded here while applying (sources that waited for a county key, sealed
+    /// now): they go to the hub at the next exchange.
+    pub recorded: usize,
 }
 
 /// How a hub's answer arrived.
@@ -316,6 +319,7 @@ impl Store {
             tx.execute("UPDATE hub SET acked = max(acked, ?1) WHERE id = 1", [seq])?;
         }
         let mut reference_changed = false;
+        let mut keys_changed = false;
         for run in &response.runs {
             let device = run.device;
             let entries = run.clone().into_entries();
@@ -357,6 +361,10 @@ impl Store {
                 }
                 insert_entry(&tx, entry, item.received_at)?;
                 applied.received += 1;
+                keys_changed |= matches!(
+                    entry.kind,
+                    EntryKind::CountyKey | EntryKind::DeviceEnrolled | EntryKind::DeviceRevoked
+                );
                 if device == link.hub {
                     reference_changed |= apply_reference(&tx, entry)?;
                 }
@@ -364,6 +372,15 @@ impl Store {
                     touched.push(about);
                 }
             }
+        }
+        if keys_changed {
+            if super::county::learn_keys(&tx)? {
+                // Sources sealed to a key this device holds now can be read.
+                touched.extend(super::county::reports_with_sealed_sources(&tx)?);
+            }
+            let sealed = super::county::seal_waiting(&tx, &self.me)?;
+            applied.recorded += sealed.len();
+            touched.extend(sealed);
         }
         touched.sort();
         touched.dedup();

@@ -109,6 +109,9 @@ pub struct Audience<'a> {
     pub hub: DeviceId,
     /// The device receives the county's needs assessments (officers and administrators).
     pub operations: bool,
+    /// The device may receive sealed sources of others' reports (a cleared reader). County key
+    /// entries go to every device: each holds only what was sealed to it.
+    pub cleared: bool,
 }
 
 /// One transaction's worth of storage operations.

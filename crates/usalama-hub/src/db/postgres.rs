@@ -520,7 +520,8 @@ const PULL: &str = "WITH candidates AS (
      LEFT JOIN reports r ON r.id = e.about
      WHERE e.refused IS NULL AND e.device <> $2
        AND ((e.device = $3 AND e.about IS NULL) OR r.person = $4 OR r.unit = ANY($5)
-            OR ($6 AND e.kind = 20))
+            OR ($6 AND e.kind = 20) OR e.kind = 30)
+       AND (e.kind <> 4 OR $7 OR r.person = $4)
      ORDER BY ord, e.hub_seq";
 
 fn entry_from(r: &Row) -> Result<Entry> {
@@ -759,6 +760,7 @@ impl Tx for PgTx<'_> {
                     &a.person,
                     &a.units,
                     &a.operations,
+                    &a.cleared,
                 ],
             )
             .pg()?;
@@ -1093,6 +1095,7 @@ mod tests {
                     units: &units,
                     hub: author,
                     operations: false,
+                    cleared: false,
                 };
                 let (mut cursor, mut seen) = (0u64, Vec::new());
                 let deadline = Instant::now() + Duration::from_secs(60);

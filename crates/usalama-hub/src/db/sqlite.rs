@@ -451,7 +451,8 @@ impl Tx for SqliteTx<'_> {
              WHERE e.refused IS NULL AND e.device != ?2
               AND ((e.device = ?3 AND e.about IS NULL) OR r.person = ?4
                    OR r.unit IN (SELECT value FROM json_each(?5))
-                   OR (?6 AND e.kind = 20))
+                   OR (?6 AND e.kind = 20) OR e.kind = 30)
+               AND (e.kind != 4 OR ?7 OR r.person = ?4)
              ORDER BY ord, e.hub_seq"
         ))?;
         let mut rows = stmt.query(params![
@@ -460,7 +461,8 @@ impl Tx for SqliteTx<'_> {
             a.hub.0,
             a.person,
             units,
-            a.operations
+            a.operations,
+            a.cleared
         ])?;
         let mut out: Vec<Stored> = Vec::new();
         let mut bytes = 0;

@@ -1,0 +1,470 @@
+//! The county key on a device: the keys it knows and holds, sources sealed or waiting to be,
+//! and, on a cleared device, issuing, sharing and rotating keys (see [`crate::county`]).
+//!
+//! Tables (migration 6): `county_keys` (every county key seen, its secret when this device is a
+//! holder), `county_key_holders` (which device keys each was sealed to) and `unsealed_sources`
+//! (a source written before this device knew any county key: it stays here, in the encrypted
+//! store only, and is sealed and sent as soon as a key arrives).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::reports::{append, entry_from_row, reproject, ENTRY_COLUMNS};
+use super::{format_ms, Identity, Store};
+use crate::county::{self, KeyEntry, KnownKey, Reader, Step};
+use crate::error::{Error, Result};
+use crate::ledger::{DeviceId, Draft, Entry, EntryKind, ReportId};
+use crate::seal::{BoxPublic, BoxSecret, KeyId};
+
+/// What this device knows of the county keys, for `usalama county-key list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyKeys {
+    /// This user is cleared to read restricted sections.
+    pub cleared: bool,
+    /// The id (16 hex digits) of the key new sources are sealed to, if any.
+    pub current: Option<String>,
+    pub keys: Vec<CountyKeyView>,
+    /// Sources recorded here before this device knew a county key: they stay on this device
+    /// until one arrives.
+    pub waiting_to_seal: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyKeyView {
+    pub id: String,
+    pub issued_at: Option<String>,
+    pub issued_by: Option<String>,
+    /// This device holds its secret.
+    pub held: bool,
+    /// The names of the devices it was sealed to ("unknown device" for one not announced here).
+    pub holders: Vec<String>,
+}
+
+/// This device's own sealing secret.
+fn own_secret(conn: &Connection) -> Result<BoxSecret> {
+    let secret: Vec<u8> =
+        conn.query_row("SELECT secret_key FROM identity WHERE id = 1", [], |r| {
+            r.get(0)
+        })?;
+    let secret: [u8; 32] = secret
+        .try_into()
+        .map_err(|_| Error::Unsupported("the device key in the store is damaged".into()))?;
+    Ok(BoxSecret::of_device(&SigningKey::from_bytes(&secret)))
+}
+
+/// The secret of key `id`, if this device holds it: its own, or a county key.
+fn secret_for(conn: &Connection, own: &BoxSecret, id: &KeyId) -> Option<BoxSecret> {
+    if *id == own.public().id() {
+        return Some(own.clone());
+    }
+    let secret: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT secret FROM county_keys WHERE id = ?1")
+        .ok()?
+        .query_row([&id[..]], |r| r.get(0))
+        .optional()
+        .ok()??;
+    Some(BoxSecret::from_bytes(secret?.try_into().ok()?))
+}
+
+/// Opens sealed sources with whatever keys this device holds.
+pub(super) struct Opener<'c> {
+    conn: &'c Connection,
+    own: BoxSecret,
+}
+
+impl<'c> Opener<'c> {
+    pub(super) fn new(conn: &'c Connection) -> Result<Opener<'c>> {
+        Ok(Opener {
+            conn,
+            own: own_secret(conn)?,
+        })
+    }
+
+    /// The source a [`EntryKind::SourceSealed`] entry carries, if this device can read it
+    /// (an object, or `null` for "no source any more").
+    pub(super) fn source(&self, e: &Entry) -> Option<Value> {
+        let (EntryKind::SourceSealed, Some(report), Some(body)) = (e.kind, e.subject, &e.body)
+        else {
+            return None;
+        };
+        county::open_source(&report, body, |id| secret_for(self.conn, &self.own, id))
+            .ok()
+            .flatten()
+    }
+}
+
+/// The newest source written here before any county key was known, if one waits for `report`.
+pub(super) fn unsealed_source(conn: &Connection, report: &ReportId) -> Result<Option<Value>> {
+    let text: Option<String> = conn
+        .prepare_cached(
+            "SELECT source FROM unsealed_sources WHERE report = ?1 ORDER BY n DESC LIMIT 1",
+        )?
+        .query_row([report.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+/// A device's sealing key, from the public key the hub announced.
+fn device_box(public_key: &[u8]) -> Option<BoxPublic> {
+    let key: [u8; 32] = public_key.try_into().ok()?;
+    VerifyingKey::from_bytes(&key)
+        .ok()
+        .map(|k| BoxPublic::of_device(&k))
+}
+
+/// Whom a source by `author` is sealed to now: the current county key and the author's own
+/// devices (so the author reads it back on a replacement laptop). `None` while this device
+/// knows no county key.
+fn recipients(conn: &Connection, author: &DeviceId) -> Result<Option<Vec<BoxPublic>>> {
+    let current: Option<Vec<u8>> = conn
+        .query_row(
+            "SELECT public FROM county_keys WHERE issued_at IS NOT NULL
+             ORDER BY issued_at DESC, issued_by DESC, issued_seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(current) = current.and_then(|c| <[u8; 32]>::try_from(c).ok()) else {
+        return Ok(None);
+    };
+    let mut to = vec![BoxPublic(current)];
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.public_key FROM devices d
+         WHERE d.revoked = 0 AND d.device != ?1 AND d.person IS NOT NULL
+           AND d.person = (SELECT person FROM devices WHERE device = ?1)",
+    )?;
+    let others = stmt
+        .query_map([author.0], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let own = own_secret(conn)?.public();
+    to.push(own);
+    to.extend(others.iter().filter_map(|k| device_box(k)));
+    to.sort();
+    to.dedup();
+    to.truncate(crate::seal::MAX_RECIPIENTS);
+    Ok(Some(to))
+}
+
+/// Records `source` (an object, or `null` to remove it) for `report`: sealed into an entry now
+/// if a county key is known, else kept here until one is.
+pub(super) fn record_source(
+    tx: &Transaction<'_>,
+    me: &Identity,
+    report: &ReportId,
+    source: &Value,
+) -> Result<()> {
+    match recipients(tx, &me.device)? {
+        Some(to) => {
+            let draft = Draft {
+                kind: EntryKind::SourceSealed,
+                subject: Some(*report),
+                body: county::seal_source(report, source, &to)?,
+            };
+            append(tx, me, draft)?;
+        }
+        None => {
+            tx.prepare_cached("INSERT INTO unsealed_sources (report, source) VALUES (?1, ?2)")?
+                .execute(params![report.to_string(), source.to_string()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Seals every source that waited for a county key, in the order they were written, once one
+/// is known. Returns the reports whose sources were sealed.
+pub(super) fn seal_waiting(tx: &Transaction<'_>, me: &Identity) -> Result<Vec<ReportId>> {
+    let Some(to) = recipients(tx, &me.device)? else {
+        return Ok(Vec::new());
+    };
+    let waiting: Vec<(i64, String, String)> = tx
+        .prepare_cached("SELECT n, report, source FROM unsealed_sources ORDER BY n")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut sealed = Vec::new();
+    for (n, report, source) in waiting {
+        tx.prepare_cached("DELETE FROM unsealed_sources WHERE n = ?1")?
+            .execute([n])?;
+        let (Some(id), Ok(source)) = (
+            ReportId::parse(&report),
+            serde_json::from_str::<Value>(&source),
+        ) else {
+            continue;
+        };
+        let draft = Draft {
+            kind: EntryKind::SourceSealed,
+            subject: Some(id),
+            body: county::seal_source(&id, &source, &to)?,
+        };
+        append(tx, me, draft)?;
+        sealed.push(id);
+    }
+    Ok(sealed)
+}
+
+/// Reads every county key entry by a cleared device into `county_keys` and
+/// `county_key_holders`, opening the ones sealed to this device. Returns whether this device
+/// now holds a key it did not before (so sealed sources may open now).
+pub(super) fn learn_keys(tx: &Transaction<'_>) -> Result<bool> {
+    let own = own_secret(tx)?;
+    let entries: Vec<Entry> = tx
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.kind = ?1
+               AND EXISTS (SELECT 1 FROM devices d WHERE d.device = e.device AND d.cleared = 1)"
+        ))?
+        .query_map([EntryKind::CountyKey.code()], entry_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut learned = false;
+    for e in entries {
+        let Some(key) = e.body.as_deref().and_then(|b| KeyEntry::parse(b).ok()) else {
+            continue;
+        };
+        let public = key.public;
+        tx.prepare_cached("INSERT OR IGNORE INTO county_keys (id, public) VALUES (?1, ?2)")?
+            .execute(params![&public.id()[..], &public.0[..]])?;
+        if key.issued {
+            // A key is issued once; should two entries claim it, the first in fold order counts.
+            tx.prepare_cached(
+                "UPDATE county_keys SET issued_at = ?2, issued_by = ?3, issued_seq = ?4
+                 WHERE public = ?1 AND (issued_at IS NULL OR (issued_at, issued_by, issued_seq)
+                                                              > (?2, ?3, ?4))",
+            )?
+            .execute(params![&public.0[..], e.at, e.device.0, e.seq])?;
+        }
+        for holder in key.holders() {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO county_key_holders (public, holder) VALUES (?1, ?2)",
+            )?
+            .execute(params![&public.0[..], &holder[..]])?;
+        }
+        let held: bool = tx
+            .prepare_cached("SELECT secret IS NOT NULL FROM county_keys WHERE public = ?1")?
+            .query_row([&public.0[..]], |r| r.get(0))?;
+        if !held {
+            if let Ok(Some(secret)) = key.open(&own) {
+                tx.prepare_cached("UPDATE county_keys SET secret = ?2 WHERE public = ?1")?
+                    .execute(params![&public.0[..], &secret.as_bytes()[..]])?;
+                learned = true;
+            }
+        }
+    }
+    Ok(learned)
+}
+
+/// Every report with a sealed source: to project again when a key arrives.
+pub(super) fn reports_with_sealed_sources(conn: &Connection) -> Result<Vec<ReportId>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT about FROM entries WHERE kind = ?1")?;
+    let ids = stmt
+        .query_map([EntryKind::SourceSealed.code()], |r| {
+            r.get::<_, Option<String>>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ids
+        .iter()
+        .flatten()
+        .filter_map(|a| ReportId::parse(a))
+        .collect())
+}
+
+/// The county keys as this device knows them.
+fn known_keys(conn: &Connection) -> Result<Vec<KnownKey>> {
+    let mut holders: BTreeMap<Vec<u8>, BTreeSet<KeyId>> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached("SELECT public, holder FROM county_key_holders")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (public, holder) in rows {
+        if let Ok(id) = KeyId::try_from(holder) {
+            holders.entry(public).or_default().insert(id);
+        }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT public, issued_at, issued_by, issued_seq, secret FROM county_keys",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+                r.get::<_, Option<u64>>(3)?,
+                r.get::<_, Option<Vec<u8>>>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(public, at, by, seq, secret)| {
+            let key = BoxPublic(public.clone().try_into().ok()?);
+            let issued = match (at, by.and_then(|b| <[u8; 16]>::try_from(b).ok()), seq) {
+                (Some(at), Some(by), Some(seq)) => Some((at, DeviceId(by), seq)),
+                _ => None,
+            };
+            Some(KnownKey {
+                public: key,
+                issued,
+                holders: holders.remove(&public).unwrap_or_default(),
+                secret: secret
+                    .and_then(|s| <[u8; 32]>::try_from(s).ok())
+                    .map(BoxSecret::from_bytes),
+            })
+        })
+        .collect())
+}
+
+/// The cleared devices the hub announced, by their sealing keys.
+fn cleared_readers(conn: &Connection) -> Result<Vec<(Reader, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT public_key, revoked, name FROM devices WHERE cleared = 1 ORDER BY device",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, bool>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, revoked, name)| {
+            Some((
+                Reader {
+                    key: device_box(&key)?,
+                    revoked,
+                },
+                name,
+            ))
+        })
+        .collect())
+}
+
+impl Store {
+    /// On a cleared, enrolled device: issues a county key if there is none, a new one if a
+    /// revoked device holds the current one, and shares every key it holds with the cleared
+    /// readers who lack it; then seals the sources that waited for a key. Returns how many
+    /// entries it recorded (they go to the hub at the next exchange). Does nothing elsewhere.
+    pub fn tend_county_keys(&mut self) -> Result<usize> {
+        let cleared: bool =
+            self.conn
+                .query_row("SELECT cleared FROM identity WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
+        if !cleared || self.hub_link()?.is_none() {
+            return Ok(0);
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let keys = known_keys(&tx)?;
+        let readers: Vec<Reader> = cleared_readers(&tx)?.into_iter().map(|(r, _)| r).collect();
+        let mut written = 0;
+        for step in county::plan(&keys, &readers) {
+            let body = match step {
+                Step::Issue { to } => KeyEntry::issue(&BoxSecret::generate(), &to)?,
+                Step::Share { key, to } => {
+                    let Some(secret) = keys
+                        .iter()
+                        .find(|k| k.public == key)
+                        .and_then(|k| k.secret.clone())
+                    else {
+                        continue;
+                    };
+                    KeyEntry::share(&secret, &to)?
+                }
+            };
+            let draft = Draft {
+                kind: EntryKind::CountyKey,
+                subject: None,
+                body,
+            };
+            append(&tx, &self.me, draft)?;
+            written += 1;
+        }
+        if written > 0 {
+            let mut touched = Vec::new();
+            if learn_keys(&tx)? {
+                touched = reports_with_sealed_sources(&tx)?;
+            }
+            let sealed = seal_waiting(&tx, &self.me)?;
+            written += sealed.len();
+            touched.extend(sealed);
+            touched.sort();
+            touched.dedup();
+            for id in &touched {
+                reproject(&tx, id)?;
+            }
+        }
+        tx.commit()?;
+        Ok(written)
+    }
+
+    /// The county keys this device knows, and the sources waiting for one.
+    pub fn county_keys(&self) -> Result<CountyKeys> {
+        let cleared: bool =
+            self.conn
+                .query_row("SELECT cleared FROM identity WHERE id = 1", [], |r| {
+                    r.get(0)
+                })?;
+        let keys = known_keys(&self.conn)?;
+        let current = county::current(&keys).map(|k| hex::encode(k.public.id()));
+        let mut names: BTreeMap<KeyId, String> = BTreeMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT public_key, name FROM devices")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (key, name) in rows {
+            if let Some(k) = device_box(&key) {
+                names.insert(k.id(), name);
+            }
+        }
+        let mut views: Vec<(Option<(i64, DeviceId, u64)>, CountyKeyView)> = keys
+            .iter()
+            .map(|k| {
+                let issued_by = match k.issued {
+                    Some((_, by, _)) => Some(self.author(&by)?.name),
+                    None => None,
+                };
+                Ok((
+                    k.issued,
+                    CountyKeyView {
+                        id: hex::encode(k.public.id()),
+                        issued_at: k.issued.map(|(at, _, _)| format_ms(at)),
+                        issued_by,
+                        held: k.secret.is_some(),
+                        holders: k
+                            .holders
+                            .iter()
+                            .map(|h| {
+                                names
+                                    .get(h)
+                                    .cloned()
+                                    .unwrap_or_else(|| "unknown device".into())
+                            })
+                            .collect(),
+                    },
+                ))
+            })
+            .collect::<Result<_>>()?;
+        views.sort_by(|a, b| a.0.cmp(&b.0));
+        let waiting_to_seal =
+            self.conn
+                .query_row("SELECT count(*) FROM unsealed_sources", [], |r| r.get(0))?;
+        Ok(CountyKeys {
+            cleared,
+            current,
+            keys: views.into_iter().map(|(_, v)| v).collect(),
+            waiting_to_seal,
+        })
+    }
+}
