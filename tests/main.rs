@@ -7,6 +7,7 @@ mod helpers;
 mod incident;
 mod person;
 mod redaction;
+mod sources;
 mod story;
 mod summary;
 mod sync;

@@ -281,7 +281,7 @@ mod tests {
     fn the_first_cleared_device_issues_and_later_readers_get_every_key() {
         let (_, ra) = reader(1, false);
         let (_, rb) = reader(2, false);
-        let steps = plan(&[], &[ra.clone()]);
+        let steps = plan(&[], std::slice::from_ref(&ra));
         assert!(matches!(&steps[..], [Step::Issue { to }] if to == &[ra.key]));
         let old = BoxSecret::generate();
         let keys = [known(&old, 10, &[&ra], true)];

@@ -240,6 +240,96 @@ impl KeyHeader {
     }
 }
 
+/// Bytes sealed under a passphrase, as a JSON file: the county's offline copy of its keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PassphraseSealed {
+    format: u32,
+    /// What the file holds, checked when it is opened.
+    purpose: String,
+    kdf: KdfParams,
+    key: Wrapped,
+    nonce: String,
+    sealed: String,
+}
+
+impl PassphraseSealed {
+    /// Seals `plain` under `passphrase` (at least [`MIN_PASSPHRASE_CHARS`] characters).
+    pub fn seal(
+        passphrase: &str,
+        kdf: KdfParams,
+        purpose: &str,
+        plain: &[u8],
+    ) -> Result<PassphraseSealed> {
+        check_passphrase(passphrase)?;
+        let mut key = Zeroizing::new([0u8; 32]);
+        rand::thread_rng().fill_bytes(key.as_mut());
+        let mut nonce = [0u8; 24];
+        rand::thread_rng().fill_bytes(&mut nonce);
+        let sealed = XChaCha20Poly1305::new(key.as_ref().into())
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: purpose.as_bytes(),
+                },
+            )
+            .map_err(|_| Error::Unsupported("could not seal".into()))?;
+        Ok(PassphraseSealed {
+            format: HEADER_FORMAT,
+            purpose: purpose.to_owned(),
+            kdf,
+            key: wrap(&kdf, passphrase.as_bytes(), &key, purpose.as_bytes())?,
+            nonce: hex::encode(nonce),
+            sealed: hex::encode(sealed),
+        })
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+
+    /// Opens a file written by [`PassphraseSealed::seal`] for `purpose`.
+    pub fn open(bytes: &[u8], passphrase: &str, purpose: &str) -> Result<Zeroizing<Vec<u8>>> {
+        let file: PassphraseSealed = serde_json::from_slice(bytes)
+            .map_err(|_| Error::invalid("file", format!("is not {purpose} written by Usalama")))?;
+        if file.format != HEADER_FORMAT {
+            return Err(Error::Unsupported(format!(
+                "the file has format {}, newer than this version reads; update Usalama",
+                file.format
+            )));
+        }
+        if file.purpose != purpose {
+            return Err(Error::invalid(
+                "file",
+                format!("holds {}, not {purpose}", file.purpose),
+            ));
+        }
+        let wrong = || Error::Locked("wrong passphrase for this file; nothing was changed".into());
+        let key = unwrap(
+            &file.kdf,
+            passphrase.as_bytes(),
+            &file.key,
+            purpose.as_bytes(),
+        )
+        .ok_or_else(wrong)?;
+        let nonce = hex::decode(&file.nonce).map_err(|_| wrong())?;
+        let sealed = hex::decode(&file.sealed).map_err(|_| wrong())?;
+        if nonce.len() != 24 {
+            return Err(wrong());
+        }
+        let plain = XChaCha20Poly1305::new(key.0.as_ref().into())
+            .decrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &sealed,
+                    aad: purpose.as_bytes(),
+                },
+            )
+            .map_err(|_| wrong())?;
+        Ok(Zeroizing::new(plain))
+    }
+}
+
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let io = |e| Error::io(format!("writing {}", path.display()), e);
     let tmp = path.with_extension("tmp");

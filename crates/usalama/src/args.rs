@@ -60,6 +60,10 @@ pub enum Command {
     Bundle(BundleCommand),
     /// A printable or tabular summary of a unit (with everything below it) and a period.
     Summary(SummaryArgs),
+    /// The county keys restricted sources are sealed to: which this device knows and holds,
+    /// and the county's offline copy of them (cleared readers only).
+    #[command(subcommand, name = "county-key")]
+    CountyKey(CountyKeyCommand),
     /// Set a new passphrase with the recovery code shown at `init`.
     Recover {
         /// The recovery code (20 letters and digits; dashes and spaces are ignored).
@@ -162,6 +166,22 @@ pub enum NeedsCommand {
         #[arg(long)]
         open: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CountyKeyCommand {
+    /// The county keys this device knows, which it holds, who holds each, and the sources
+    /// waiting for a key.
+    List,
+    /// Write the county's offline copy of the keys this device holds to FILE, sealed under a
+    /// passphrase (asked for, or USALAMA_KEY_PASSPHRASE); keep it on paper or a stick in a safe.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Take the keys of an offline copy onto this cleared device (when every cleared device
+    /// was lost); it shares them with the other cleared readers at its next sync.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

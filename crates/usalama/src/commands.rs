@@ -14,8 +14,8 @@ use usalama_core::sync::Enrollment;
 use usalama_core::{Problems, Profile, Store};
 
 use crate::args::{
-    BundleCommand, Cli, Command, EnrollArgs, IncidentCommand, ListArgs, NeedsCommand,
-    PassphraseCommand, ReportCommand, SlipArgs, SummaryArgs, UnitsCommand,
+    BundleCommand, Cli, Command, CountyKeyCommand, EnrollArgs, IncidentCommand, ListArgs,
+    NeedsCommand, PassphraseCommand, ReportCommand, SlipArgs, SummaryArgs, UnitsCommand,
 };
 use crate::{secrets, Failure};
 
@@ -51,6 +51,13 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Needs(NeedsCommand::List { open }) => needs_list(&home, open, json),
         Command::Bundle(BundleCommand::Export { out }) => bundle_export(&home, &out, json),
         Command::Bundle(BundleCommand::Import { file }) => bundle_import(&home, &file, json),
+        Command::CountyKey(CountyKeyCommand::List) => county_key_list(&home, json),
+        Command::CountyKey(CountyKeyCommand::Export { out }) => {
+            county_key_export(&home, &out, json)
+        }
+        Command::CountyKey(CountyKeyCommand::Import { file }) => {
+            county_key_import(&home, &file, json)
+        }
         Command::Verify => verify(&home, json),
         Command::Passphrase(PassphraseCommand::Change) => passphrase_change(&home, json),
         Command::Recover { code } => recover(&home, &code, json),
@@ -461,6 +468,9 @@ fn print_report(store: &Store, v: &ReportView) {
             say!("{:<12} {}{restricted}", format!("{label}:"), flat(value));
         }
     }
+    if v.source_sealed {
+        say!("Source:      sealed [restricted]: this device holds no county key for it yet");
+    }
     say!("Narrative:");
     for line in text("narrative").lines() {
         say!("  {line}");
@@ -749,6 +759,75 @@ fn needs_list(home: &Path, open_only: bool, json: bool) -> Result<(), Failure> {
     for (resource, gap) in &gaps {
         say!("    {resource:<16} {gap}");
     }
+    Ok(())
+}
+
+fn county_key_list(home: &Path, json: bool) -> Result<(), Failure> {
+    let store = open(home)?;
+    let keys = store.county_keys()?;
+    if json {
+        return print_json(&keys);
+    }
+    if keys.keys.is_empty() {
+        say!(
+            "No county key yet: one is issued by the first cleared reader's device to sync. \
+             Until then sources stay sealed on the device that wrote them."
+        );
+    }
+    for k in &keys.keys {
+        let current = if keys.current.as_deref() == Some(k.id.as_str()) {
+            "  (current)"
+        } else {
+            ""
+        };
+        let held = if k.held { "held here" } else { "not held here" };
+        say!(
+            "{}{current}  issued {} by {}  {held}",
+            k.id,
+            k.issued_at.as_deref().unwrap_or("(not seen)"),
+            k.issued_by.as_deref().unwrap_or("(not seen)")
+        );
+        say!("    holders: {}", k.holders.join(", "));
+    }
+    if keys.waiting_to_seal > 0 {
+        say!(
+            "{} source(s) recorded here wait for a county key; they are sealed and sent at \
+             the first sync after one is issued.",
+            keys.waiting_to_seal
+        );
+    }
+    Ok(())
+}
+
+fn county_key_export(home: &Path, out: &Path, json: bool) -> Result<(), Failure> {
+    let store = open(home)?;
+    let passphrase = secrets::new_passphrase("USALAMA_KEY_PASSPHRASE")?;
+    let (bytes, count) = store.export_county_keys(&passphrase)?;
+    usalama_core::files::write_durably(out, &bytes)?;
+    if json {
+        return print_json(&json!({ "keys": count, "out": out }));
+    }
+    say!(
+        "Wrote {count} county key(s) to {}. Keep it offline, apart from its passphrase.",
+        out.display()
+    );
+    Ok(())
+}
+
+fn county_key_import(home: &Path, file: &Path, json: bool) -> Result<(), Failure> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| Failure::usage(format!("could not read {}: {e}", display_name(file))))?;
+    let mut store = open(home)?;
+    let passphrase = secrets::from_env_or_prompt(
+        "USALAMA_KEY_PASSPHRASE",
+        "Passphrase of the county keys file: ",
+        false,
+    )?;
+    let added = store.import_county_keys(&bytes, &passphrase)?;
+    if json {
+        return print_json(&json!({ "added": added }));
+    }
+    say!("{added} county key(s) new to this device; they are shared with the other cleared readers at the next sync.");
     Ok(())
 }
 

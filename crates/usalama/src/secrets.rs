@@ -14,7 +14,7 @@ pub fn new_passphrase(env: &str) -> Result<String, Failure> {
     from_env_or_prompt(env, "New passphrase (at least 10 characters): ", true)
 }
 
-fn from_env_or_prompt(env: &str, prompt: &str, confirm: bool) -> Result<String, Failure> {
+pub fn from_env_or_prompt(env: &str, prompt: &str, confirm: bool) -> Result<String, Failure> {
     if let Ok(value) = std::env::var(env) {
         return Ok(value);
     }

@@ -428,43 +428,109 @@ impl Store {
                 names.insert(k.id(), name);
             }
         }
-        let mut views: Vec<(Option<(i64, DeviceId, u64)>, CountyKeyView)> = keys
+        let mut keys = keys;
+        keys.sort_by_key(|k| k.issued);
+        let views = keys
             .iter()
             .map(|k| {
                 let issued_by = match k.issued {
                     Some((_, by, _)) => Some(self.author(&by)?.name),
                     None => None,
                 };
-                Ok((
-                    k.issued,
-                    CountyKeyView {
-                        id: hex::encode(k.public.id()),
-                        issued_at: k.issued.map(|(at, _, _)| format_ms(at)),
-                        issued_by,
-                        held: k.secret.is_some(),
-                        holders: k
-                            .holders
-                            .iter()
-                            .map(|h| {
-                                names
-                                    .get(h)
-                                    .cloned()
-                                    .unwrap_or_else(|| "unknown device".into())
-                            })
-                            .collect(),
-                    },
-                ))
+                Ok(CountyKeyView {
+                    id: hex::encode(k.public.id()),
+                    issued_at: k.issued.map(|(at, _, _)| format_ms(at)),
+                    issued_by,
+                    held: k.secret.is_some(),
+                    holders: k
+                        .holders
+                        .iter()
+                        .map(|h| {
+                            names
+                                .get(h)
+                                .cloned()
+                                .unwrap_or_else(|| "unknown device".into())
+                        })
+                        .collect(),
+                })
             })
-            .collect::<Result<_>>()?;
-        views.sort_by(|a, b| a.0.cmp(&b.0));
+            .collect::<Result<Vec<_>>>()?;
         let waiting_to_seal =
             self.conn
                 .query_row("SELECT count(*) FROM unsealed_sources", [], |r| r.get(0))?;
         Ok(CountyKeys {
             cleared,
             current,
-            keys: views.into_iter().map(|(_, v)| v).collect(),
+            keys: views,
             waiting_to_seal,
         })
+    }
+}
+
+/// What the county's offline copy of its keys is called inside its file.
+const OFFLINE_COPY: &str = "the county keys";
+
+impl Store {
+    /// The county's offline copy: every county key this device holds, sealed under
+    /// `passphrase`. Only a cleared device holds keys to copy.
+    pub fn export_county_keys(&self, passphrase: &str) -> Result<(Vec<u8>, usize)> {
+        let secrets: Vec<String> = known_keys(&self.conn)?
+            .iter()
+            .filter_map(|k| k.secret.as_ref().map(|s| hex::encode(s.as_bytes())))
+            .collect();
+        if secrets.is_empty() {
+            return Err(Error::NotAllowed(
+                "this device holds no county key: only a cleared reader's device that has \
+                 synced since a county key was issued holds one; nothing was written"
+                    .into(),
+            ));
+        }
+        let plain = zeroize::Zeroizing::new(
+            serde_json::to_vec(&secrets).map_err(|e| Error::Unsupported(e.to_string()))?,
+        );
+        let kdf = Store::kdf(&self.home)?;
+        let file = crate::keys::PassphraseSealed::seal(passphrase, kdf, OFFLINE_COPY, &plain)?;
+        Ok((file.to_bytes(), secrets.len()))
+    }
+
+    /// Takes the county keys of an offline copy onto this cleared device; at its next sync it
+    /// shares them with every cleared reader who lacks them. Returns how many keys were new
+    /// here.
+    pub fn import_county_keys(&mut self, bytes: &[u8], passphrase: &str) -> Result<usize> {
+        if !self.is_cleared()? {
+            return Err(Error::NotAllowed(
+                "only a cleared reader's device may hold the county keys (the county enrolls \
+                 one with `usalama-hub invite --cleared`); nothing was changed"
+                    .into(),
+            ));
+        }
+        let plain = crate::keys::PassphraseSealed::open(bytes, passphrase, OFFLINE_COPY)?;
+        let secrets: Vec<String> = serde_json::from_slice(&plain)
+            .map_err(|_| Error::invalid("file", "holds no county keys"))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut added = 0;
+        for text in secrets {
+            let mut bytes = [0u8; 32];
+            hex::decode_to_slice(&text, &mut bytes)
+                .map_err(|_| Error::invalid("file", "holds a damaged county key"))?;
+            let secret = BoxSecret::from_bytes(bytes);
+            let public = secret.public();
+            tx.prepare_cached("INSERT OR IGNORE INTO county_keys (id, public) VALUES (?1, ?2)")?
+                .execute(params![&public.id()[..], &public.0[..]])?;
+            added += tx
+                .prepare_cached(
+                    "UPDATE county_keys SET secret = ?2 WHERE public = ?1 AND secret IS NULL",
+                )?
+                .execute(params![&public.0[..], &secret.as_bytes()[..]])?;
+        }
+        if added > 0 {
+            for id in reports_with_sealed_sources(&tx)? {
+                reproject(&tx, &id)?;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
     }
 }

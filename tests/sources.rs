@@ -1,0 +1,437 @@
+//! Restricted sources, sealed end to end: readable by their author and cleared readers only;
+//! the hub's database, its backups and its logs, and every device not cleared, hold no byte of
+//! them in the clear.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use usalama_core::Store;
+
+use crate::helpers::{hub_bin, stderr, Home, PASSPHRASE};
+
+const OMBOLION: &str = "ke-024-l-ombolion";
+
+/// A `usalama-hub serve` process logging everything it does (debug level) to a file beside its
+/// database; stopped when dropped.
+struct Hub {
+    child: Child,
+    url: String,
+    dir: tempfile::TempDir,
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Hub {
+    fn start() -> Hub {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().expect("dir");
+        let log = std::fs::File::create(dir.path().join("hub.log")).expect("log file");
+        let mut child = Command::new(hub_bin())
+            .arg("--db")
+            .arg(dir.path().join("hub.db"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("USALAMA_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("hub starts");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let first = lines.next().expect("a line").expect("text");
+        let url = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http"))
+            .expect("the address")
+            .to_owned();
+        Hub { child, url, dir }
+    }
+
+    fn cli(&self, args: &[&str]) -> Value {
+        let out = Command::new(hub_bin())
+            .arg("--db")
+            .arg(self.dir.path().join("hub.db"))
+            .args(args)
+            .arg("--json")
+            .output()
+            .expect("usalama-hub runs");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).expect("json")
+    }
+
+    /// A device enrolled as a new person.
+    fn enroll(&self, name: &str, role: &str, agency: Option<&str>, cleared: bool) -> Home {
+        let mut args = vec!["invite", "--name", name, "--role", role, "--unit"];
+        args.push(if role == "officer" {
+            "ke-024"
+        } else {
+            OMBOLION
+        });
+        if let Some(agency) = agency {
+            args.extend(["--agency", agency]);
+        }
+        if cleared {
+            args.push("--cleared");
+        }
+        args.extend(["--address", &self.url]);
+        let invite = self.cli(&args);
+        let home = Home::new();
+        home.ok(&["init", "--name", name, "--role", "chief"]);
+        home.ok(&[
+            "enroll",
+            "--string",
+            invite["enrollment"].as_str().expect("enrollment"),
+        ]);
+        home
+    }
+
+    fn device_id(&self, name: &str) -> String {
+        self.cli(&["devices", "list"])
+            .as_array()
+            .expect("array")
+            .iter()
+            .find(|d| d["name"] == name)
+            .and_then(|d| d["id"].as_str())
+            .expect("enrolled")
+            .to_owned()
+    }
+
+    /// The recipients (key ids, hex) of every sealed source the hub holds, oldest first.
+    fn sealed_recipients(&self) -> Vec<Vec<String>> {
+        let conn = Connection::open_with_flags(
+            self.dir.path().join("hub.db"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("hub database");
+        let mut stmt = conn
+            .prepare("SELECT body FROM entries WHERE kind = 4 ORDER BY hub_seq")
+            .expect("select");
+        let bodies = stmt
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .expect("bodies");
+        bodies
+            .iter()
+            .map(|b| {
+                usalama_core::county::source_recipients(b)
+                    .expect("a sealed box")
+                    .iter()
+                    .map(hex::encode)
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// A report whose source names `marker`, a word found nowhere else.
+fn with_source(n: u64, marker: &str) -> Value {
+    let mut d = usalama_tests::report_doc(n);
+    d["unit"] = json!(OMBOLION);
+    d["source"] =
+        json!({"kind": "informant", "name": format!("{marker} Ekai"), "contact": "0712 000 000"});
+    d
+}
+
+fn holds(bytes: &[u8], marker: &str) -> bool {
+    let marker = marker.to_ascii_lowercase().into_bytes();
+    bytes
+        .to_ascii_lowercase()
+        .windows(marker.len())
+        .any(|w| w == marker.as_slice())
+}
+
+/// Every file under `dir` that holds `marker`, found by `grep` in a process of its own.
+fn files_holding(dir: &Path, marker: &str) -> Vec<PathBuf> {
+    let out = Command::new("grep")
+        .args([
+            "--recursive",
+            "--files-with-matches",
+            "--ignore-case",
+            "--text",
+            marker,
+        ])
+        .arg(dir)
+        .output()
+        .expect("grep runs");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// The tables of a device's decrypted store whose rows hold `marker`.
+fn tables_holding(home: &Home, marker: &str) -> Vec<String> {
+    let key = Store::data_key(home.path(), PASSPHRASE).expect("key");
+    let conn = Connection::open(Store::database_path(home.path())).expect("opens");
+    conn.pragma_update(None, "key", key.sqlcipher_pragma().as_str())
+        .expect("keyed");
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+        .expect("tables")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("names");
+    tables
+        .into_iter()
+        .filter(|table| {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM \"{table}\""))
+                .expect("select");
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([]).expect("rows");
+            let mut found = false;
+            while let Some(row) = rows.next().expect("row") {
+                for i in 0..columns {
+                    found |= match row.get_ref(i).expect("value") {
+                        ValueRef::Text(b) | ValueRef::Blob(b) => holds(b, marker),
+                        _ => false,
+                    };
+                }
+            }
+            found
+        })
+        .collect()
+}
+
+fn source_name(home: &Home, id: &str) -> Option<String> {
+    let shown = home.json(&["report", "show", id]);
+    shown["source"]["name"].as_str().map(str::to_owned)
+}
+
+fn keys(home: &Home) -> Value {
+    home.json(&["county-key", "list"])
+}
+
+#[test]
+fn a_source_is_read_by_its_author_and_cleared_readers_only_and_the_hub_holds_no_plaintext() {
+    let hub = Hub::start();
+    let chief = hub.enroll("Joseph Korkimul", "chief", None, false);
+    // Filed before the county has a key: it waits, sealed nowhere and sent nowhere.
+    let first = chief.add(&with_source(1, "Lomuriaxq"));
+    assert_eq!(
+        source_name(&chief, &first).as_deref(),
+        Some("Lomuriaxq Ekai")
+    );
+    assert_eq!(keys(&chief)["waiting_to_seal"], 1);
+    chief.sync();
+    assert_eq!(keys(&chief)["waiting_to_seal"], 1);
+    assert_eq!(hub.sealed_recipients().len(), 0);
+
+    // The first cleared reader to sync issues the county key.
+    let nis = hub.enroll("Officer Chepkoech", "officer", Some("nis"), true);
+    nis.sync();
+    let issued = keys(&nis);
+    let current = issued["current"]
+        .as_str()
+        .expect("a current key")
+        .to_owned();
+    assert_eq!(issued["keys"][0]["held"], true, "{issued}");
+    let nps = hub.enroll("Inspector Lokwang", "officer", Some("nps"), false);
+    nps.sync();
+    assert_eq!(
+        keys(&nps)["current"],
+        current.as_str(),
+        "every device knows the key"
+    );
+    assert_eq!(keys(&nps)["keys"][0]["held"], false);
+
+    // The chief's next sync seals the waiting source and sends it in the same sync.
+    chief.sync();
+    assert_eq!(keys(&chief)["waiting_to_seal"], 0);
+    assert_eq!(hub.sealed_recipients().len(), 1);
+    assert!(hub.sealed_recipients()[0].contains(&current));
+    // A source written now is sealed at once.
+    let second = chief.add(&with_source(2, "Nakwawiyq"));
+    chief.sync();
+    assert_eq!(hub.sealed_recipients().len(), 2);
+
+    nis.sync();
+    nps.sync();
+    for (id, name) in [(&first, "Lomuriaxq Ekai"), (&second, "Nakwawiyq Ekai")] {
+        assert_eq!(source_name(&chief, id).as_deref(), Some(name));
+        assert_eq!(source_name(&nis, id).as_deref(), Some(name));
+        let shown = nps.json(&["report", "show", id]);
+        assert_eq!(shown["source"], Value::Null, "{shown}");
+        assert_eq!(shown["source_sealed"], Value::Null, "{shown}");
+    }
+    // The uncleared device never received the sealed entries at all.
+    let kinds: Vec<String> = nps.json(&["report", "show", &first])["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(!kinds.iter().any(|k| k == "source_sealed"), "{kinds:?}");
+
+    // A reader cleared later reads the earlier reports once a cleared device has synced.
+    let kdf = hub.enroll("Captain Lotee", "officer", Some("kdf"), true);
+    kdf.sync();
+    let shown = kdf.json(&["report", "show", &first]);
+    assert_eq!(shown["source"], Value::Null);
+    assert_eq!(shown["source_sealed"], true, "{shown}");
+    nis.sync();
+    kdf.sync();
+    assert_eq!(source_name(&kdf, &first).as_deref(), Some("Lomuriaxq Ekai"));
+    assert_eq!(
+        source_name(&kdf, &second).as_deref(),
+        Some("Nakwawiyq Ekai")
+    );
+
+    // No plaintext at the hub: its database, its log, a backup; nor on the uncleared device.
+    let backup = hub.dir.path().join("backup.db");
+    hub.cli(&["backup", "--out", &backup.display().to_string()]);
+    assert!(backup.exists());
+    assert!(
+        std::fs::metadata(hub.dir.path().join("hub.log"))
+            .expect("log")
+            .len()
+            > 0,
+        "the hub logged nothing"
+    );
+    for marker in ["Lomuriaxq", "Nakwawiyq"] {
+        assert_eq!(files_holding(hub.dir.path(), marker), Vec::<PathBuf>::new());
+        assert_eq!(files_holding(nps.path(), marker), Vec::<PathBuf>::new());
+        assert_eq!(tables_holding(&nps, marker), Vec::<String>::new());
+        // The check can see a source where one is: in the cleared reader's decrypted store.
+        assert!(!tables_holding(&kdf, marker).is_empty());
+        assert_eq!(files_holding(kdf.path(), marker), Vec::<PathBuf>::new());
+    }
+    for home in [&chief, &nis, &nps, &kdf] {
+        assert_eq!(home.json(&["verify"])["ok"], true);
+    }
+}
+
+#[test]
+fn a_revoked_reader_holds_no_key_to_a_source_written_after_its_revocation() {
+    let hub = Hub::start();
+    let chief = hub.enroll("Joseph Korkimul", "chief", None, false);
+    let nis = hub.enroll("Officer Chepkoech", "officer", Some("nis"), true);
+    let kdf = hub.enroll("Captain Lotee", "officer", Some("kdf"), true);
+    nis.sync();
+    kdf.sync();
+    nis.sync();
+    let before = keys(&kdf)["current"].as_str().expect("current").to_owned();
+    assert_eq!(keys(&kdf)["keys"][0]["held"], true);
+    chief.sync();
+    let early = chief.add(&with_source(1, "Lomuriaxq"));
+    chief.sync();
+    nis.sync();
+
+    // The NIS laptop is lost: revoked. The next cleared device to sync makes a new key that
+    // the revoked one does not hold.
+    let lost = hub.device_id("Officer Chepkoech");
+    hub.cli(&["devices", "revoke", &lost]);
+    kdf.sync();
+    let after = keys(&kdf);
+    let current = after["current"].as_str().expect("current").to_owned();
+    assert_ne!(current, before, "{after}");
+    let held_by_lost: Vec<String> = keys(&nis)["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter(|k| k["held"] == true)
+        .map(|k| k["id"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(held_by_lost.contains(&before));
+    assert!(!held_by_lost.contains(&current));
+
+    chief.sync();
+    let late = chief.add(&with_source(2, "Nakwawiyq"));
+    chief.sync();
+    let sealed = hub.sealed_recipients();
+    let last = sealed.last().expect("sealed sources");
+    assert!(last.contains(&current), "{sealed:?}");
+    assert!(
+        !last.iter().any(|id| held_by_lost.contains(id)),
+        "the revoked device holds a key to the new source: {sealed:?}"
+    );
+    // The revoked device is refused, and can read only what it could before.
+    assert_eq!(nis.run(&["sync"]).status.code(), Some(4));
+    assert_eq!(source_name(&nis, &early).as_deref(), Some("Lomuriaxq Ekai"));
+    assert!(nis.run(&["report", "show", &late]).status.code() != Some(0));
+    kdf.sync();
+    assert_eq!(source_name(&kdf, &late).as_deref(), Some("Nakwawiyq Ekai"));
+}
+
+#[test]
+fn amending_and_redacting_a_source_seal_it_anew_and_the_offline_copy_restores_the_keys() {
+    let hub = Hub::start();
+    let chief = hub.enroll("Joseph Korkimul", "chief", None, false);
+    let nis = hub.enroll("Officer Chepkoech", "officer", Some("nis"), true);
+    nis.sync();
+    chief.sync();
+    let id = chief.add(&with_source(1, "Lomuriaxq"));
+    let amend = chief.file(
+        "amend.json",
+        &json!({"source": {"kind": "witness", "name": "Nakwawiyq Ekai"}}),
+    );
+    chief.ok(&["report", "amend", &id, &amend]);
+    chief.sync();
+    nis.sync();
+    assert_eq!(source_name(&nis, &id).as_deref(), Some("Nakwawiyq Ekai"));
+    assert_eq!(source_name(&chief, &id).as_deref(), Some("Nakwawiyq Ekai"));
+
+    // Redacted without a source: every sealed copy's body is dropped everywhere.
+    let mut replacement = usalama_tests::report_doc(1);
+    replacement["unit"] = json!(OMBOLION);
+    let file = chief.file("clean.json", &replacement);
+    chief.ok(&[
+        "report",
+        "redact",
+        &id,
+        &file,
+        "--reason",
+        "the informant asked",
+    ]);
+    chief.sync();
+    nis.sync();
+    assert_eq!(source_name(&nis, &id), None);
+    assert_eq!(source_name(&chief, &id), None);
+    for home in [&chief, &nis] {
+        assert_eq!(tables_holding(home, "Lomuriaxq"), Vec::<String>::new());
+        assert_eq!(home.json(&["verify"])["ok"], true);
+    }
+
+    // The county's offline copy brings the keys back to a new cleared device.
+    let copy = nis.dir.path().join("county-keys.json");
+    let out = nis
+        .command(&["county-key", "export", "--out", &copy.display().to_string()])
+        .env("USALAMA_KEY_PASSPHRASE", "the keys stay in the safe")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!holds(&std::fs::read(&copy).expect("copy"), "Lomuriaxq"));
+    let other = hub.enroll("Officer Nyangaluk", "officer", Some("nis"), true);
+    let wrong = other
+        .command(&["county-key", "import", &copy.display().to_string()])
+        .env("USALAMA_KEY_PASSPHRASE", "not the passphrase at all")
+        .output()
+        .expect("runs");
+    assert_eq!(wrong.status.code(), Some(2), "{}", stderr(&wrong));
+    let out = other
+        .command(&["county-key", "import", &copy.display().to_string()])
+        .env("USALAMA_KEY_PASSPHRASE", "the keys stay in the safe")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let later = chief.add(&with_source(2, "Ekaleqw"));
+    chief.sync();
+    other.sync();
+    assert_eq!(source_name(&other, &later).as_deref(), Some("Ekaleqw Ekai"));
+    // An uncleared device may not hold the keys.
+    let refused = chief
+        .command(&["county-key", "import", &copy.display().to_string()])
+        .env("USALAMA_KEY_PASSPHRASE", "the keys stay in the safe")
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+}
