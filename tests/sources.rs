@@ -326,10 +326,17 @@ fn a_revoked_reader_holds_no_key_to_a_source_written_after_its_revocation() {
     chief.sync();
     nis.sync();
 
-    // The NIS laptop is lost: revoked. The next cleared device to sync makes a new key that
-    // the revoked one does not hold.
+    // The NIS laptop is lost: revoked. The chief learns it first: a source written now waits,
+    // for the key it would be sealed to is held by the revoked device.
     let lost = hub.device_id("Officer Chepkoech");
     hub.cli(&["devices", "revoke", &lost]);
+    chief.sync();
+    let late = chief.add(&with_source(2, "Nakwawiyq"));
+    chief.sync();
+    assert_eq!(keys(&chief)["waiting_to_seal"], 1);
+    assert_eq!(keys(&chief)["current"], Value::Null);
+    assert_eq!(hub.sealed_recipients().len(), 1);
+    // The next cleared device to sync makes a new key that the revoked one does not hold.
     kdf.sync();
     let after = keys(&kdf);
     let current = after["current"].as_str().expect("current").to_owned();
@@ -343,10 +350,8 @@ fn a_revoked_reader_holds_no_key_to_a_source_written_after_its_revocation() {
         .collect();
     assert!(held_by_lost.contains(&before));
     assert!(!held_by_lost.contains(&current));
-
     chief.sync();
-    let late = chief.add(&with_source(2, "Nakwawiyq"));
-    chief.sync();
+    assert_eq!(keys(&chief)["waiting_to_seal"], 0);
     let sealed = hub.sealed_recipients();
     let last = sealed.last().expect("sealed sources");
     assert!(last.contains(&current), "{sealed:?}");
@@ -434,4 +439,42 @@ fn amending_and_redacting_a_source_seal_it_anew_and_the_offline_copy_restores_th
         .output()
         .expect("runs");
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+}
+
+#[test]
+fn a_source_in_the_clear_from_an_old_client_is_refused_and_only_its_hash_is_kept() {
+    use usalama_core::ledger::{Draft, Entry, EntryKind, Hash};
+    let hub = crate::helpers::TestHub::start();
+    let mut old = crate::sync::RawDevice::enroll(&hub, 21);
+    let mut filed = with_source(1, "Lomuriaxq");
+    filed["unit"] = json!(OMBOLION);
+    let draft = Draft {
+        kind: EntryKind::ReportFiled,
+        subject: None,
+        body: serde_json::to_vec(&filed).expect("json"),
+    };
+    let filing = Entry::sign(draft, &old.key, 1, Hash::GENESIS, 1_700_000_000_000);
+    // A "sealed" source that is plain JSON is no better.
+    let draft = Draft {
+        kind: EntryKind::SourceSealed,
+        subject: Some(filing.report_id()),
+        body: br#"{"name":"Nakwawiyq Ekai"}"#.to_vec(),
+    };
+    let fake = Entry::sign(draft, &old.key, 2, filing.hash(), 1_700_000_000_001);
+    let body = old.request(&[filing.clone(), fake]);
+    let (status, answer) = old.send(body);
+    assert_eq!(status, 200, "{answer}");
+    let refused = hub.hub.refused().expect("refused");
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(refused[0].reason.contains("in the clear"), "{refused:?}");
+    assert!(
+        refused[1].reason.contains("not a sealed box"),
+        "{refused:?}"
+    );
+    let held = usalama_hub::db::read(hub.hub.db(), |tx| tx.entries_about(&filing.report_id()))
+        .expect("read");
+    assert!(held.iter().all(|e| e.body.is_none()), "{held:?}");
+    for marker in ["Lomuriaxq", "Nakwawiyq"] {
+        assert_eq!(files_holding(hub.dir.path(), marker), Vec::<PathBuf>::new());
+    }
 }

@@ -7,8 +7,12 @@
 //! - **Shared** by any cleared device that holds a key with cleared devices that do not (a
 //!   reader cleared later, a cleared officer's replacement laptop): another entry of the same
 //!   kind, sealed to them only. Old keys are shared too, so a new reader reads earlier reports.
-//! - **Current**: the key of the latest issuing entry, in the ledger's fold order. Every device
-//!   computes the same one from the same entries; authors seal to it.
+//! - **Current**: of the keys no revoked device holds, the one of the latest issuing entry in
+//!   the ledger's fold order. Every device computes the same one from the same entries; authors
+//!   seal to it. While every key is held by a revoked device (between a revocation and the next
+//!   sync of a cleared device), there is none: sources wait on their author's device, unsealed
+//!   and unsent, and a key issued by a device whose clock runs ahead never outlives its holder's
+//!   revocation.
 //!
 //! A source is sealed to the current county key and to its author's devices, bound to its
 //! report (it cannot be moved to another). The hub stores and forwards these bodies and can open
@@ -81,6 +85,11 @@ impl KeyEntry {
         Envelope::parse(sealed)?;
         let mut key = [0; 32];
         key.copy_from_slice(public);
+        if BoxPublic(key).is_weak() {
+            return Err(Error::Integrity(
+                "a county key entry holds a key of small order".into(),
+            ));
+        }
         Ok(KeyEntry {
             issued: flags & ISSUED != 0,
             public: BoxPublic(key),
@@ -180,11 +189,20 @@ pub enum Step {
     Share { key: BoxPublic, to: Vec<BoxPublic> },
 }
 
-/// The key authors seal to now: the latest issued.
-pub fn current(keys: &[KnownKey]) -> Option<&KnownKey> {
+/// The key authors seal to now: the latest issued that no revoked device holds.
+pub fn current<'k>(keys: &'k [KnownKey], revoked: &BTreeSet<KeyId>) -> Option<&'k KnownKey> {
     keys.iter()
-        .filter(|k| k.issued.is_some())
+        .filter(|k| k.issued.is_some() && k.holders.is_disjoint(revoked))
         .max_by_key(|k| k.issued)
+}
+
+/// The sealing keys of the revoked ones among `readers`.
+pub fn revoked(readers: &[Reader]) -> BTreeSet<KeyId> {
+    readers
+        .iter()
+        .filter(|r| r.revoked)
+        .map(|r| r.key.id())
+        .collect()
 }
 
 /// What a cleared device should record: a new key when there is none or a revoked device holds
@@ -198,17 +216,8 @@ pub fn plan(keys: &[KnownKey], readers: &[Reader]) -> Vec<Step> {
     if active.is_empty() {
         return Vec::new();
     }
-    let revoked: BTreeSet<KeyId> = readers
-        .iter()
-        .filter(|r| r.revoked)
-        .map(|r| r.key.id())
-        .collect();
     let mut steps = Vec::new();
-    let stale = match current(keys) {
-        None => true,
-        Some(k) => !k.holders.is_disjoint(&revoked),
-    };
-    if stale {
+    if current(keys, &revoked(readers)).is_none() {
         steps.push(Step::Issue { to: active.clone() });
     }
     for key in keys.iter().filter(|k| k.secret.is_some()) {
@@ -309,7 +318,35 @@ mod tests {
             known(&old, 10, &[&ra, &gone, &rc], true),
             known(&new, 20, &[&ra, &rc], true),
         ];
-        assert!(plan(&keys, &[ra, gone, rc]).is_empty());
-        assert_eq!(current(&keys).map(|k| k.public), Some(new.public()));
+        let readers = [ra, gone, rc];
+        assert!(plan(&keys, &readers).is_empty());
+        assert_eq!(
+            current(&keys, &revoked(&readers)).map(|k| k.public),
+            Some(new.public())
+        );
+    }
+
+    #[test]
+    fn a_key_dated_ahead_by_a_revoked_holder_stops_being_current() {
+        let (_, ra) = reader(1, false);
+        let (_, gone) = reader(2, true);
+        let ahead = BoxSecret::generate();
+        let honest = BoxSecret::generate();
+        let keys = [
+            known(&ahead, 9_000_000, &[&ra, &gone], true),
+            known(&honest, 10, &[&ra], true),
+        ];
+        let readers = [ra, gone];
+        assert_eq!(
+            current(&keys, &revoked(&readers)).map(|k| k.public),
+            Some(honest.public())
+        );
+        assert!(plan(&keys, &readers).is_empty());
+        // Before the rotation there is no key to seal to, and one is issued.
+        assert!(current(&keys[..1], &revoked(&readers)).is_none());
+        assert!(matches!(
+            &plan(&keys[..1], &readers)[..],
+            [Step::Issue { .. }]
+        ));
     }
 }

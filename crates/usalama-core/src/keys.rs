@@ -305,6 +305,14 @@ impl PassphraseSealed {
             ));
         }
         let wrong = || Error::Locked("wrong passphrase for this file; nothing was changed".into());
+        // The file says how costly its key is to derive: never more than a laptop has.
+        let k = file.kdf;
+        if k.memory_kib > 1 << 20 || k.iterations > 64 || k.parallelism > 16 {
+            return Err(Error::invalid(
+                "file",
+                "asks for more memory or time than Usalama allows; it was not written by Usalama",
+            ));
+        }
         let key = unwrap(
             &file.kdf,
             passphrase.as_bytes(),

@@ -9,7 +9,7 @@
 //! only the bodies still held, and a redaction carries the content that follows it.
 //!
 //! The `source` section travels apart, sealed (see [`crate::county`]): the latest sealed source
-//! by the author (or by whoever may redact) sets it, if this device can open it; one it cannot
+//! by the author sets it, if this device can open it; one it cannot
 //! open leaves the state without a source, never with an older one.
 
 use serde_json::{Map, Value};
@@ -104,9 +104,10 @@ pub fn project_with(
                 source_sealed = false;
             }
         }
+        // A source is its author's alone to record (a redaction may only remove it).
         if entry.kind == EntryKind::SourceSealed
             && entry.subject == Some(filing.report_id())
-            && (by_author || may_redact(entry))
+            && by_author
         {
             match open(entry) {
                 Some(Value::Null) => {

@@ -46,6 +46,12 @@ impl BoxPublic {
         BoxPublic(key.to_montgomery().to_bytes())
     }
 
+    /// A point of small order (all its multiples by a clamped scalar are zero): sealing to it
+    /// would hide nothing.
+    pub fn is_weak(&self) -> bool {
+        MontgomeryPoint(self.0).mul_clamped([1; 32]).to_bytes() == [0; 32]
+    }
+
     pub fn id(&self) -> KeyId {
         let digest = Sha256::new()
             .chain_update(b"usalama.key-id\0")
@@ -137,6 +143,12 @@ pub fn seal(plaintext: &[u8], context: &[u8], recipients: &[BoxPublic]) -> Resul
     out.extend_from_slice(&ephemeral_public.0);
     out.push(recipients.len() as u8);
     for to in recipients {
+        if to.is_weak() {
+            return Err(Error::Integrity(format!(
+                "key {} is not a usable key; nothing was sealed to it",
+                hex::encode(to.id())
+            )));
+        }
         let shared = MontgomeryPoint(to.0).mul_clamped(*ephemeral.as_bytes());
         let wrap = wrapping_key(&shared.to_bytes(), &ephemeral_public, to);
         let wrapped = cipher(&wrap)
@@ -218,6 +230,9 @@ impl<'a> Envelope<'a> {
                 continue;
             };
             let me = secret.public();
+            if self.ephemeral.is_weak() {
+                return Err(broken());
+            }
             let shared = MontgomeryPoint(self.ephemeral.0).mul_clamped(*secret.as_bytes());
             let wrap = wrapping_key(&shared.to_bytes(), &self.ephemeral, &me);
             let content_key = Zeroizing::new(
@@ -299,5 +314,13 @@ mod tests {
             .open(b"report 1", give)
             .is_err());
         assert!(Envelope::parse(&sealed[..40]).is_err());
+    }
+
+    #[test]
+    fn a_key_of_small_order_is_refused() {
+        let weak = BoxPublic([0; 32]);
+        assert!(weak.is_weak());
+        assert!(seal(b"secret", b"report 1", &[weak]).is_err());
+        assert!(!BoxSecret::generate().public().is_weak());
     }
 }

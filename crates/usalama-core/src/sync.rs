@@ -257,6 +257,7 @@ async fn sync_steps(
     let client = http_client(pin.as_deref()).map_err(local_failure)?;
     // Each step sends a chunk and receives a chunk; a backlog of thousands of reports takes a
     // few steps, and each step is durable on both sides before the next.
+    let mut key_rounds = 0;
     for _ in 0..100_000 {
         let (response, carried, more_to_send) =
             exchange(store, &client, url.as_deref(), policy).await?;
@@ -283,7 +284,9 @@ async fn sync_steps(
         // waited for a key: those go in one more exchange.
         if !more_to_send && !applied.more {
             let tended = lock(store).tend_county_keys().map_err(local_failure)?;
-            if tended + applied.recorded == 0 {
+            // Bounded: what is left waits for the next sync.
+            key_rounds += 1;
+            if tended + applied.recorded == 0 || key_rounds > 3 {
                 return Ok(());
             }
         }

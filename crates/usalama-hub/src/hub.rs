@@ -738,7 +738,19 @@ impl Hub {
                     ),
                 ));
             }
-            let refused = self.refusal(tx, &author, entry)?;
+            let mut refused = self.refusal(tx, &author, entry)?;
+            // A source in the clear (or a sealed body that is not one) is never kept: only its
+            // hash, which keeps the chain whole.
+            let kept = match plaintext_source(entry) {
+                Some(why) => {
+                    refused = Some(why);
+                    let mut bodiless = entry.clone();
+                    bodiless.body = None;
+                    std::borrow::Cow::Owned(bodiless)
+                }
+                None => std::borrow::Cow::Borrowed(entry),
+            };
+            let entry = kept.as_ref();
             let hub_seq = tx.insert_entry(entry, now, refused.as_deref())?;
             match &refused {
                 Some(why) => {
@@ -811,7 +823,7 @@ impl Hub {
                     None => Some(format!(
                         "seals a source of report {id}, which the hub does not hold"
                     )),
-                    Some(r) if r.person != author.person && author.role != Role::Admin.as_str() => {
+                    Some(r) if r.person != author.person => {
                         Some("only the report's author may record its source".into())
                     }
                     Some(_) => None,
@@ -1161,6 +1173,32 @@ impl Hub {
 /// the response's state: the author's role and agency, and the reports it names. The rules
 /// that depend on the state (the lead agency, a closed report) every device applies alike
 /// when it folds the response (see `usalama_core::lifecycle`).
+/// Why an entry's body may not be kept: a report's source in the clear (only a version of
+/// Usalama from before sources were sealed writes one), or a sealed body that is not sealed.
+fn plaintext_source(e: &Entry) -> Option<String> {
+    let body = e.body.as_deref()?;
+    let clear = || {
+        "carries a report's source in the clear (an older version of Usalama wrote it); the hub \
+         kept only its hash: update Usalama on that device"
+            .to_owned()
+    };
+    match e.kind {
+        EntryKind::ReportFiled | EntryKind::ReportAmended => {
+            e.body_json().and_then(|b| b.get("source").map(|_| clear()))
+        }
+        EntryKind::ReportRedacted => {
+            Redaction::of(e).and_then(|r| r.document.get("source").map(|_| clear()))
+        }
+        EntryKind::SourceSealed => usalama_core::seal::Envelope::parse(body)
+            .err()
+            .map(|_| "its sealed source is not a sealed box; the hub kept only its hash".into()),
+        EntryKind::CountyKey => usalama_core::county::KeyEntry::parse(body)
+            .err()
+            .map(|_| "its county key cannot be read; the hub kept only its hash".into()),
+        _ => None,
+    }
+}
+
 fn lifecycle_refusal(tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Result<Option<String>> {
     let Some(action) = Action::of(e) else {
         return Ok(Some(format!(

@@ -98,8 +98,18 @@ impl<'c> Opener<'c> {
 }
 
 /// The newest source written here before any county key was known, if one waits for `report`.
-pub(super) fn unsealed_source(conn: &Connection, report: &ReportId) -> Result<Option<Value>> {
-    let text: Option<String> = conn
+/// Waiting sources older than `superseded_at` (a redaction, or a source sealed by another
+/// device of the author, that came later) are dropped first: they must never come back.
+pub(super) fn unsealed_source(
+    tx: &Transaction<'_>,
+    report: &ReportId,
+    superseded_at: Option<i64>,
+) -> Result<Option<Value>> {
+    if let Some(at) = superseded_at {
+        tx.prepare_cached("DELETE FROM unsealed_sources WHERE report = ?1 AND at <= ?2")?
+            .execute(params![report.to_string(), at])?;
+    }
+    let text: Option<String> = tx
         .prepare_cached(
             "SELECT source FROM unsealed_sources WHERE report = ?1 ORDER BY n DESC LIMIT 1",
         )?
@@ -120,18 +130,12 @@ fn device_box(public_key: &[u8]) -> Option<BoxPublic> {
 /// devices (so the author reads it back on a replacement laptop). `None` while this device
 /// knows no county key.
 fn recipients(conn: &Connection, author: &DeviceId) -> Result<Option<Vec<BoxPublic>>> {
-    let current: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT public FROM county_keys WHERE issued_at IS NOT NULL
-             ORDER BY issued_at DESC, issued_by DESC, issued_seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(current) = current.and_then(|c| <[u8; 32]>::try_from(c).ok()) else {
+    let keys = known_keys(conn)?;
+    let readers: Vec<Reader> = cleared_readers(conn)?.into_iter().map(|(r, _)| r).collect();
+    let Some(current) = county::current(&keys, &county::revoked(&readers)) else {
         return Ok(None);
     };
-    let mut to = vec![BoxPublic(current)];
+    let mut to = vec![current.public];
     let mut stmt = conn.prepare_cached(
         "SELECT d.public_key FROM devices d
          WHERE d.revoked = 0 AND d.device != ?1 AND d.person IS NOT NULL
@@ -167,8 +171,14 @@ pub(super) fn record_source(
             append(tx, me, draft)?;
         }
         None => {
-            tx.prepare_cached("INSERT INTO unsealed_sources (report, source) VALUES (?1, ?2)")?
-                .execute(params![report.to_string(), source.to_string()])?;
+            tx.prepare_cached(
+                "INSERT INTO unsealed_sources (report, at, source) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                report.to_string(),
+                super::now_ms(),
+                source.to_string()
+            ])?;
         }
     }
     Ok(())
@@ -413,7 +423,12 @@ impl Store {
                     r.get(0)
                 })?;
         let keys = known_keys(&self.conn)?;
-        let current = county::current(&keys).map(|k| hex::encode(k.public.id()));
+        let readers: Vec<Reader> = cleared_readers(&self.conn)?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+        let current =
+            county::current(&keys, &county::revoked(&readers)).map(|k| hex::encode(k.public.id()));
         let mut names: BTreeMap<KeyId, String> = BTreeMap::new();
         let mut stmt = self
             .conn
@@ -532,5 +547,92 @@ impl Store {
         }
         tx.commit()?;
         Ok(added)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::{Lang, Role};
+    use crate::keys::KdfParams;
+    use crate::Profile;
+
+    fn chief(dir: &std::path::Path) -> Store {
+        let profile = Profile {
+            name: "Joseph Korkimul".into(),
+            role: Role::Chief,
+            unit: Some("ke-024-l-ombolion".into()),
+            agency: None,
+            lang: Lang::En,
+        };
+        Store::create(
+            dir,
+            profile,
+            "cows at the borehole",
+            KdfParams::FAST_INSECURE,
+        )
+        .expect("created")
+        .0
+    }
+
+    fn entry_bodies(store: &Store) -> Vec<Vec<u8>> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT body FROM entries WHERE body IS NOT NULL")
+            .expect("select");
+        stmt.query_map([], |r| r.get(0))
+            .expect("rows")
+            .collect::<rusqlite::Result<_>>()
+            .expect("bodies")
+    }
+
+    #[test]
+    fn a_source_written_before_any_county_key_waits_here_and_enters_no_entry() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = chief(dir.path());
+        let doc = json!({"type": "livestock_raid", "occurred_at": "2026-11-20T05:30:00+03:00",
+                         "unit": "ke-024-l-ombolion", "narrative": "Raiders took cattle.",
+                         "source": {"kind": "informant", "name": "Lomuriaxq"}});
+        let id = store.file_document(&doc, None).expect("filed");
+        let shown = store.report(&id).expect("shown");
+        assert_eq!(shown.document["source"]["name"], "Lomuriaxq");
+        assert!(!shown.source_sealed);
+        assert_eq!(store.county_keys().expect("keys").waiting_to_seal, 1);
+        assert!(entry_bodies(&store)
+            .iter()
+            .all(|b| !b.windows(9).any(|w| w == b"Lomuriaxq")));
+        // Removing it waits too, and wins.
+        store
+            .amend_document(&id.to_string(), &json!({"source": null}))
+            .expect("amended");
+        assert_eq!(
+            store.report(&id).expect("shown").document.get("source"),
+            None
+        );
+        assert_eq!(store.county_keys().expect("keys").waiting_to_seal, 2);
+        // Nothing to seal to: tending does nothing on a device that is not cleared.
+        assert_eq!(store.tend_county_keys().expect("tended"), 0);
+    }
+
+    #[test]
+    fn a_waiting_source_older_than_a_later_change_is_dropped_and_never_comes_back() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = chief(dir.path());
+        let doc = json!({"type": "livestock_raid", "occurred_at": "2026-11-20T05:30:00+03:00",
+                         "unit": "ke-024-l-ombolion", "narrative": "Raiders took cattle.",
+                         "source": {"kind": "witness"}});
+        let id = store.file_document(&doc, None).expect("filed");
+        let tx = store.conn.transaction().expect("tx");
+        assert!(unsealed_source(&tx, &id, Some(0)).expect("read").is_some());
+        assert_eq!(
+            unsealed_source(&tx, &id, Some(i64::MAX)).expect("read"),
+            None
+        );
+        let left: i64 = tx
+            .query_row("SELECT count(*) FROM unsealed_sources", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(left, 0);
     }
 }

@@ -317,6 +317,13 @@ impl Store {
                 return Err(Error::invalid("unit", message));
             }
         }
+        if replacement.source.is_some() && !self.is_author_of(&author)? {
+            return Err(Error::invalid(
+                "source",
+                "only the report's author may record its source; leave `source` out of the \
+                 replacement (it removes the source), and nothing was saved",
+            ));
+        }
         let mut open = replacement.clone();
         let source = open
             .source
@@ -354,6 +361,11 @@ impl Store {
         tx.commit()?;
         self.scrub()?;
         Ok(done.removed)
+    }
+
+    /// Whether this device's person filed reports on `author`'s device.
+    fn is_author_of(&self, author: &DeviceId) -> Result<bool> {
+        Ok(*author == self.me.device || same_person(&self.conn, &self.me.device)?.contains(author))
     }
 
     /// After content was removed: no copy of it stays in the write-ahead log. (Freed pages are
@@ -616,12 +628,14 @@ impl Store {
         let mut entries = entries_about(&self.conn, id)?;
         entries.sort_by(fold_order);
         let opener = Opener::new(&self.conn)?;
+        let authors: Vec<DeviceId> = same_person(&self.conn, &author)?;
+        let by_author = |e: &Entry| e.device == author || authors.contains(&e.device);
         let source_sealed = !document.contains_key("source")
             && entries
                 .iter()
                 .rev()
-                .find(|e| e.kind == EntryKind::SourceSealed && e.body.is_some())
-                .is_some_and(|e| opener.source(e).is_none());
+                .find(|e| e.kind == EntryKind::SourceSealed && by_author(e))
+                .is_some_and(|e| e.body.is_some() && opener.source(e).is_none());
         let (response, steps) = super::incidents::response(&self.conn, &entries)?;
         let refused = |e: &Entry| {
             steps
@@ -638,10 +652,11 @@ impl Store {
             .map(|e| {
                 let mut content = match (Redaction::of(e), e.kind) {
                     (Some(r), _) => r.summary(),
-                    (None, EntryKind::SourceSealed) => opener.source(e).map_or(
+                    (None, EntryKind::SourceSealed) if by_author(e) => opener.source(e).map_or(
                         Value::Null,
                         |source| serde_json::json!({ "source": source }),
                     ),
+                    (None, EntryKind::SourceSealed) => Value::Null,
                     (None, _) => e.body_json().unwrap_or(Value::Null),
                 };
                 if !may_read_restricted {
@@ -1013,15 +1028,27 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         .collect();
     let entitled: HashSet<DeviceId> = redactions.iter().map(|(r, _)| r.device).collect();
     let opener = Opener::new(tx)?;
+    let author_devices = same_person(tx, &filing.device)?;
+    let state_changes_source = |e: &Entry| match e.kind {
+        EntryKind::ReportRedacted => entitled.contains(&e.device),
+        EntryKind::SourceSealed => e.device == filing.device || author_devices.contains(&e.device),
+        _ => false,
+    };
+    let superseded_at = others
+        .iter()
+        .filter(|e| state_changes_source(e))
+        .map(|e| e.at)
+        .max();
     let mut state = project_with(
         filing,
         &others,
-        &same_person(tx, &filing.device)?,
+        &author_devices,
         &|e| entitled.contains(&e.device),
         &|e| opener.source(e),
     );
-    // A source written here before any county key was known waits unsealed, and is the latest.
-    match unsealed_source(tx, id)? {
+    // A source written here before any county key was known waits unsealed: the latest, unless
+    // a redaction or the author's other device came after it.
+    match unsealed_source(tx, id, superseded_at)? {
         Some(Value::Null) => {
             state.document.remove("source");
         }

@@ -188,9 +188,11 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     -- Sources written before this device knew a county key (JSON: an object, or null to
     -- remove one), in order; sealed into entries, and deleted here, once a key is known.
+    -- `at`: when it was written (Unix ms), so that a later redaction or source discards it.
     CREATE TABLE unsealed_sources (
         n      INTEGER PRIMARY KEY,
         report TEXT NOT NULL,
+        at     INTEGER NOT NULL,
         source TEXT NOT NULL
     );
     "#,
