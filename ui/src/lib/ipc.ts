@@ -131,6 +131,8 @@ export interface ReportView extends ReportDocument {
   acknowledged_by?: string[];
   /** Two leads named at once, the one in force first; absent when there is no disagreement. */
   contested_lead?: string[];
+  /** The report has a source sealed to keys this laptop does not hold (yet). */
+  source_sealed?: boolean;
   reported_by: Author;
   device: string;
   recorded_at: string;

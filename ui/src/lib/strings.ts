@@ -371,6 +371,11 @@ export const strings = {
   "report.event.closed": ["Closed: {outcome}", "Imefungwa: {outcome}"],
   "report.event.reopened": ["Reopened", "Imefunguliwa tena"],
   "report.event.report_redacted": ["Content removed", "Maudhui yameondolewa"],
+  "report.event.source_sealed": ["Source recorded (restricted)", "Chanzo kimehifadhiwa (siri)"],
+  "report.source_sealed": [
+    "This report has a source this laptop cannot read yet. It opens after a cleared officer's laptop shares the county key and this laptop syncs.",
+    "Ripoti hii ina chanzo ambacho kompyuta hii haiwezi kusoma bado. Kitafunguka baada ya kompyuta ya afisa aliyeidhinishwa kushiriki ufunguo wa kaunti na kompyuta hii kusawazisha.",
+  ],
   "report.event.redacted_by": ["Redacted by {name} at {time}", "Imeondolewa na {name} saa {time}"],
   "report.event.reason": ["Reason: {reason}", "Sababu: {reason}"],
   "report.event.linked": ["Same incident as report {id}", "Tukio moja na ripoti {id}"],
