@@ -505,6 +505,27 @@ fn every_entry(
     .expect("read")
 }
 
+/// How many entries a database holds whose body contains `marker` (refused ones included).
+fn bodies_holding(db: &dyn Database, hub: DeviceId, units: &[String], marker: &[u8]) -> usize {
+    db::read(db, |tx| {
+        let audience = Audience {
+            device: DeviceId([0; 16]),
+            person: "",
+            units,
+            hub,
+            operations: true,
+            cleared: true,
+        };
+        let (stored, _) = tx.pull(&audience, 0, usize::MAX)?;
+        Ok(stored
+            .iter()
+            .filter_map(|s| s.entry.body.as_deref())
+            .filter(|b| b.windows(marker.len()).any(|w| w == marker))
+            .count())
+    })
+    .expect("read")
+}
+
 fn set(ids: &[&String]) -> BTreeSet<String> {
     ids.iter().map(|s| (*s).clone()).collect()
 }
@@ -896,6 +917,51 @@ fn storage_story(backend: &dyn Backend) {
     );
     assert!(!chief_a.reports().contains(&ids[0]));
 
+    // Sealed sources: a cleared reader's device issues the county key; a chief's source
+    // reaches the hub only sealed; the cleared reader reads it, the uncleared officer does not
+    // even receive it. (The backup below is checked too.)
+    let code = hub
+        .invite(&InviteRequest {
+            name: "Officer Chepkoech".into(),
+            role: Role::Officer,
+            unit: COUNTY.into(),
+            agency: Some(Agency::Nis),
+            cleared: true,
+            person: None,
+            hours: DEFAULT_INVITE_HOURS,
+        })
+        .expect("invited")
+        .code;
+    let mut cleared = new_store(
+        "Officer Chepkoech",
+        Role::Officer,
+        COUNTY,
+        Some(Agency::Nis),
+    );
+    enroll(&hub, &mut cleared, &code).expect("enrolled");
+    sync(&hub, &mut cleared);
+    assert_eq!(cleared.store.tend_county_keys().expect("tended"), 1);
+    sync(&hub, &mut cleared);
+    sync(&hub, &mut chief_a);
+    let mut doc = report(OMBOLION, 14, 0);
+    doc["source"] = json!({"kind": "informant", "name": "Lomuriaxq Ekai"});
+    let sourced = chief_a.file(&doc);
+    sync(&hub, &mut chief_a);
+    sync(&hub, &mut cleared);
+    sync(&hub, &mut officer);
+    assert_eq!(cleared.view(&sourced)["source"]["name"], "Lomuriaxq Ekai");
+    assert_eq!(chief_a.view(&sourced)["source"]["name"], "Lomuriaxq Ekai");
+    assert_eq!(officer.view(&sourced)["source"], Value::Null);
+    let units: Vec<String> = hub
+        .units()
+        .expect("units")
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(bodies_holding(hub.db(), hub.id(), &units, b"Lomuriaxq"), 0);
+    // The check can see a body where one is.
+    assert!(bodies_holding(hub.db(), hub.id(), &units, b"Borehole number 14") > 0);
+
     // A backup taken while serving opens as a hub and holds the same entries.
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("hub-backup");
@@ -918,12 +984,7 @@ fn storage_story(backend: &dyn Backend) {
     };
     assert_eq!(ids_of(&copy), ids_of(&hub));
     assert_eq!(copy.forks().expect("forks").len(), 1);
-    let units: Vec<String> = hub
-        .units()
-        .expect("units")
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
+    assert_eq!(bodies_holding(copy.db(), hub.id(), &units, b"Lomuriaxq"), 0);
     let held = every_entry(hub.db(), hub.id(), &units);
     assert!(held.len() > backlog);
     assert_eq!(
