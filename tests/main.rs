@@ -2,6 +2,7 @@
 
 mod bundle;
 mod cli;
+mod convergence;
 mod crash;
 mod helpers;
 mod incident;

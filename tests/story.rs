@@ -230,9 +230,9 @@ fn with_database(url: &str, name: &str) -> String {
 // Devices
 
 /// A real device: an encrypted store in its own home folder.
-struct Device {
+pub(crate) struct Device {
     _home: TempDir,
-    store: Store,
+    pub(crate) store: Store,
 }
 
 impl Device {
@@ -241,7 +241,7 @@ impl Device {
     }
 
     /// Files a report document and returns its id.
-    fn file(&mut self, doc: &Value) -> String {
+    pub(crate) fn file(&mut self, doc: &Value) -> String {
         self.store
             .file_document(doc, None)
             .unwrap_or_else(|e| panic!("report not filed: {e}"))
@@ -258,7 +258,7 @@ impl Device {
             .collect()
     }
 
-    fn view(&self, id: &str) -> Value {
+    pub(crate) fn view(&self, id: &str) -> Value {
         let id = ReportId::parse(id).expect("a report id");
         serde_json::to_value(self.store.report(&id).expect("shown")).expect("json")
     }
@@ -316,7 +316,13 @@ fn enroll(hub: &Hub, device: &mut Device, code: &str) -> Result<(), HubError> {
     Ok(())
 }
 
-fn enrolled(hub: &Hub, name: &str, role: Role, unit: &str, agency: Option<Agency>) -> Device {
+pub(crate) fn enrolled(
+    hub: &Hub,
+    name: &str,
+    role: Role,
+    unit: &str,
+    agency: Option<Agency>,
+) -> Device {
     let code = invite(hub, name, role, unit, agency);
     let mut device = new_store(name, role, unit, agency);
     enroll(hub, &mut device, &code).expect("enrolled");
@@ -338,7 +344,7 @@ fn step(hub: &Hub, device: &mut Device) -> Result<usalama_core::store::Applied, 
 }
 
 /// Steps until nothing is left to send or to receive; returns how many steps it took.
-fn sync(hub: &Hub, device: &mut Device) -> usize {
+pub(crate) fn sync(hub: &Hub, device: &mut Device) -> usize {
     for steps in 1..=100 {
         let applied = step(hub, device).unwrap_or_else(|e| panic!("sync refused: {e}"));
         if !applied.more && device.waiting() == 0 {
@@ -414,7 +420,7 @@ fn now_ms() -> i64 {
 }
 
 /// A report document; `n` varies it, `narrative` pads it to about that many characters.
-fn report(unit: &str, n: usize, narrative: usize) -> Value {
+pub(crate) fn report(unit: &str, n: usize, narrative: usize) -> Value {
     let mut text = format!("Report {n}: herders moved cattle towards the river at dawn.");
     while text.len() < narrative {
         text.push_str(" Tracks of about forty animals were seen near the borehole.");

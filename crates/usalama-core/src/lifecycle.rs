@@ -298,8 +298,11 @@ impl Response {
                     Vec::new()
                 } else {
                     let mut c = vec![*lead];
-                    c.extend(rivals.into_iter().filter(|r| r != lead));
-                    c.dedup();
+                    for rival in rivals {
+                        if !c.contains(&rival) {
+                            c.push(rival);
+                        }
+                    }
                     c
                 };
                 self.lead = Some(*lead);
