@@ -107,3 +107,82 @@ proptest! {
         }
     }
 }
+
+/// Two officers close the same report, neither knowing of the other: the one folded second has
+/// no effect on any device, and the hub shows it to the administrator.
+#[test]
+fn a_step_the_state_leaves_without_effect_is_shown_to_the_administrator() {
+    use usalama_core::lifecycle::Outcome;
+    let dir = tempfile::tempdir().expect("dir");
+    let db =
+        usalama_hub::db::open(&dir.path().join("hub.db").display().to_string()).expect("database");
+    let hub = Hub::open(db).expect("hub");
+    let mut chief = enrolled(
+        &hub,
+        "Joseph Korkimul",
+        Role::Chief,
+        "ke-024-l-ombolion",
+        None,
+    );
+    let id = chief.file(&report("ke-024-l-ombolion", 1, 0));
+    sync(&hub, &mut chief);
+    let mut a = enrolled(
+        &hub,
+        "DCC Kacheliba",
+        Role::Officer,
+        "ke-024",
+        Some(Agency::Ngao),
+    );
+    let mut b = enrolled(
+        &hub,
+        "DCC Alale",
+        Role::Officer,
+        "ke-024",
+        Some(Agency::Ngao),
+    );
+    sync(&hub, &mut a);
+    sync(&hub, &mut b);
+    for (device, outcome) in [(&mut a, Outcome::Resolved), (&mut b, Outcome::FalseAlarm)] {
+        device
+            .store
+            .act(
+                &id,
+                Action::Close {
+                    outcome,
+                    note: None,
+                    figures: None,
+                },
+            )
+            .expect("closed");
+    }
+    for _ in 0..2 {
+        for device in [&mut a, &mut b, &mut chief] {
+            sync(&hub, device);
+        }
+    }
+    let refused = hub.refused().expect("listed");
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0].kind, "closed");
+    assert!(
+        refused[0]
+            .reason
+            .starts_with(&format!("no effect on report {id}")),
+        "{refused:?}"
+    );
+    let outcome = chief.view(&id)["outcome"].clone();
+    for device in [&a, &b] {
+        assert_eq!(device.view(&id)["outcome"], outcome);
+        let timeline = device.view(&id)["timeline"].clone();
+        let closes: Vec<&Value> = timeline
+            .as_array()
+            .expect("timeline")
+            .iter()
+            .filter(|t| t["kind"] == "closed")
+            .collect();
+        assert_eq!(closes.len(), 2);
+        assert_eq!(
+            closes.iter().filter(|t| t["refused"].is_string()).count(),
+            1
+        );
+    }
+}

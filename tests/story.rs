@@ -965,6 +965,8 @@ fn storage_story(backend: &dyn Backend) {
         .map(|u| u.id)
         .collect();
     assert_eq!(bodies_holding(hub.db(), hub.id(), &units, b"Lomuriaxq"), 0);
+    // Everything kept without effect is listed for the administrator, on every backend.
+    assert!(!hub.refused().expect("listed").is_empty());
     // The check can see a body where one is.
     assert!(bodies_holding(hub.db(), hub.id(), &units, b"Borehole number 14") > 0);
 

@@ -2,6 +2,8 @@
 //! the county's reference data (gazetteer, devices), which the hub records as entries of its own
 //! signed chain so that they reach every device by the same sync as reports.
 
+use std::collections::{BTreeMap, HashMap};
+
 use axum::http::StatusCode;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::RngCore;
@@ -12,6 +14,7 @@ use usalama_core::domain::{Agency, Report, Role};
 use usalama_core::gazetteer::{self, Unit, COUNTY, KINDS};
 use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
 use usalama_core::lifecycle::{Action, Actor, Response};
+use usalama_core::projection::fold_order;
 use usalama_core::redaction::{targets_in, Redaction};
 use usalama_core::store::{enrollment_proof_digest, Enrolled};
 use usalama_core::wire::{Bundle, HubBundle, Run, SyncRequest, SyncResponse, CHUNK_BYTES};
@@ -1149,8 +1152,49 @@ impl Hub {
     }
 
     /// Entries kept without effect because their author may not make them.
+    /// Entries kept without effect, for the administrator: those the hub refused when they
+    /// arrived, and response steps that the report's state left without effect when every
+    /// device folds them (closing a closed report, an update from an agency that does not
+    /// lead), as every device's projection does.
     pub fn refused(&self) -> Result<Vec<db::Refused>> {
-        db::read(self.db(), |tx| tx.refused())
+        db::read(self.db(), |tx| {
+            let mut refused = tx.refused()?;
+            let mut by_report: BTreeMap<ReportId, Vec<(Entry, i64)>> = BTreeMap::new();
+            for (entry, received_at) in tx.response_steps()? {
+                if let Some(id) = entry.subject {
+                    by_report.entry(id).or_default().push((entry, received_at));
+                }
+            }
+            let mut actors: HashMap<DeviceId, Option<Actor>> = HashMap::new();
+            for (id, mut steps) in by_report {
+                steps.sort_by(|a, b| fold_order(&a.0, &b.0));
+                for (e, _) in &steps {
+                    if !actors.contains_key(&e.device) {
+                        let actor = tx.device(&e.device)?.map(|d| Actor {
+                            role: Role::parse(&d.role).unwrap_or(Role::Chief),
+                            agency: d.agency.as_deref().and_then(|a| Agency::parse(a).ok()),
+                        });
+                        actors.insert(e.device, actor);
+                    }
+                }
+                let entries: Vec<&Entry> = steps.iter().map(|(e, _)| e).collect();
+                let (_, folded) =
+                    usalama_core::lifecycle::fold(&entries, |d| actors.get(d).copied().flatten());
+                for (step, (e, received_at)) in folded.into_iter().zip(&steps) {
+                    if let Some(why) = step.refused {
+                        refused.push(db::Refused {
+                            device: e.device,
+                            seq: e.seq,
+                            kind: e.kind.name(),
+                            reason: format!("no effect on report {id}: {why}"),
+                            received_at: *received_at,
+                        });
+                    }
+                }
+            }
+            refused.sort_by_key(|r| r.received_at);
+            Ok(refused)
+        })
     }
 
     pub fn forks(&self) -> Result<Vec<Fork>> {

@@ -166,6 +166,9 @@ pub trait Tx {
 
     /// Entries kept without effect, oldest first.
     fn refused(&mut self) -> Result<Vec<Refused>>;
+    /// Every response step (kinds 10 to 15) the hub kept with effect, with when it was stored:
+    /// for the steps that a report's state at the time left without effect.
+    fn response_steps(&mut self) -> Result<Vec<(Entry, i64)>>;
 
     /// Counts for the metrics and `devices list`: entries stored, and refused.
     fn entry_counts(&mut self) -> Result<(u64, u64)>;

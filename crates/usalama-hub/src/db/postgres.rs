@@ -887,6 +887,18 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    fn response_steps(&mut self) -> Result<Vec<(Entry, i64)>> {
+        let rows = self.all(
+            "SELECT device, seq, format, kind, at, prev, subject, body_hash, body, signature,
+                    received_at
+             FROM entries WHERE kind BETWEEN 10 AND 15 AND refused IS NULL ORDER BY hub_seq",
+            &[],
+        )?;
+        rows.iter()
+            .map(|r| Ok((entry_from(r)?, r.try_get(10).pg()?)))
+            .collect()
+    }
+
     fn refused(&mut self) -> Result<Vec<Refused>> {
         self.all(
             "SELECT device, seq, kind, refused, received_at FROM entries

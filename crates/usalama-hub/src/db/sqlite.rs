@@ -582,6 +582,19 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn response_steps(&mut self) -> Result<Vec<(Entry, i64)>> {
+        let mut stmt = self.tx.prepare(&format!(
+            "SELECT {ENTRY_COLUMNS}, e.received_at FROM entries e
+             WHERE e.kind BETWEEN 10 AND 15 AND e.refused IS NULL ORDER BY e.hub_seq"
+        ))?;
+        let rows = stmt
+            .query_map([], |r| Ok((entry_row(r)?, r.get::<_, i64>(10)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(row, received_at)| Ok((build_entry(row)?, received_at)))
+            .collect()
+    }
+
     fn refused(&mut self) -> Result<Vec<Refused>> {
         let mut stmt = self.tx.prepare(
             "SELECT device, seq, kind, refused, received_at FROM entries
