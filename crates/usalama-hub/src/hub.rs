@@ -1169,12 +1169,12 @@ impl Hub {
             for (id, mut steps) in by_report {
                 steps.sort_by(|a, b| fold_order(&a.0, &b.0));
                 for (e, _) in &steps {
-                    if !actors.contains_key(&e.device) {
-                        let actor = tx.device(&e.device)?.map(|d| Actor {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = actors.entry(e.device)
+                    {
+                        slot.insert(tx.device(&e.device)?.map(|d| Actor {
                             role: Role::parse(&d.role).unwrap_or(Role::Chief),
                             agency: d.agency.as_deref().and_then(|a| Agency::parse(a).ok()),
-                        });
-                        actors.insert(e.device, actor);
+                        }));
                     }
                 }
                 let entries: Vec<&Entry> = steps.iter().map(|(e, _)| e).collect();
