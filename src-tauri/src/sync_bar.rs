@@ -24,6 +24,9 @@ pub struct SyncStatus {
     pub syncing: bool,
     /// Reports recorded here and not yet received by the hub (status `pending`).
     pub waiting: u64,
+    /// Restricted sources recorded here that wait for the county key before they are sealed
+    /// and sent.
+    pub sources_waiting: u64,
     /// When the last sync completed (RFC 3339, East Africa Time).
     pub last_success: Option<String>,
     /// The last failure, if it came after the last success.
@@ -61,6 +64,7 @@ impl SyncStatus {
             }),
             syncing: live.syncing,
             waiting: status.waiting_reports,
+            sources_waiting: store.sources_waiting_to_seal()?,
             last_success: status.last_success,
             last_failure: status.last_error.map(|e| SyncFailure {
                 at: status.last_attempt,

@@ -168,6 +168,8 @@ export interface SyncStatus {
   online: boolean | null;
   syncing: boolean;
   waiting: number;
+  /** Restricted sources that wait on this laptop for the county key. */
+  sources_waiting?: number;
   last_success: string | null;
   last_failure: { at: string | null; kind: string; message: string } | null;
   /** Grows with each start and end of a sync: of two statuses, keep the higher version. */

@@ -371,6 +371,10 @@ export const strings = {
   "report.event.closed": ["Closed: {outcome}", "Imefungwa: {outcome}"],
   "report.event.reopened": ["Reopened", "Imefunguliwa tena"],
   "report.event.report_redacted": ["Content removed", "Maudhui yameondolewa"],
+  "settings.sources_waiting": [
+    "{n} restricted source(s) wait on this laptop until the county key arrives. They are sealed for cleared readers and sent at the next sync after that.",
+    "Vyanzo {n} vya siri vinasubiri kwenye kompyuta hii hadi ufunguo wa kaunti ufike. Vitafungwa kwa wasomaji walioidhinishwa na kutumwa katika usawazishaji unaofuata.",
+  ],
   "report.event.source_sealed": ["Source recorded (restricted)", "Chanzo kimehifadhiwa (siri)"],
   "report.source_sealed": [
     "This report has a source this laptop cannot read yet. It opens after a cleared officer's laptop shares the county key and this laptop syncs.",

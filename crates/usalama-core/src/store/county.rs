@@ -187,6 +187,12 @@ pub(super) fn record_source(
 /// Seals every source that waited for a county key, in the order they were written, once one
 /// is known. Returns the reports whose sources were sealed.
 pub(super) fn seal_waiting(tx: &Transaction<'_>, me: &Identity) -> Result<Vec<ReportId>> {
+    let waiting: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM unsealed_sources)")?
+        .query_row([], |r| r.get(0))?;
+    if !waiting {
+        return Ok(Vec::new());
+    }
     let Some(to) = recipients(tx, &me.device)? else {
         return Ok(Vec::new());
     };
@@ -397,22 +403,28 @@ impl Store {
             append(&tx, &self.me, draft)?;
             written += 1;
         }
-        if written > 0 {
-            let mut touched = Vec::new();
-            if learn_keys(&tx)? {
-                touched = reports_with_sealed_sources(&tx)?;
-            }
-            let sealed = seal_waiting(&tx, &self.me)?;
-            written += sealed.len();
-            touched.extend(sealed);
-            touched.sort();
-            touched.dedup();
-            for id in &touched {
-                reproject(&tx, id)?;
-            }
+        let mut touched = Vec::new();
+        if written > 0 && learn_keys(&tx)? {
+            touched = reports_with_sealed_sources(&tx)?;
+        }
+        let sealed = seal_waiting(&tx, &self.me)?;
+        written += sealed.len();
+        touched.extend(sealed);
+        touched.sort();
+        touched.dedup();
+        for id in &touched {
+            reproject(&tx, id)?;
         }
         tx.commit()?;
         Ok(written)
+    }
+
+    /// How many sources recorded here wait for a county key (kept here, sealed and sent once
+    /// one arrives).
+    pub fn sources_waiting_to_seal(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM unsealed_sources", [], |r| r.get(0))?)
     }
 
     /// The county keys this device knows, and the sources waiting for one.

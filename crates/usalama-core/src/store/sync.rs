@@ -373,15 +373,13 @@ impl Store {
                 }
             }
         }
-        if keys_changed {
-            if super::county::learn_keys(&tx)? {
-                // Sources sealed to a key this device holds now can be read.
-                touched.extend(super::county::reports_with_sealed_sources(&tx)?);
-            }
-            let sealed = super::county::seal_waiting(&tx, &self.me)?;
-            applied.recorded += sealed.len();
-            touched.extend(sealed);
+        if keys_changed && super::county::learn_keys(&tx)? {
+            // Sources sealed to a key this device holds now can be read.
+            touched.extend(super::county::reports_with_sealed_sources(&tx)?);
         }
+        let sealed = super::county::seal_waiting(&tx, &self.me)?;
+        applied.recorded += sealed.len();
+        touched.extend(sealed);
         touched.sort();
         touched.dedup();
         let mut removed = 0;
