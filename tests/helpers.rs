@@ -271,3 +271,85 @@ impl Home {
         (home, person)
     }
 }
+
+/// Whether `bytes` hold `marker`, in any case.
+pub fn holds(bytes: &[u8], marker: &str) -> bool {
+    let marker = marker.to_ascii_lowercase().into_bytes();
+    bytes
+        .to_ascii_lowercase()
+        .windows(marker.len())
+        .any(|w| w == marker.as_slice())
+}
+
+/// Every file under `dir` whose bytes hold `marker`, found by `grep` in a process of its own.
+///
+/// Not read from this process: a test hub's SQLite connection may live here, and closing any
+/// other descriptor of its files would drop that connection's POSIX locks (SQLite's "how to
+/// corrupt" 2.2), letting another process's checkpoint pull the log from under it.
+pub fn files_holding(dir: &Path, marker: &str) -> Vec<PathBuf> {
+    let out = Command::new("grep")
+        .args([
+            "--recursive",
+            "--files-with-matches",
+            "--ignore-case",
+            "--text",
+            marker,
+        ])
+        .arg(dir)
+        .output()
+        .expect("grep runs");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "grep failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// The tables of a device's store whose decrypted rows hold `marker` (the store's files are
+/// encrypted, so their bytes never would): the ledger, the projections, the county keys and the
+/// text index's own tables.
+pub fn tables_holding(home: &Home, marker: &str) -> Vec<String> {
+    use rusqlite::types::ValueRef;
+    let key = usalama_core::Store::data_key(home.path(), PASSPHRASE).expect("key");
+    let conn =
+        rusqlite::Connection::open(usalama_core::Store::database_path(home.path())).expect("opens");
+    conn.pragma_update(None, "key", key.sqlcipher_pragma().as_str())
+        .expect("keyed");
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'",
+        )
+        .expect("tables")
+        .query_map([], |r| r.get(0))
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("names");
+    assert!(
+        tables.iter().any(|t| t == "reports_text_data"),
+        "{tables:?}"
+    );
+    tables
+        .into_iter()
+        .filter(|table| {
+            let mut stmt = conn
+                .prepare(&format!("SELECT * FROM \"{table}\""))
+                .expect("select");
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([]).expect("rows");
+            let mut found = false;
+            while let Some(row) = rows.next().expect("row") {
+                for i in 0..columns {
+                    found |= match row.get_ref(i).expect("value") {
+                        ValueRef::Text(b) | ValueRef::Blob(b) => holds(b, marker),
+                        _ => false,
+                    };
+                }
+            }
+            found
+        })
+        .collect()
+}

@@ -1,17 +1,14 @@
 //! Redaction: a name typed into a report by mistake leaves every copy of the ledger (the hub's
 //! files, every device's store, the text index), while every chain still verifies.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-use rusqlite::types::ValueRef;
-use rusqlite::Connection;
 use serde_json::{json, Value};
 use usalama_core::ledger::{Draft, Entry, EntryKind, Hash, ReportId};
 use usalama_core::redaction::{Redaction, Target};
-use usalama_core::Store;
 
-use crate::helpers::{hub_bin, stderr, Home, TestHub, PASSPHRASE};
+use crate::helpers::{files_holding, holds, hub_bin, stderr, tables_holding, Home, TestHub};
 use crate::sync::RawDevice;
 
 const OMBOLION: &str = "ke-024-l-ombolion";
@@ -52,100 +49,18 @@ impl Inputs {
     }
 }
 
-fn holds_name(bytes: &[u8]) -> bool {
-    let name = NAME.to_ascii_lowercase().into_bytes();
-    bytes
-        .to_ascii_lowercase()
-        .windows(name.len())
-        .any(|w| w == name.as_slice())
-}
-
-/// Every file under `dir` whose bytes hold the name, found by `grep` in a process of its own.
-///
-/// Not read from this process: the test hub's SQLite connection lives here, and closing any
-/// other descriptor of its files would drop that connection's POSIX locks (SQLite's "how to
-/// corrupt" 2.2), letting another process's checkpoint pull the log from under it.
-fn files_holding_name(dir: &Path) -> Vec<PathBuf> {
-    let out = Command::new("grep")
-        .args([
-            "--recursive",
-            "--files-with-matches",
-            "--ignore-case",
-            "--text",
-            NAME,
-        ])
-        .arg(dir)
-        .output()
-        .expect("grep runs");
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "grep failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(PathBuf::from)
-        .collect()
-}
-
-/// The tables of a device's store whose decrypted rows hold the name (the store's files are
-/// encrypted, so their bytes never would): the ledger, the projections and the text index's
-/// own tables.
-fn tables_holding_name(home: &Home) -> Vec<String> {
-    let key = Store::data_key(home.path(), PASSPHRASE).expect("key");
-    let conn = Connection::open(Store::database_path(home.path())).expect("opens");
-    conn.pragma_update(None, "key", key.sqlcipher_pragma().as_str())
-        .expect("keyed");
-    tables_of(&conn)
-        .into_iter()
-        .filter(|table| {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{table}\""))
-                .expect("select");
-            let columns = stmt.column_count();
-            let mut rows = stmt.query([]).expect("rows");
-            let mut holds = false;
-            while let Some(row) = rows.next().expect("row") {
-                for i in 0..columns {
-                    holds |= match row.get_ref(i).expect("value") {
-                        ValueRef::Text(b) | ValueRef::Blob(b) => holds_name(b),
-                        _ => false,
-                    };
-                }
-            }
-            holds
-        })
-        .collect()
-}
-
-fn tables_of(conn: &Connection) -> Vec<String> {
-    let mut stmt = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
-        .expect("tables");
-    let tables = stmt
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<rusqlite::Result<Vec<String>>>()
-        .expect("names");
-    assert!(
-        tables.iter().any(|t| t == "reports_text_data"),
-        "{tables:?}"
-    );
-    tables
-}
-
 /// The name is nowhere on this device: not in what it shows, finds or stores, and every chain
 /// still verifies.
 fn assert_name_gone(home: &Home, id: &str) {
     let shown = home.json(&["report", "show", id]);
-    assert!(!holds_name(shown.to_string().as_bytes()), "{shown}");
+    assert!(!holds(shown.to_string().as_bytes(), NAME), "{shown}");
     assert_eq!(shown["narrative"], cleaned()["narrative"]);
     let found = home.json(&["report", "list", "--search", NAME]);
     assert_eq!(found, json!([]), "the text index still finds the name");
     let listed = home.json(&["report", "list"]);
-    assert!(!holds_name(listed.to_string().as_bytes()), "{listed}");
-    assert_eq!(tables_holding_name(home), Vec::<String>::new());
-    assert_eq!(files_holding_name(home.path()), Vec::<PathBuf>::new());
+    assert!(!holds(listed.to_string().as_bytes(), NAME), "{listed}");
+    assert_eq!(tables_holding(home, NAME), Vec::<String>::new());
+    assert_eq!(files_holding(home.path(), NAME), Vec::<PathBuf>::new());
     let verified = home.json(&["verify"]);
     assert_eq!(verified["ok"], true, "{verified}");
 }
@@ -189,7 +104,7 @@ fn named_report_everywhere(hub: &TestHub, inputs: &Inputs, chief: &Home, officer
     officer.sync();
     // The name is there before the redaction: the checks below can see it.
     let shown = officer.json(&["report", "show", &id]);
-    assert!(holds_name(shown.to_string().as_bytes()), "{shown}");
+    assert!(holds(shown.to_string().as_bytes(), NAME), "{shown}");
     assert_eq!(
         officer
             .json(&["report", "list", "--search", NAME])
@@ -197,8 +112,8 @@ fn named_report_everywhere(hub: &TestHub, inputs: &Inputs, chief: &Home, officer
             .map(Vec::len),
         Some(1)
     );
-    assert!(!tables_holding_name(officer).is_empty());
-    assert!(!files_holding_name(hub.dir.path()).is_empty());
+    assert!(!tables_holding(officer, NAME).is_empty());
+    assert!(!files_holding(hub.dir.path(), NAME).is_empty());
     id
 }
 
@@ -223,7 +138,7 @@ fn the_authors_redaction_removes_the_name_from_the_hub_and_every_device() {
     assert_name_gone(&chief, &id);
 
     chief.sync();
-    assert_eq!(files_holding_name(hub.dir.path()), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(hub.dir.path(), NAME), Vec::<PathBuf>::new());
     officer.sync();
     for home in [&chief, &officer] {
         assert_name_gone(home, &id);
@@ -258,7 +173,7 @@ fn the_authors_redaction_removes_the_name_from_the_hub_and_every_device() {
     for home in [&chief, &officer] {
         assert_name_gone(home, &id);
     }
-    assert_eq!(files_holding_name(hub.dir.path()), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(hub.dir.path(), NAME), Vec::<PathBuf>::new());
 }
 
 #[test]
@@ -300,7 +215,7 @@ fn the_administrator_redacts_at_the_hub_and_every_device_follows_at_its_next_syn
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let done: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(done["removed"], 2, "{done}");
-    assert_eq!(files_holding_name(hub.dir.path()), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(hub.dir.path(), NAME), Vec::<PathBuf>::new());
 
     // A device enrolled after the redaction receives the report already without the name.
     let late = Home::enrolled(&hub, "Inspector Chepkut", "officer", "ke-024", Some("kdf"));
@@ -342,7 +257,7 @@ fn an_administrators_device_may_redact_any_report_it_holds() {
     chief.sync();
     assert_name_gone(&chief, &id);
     assert_marked_redacted_by(&chief.json(&["report", "show", &id]), "County ICT");
-    assert_eq!(files_holding_name(hub.dir.path()), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(hub.dir.path(), NAME), Vec::<PathBuf>::new());
     assert!(hub.hub.refused().expect("refused").is_empty());
 }
 
@@ -407,10 +322,10 @@ fn a_redaction_by_someone_else_is_refused_and_changes_nothing() {
     officer.sync();
     for home in [&chief, &officer] {
         let shown = home.json(&["report", "show", &id]);
-        assert!(holds_name(shown.to_string().as_bytes()), "{shown}");
+        assert!(holds(shown.to_string().as_bytes(), NAME), "{shown}");
         home.ok(&["verify"]);
     }
-    assert!(!files_holding_name(hub.dir.path()).is_empty());
+    assert!(!files_holding(hub.dir.path(), NAME).is_empty());
 }
 
 #[test]
@@ -430,14 +345,14 @@ fn bundles_carried_before_the_redaction_bring_the_name_back_nowhere() {
     chief.json(&["bundle", "export", "--out", stick]);
     // The officer carries the chief's entries, name and all, for the hub.
     assert_eq!(officer.json(&["bundle", "import", stick])["carried"], 1);
-    assert!(!tables_holding_name(&officer).is_empty());
+    assert!(!tables_holding(&officer, NAME).is_empty());
 
     // The chief redacts before the hub ever saw the report, then syncs: the hub receives the
     // filing without its body, and the redaction.
     let clean = inputs.file("clean.json", &cleaned());
     chief.ok(&["report", "redact", &id, &clean, "--reason", REASON]);
     chief.sync();
-    assert_eq!(files_holding_name(hub.dir.path()), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(hub.dir.path(), NAME), Vec::<PathBuf>::new());
 
     // The hub's answer reaches the officer by bundle: what it carries loses the name too.
     let officer_id = hub
@@ -476,5 +391,5 @@ fn bundles_carried_before_the_redaction_bring_the_name_back_nowhere() {
         assert_name_gone(home, &id);
         assert_marked_redacted_by(&home.json(&["report", "show", &id]), "Chief Ombolion");
     }
-    assert_eq!(files_holding_name(hub.dir.path()), Vec::<PathBuf>::new());
+    assert_eq!(files_holding(hub.dir.path(), NAME), Vec::<PathBuf>::new());
 }

@@ -2,55 +2,32 @@
 //! the hub's database, its backups and its logs, and every device not cleared, hold no byte of
 //! them in the clear.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::Command;
 
-use rusqlite::types::ValueRef;
 use rusqlite::Connection;
 use serde_json::{json, Value};
-use usalama_core::Store;
 
-use crate::helpers::{hub_bin, stderr, Home, PASSPHRASE};
+use crate::helpers::{files_holding, holds, hub_bin, stderr, tables_holding, Home};
 
 const OMBOLION: &str = "ke-024-l-ombolion";
 
 /// A `usalama-hub serve` process logging everything it does (debug level) to a file beside its
 /// database; stopped when dropped.
 struct Hub {
-    child: Child,
-    url: String,
+    process: crate::sync::HubProcess,
     dir: tempfile::TempDir,
-}
-
-impl Drop for Hub {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Hub {
     fn start() -> Hub {
-        use std::io::BufRead;
         let dir = tempfile::tempdir().expect("dir");
-        let log = std::fs::File::create(dir.path().join("hub.log")).expect("log file");
-        let mut child = Command::new(hub_bin())
-            .arg("--db")
-            .arg(dir.path().join("hub.db"))
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("USALAMA_LOG", "debug")
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .expect("hub starts");
-        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let first = lines.next().expect("a line").expect("text");
-        let url = first
-            .split_whitespace()
-            .find(|w| w.starts_with("http"))
-            .expect("the address")
-            .to_owned();
-        Hub { child, url, dir }
+        let process = crate::sync::serve(
+            &dir.path().join("hub.db"),
+            &[],
+            Some(&dir.path().join("hub.log")),
+        );
+        Hub { process, dir }
     }
 
     fn cli(&self, args: &[&str]) -> Value {
@@ -79,7 +56,7 @@ impl Hub {
         if cleared {
             args.push("--cleared");
         }
-        args.extend(["--address", &self.url]);
+        args.extend(["--address", &self.process.url]);
         let invite = self.cli(&args);
         let home = Home::new();
         home.ok(&["init", "--name", name, "--role", "chief"]);
@@ -137,69 +114,6 @@ fn with_source(n: u64, marker: &str) -> Value {
     d["source"] =
         json!({"kind": "informant", "name": format!("{marker} Ekai"), "contact": "0712 000 000"});
     d
-}
-
-fn holds(bytes: &[u8], marker: &str) -> bool {
-    let marker = marker.to_ascii_lowercase().into_bytes();
-    bytes
-        .to_ascii_lowercase()
-        .windows(marker.len())
-        .any(|w| w == marker.as_slice())
-}
-
-/// Every file under `dir` that holds `marker`, found by `grep` in a process of its own.
-fn files_holding(dir: &Path, marker: &str) -> Vec<PathBuf> {
-    let out = Command::new("grep")
-        .args([
-            "--recursive",
-            "--files-with-matches",
-            "--ignore-case",
-            "--text",
-            marker,
-        ])
-        .arg(dir)
-        .output()
-        .expect("grep runs");
-    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(PathBuf::from)
-        .collect()
-}
-
-/// The tables of a device's decrypted store whose rows hold `marker`.
-fn tables_holding(home: &Home, marker: &str) -> Vec<String> {
-    let key = Store::data_key(home.path(), PASSPHRASE).expect("key");
-    let conn = Connection::open(Store::database_path(home.path())).expect("opens");
-    conn.pragma_update(None, "key", key.sqlcipher_pragma().as_str())
-        .expect("keyed");
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")
-        .expect("tables")
-        .query_map([], |r| r.get(0))
-        .expect("rows")
-        .collect::<rusqlite::Result<_>>()
-        .expect("names");
-    tables
-        .into_iter()
-        .filter(|table| {
-            let mut stmt = conn
-                .prepare(&format!("SELECT * FROM \"{table}\""))
-                .expect("select");
-            let columns = stmt.column_count();
-            let mut rows = stmt.query([]).expect("rows");
-            let mut found = false;
-            while let Some(row) = rows.next().expect("row") {
-                for i in 0..columns {
-                    found |= match row.get_ref(i).expect("value") {
-                        ValueRef::Text(b) | ValueRef::Blob(b) => holds(b, marker),
-                        _ => false,
-                    };
-                }
-            }
-            found
-        })
-        .collect()
 }
 
 fn source_name(home: &Home, id: &str) -> Option<String> {

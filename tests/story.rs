@@ -487,11 +487,7 @@ fn assert_refused<T>(
 }
 
 /// Every entry a database holds that any device may receive, in delivery order.
-fn every_entry(
-    db: &dyn Database,
-    hub: DeviceId,
-    units: &[String],
-) -> Vec<(DeviceId, u64, Hash, u64)> {
+fn pull_everything(db: &dyn Database, hub: DeviceId, units: &[String]) -> Vec<db::Stored> {
     db::read(db, |tx| {
         let audience = Audience {
             device: DeviceId([0; 16]),
@@ -503,33 +499,30 @@ fn every_entry(
         };
         let (stored, more) = tx.pull(&audience, 0, usize::MAX)?;
         assert!(!more);
-        Ok(stored
-            .into_iter()
-            .map(|s| (s.entry.device, s.entry.seq, s.entry.hash(), s.hub_seq))
-            .collect())
+        Ok(stored)
     })
     .expect("read")
 }
 
-/// How many entries a database holds whose body contains `marker` (refused ones included).
+/// Every entry any device may receive, by its place in the hub.
+fn every_entry(
+    db: &dyn Database,
+    hub: DeviceId,
+    units: &[String],
+) -> Vec<(DeviceId, u64, Hash, u64)> {
+    pull_everything(db, hub, units)
+        .into_iter()
+        .map(|s| (s.entry.device, s.entry.seq, s.entry.hash(), s.hub_seq))
+        .collect()
+}
+
+/// How many entries any device may receive whose body contains `marker`.
 fn bodies_holding(db: &dyn Database, hub: DeviceId, units: &[String], marker: &[u8]) -> usize {
-    db::read(db, |tx| {
-        let audience = Audience {
-            device: DeviceId([0; 16]),
-            person: "",
-            units,
-            hub,
-            operations: true,
-            cleared: true,
-        };
-        let (stored, _) = tx.pull(&audience, 0, usize::MAX)?;
-        Ok(stored
-            .iter()
-            .filter_map(|s| s.entry.body.as_deref())
-            .filter(|b| b.windows(marker.len()).any(|w| w == marker))
-            .count())
-    })
-    .expect("read")
+    pull_everything(db, hub, units)
+        .iter()
+        .filter_map(|s| s.entry.body.as_deref())
+        .filter(|b| b.windows(marker.len()).any(|w| w == marker))
+        .count()
 }
 
 fn set(ids: &[&String]) -> BTreeSet<String> {

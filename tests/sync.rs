@@ -630,9 +630,9 @@ fn randomized_sync_rounds_through_a_faulty_link_store_every_entry_exactly_once()
 }
 
 /// A `usalama-hub serve` process, stopped when dropped.
-struct HubProcess {
+pub(crate) struct HubProcess {
     child: std::process::Child,
-    url: String,
+    pub(crate) url: String,
     fingerprint: Option<String>,
 }
 
@@ -643,15 +643,26 @@ impl Drop for HubProcess {
     }
 }
 
-fn serve(db: &std::path::Path, extra: &[&str]) -> HubProcess {
+/// Serves the hub database `db` on a free loopback port; its log (at debug level) goes to
+/// `log` if given.
+pub(crate) fn serve(
+    db: &std::path::Path,
+    extra: &[&str],
+    log: Option<&std::path::Path>,
+) -> HubProcess {
     use std::io::BufRead;
+    let stderr = match log {
+        Some(path) => std::process::Stdio::from(std::fs::File::create(path).expect("log file")),
+        None => std::process::Stdio::null(),
+    };
     let mut child = std::process::Command::new(crate::helpers::hub_bin())
         .arg("--db")
         .arg(db)
         .args(["serve", "--listen", "127.0.0.1:0"])
         .args(extra)
+        .env("USALAMA_LOG", "debug")
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("hub starts");
     let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
@@ -692,6 +703,7 @@ fn a_hub_on_tls_is_pinned_by_its_certificate_fingerprint() {
             "--tls-key",
             &key_file.display().to_string(),
         ],
+        None,
     );
     assert!(hub.url.starts_with("https://"), "{}", hub.url);
     let fingerprint = hub.fingerprint.clone().expect("fingerprint printed");
