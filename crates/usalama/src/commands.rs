@@ -469,7 +469,7 @@ fn print_report(store: &Store, v: &ReportView) {
         }
     }
     if v.source_sealed {
-        say!("Source:      sealed [restricted]: this device holds no county key for it yet");
+        say!("Source:      sealed [restricted]: this device holds no key for it");
     }
     say!("Narrative:");
     for line in text("narrative").lines() {

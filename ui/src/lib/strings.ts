@@ -377,8 +377,8 @@ export const strings = {
   ],
   "report.event.source_sealed": ["Source recorded (restricted)", "Chanzo kimehifadhiwa (siri)"],
   "report.source_sealed": [
-    "This report has a source this laptop cannot read yet. It opens after a cleared officer's laptop shares the county key and this laptop syncs.",
-    "Ripoti hii ina chanzo ambacho kompyuta hii haiwezi kusoma bado. Kitafunguka baada ya kompyuta ya afisa aliyeidhinishwa kushiriki ufunguo wa kaunti na kompyuta hii kusawazisha.",
+    "This report has a restricted source that this laptop cannot read. The county's cleared readers can; on a cleared officer's laptop it opens once the county key reaches it at a sync.",
+    "Ripoti hii ina chanzo cha siri ambacho kompyuta hii haiwezi kusoma. Wasomaji walioidhinishwa na kaunti wanaweza; kwenye kompyuta ya afisa aliyeidhinishwa kitafunguka ufunguo wa kaunti ukifika wakati wa kusawazisha.",
   ],
   "report.event.redacted_by": ["Redacted by {name} at {time}", "Imeondolewa na {name} saa {time}"],
   "report.event.reason": ["Reason: {reason}", "Sababu: {reason}"],
