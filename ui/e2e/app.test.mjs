@@ -444,14 +444,17 @@ test("a bundle written from Settings reaches the county hub by USB stick, and it
   }
 });
 
-test("an officer's inbox shows a chief's report as not acknowledged; the officer acknowledges it and the chief sees it", async () => {
+test("an officer's inbox shows a chief's report as not acknowledged; the officer acknowledges it and the chief sees it; a cleared officer reads its sealed source", async () => {
   const hub = await Hub.start();
   try {
     const chief = initHome();
     cli(chief, "enroll", "--string", hub.invite("Joseph Korkimul"));
-    const report = (type, urgency, minutes, place, narrative) =>
-      addReport(chief, { type, urgency, occurred_at: eatAgo(minutes), unit: "ke-024-l-ombolion", place, narrative });
-    const raid = report("livestock_raid", "flash", 180, "Lami Nyeusi", "About 40 raiders drove cattle towards the river.");
+    const report = (type, urgency, minutes, place, narrative, more = {}) =>
+      addReport(chief, { type, urgency, occurred_at: eatAgo(minutes), unit: "ke-024-l-ombolion", place, narrative, ...more });
+    // Its source is sealed for cleared readers: filed before the county has a key, it waits on the chief's laptop.
+    const raid = report("livestock_raid", "flash", 180, "Lami Nyeusi", "About 40 raiders drove cattle towards the river.", {
+      source: { kind: "informant", name: "Lokorio Ekai" },
+    });
     const sameRaid = report("livestock_raid", "urgent", 170, "Lami Nyeusi borehole", "Cattle driven past the borehole.");
     const killing = report("killing", "urgent", 60, "Kacheliba market", "A herder was shot at the market.");
     const warning = report("early_warning", "routine", 30, "Kases", "Young men gathering near the hills.");
@@ -463,11 +466,19 @@ test("an officer's inbox shows a chief's report as not acknowledged; the officer
     cli(ngao, "incident", "link", raid, sameRaid);
     cli(ngao, "sync");
 
-    // A police officer's laptop, set up and enrolled by the county, synced before the app starts.
+    // A police officer's laptop, set up and enrolled by the county as a cleared reader, synced
+    // before the app starts: its first sync issues the county key, the chief's next sync seals
+    // the waiting source, and the officer's next one brings it.
     const home = freshHome();
     cli(home, "init", "--name", "Inspector Lokwang", "--role", "officer", "--agency", "nps");
-    cli(home, "enroll", "--string", hub.invite("Inspector Lokwang", "officer", "ke-024", "nps"));
+    cli(home, "enroll", "--string", hub.invite("Inspector Lokwang", "officer", "ke-024", "nps", { cleared: true }));
     cli(home, "sync");
+    assert.equal(JSON.parse(cli(chief, "county-key", "list", "--json")).waiting_to_seal, 1);
+    cli(chief, "sync");
+    assert.equal(JSON.parse(cli(chief, "county-key", "list", "--json")).waiting_to_seal, 0);
+    cli(home, "sync");
+    cli(ngao, "sync");
+    assert.equal(JSON.parse(cli(ngao, "report", "show", raid, "--json")).source, undefined);
 
     const app = await start(home);
     await app.unlock();
@@ -498,6 +509,11 @@ test("an officer's inbox shows a chief's report as not acknowledged; the officer
 
     await app.click("#nav-home");
     await app.waitFor(`[data-report="${killing}"][data-new=false]`, { text: "Acknowledged by Police (NPS)" });
+    // The cleared officer reads the raid's sealed source.
+    await app.click(`[data-report="${raid}"]`);
+    await app.waitFor("main[data-screen=report] .restricted", { text: "Lokorio Ekai" });
+    await app.exec("document.querySelector('main[data-screen=report] .restricted').scrollIntoView({ block: 'center' });");
+    await app.screenshot("28-cleared-officer-reads-sealed-source");
 
     // The board: open incidents with their lead and age, the second raid report under the first.
     await app.click("#nav-board");

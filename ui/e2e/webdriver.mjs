@@ -245,8 +245,8 @@ export class Hub {
   }
 
   /** A one-time enrollment string for a person, as `usalama-hub invite` prints it. */
-  invite(name, role = "chief", unit = "ke-024-l-ombolion", agency = null) {
-    const extra = agency ? ["--agency", agency] : [];
+  invite(name, role = "chief", unit = "ke-024-l-ombolion", agency = null, { cleared = false } = {}) {
+    const extra = [...(agency ? ["--agency", agency] : []), ...(cleared ? ["--cleared"] : [])];
     const out = execFileSync(
       process.env.HUB,
       ["--db", this.db, "--json", "invite", "--name", name, "--role", role, "--unit", unit, ...extra],
