@@ -136,6 +136,24 @@ fn a_source_is_read_by_its_author_and_cleared_readers_only_and_the_hub_holds_no_
         Some("Lomuriaxq Ekai")
     );
     assert_eq!(keys(&chief)["waiting_to_seal"], 1);
+    // A source changed, then removed, before any key exists never leaves the laptop at all.
+    let retracted = chief.add(&with_source(3, "Ekaleqw"));
+    let changed = json!({"source": {"kind": "witness", "name": "Ngoleqw Ekai"}});
+    chief.ok(&[
+        "report",
+        "amend",
+        &retracted,
+        &chief.file("changed.json", &changed),
+    ]);
+    let removed = json!({"source": null});
+    chief.ok(&[
+        "report",
+        "amend",
+        &retracted,
+        &chief.file("removed.json", &removed),
+    ]);
+    assert_eq!(source_name(&chief, &retracted), None);
+    assert_eq!(keys(&chief)["waiting_to_seal"], 1);
     chief.sync();
     assert_eq!(keys(&chief)["waiting_to_seal"], 1);
     assert_eq!(hub.sealed_recipients().len(), 0);
@@ -211,6 +229,10 @@ fn a_source_is_read_by_its_author_and_cleared_readers_only_and_the_hub_holds_no_
             > 0,
         "the hub logged nothing"
     );
+    for marker in ["Ekaleqw", "Ngoleqw"] {
+        assert_eq!(files_holding(hub.dir.path(), marker), Vec::<PathBuf>::new());
+        assert_eq!(tables_holding(&kdf, marker), Vec::<String>::new());
+    }
     for marker in ["Lomuriaxq", "Nakwawiyq"] {
         assert_eq!(files_holding(hub.dir.path(), marker), Vec::<PathBuf>::new());
         assert_eq!(files_holding(nps.path(), marker), Vec::<PathBuf>::new());
@@ -294,6 +316,9 @@ fn amending_and_redacting_a_source_seal_it_anew_and_the_offline_copy_restores_th
         &json!({"source": {"kind": "witness", "name": "Nakwawiyq Ekai"}}),
     );
     chief.ok(&["report", "amend", &id, &amend]);
+    // The same source again changes nothing and records nothing.
+    let again = chief.run(&["report", "amend", &id, &amend]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
     chief.sync();
     nis.sync();
     assert_eq!(source_name(&nis, &id).as_deref(), Some("Nakwawiyq Ekai"));
@@ -330,6 +355,19 @@ fn amending_and_redacting_a_source_seal_it_anew_and_the_offline_copy_restores_th
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!holds(&std::fs::read(&copy).expect("copy"), "Lomuriaxq"));
     let other = hub.enroll("Officer Nyangaluk", "officer", Some("nis"), true);
+    // Keys of another county (or before this device knows this county's) are refused.
+    let early = other
+        .command(&["county-key", "import", &copy.display().to_string()])
+        .env("USALAMA_KEY_PASSPHRASE", "the keys stay in the safe")
+        .output()
+        .expect("runs");
+    assert_eq!(early.status.code(), Some(2), "{}", stderr(&early));
+    assert!(
+        stderr(&early).contains("sync this device first"),
+        "{}",
+        stderr(&early)
+    );
+    other.sync();
     let wrong = other
         .command(&["county-key", "import", &copy.display().to_string()])
         .env("USALAMA_KEY_PASSPHRASE", "not the passphrase at all")

@@ -770,8 +770,13 @@ fn county_key_list(home: &Path, json: bool) -> Result<(), Failure> {
     }
     if keys.keys.is_empty() {
         say!(
-            "No county key yet: one is issued by the first cleared reader's device to sync. \
-             Until then sources stay sealed on the device that wrote them."
+            "No county key yet: the first cleared reader's device to sync issues one. Until \
+             then, sources wait unsealed in this laptop's encrypted store and are not sent."
+        );
+    } else if keys.current.is_none() {
+        say!(
+            "No current county key: a revoked device holds each one. The next cleared \
+             reader's device to sync issues a new one; until then, new sources wait here."
         );
     }
     for k in &keys.keys {
@@ -781,18 +786,28 @@ fn county_key_list(home: &Path, json: bool) -> Result<(), Failure> {
             ""
         };
         let held = if k.held { "held here" } else { "not held here" };
-        say!(
-            "{}{current}  issued {} by {}  {held}",
-            k.id,
-            k.issued_at.as_deref().unwrap_or("(not seen)"),
-            k.issued_by.as_deref().unwrap_or("(not seen)")
-        );
-        say!("    holders: {}", k.holders.join(", "));
+        let issued = match (&k.issued_at, &k.issued_by) {
+            (Some(at), Some(by)) => format!("issued {at} by {by}"),
+            _ => "issued elsewhere (its issuing entry is not on this device)".to_owned(),
+        };
+        say!("{}{current}  {issued}  {held}", k.id);
+        let holders: Vec<String> = k
+            .holders
+            .iter()
+            .map(|h| {
+                if h.revoked {
+                    format!("{} (revoked)", h.name)
+                } else {
+                    h.name.clone()
+                }
+            })
+            .collect();
+        say!("    holders: {}", holders.join(", "));
     }
     if keys.waiting_to_seal > 0 {
         say!(
             "{} source(s) recorded here wait for a county key; they are sealed and sent at \
-             the first sync after one is issued.",
+             the first sync after one is current.",
             keys.waiting_to_seal
         );
     }
@@ -800,6 +815,13 @@ fn county_key_list(home: &Path, json: bool) -> Result<(), Failure> {
 }
 
 fn county_key_export(home: &Path, out: &Path, json: bool) -> Result<(), Failure> {
+    if out.exists() {
+        return Err(Failure::usage(format!(
+            "--out: {} exists already; give a new file name (keep one copy per date), nothing \
+             was written",
+            out.display()
+        )));
+    }
     let store = open(home)?;
     let passphrase = secrets::new_passphrase("USALAMA_KEY_PASSPHRASE")?;
     let (bytes, count) = store.export_county_keys(&passphrase)?;
@@ -815,19 +837,35 @@ fn county_key_export(home: &Path, out: &Path, json: bool) -> Result<(), Failure>
 }
 
 fn county_key_import(home: &Path, file: &Path, json: bool) -> Result<(), Failure> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| Failure::usage(format!("could not read {}: {e}", display_name(file))))?;
+    let name = display_name(file);
+    let mut bytes = Vec::new();
+    let read = if file == Path::new("-") {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::read(file).map(|b| bytes = b)
+    };
+    read.map_err(|e| Failure::usage(format!("{name}: cannot read the file: {e}")))?;
     let mut store = open(home)?;
     let passphrase = secrets::from_env_or_prompt(
         "USALAMA_KEY_PASSPHRASE",
         "Passphrase of the county keys file: ",
         false,
     )?;
-    let added = store.import_county_keys(&bytes, &passphrase)?;
+    let added = store
+        .import_county_keys(&bytes, &passphrase)
+        .map_err(|e| match e {
+            usalama_core::Error::Invalid(problems) => {
+                Failure::from(usalama_core::Error::Invalid(problems.within(&name)))
+            }
+            other => Failure::from(other),
+        })?;
     if json {
         return print_json(&json!({ "added": added }));
     }
-    say!("{added} county key(s) new to this device; they are shared with the other cleared readers at the next sync.");
+    say!(
+        "{added} county key(s) new to this device; they are shared with the other cleared \
+         readers at the next sync."
+    );
     Ok(())
 }
 

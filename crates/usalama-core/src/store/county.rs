@@ -40,8 +40,16 @@ pub struct CountyKeyView {
     pub issued_by: Option<String>,
     /// This device holds its secret.
     pub held: bool,
-    /// The names of the devices it was sealed to ("unknown device" for one not announced here).
-    pub holders: Vec<String>,
+    /// The devices it was sealed to.
+    pub holders: Vec<Holder>,
+}
+
+/// A device that holds a county key.
+#[derive(Debug, Clone, Serialize)]
+pub struct Holder {
+    /// Its user's name ("unknown device" for one the hub has not announced here).
+    pub name: String,
+    pub revoked: bool,
 }
 
 /// This device's own sealing secret.
@@ -161,6 +169,10 @@ pub(super) fn record_source(
     report: &ReportId,
     source: &Value,
 ) -> Result<()> {
+    // Only the latest source matters: earlier ones still waiting are never sent.
+    let dropped = tx
+        .prepare_cached("DELETE FROM unsealed_sources WHERE report = ?1")?
+        .execute([report.to_string()])?;
     match recipients(tx, &me.device)? {
         Some(to) => {
             let draft = Draft {
@@ -170,6 +182,8 @@ pub(super) fn record_source(
             };
             append(tx, me, draft)?;
         }
+        // Removing a source that never left this device leaves nothing to send.
+        None if source.is_null() && dropped > 0 && !ever_sealed(tx, report)? => {}
         None => {
             tx.prepare_cached(
                 "INSERT INTO unsealed_sources (report, at, source) VALUES (?1, ?2, ?3)",
@@ -182,6 +196,16 @@ pub(super) fn record_source(
         }
     }
     Ok(())
+}
+
+/// Whether a source of `report` was ever sealed into an entry (so a removal must travel too).
+fn ever_sealed(conn: &Connection, report: &ReportId) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE kind = ?1 AND about = ?2)")?
+        .query_row(
+            params![EntryKind::SourceSealed.code(), report.to_string()],
+            |r| r.get(0),
+        )?)
 }
 
 /// Seals every source that waited for a county key, in the order they were written, once one
@@ -441,18 +465,22 @@ impl Store {
             .collect();
         let current =
             county::current(&keys, &county::revoked(&readers)).map(|k| hex::encode(k.public.id()));
-        let mut names: BTreeMap<KeyId, String> = BTreeMap::new();
+        let mut names: BTreeMap<KeyId, Holder> = BTreeMap::new();
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT public_key, name FROM devices")?;
+            .prepare_cached("SELECT public_key, name, revoked FROM devices")?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
+                ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        for (key, name) in rows {
+        for (key, name, revoked) in rows {
             if let Some(k) = device_box(&key) {
-                names.insert(k.id(), name);
+                names.insert(k.id(), Holder { name, revoked });
             }
         }
         let mut keys = keys;
@@ -473,10 +501,10 @@ impl Store {
                         .holders
                         .iter()
                         .map(|h| {
-                            names
-                                .get(h)
-                                .cloned()
-                                .unwrap_or_else(|| "unknown device".into())
+                            names.get(h).cloned().unwrap_or_else(|| Holder {
+                                name: "unknown device".into(),
+                                revoked: false,
+                            })
                         })
                         .collect(),
                 })
@@ -505,10 +533,17 @@ impl Store {
             .iter()
             .filter_map(|k| k.secret.as_ref().map(|s| hex::encode(s.as_bytes())))
             .collect();
+        if !self.is_cleared()? {
+            return Err(Error::NotAllowed(
+                "this device's user is not cleared to read restricted sources, so it holds no \
+                 county key; export the copy on a cleared officer's device. Nothing was written"
+                    .into(),
+            ));
+        }
         if secrets.is_empty() {
             return Err(Error::NotAllowed(
-                "this device holds no county key: only a cleared reader's device that has \
-                 synced since a county key was issued holds one; nothing was written"
+                "this device holds no county key yet: sync it once a county key has been issued \
+                 (the first cleared device to sync issues one). Nothing was written"
                     .into(),
             ));
         }
@@ -531,26 +566,54 @@ impl Store {
                     .into(),
             ));
         }
+        let revoked: bool = self.conn.query_row(
+            "SELECT coalesce((SELECT revoked FROM devices WHERE device = ?1), 0)",
+            [self.me.device.0],
+            |r| r.get(0),
+        )?;
+        if revoked {
+            return Err(Error::NotAllowed(
+                "this device has been revoked by the county; it may not hold the county keys. \
+                 Nothing was changed"
+                    .into(),
+            ));
+        }
         let plain = crate::keys::PassphraseSealed::open(bytes, passphrase, OFFLINE_COPY)?;
         let secrets: Vec<String> = serde_json::from_slice(&plain)
             .map_err(|_| Error::invalid("file", "holds no county keys"))?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut added = 0;
+        let (mut added, mut of_this_county) = (0, 0);
         for text in secrets {
             let mut bytes = [0u8; 32];
             hex::decode_to_slice(&text, &mut bytes)
                 .map_err(|_| Error::invalid("file", "holds a damaged county key"))?;
             let secret = BoxSecret::from_bytes(bytes);
             let public = secret.public();
-            tx.prepare_cached("INSERT OR IGNORE INTO county_keys (id, public) VALUES (?1, ?2)")?
-                .execute(params![&public.id()[..], &public.0[..]])?;
+            // Only keys this county issued, as its chain (synced here) shows.
+            let issued_here: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM county_keys
+                                    WHERE public = ?1 AND issued_at IS NOT NULL)",
+                )?
+                .query_row([&public.0[..]], |r| r.get(0))?;
+            if !issued_here {
+                continue;
+            }
+            of_this_county += 1;
             added += tx
                 .prepare_cached(
                     "UPDATE county_keys SET secret = ?2 WHERE public = ?1 AND secret IS NULL",
                 )?
                 .execute(params![&public.0[..], &secret.as_bytes()[..]])?;
+        }
+        if of_this_county == 0 {
+            return Err(Error::invalid(
+                "file",
+                "none of its keys was issued in this county as this device knows it: sync this \
+                 device first, and check the file is this county's copy. Nothing was changed",
+            ));
         }
         if added > 0 {
             for id in reports_with_sealed_sources(&tx)? {
@@ -615,7 +678,15 @@ mod tests {
         assert!(entry_bodies(&store)
             .iter()
             .all(|b| !b.windows(9).any(|w| w == b"Lomuriaxq")));
-        // Removing it waits too, and wins.
+        // A newer one replaces it; removing it before it ever left leaves nothing to send.
+        store
+            .amend_document(&id.to_string(), &json!({"source": {"kind": "witness"}}))
+            .expect("amended");
+        assert_eq!(store.county_keys().expect("keys").waiting_to_seal, 1);
+        assert_eq!(
+            store.report(&id).expect("shown").document["source"],
+            json!({"kind": "witness"})
+        );
         store
             .amend_document(&id.to_string(), &json!({"source": null}))
             .expect("amended");
@@ -623,7 +694,7 @@ mod tests {
             store.report(&id).expect("shown").document.get("source"),
             None
         );
-        assert_eq!(store.county_keys().expect("keys").waiting_to_seal, 2);
+        assert_eq!(store.sources_waiting_to_seal().expect("count"), 0);
         // Nothing to seal to: tending does nothing on a device that is not cleared.
         assert_eq!(store.tend_county_keys().expect("tended"), 0);
     }

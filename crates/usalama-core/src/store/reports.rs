@@ -253,6 +253,7 @@ impl Store {
             }
         }
         let mut state: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
+        let source_before = state.get("source").cloned().unwrap_or(Value::Null);
         crate::domain::apply_changes(&mut state, amendment.changes());
         let has = |k: &str| state.get(k).is_some_and(|v| !v.is_null());
         if !has("unit") && !has("place") {
@@ -263,7 +264,14 @@ impl Store {
         }
         problems.into_result()?;
         let mut changes = amendment.changes().clone();
-        let source = changes.remove("source");
+        // A source is recorded (sealed) only when it changes.
+        let source = changes.remove("source").filter(|s| *s != source_before);
+        if changes.is_empty() && source.is_none() {
+            return Err(Error::invalid(
+                "source",
+                "is already what the report says; nothing was saved",
+            ));
+        }
         let body = serde_json::to_vec(&changes).map_err(|e| Error::Unsupported(e.to_string()))?;
         let tx = self
             .conn

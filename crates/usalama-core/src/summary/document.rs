@@ -912,6 +912,7 @@ pub fn slip(
                     "report_filed" => w.filed,
                     "report_amended" => w.amended,
                     "report_redacted" => w.redacted,
+                    "source_sealed" => w.source_recorded,
                     "received_by_county" => w.received_by_county,
                     _ => w.update,
                 };

@@ -116,6 +116,7 @@ pub struct Words {
     pub filed: &'static str,
     pub amended: &'static str,
     pub redacted: &'static str,
+    pub source_recorded: &'static str,
     pub received_by_county: &'static str,
     pub update: &'static str,
     pub entry: &'static str,
@@ -149,7 +150,8 @@ pub const EN: Words = Words {
         "for the baraza: no sources, no suspects' names or group, no exact locations",
     edition_restricted: "RESTRICTED EDITION",
     edition_restricted_note:
-        "for the security committee only: holds sources, suspects' names and exact locations",
+        "for the security committee only: holds the sources, suspects' names and exact \
+         locations this device may read",
     edition: "Edition",
     page_of: "Page {n} of {m}",
     key_figures: "Key figures",
@@ -245,6 +247,7 @@ pub const EN: Words = Words {
     filed: "Filed",
     amended: "Information added",
     redacted: "Content removed (redacted)",
+    source_recorded: "Source recorded (restricted)",
     received_by_county: "Received by the county",
     update: "Update",
     entry: "Entry",
@@ -277,7 +280,8 @@ pub const SW: Words = Words {
         "kwa baraza: bila vyanzo, majina wala kundi la washukiwa, wala mahali kamili",
     edition_restricted: "TOLEO LA SIRI",
     edition_restricted_note:
-        "kwa kamati ya usalama pekee: lina vyanzo, majina ya washukiwa na mahali kamili",
+        "kwa kamati ya usalama pekee: lina vyanzo, majina ya washukiwa na mahali kamili \
+         ambavyo kifaa hiki kinaruhusiwa kusoma",
     edition: "Toleo",
     page_of: "Ukurasa {n} kati ya {m}",
     key_figures: "Takwimu muhimu",
@@ -373,6 +377,7 @@ pub const SW: Words = Words {
     filed: "Imeripotiwa",
     amended: "Taarifa imeongezwa",
     redacted: "Maudhui yameondolewa",
+    source_recorded: "Chanzo kimehifadhiwa (siri)",
     received_by_county: "Imepokelewa na kaunti",
     update: "Taarifa",
     entry: "Rekodi",
