@@ -261,14 +261,16 @@ impl Home {
                 &hub.url,
             ],
         );
+        let home = Home::from_enrollment(name, invite["enrollment"].as_str().expect("enrollment"));
+        (home, person)
+    }
+
+    /// A new home for `name`, enrolled with `enrollment` (which sets the role).
+    pub fn from_enrollment(name: &str, enrollment: &str) -> Home {
         let home = Home::new();
         home.ok(&["init", "--name", name, "--role", "chief"]);
-        home.ok(&[
-            "enroll",
-            "--string",
-            invite["enrollment"].as_str().expect("enrollment"),
-        ]);
-        (home, person)
+        home.ok(&["enroll", "--string", enrollment]);
+        home
     }
 }
 

@@ -58,14 +58,7 @@ impl Hub {
         }
         args.extend(["--address", &self.process.url]);
         let invite = self.cli(&args);
-        let home = Home::new();
-        home.ok(&["init", "--name", name, "--role", "chief"]);
-        home.ok(&[
-            "enroll",
-            "--string",
-            invite["enrollment"].as_str().expect("enrollment"),
-        ]);
-        home
+        Home::from_enrollment(name, invite["enrollment"].as_str().expect("enrollment"))
     }
 
     fn device_id(&self, name: &str) -> String {
@@ -123,6 +116,16 @@ fn source_name(home: &Home, id: &str) -> Option<String> {
 
 fn keys(home: &Home) -> Value {
     home.json(&["county-key", "list"])
+}
+
+/// `usalama county-key ARGS` with the offline copy's passphrase.
+fn county_key(home: &Home, args: &[&str], passphrase: &str) -> std::process::Output {
+    let mut all = vec!["county-key"];
+    all.extend_from_slice(args);
+    home.command(&all)
+        .env("USALAMA_KEY_PASSPHRASE", passphrase)
+        .output()
+        .expect("runs")
 }
 
 #[test]
@@ -347,20 +350,20 @@ fn amending_and_redacting_a_source_seal_it_anew_and_the_offline_copy_restores_th
 
     // The county's offline copy brings the keys back to a new cleared device.
     let copy = nis.dir.path().join("county-keys.json");
-    let out = nis
-        .command(&["county-key", "export", "--out", &copy.display().to_string()])
-        .env("USALAMA_KEY_PASSPHRASE", "the keys stay in the safe")
-        .output()
-        .expect("runs");
+    let out = county_key(
+        &nis,
+        &["export", "--out", &copy.display().to_string()],
+        "the keys stay in the safe",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!holds(&std::fs::read(&copy).expect("copy"), "Lomuriaxq"));
     let other = hub.enroll("Officer Nyangaluk", "officer", Some("nis"), true);
     // Keys of another county (or before this device knows this county's) are refused.
-    let early = other
-        .command(&["county-key", "import", &copy.display().to_string()])
-        .env("USALAMA_KEY_PASSPHRASE", "the keys stay in the safe")
-        .output()
-        .expect("runs");
+    let early = county_key(
+        &other,
+        &["import", &copy.display().to_string()],
+        "the keys stay in the safe",
+    );
     assert_eq!(early.status.code(), Some(2), "{}", stderr(&early));
     assert!(
         stderr(&early).contains("sync this device first"),
@@ -368,28 +371,28 @@ fn amending_and_redacting_a_source_seal_it_anew_and_the_offline_copy_restores_th
         stderr(&early)
     );
     other.sync();
-    let wrong = other
-        .command(&["county-key", "import", &copy.display().to_string()])
-        .env("USALAMA_KEY_PASSPHRASE", "not the passphrase at all")
-        .output()
-        .expect("runs");
+    let wrong = county_key(
+        &other,
+        &["import", &copy.display().to_string()],
+        "not the passphrase at all",
+    );
     assert_eq!(wrong.status.code(), Some(2), "{}", stderr(&wrong));
-    let out = other
-        .command(&["county-key", "import", &copy.display().to_string()])
-        .env("USALAMA_KEY_PASSPHRASE", "the keys stay in the safe")
-        .output()
-        .expect("runs");
+    let out = county_key(
+        &other,
+        &["import", &copy.display().to_string()],
+        "the keys stay in the safe",
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let later = chief.add(&with_source(2, "Ekaleqw"));
     chief.sync();
     other.sync();
     assert_eq!(source_name(&other, &later).as_deref(), Some("Ekaleqw Ekai"));
     // An uncleared device may not hold the keys.
-    let refused = chief
-        .command(&["county-key", "import", &copy.display().to_string()])
-        .env("USALAMA_KEY_PASSPHRASE", "the keys stay in the safe")
-        .output()
-        .expect("runs");
+    let refused = county_key(
+        &chief,
+        &["import", &copy.display().to_string()],
+        "the keys stay in the safe",
+    );
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
 }
 

@@ -630,26 +630,16 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::domain::{Lang, Role};
-    use crate::keys::KdfParams;
-    use crate::Profile;
+    use crate::domain::Role;
 
     fn chief(dir: &std::path::Path) -> Store {
-        let profile = Profile {
-            name: "Joseph Korkimul".into(),
-            role: Role::Chief,
-            unit: Some("ke-024-l-ombolion".into()),
-            agency: None,
-            lang: Lang::En,
-        };
-        Store::create(
+        crate::store::testing::store(
             dir,
-            profile,
-            "cows at the borehole",
-            KdfParams::FAST_INSECURE,
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024-l-ombolion",
+            None,
         )
-        .expect("created")
-        .0
     }
 
     fn entry_bodies(store: &Store) -> Vec<Vec<u8>> {

@@ -151,27 +151,11 @@ fn actor(conn: &Connection, device: &DeviceId) -> Result<Option<Actor>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Lang;
-    use crate::keys::KdfParams;
-    use crate::store::{AgencyFilter, Profile, Relation, ReportFilter};
+    use crate::store::{AgencyFilter, Relation, ReportFilter};
     use serde_json::json;
 
     fn officer(dir: &std::path::Path, agency: Agency) -> Store {
-        let profile = Profile {
-            name: "ACC Kapenguria".into(),
-            role: Role::Officer,
-            unit: Some("ke-024".into()),
-            agency: Some(agency),
-            lang: Lang::En,
-        };
-        Store::create(
-            dir,
-            profile,
-            "cows at the borehole",
-            KdfParams::FAST_INSECURE,
-        )
-        .expect("created")
-        .0
+        crate::store::testing::store(dir, "ACC Kapenguria", Role::Officer, "ke-024", Some(agency))
     }
 
     fn file(store: &mut Store, urgency: &str, at: &str) -> ReportId {

@@ -426,3 +426,36 @@ pub fn format_ms(ms: i64) -> String {
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_else(|| ms.to_string())
 }
+
+/// Stores for the unit tests of this module's parts.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Profile, Store};
+    use crate::domain::{Agency, Lang, Role};
+    use crate::keys::KdfParams;
+
+    /// A new store in `dir` for `name`, with the test passphrase "cows at the borehole".
+    pub(crate) fn store(
+        dir: &std::path::Path,
+        name: &str,
+        role: Role,
+        unit: &str,
+        agency: Option<Agency>,
+    ) -> Store {
+        let profile = Profile {
+            name: name.into(),
+            role,
+            unit: Some(unit.into()),
+            agency,
+            lang: Lang::En,
+        };
+        Store::create(
+            dir,
+            profile,
+            "cows at the borehole",
+            KdfParams::FAST_INSECURE,
+        )
+        .expect("created")
+        .0
+    }
+}
