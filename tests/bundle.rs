@@ -86,6 +86,8 @@ fn a_round_trip_by_bundle_alone_ends_as_a_network_sync_does() {
     let to_hub = export(&offline, "to-hub.usalama");
     let stored = hub_import(&hub, &to_hub);
     assert_eq!(stored["stored"], 3, "{stored}");
+    // The answer goes back later (a second at least, so the times differ).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     // The county adds a unit meanwhile: reference data travels back too.
     hub_json(
         &hub,
@@ -102,6 +104,17 @@ fn a_round_trip_by_bundle_alone_ends_as_a_network_sync_does() {
     assert_eq!(picture(&online), picture(&offline));
     let statuses: Vec<String> = picture(&offline).into_iter().map(|p| p.1).collect();
     assert_eq!(statuses, vec!["received"; 4]);
+    // "Received by the county" is when the hub read the stick, on both chiefs' laptops.
+    let received = |home: &Home, id: &str| {
+        let shown = home.json(&["report", "show", id]);
+        shown["timeline"]
+            .as_array()
+            .and_then(|t| t.iter().find(|i| i["kind"] == "received_by_county"))
+            .map(|i| i["at"].clone())
+    };
+    for id in offline.report_ids() {
+        assert_eq!(received(&offline, &id), received(&online, &id), "{id}");
+    }
     for home in [&online, &offline] {
         let units = home.json(&["units", "list"]);
         assert!(

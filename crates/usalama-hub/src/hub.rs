@@ -623,7 +623,11 @@ impl Hub {
                 .filter(|d| d.head_seq > 0 && d.id != self.id)
                 .map(|d| (d.id, d.head_seq))
                 .collect();
-            let response = self.answer(tx, &record, cursor, acks, now, usize::MAX)?;
+            // The device takes the answer's time as when the hub received what it acknowledges:
+            // for a bundle, when the device's last entries arrived, not when the answer is
+            // written (the stick may have waited days).
+            let received = tx.received_at(&record.id, record.head_seq)?.unwrap_or(now);
+            let response = self.answer(tx, &record, cursor, acks, received, usize::MAX)?;
             let key = cursor_key(&record.id);
             let given = tx.meta(&key)?.and_then(|c| c.parse::<u64>().ok());
             if given.is_none_or(|g| g < response.cursor) {

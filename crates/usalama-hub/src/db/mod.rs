@@ -166,6 +166,8 @@ pub trait Tx {
 
     /// Entries kept without effect, oldest first.
     fn refused(&mut self) -> Result<Vec<Refused>>;
+    /// When the hub stored entry `seq` of `device` (Unix ms), if it holds it.
+    fn received_at(&mut self, device: &DeviceId, seq: u64) -> Result<Option<i64>>;
     /// Every response step (kinds 10 to 15) the hub kept with effect, with when it was stored:
     /// for the steps that a report's state at the time left without effect.
     fn response_steps(&mut self) -> Result<Vec<(Entry, i64)>>;

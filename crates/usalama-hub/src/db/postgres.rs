@@ -887,6 +887,14 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    fn received_at(&mut self, device: &DeviceId, seq: u64) -> Result<Option<i64>> {
+        let rows = self.all(
+            "SELECT received_at FROM entries WHERE device = $1 AND seq = $2",
+            &[&&device.0[..], &signed(seq, "sequence number")?],
+        )?;
+        rows.first().map(|r| r.try_get(0).pg()).transpose()
+    }
+
     fn response_steps(&mut self) -> Result<Vec<(Entry, i64)>> {
         let rows = self.all(
             "SELECT device, seq, format, kind, at, prev, subject, body_hash, body, signature,

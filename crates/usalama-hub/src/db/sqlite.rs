@@ -582,6 +582,14 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn received_at(&mut self, device: &DeviceId, seq: u64) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
+            .query_row(params![device.0, seq], |r| r.get(0))
+            .optional()?)
+    }
+
     fn response_steps(&mut self) -> Result<Vec<(Entry, i64)>> {
         let mut stmt = self.tx.prepare(&format!(
             "SELECT {ENTRY_COLUMNS}, e.received_at FROM entries e
