@@ -958,6 +958,11 @@ fn storage_story(backend: &dyn Backend) {
         .map(|u| u.id)
         .collect();
     assert_eq!(bodies_holding(hub.db(), hub.id(), &units, b"Lomuriaxq"), 0);
+    // A bundle for a device is written on every backend, dated by its last receipt.
+    let (bundle, export) = hub
+        .export_bundle(&chief_a.id().to_string(), None)
+        .expect("exported");
+    assert_eq!(export.bytes, bundle.len());
     // Everything kept without effect is listed for the administrator, on every backend.
     assert!(!hub.refused().expect("listed").is_empty());
     // The check can see a body where one is.
