@@ -295,6 +295,7 @@ pub fn files_holding(dir: &Path, marker: &str) -> Vec<PathBuf> {
             "--files-with-matches",
             "--ignore-case",
             "--text",
+            "--fixed-strings",
             marker,
         ])
         .arg(dir)

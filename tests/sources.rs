@@ -72,6 +72,21 @@ impl Hub {
             .to_owned()
     }
 
+    /// How many sealed sources of report `id` the hub holds with their bodies.
+    fn sealed_bodies_of(&self, id: &str) -> i64 {
+        Connection::open_with_flags(
+            self.dir.path().join("hub.db"),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("hub database")
+        .query_row(
+            "SELECT count(*) FROM entries WHERE kind = 4 AND about = ?1 AND body IS NOT NULL",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("counted")
+    }
+
     /// The recipients (key ids, hex) of every sealed source the hub holds, oldest first.
     fn sealed_recipients(&self) -> Vec<Vec<String>> {
         let conn = Connection::open_with_flags(
@@ -80,7 +95,9 @@ impl Hub {
         )
         .expect("hub database");
         let mut stmt = conn
-            .prepare("SELECT body FROM entries WHERE kind = 4 ORDER BY hub_seq")
+            .prepare(
+                "SELECT body FROM entries WHERE kind = 4 AND body IS NOT NULL ORDER BY hub_seq",
+            )
             .expect("select");
         let bodies = stmt
             .query_map([], |r| r.get::<_, Vec<u8>>(0))
@@ -387,6 +404,29 @@ fn amending_and_redacting_a_source_seal_it_anew_and_the_offline_copy_restores_th
     chief.sync();
     other.sync();
     assert_eq!(source_name(&other, &later).as_deref(), Some("Ekaleqw Ekai"));
+    // The county administrator, not cleared, redacts it on their device: its sealed source,
+    // which that device never held, goes too, at the hub and on the cleared reader's laptop.
+    assert_eq!(hub.sealed_bodies_of(&later), 1);
+    let admin = hub.enroll("County ICT Officer", "admin", None, false);
+    admin.sync();
+    let mut clean = usalama_tests::report_doc(2);
+    clean["unit"] = json!(OMBOLION);
+    let clean = admin.file("clean.json", &clean);
+    admin.ok(&[
+        "report",
+        "redact",
+        &later,
+        &clean,
+        "--reason",
+        "the informant asked",
+    ]);
+    admin.sync();
+    assert_eq!(hub.sealed_bodies_of(&later), 0);
+    other.sync();
+    let shown = other.json(&["report", "show", &later]);
+    assert_eq!(shown["source"], Value::Null, "{shown}");
+    assert_eq!(shown["source_sealed"], Value::Null, "{shown}");
+    assert_eq!(tables_holding(&other, "Ekaleqw"), Vec::<String>::new());
     // An uncleared device may not hold the keys.
     let refused = county_key(
         &chief,

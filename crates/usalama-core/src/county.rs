@@ -29,7 +29,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, ReportId};
-use crate::seal::{self, BoxPublic, BoxSecret, Envelope, KeyId};
+use crate::seal::{self, BoxPublic, BoxSecret, Envelope, KeyId, MAX_RECIPIENTS};
 
 const VERSION: u8 = 1;
 const ISSUED: u8 = 1;
@@ -217,13 +217,17 @@ pub fn plan(keys: &[KnownKey], readers: &[Reader]) -> Vec<Step> {
         return Vec::new();
     }
     let mut steps = Vec::new();
+    // A box holds at most MAX_RECIPIENTS: the rest get the key at the next syncs, by shares.
     if current(keys, &revoked(readers)).is_none() {
-        steps.push(Step::Issue { to: active.clone() });
+        steps.push(Step::Issue {
+            to: active.iter().take(MAX_RECIPIENTS).copied().collect(),
+        });
     }
     for key in keys.iter().filter(|k| k.secret.is_some()) {
         let to: Vec<BoxPublic> = active
             .iter()
             .filter(|r| !key.holders.contains(&r.id()))
+            .take(MAX_RECIPIENTS)
             .copied()
             .collect();
         if !to.is_empty() {

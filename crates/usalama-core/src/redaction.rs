@@ -129,13 +129,17 @@ impl Redaction {
         .into_bytes()
     }
 
-    /// Whether `redaction` (an entry holding `self`) removes the body of `target`: `target` is
-    /// named, and carries content of the same report.
+    /// Whether `redaction` (an entry holding `self`) removes the body of `target`: `target`
+    /// carries content of the same report and is named; or it is a sealed source of the report
+    /// recorded before the redaction (a device that redacts may not hold those, as it may not
+    /// be cleared, so they cannot all be named).
     pub fn removes(&self, redaction: &Entry, target: &Entry) -> bool {
-        carries_content(target.kind)
-            && target.about().is_some()
-            && target.about() == redaction.subject
-            && self.targets.contains(&Target::of(target))
+        let same_report = target.about().is_some() && target.about() == redaction.subject;
+        let earlier_source = target.kind == EntryKind::SourceSealed
+            && crate::projection::fold_order(target, redaction) == std::cmp::Ordering::Less;
+        same_report
+            && carries_content(target.kind)
+            && (earlier_source || self.targets.contains(&Target::of(target)))
     }
 
     /// What the timeline shows of a redaction: the reason and what it removed (never the new

@@ -286,7 +286,7 @@ async fn sync_steps(
             let tended = lock(store).tend_county_keys().map_err(local_failure)?;
             // Bounded: what is left waits for the next sync.
             key_rounds += 1;
-            if tended + applied.recorded == 0 || key_rounds > 3 {
+            if tended + applied.recorded == 0 || key_rounds >= 3 {
                 return Ok(());
             }
         }

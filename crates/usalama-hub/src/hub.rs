@@ -748,7 +748,7 @@ impl Hub {
             let mut refused = self.refusal(tx, &author, entry)?;
             // A source in the clear (or a sealed body that is not one) is never kept: only its
             // hash, which keeps the chain whole.
-            let kept = match plaintext_source(entry) {
+            let kept = match unkeepable_body(entry) {
                 Some(why) => {
                     refused = Some(why);
                     let mut bodiless = entry.clone();
@@ -890,7 +890,32 @@ impl Hub {
                 }
             }
             EntryKind::ReportRedacted => return self.apply_redaction(tx, e, hub_seq),
+            EntryKind::SourceSealed => return self.apply_earlier_redactions(tx, e),
             _ => {}
+        }
+        Ok(0)
+    }
+
+    /// A sealed source that arrives after a redaction of its report (its author was offline)
+    /// keeps no body here if the redaction removes it, as it would had it arrived first.
+    fn apply_earlier_redactions(&self, tx: &mut dyn Tx, e: &Entry) -> Result<usize> {
+        let Some(id) = e.about() else {
+            return Ok(0);
+        };
+        let Some(scope) = tx.report(&id)? else {
+            return Ok(0);
+        };
+        for r in tx.entries_about(&id)? {
+            let Some(redaction) = Redaction::of(&r) else {
+                continue;
+            };
+            let admissible = r.device == self.id
+                || tx
+                    .device(&r.device)?
+                    .is_some_and(|d| d.person == scope.person || d.role == Role::Admin.as_str());
+            if admissible && redaction.removes(&r, e) && tx.drop_body(&e.device, e.seq)? {
+                return Ok(1);
+            }
         }
         Ok(0)
     }
@@ -1155,7 +1180,6 @@ impl Hub {
         })
     }
 
-    /// Entries kept without effect because their author may not make them.
     /// Entries kept without effect, for the administrator: those the hub refused when they
     /// arrived, and response steps that the report's state left without effect when every
     /// device folds them (closing a closed report, an update from an agency that does not
@@ -1175,10 +1199,7 @@ impl Hub {
                 for (e, _) in &steps {
                     if let std::collections::hash_map::Entry::Vacant(slot) = actors.entry(e.device)
                     {
-                        slot.insert(tx.device(&e.device)?.map(|d| Actor {
-                            role: Role::parse(&d.role).unwrap_or(Role::Chief),
-                            agency: d.agency.as_deref().and_then(|a| Agency::parse(a).ok()),
-                        }));
+                        slot.insert(tx.device(&e.device)?.as_ref().map(actor_of));
                     }
                 }
                 let entries: Vec<&Entry> = steps.iter().map(|(e, _)| e).collect();
@@ -1215,15 +1236,10 @@ impl Hub {
     }
 }
 
-/// The units whose reports a device may see: its unit's subtree; the county for a county-wide
-/// officer or an administrator.
-/// Why a step of a report's response may have no effect, as far as the hub can tell without
-/// the response's state: the author's role and agency, and the reports it names. The rules
-/// that depend on the state (the lead agency, a closed report) every device applies alike
-/// when it folds the response (see `usalama_core::lifecycle`).
 /// Why an entry's body may not be kept: a report's source in the clear (only a version of
-/// Usalama from before sources were sealed writes one), or a sealed body that is not sealed.
-fn plaintext_source(e: &Entry) -> Option<String> {
+/// Usalama from before sources were sealed writes one), a sealed source that is not a sealed
+/// box, or a county key that cannot be read.
+fn unkeepable_body(e: &Entry) -> Option<String> {
     let body = e.body.as_deref()?;
     let clear = || {
         "carries a report's source in the clear (an older version of Usalama wrote it); the hub \
@@ -1247,6 +1263,19 @@ fn plaintext_source(e: &Entry) -> Option<String> {
     }
 }
 
+/// Who a device's user is, for the response's rules (an unknown role counts as a chief's: it
+/// may take no step).
+fn actor_of(device: &DeviceRecord) -> Actor {
+    Actor {
+        role: Role::parse(&device.role).unwrap_or(Role::Chief),
+        agency: device.agency.as_deref().and_then(|a| Agency::parse(a).ok()),
+    }
+}
+
+/// Why a step of a report's response may have no effect, as far as the hub can tell without
+/// the response's state: the author's role and agency, and the reports it names. The rules
+/// that depend on the state (the lead agency, a closed report) every device applies alike
+/// when it folds the response (see `usalama_core::lifecycle`).
 fn lifecycle_refusal(tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Result<Option<String>> {
     let Some(action) = Action::of(e) else {
         return Ok(Some(format!(
@@ -1267,10 +1296,7 @@ fn lifecycle_refusal(tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Resul
             )));
         }
     }
-    let actor = Actor {
-        role: Role::parse(&author.role).unwrap_or(Role::Chief),
-        agency: author.agency.as_deref().and_then(|a| Agency::parse(a).ok()),
-    };
+    let actor = actor_of(author);
     // The state-free part of the table: as if the report had no response yet, for the steps
     // whose rule does not depend on it.
     Ok(match action {
@@ -1316,6 +1342,8 @@ fn pull_from_key(device: &DeviceId) -> String {
     format!("pull-from:{device}")
 }
 
+/// The units whose reports a device may see: its unit's subtree; the county for a county-wide
+/// officer or an administrator.
 fn audience_units(device: &DeviceRecord, units: &[Unit]) -> Vec<String> {
     let root = match (device.role.as_str(), device.unit.as_deref()) {
         (_, Some(unit)) => unit,

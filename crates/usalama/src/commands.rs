@@ -774,10 +774,17 @@ fn county_key_list(home: &Path, json: bool) -> Result<(), Failure> {
              then, sources wait unsealed in this laptop's encrypted store and are not sent."
         );
     } else if keys.current.is_none() {
-        say!(
-            "No current county key: a revoked device holds each one. The next cleared \
-             reader's device to sync issues a new one; until then, new sources wait here."
-        );
+        if keys.keys.iter().any(|k| k.issued_at.is_some()) {
+            say!(
+                "No current county key: a revoked device holds each one. The next cleared \
+                 reader's device to sync issues a new one; until then, new sources wait here."
+            );
+        } else {
+            say!(
+                "No current county key yet: this device has not seen one issued (sync it). \
+                 Until then, new sources wait here."
+            );
+        }
     }
     for k in &keys.keys {
         let current = if keys.current.as_deref() == Some(k.id.as_str()) {
@@ -823,6 +830,7 @@ fn county_key_export(home: &Path, out: &Path, json: bool) -> Result<(), Failure>
         )));
     }
     let store = open(home)?;
+    store.may_hold_county_keys()?;
     let passphrase = secrets::new_passphrase("USALAMA_KEY_PASSPHRASE")?;
     let (bytes, count) = store.export_county_keys(&passphrase)?;
     usalama_core::files::write_durably(out, &bytes)?;
@@ -846,6 +854,7 @@ fn county_key_import(home: &Path, file: &Path, json: bool) -> Result<(), Failure
     };
     read.map_err(|e| Failure::usage(format!("{name}: cannot read the file: {e}")))?;
     let mut store = open(home)?;
+    store.may_hold_county_keys()?;
     let passphrase = secrets::from_env_or_prompt(
         "USALAMA_KEY_PASSPHRASE",
         "Passphrase of the county keys file: ",

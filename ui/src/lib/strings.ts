@@ -372,8 +372,8 @@ export const strings = {
   "report.event.reopened": ["Reopened", "Imefunguliwa tena"],
   "report.event.report_redacted": ["Content removed", "Maudhui yameondolewa"],
   "settings.sources_waiting": [
-    "{n} restricted source(s) wait on this laptop until the county key arrives. They are sealed for cleared readers and sent at the next sync after that.",
-    "Vyanzo {n} vya siri vinasubiri kwenye kompyuta hii hadi ufunguo wa kaunti ufike. Vitafungwa kwa wasomaji walioidhinishwa na kutumwa katika usawazishaji unaofuata.",
+    "{n} restricted source(s) wait on this laptop until the county key arrives. They are sealed for cleared readers and sent in the sync that brings it.",
+    "Vyanzo {n} vya siri vinasubiri kwenye kompyuta hii hadi ufunguo wa kaunti ufike. Vitafungwa kwa wasomaji walioidhinishwa na kutumwa katika usawazishaji utakaouleta.",
   ],
   "report.event.source_sealed": ["Source recorded (restricted)", "Chanzo kimehifadhiwa (siri)"],
   "report.source_sealed": [

@@ -64,11 +64,8 @@ fn own_secret(conn: &Connection) -> Result<BoxSecret> {
     Ok(BoxSecret::of_device(&SigningKey::from_bytes(&secret)))
 }
 
-/// The secret of key `id`, if this device holds it: its own, or a county key.
-fn secret_for(conn: &Connection, own: &BoxSecret, id: &KeyId) -> Option<BoxSecret> {
-    if *id == own.public().id() {
-        return Some(own.clone());
-    }
+/// A county key's secret, if this device holds it.
+fn county_secret(conn: &Connection, id: &KeyId) -> Option<BoxSecret> {
     let secret: Option<Vec<u8>> = conn
         .prepare_cached("SELECT secret FROM county_keys WHERE id = ?1")
         .ok()?
@@ -78,18 +75,32 @@ fn secret_for(conn: &Connection, own: &BoxSecret, id: &KeyId) -> Option<BoxSecre
     Some(BoxSecret::from_bytes(secret?.try_into().ok()?))
 }
 
-/// Opens sealed sources with whatever keys this device holds.
+/// Opens sealed sources with whatever keys this device holds. Cheap to make: the device's own
+/// key is derived only when a sealed source is first opened.
 pub(super) struct Opener<'c> {
     conn: &'c Connection,
-    own: BoxSecret,
+    own: std::cell::OnceCell<Option<(BoxSecret, KeyId)>>,
 }
 
 impl<'c> Opener<'c> {
-    pub(super) fn new(conn: &'c Connection) -> Result<Opener<'c>> {
-        Ok(Opener {
+    pub(super) fn new(conn: &'c Connection) -> Opener<'c> {
+        Opener {
             conn,
-            own: own_secret(conn)?,
-        })
+            own: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn secret_for(&self, id: &KeyId) -> Option<BoxSecret> {
+        let own = self.own.get_or_init(|| {
+            own_secret(self.conn).ok().map(|s| {
+                let id = s.public().id();
+                (s, id)
+            })
+        });
+        match own {
+            Some((secret, own_id)) if own_id == id => Some(secret.clone()),
+            _ => county_secret(self.conn, id),
+        }
     }
 
     /// The source a [`EntryKind::SourceSealed`] entry carries, if this device can read it
@@ -99,7 +110,7 @@ impl<'c> Opener<'c> {
         else {
             return None;
         };
-        county::open_source(&report, body, |id| secret_for(self.conn, &self.own, id))
+        county::open_source(&report, body, |id| self.secret_for(id))
             .ok()
             .flatten()
     }
@@ -127,11 +138,13 @@ pub(super) fn unsealed_source(
 }
 
 /// A device's sealing key, from the public key the hub announced.
+/// (`None` for a key that is not one, or could seal nothing.)
 fn device_box(public_key: &[u8]) -> Option<BoxPublic> {
     let key: [u8; 32] = public_key.try_into().ok()?;
     VerifyingKey::from_bytes(&key)
         .ok()
         .map(|k| BoxPublic::of_device(&k))
+        .filter(|k| !k.is_weak())
 }
 
 /// Whom a source by `author` is sealed to now: the current county key and the author's own
@@ -139,11 +152,12 @@ fn device_box(public_key: &[u8]) -> Option<BoxPublic> {
 /// knows no county key.
 fn recipients(conn: &Connection, author: &DeviceId) -> Result<Option<Vec<BoxPublic>>> {
     let keys = known_keys(conn)?;
-    let readers: Vec<Reader> = cleared_readers(conn)?.into_iter().map(|(r, _)| r).collect();
+    let readers = cleared_readers(conn)?;
     let Some(current) = county::current(&keys, &county::revoked(&readers)) else {
         return Ok(None);
     };
-    let mut to = vec![current.public];
+    // The county key and this device first: a cap on recipients never drops them.
+    let mut to = vec![current.public, own_secret(conn)?.public()];
     let mut stmt = conn.prepare_cached(
         "SELECT d.public_key FROM devices d
          WHERE d.revoked = 0 AND d.device != ?1 AND d.person IS NOT NULL
@@ -152,11 +166,11 @@ fn recipients(conn: &Connection, author: &DeviceId) -> Result<Option<Vec<BoxPubl
     let others = stmt
         .query_map([author.0], |r| r.get::<_, Vec<u8>>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let own = own_secret(conn)?.public();
-    to.push(own);
-    to.extend(others.iter().filter_map(|k| device_box(k)));
-    to.sort();
-    to.dedup();
+    for key in others.iter().filter_map(|k| device_box(k)) {
+        if !to.contains(&key) {
+            to.push(key);
+        }
+    }
     to.truncate(crate::seal::MAX_RECIPIENTS);
     Ok(Some(to))
 }
@@ -266,6 +280,17 @@ pub(super) fn learn_keys(tx: &Transaction<'_>) -> Result<bool> {
         tx.prepare_cached("INSERT OR IGNORE INTO county_keys (id, public) VALUES (?1, ?2)")?
             .execute(params![&public.id()[..], &public.0[..]])?;
         if key.issued {
+            // Its issuer knows it too, whomever it was sealed to: a holder.
+            let issuer: Option<Vec<u8>> = tx
+                .prepare_cached("SELECT public_key FROM devices WHERE device = ?1")?
+                .query_row([e.device.0], |r| r.get(0))
+                .optional()?;
+            if let Some(issuer) = issuer.as_deref().and_then(device_box) {
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO county_key_holders (public, holder) VALUES (?1, ?2)",
+                )?
+                .execute(params![&public.0[..], &issuer.id()[..]])?;
+            }
             // A key is issued once; should two entries claim it, the first in fold order counts.
             tx.prepare_cached(
                 "UPDATE county_keys SET issued_at = ?2, issued_by = ?3, issued_seq = ?4
@@ -358,29 +383,20 @@ fn known_keys(conn: &Connection) -> Result<Vec<KnownKey>> {
 }
 
 /// The cleared devices the hub announced, by their sealing keys.
-fn cleared_readers(conn: &Connection) -> Result<Vec<(Reader, String)>> {
+fn cleared_readers(conn: &Connection) -> Result<Vec<Reader>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT public_key, revoked, name FROM devices WHERE cleared = 1 ORDER BY device",
+        "SELECT public_key, revoked FROM devices WHERE cleared = 1 ORDER BY device",
     )?;
     let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, Vec<u8>>(0)?,
-                r.get::<_, bool>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
+        .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, bool>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|(key, revoked, name)| {
-            Some((
-                Reader {
-                    key: device_box(&key)?,
-                    revoked,
-                },
-                name,
-            ))
+        .filter_map(|(key, revoked)| {
+            Some(Reader {
+                key: device_box(&key)?,
+                revoked,
+            })
         })
         .collect())
 }
@@ -391,19 +407,14 @@ impl Store {
     /// readers who lack it; then seals the sources that waited for a key. Returns how many
     /// entries it recorded (they go to the hub at the next exchange). Does nothing elsewhere.
     pub fn tend_county_keys(&mut self) -> Result<usize> {
-        let cleared: bool =
-            self.conn
-                .query_row("SELECT cleared FROM identity WHERE id = 1", [], |r| {
-                    r.get(0)
-                })?;
-        if !cleared || self.hub_link()?.is_none() {
+        if !self.is_cleared()? || self.hub_link()?.is_none() {
             return Ok(0);
         }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let keys = known_keys(&tx)?;
-        let readers: Vec<Reader> = cleared_readers(&tx)?.into_iter().map(|(r, _)| r).collect();
+        let readers = cleared_readers(&tx)?;
         let mut written = 0;
         for step in county::plan(&keys, &readers) {
             let body = match step {
@@ -453,16 +464,9 @@ impl Store {
 
     /// The county keys this device knows, and the sources waiting for one.
     pub fn county_keys(&self) -> Result<CountyKeys> {
-        let cleared: bool =
-            self.conn
-                .query_row("SELECT cleared FROM identity WHERE id = 1", [], |r| {
-                    r.get(0)
-                })?;
+        let cleared = self.is_cleared()?;
         let keys = known_keys(&self.conn)?;
-        let readers: Vec<Reader> = cleared_readers(&self.conn)?
-            .into_iter()
-            .map(|(r, _)| r)
-            .collect();
+        let readers = cleared_readers(&self.conn)?;
         let current =
             county::current(&keys, &county::revoked(&readers)).map(|k| hex::encode(k.public.id()));
         let mut names: BTreeMap<KeyId, Holder> = BTreeMap::new();
@@ -510,9 +514,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let waiting_to_seal =
-            self.conn
-                .query_row("SELECT count(*) FROM unsealed_sources", [], |r| r.get(0))?;
+        let waiting_to_seal = self.sources_waiting_to_seal()?;
         Ok(CountyKeys {
             cleared,
             current,
@@ -526,20 +528,40 @@ impl Store {
 const OFFLINE_COPY: &str = "the county keys";
 
 impl Store {
+    /// Refuses, in words, a device that may not hold the county keys: one whose user is not
+    /// cleared, or that the county revoked. Nothing is changed either way.
+    pub fn may_hold_county_keys(&self) -> Result<()> {
+        if !self.is_cleared()? {
+            return Err(Error::NotAllowed(
+                "this device's user is not cleared to read restricted sources, so it may not \
+                 hold the county keys (the county enrolls a cleared reader with `usalama-hub \
+                 invite --cleared`). Nothing was changed"
+                    .into(),
+            ));
+        }
+        let revoked: bool = self.conn.query_row(
+            "SELECT coalesce((SELECT revoked FROM devices WHERE device = ?1), 0)",
+            [self.me.device.0],
+            |r| r.get(0),
+        )?;
+        if revoked {
+            return Err(Error::NotAllowed(
+                "this device has been revoked by the county; it may not hold the county keys. \
+                 Nothing was changed"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// The county's offline copy: every county key this device holds, sealed under
     /// `passphrase`. Only a cleared device holds keys to copy.
     pub fn export_county_keys(&self, passphrase: &str) -> Result<(Vec<u8>, usize)> {
+        self.may_hold_county_keys()?;
         let secrets: Vec<String> = known_keys(&self.conn)?
             .iter()
             .filter_map(|k| k.secret.as_ref().map(|s| hex::encode(s.as_bytes())))
             .collect();
-        if !self.is_cleared()? {
-            return Err(Error::NotAllowed(
-                "this device's user is not cleared to read restricted sources, so it holds no \
-                 county key; export the copy on a cleared officer's device. Nothing was written"
-                    .into(),
-            ));
-        }
         if secrets.is_empty() {
             return Err(Error::NotAllowed(
                 "this device holds no county key yet: sync it once a county key has been issued \
@@ -559,25 +581,7 @@ impl Store {
     /// shares them with every cleared reader who lacks them. Returns how many keys were new
     /// here.
     pub fn import_county_keys(&mut self, bytes: &[u8], passphrase: &str) -> Result<usize> {
-        if !self.is_cleared()? {
-            return Err(Error::NotAllowed(
-                "only a cleared reader's device may hold the county keys (the county enrolls \
-                 one with `usalama-hub invite --cleared`); nothing was changed"
-                    .into(),
-            ));
-        }
-        let revoked: bool = self.conn.query_row(
-            "SELECT coalesce((SELECT revoked FROM devices WHERE device = ?1), 0)",
-            [self.me.device.0],
-            |r| r.get(0),
-        )?;
-        if revoked {
-            return Err(Error::NotAllowed(
-                "this device has been revoked by the county; it may not hold the county keys. \
-                 Nothing was changed"
-                    .into(),
-            ));
-        }
+        self.may_hold_county_keys()?;
         let plain = crate::keys::PassphraseSealed::open(bytes, passphrase, OFFLINE_COPY)?;
         let secrets: Vec<String> = serde_json::from_slice(&plain)
             .map_err(|_| Error::invalid("file", "holds no county keys"))?;

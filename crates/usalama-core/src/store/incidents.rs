@@ -300,6 +300,7 @@ mod tests {
                  ALTER TABLE reports DROP COLUMN supporting;
                  ALTER TABLE reports DROP COLUMN acknowledged;
                  ALTER TABLE reports DROP COLUMN linked;
+                 ALTER TABLE reports DROP COLUMN source_sealed;
                  DROP TABLE county_keys;
                  DROP TABLE county_key_holders;
                  DROP TABLE unsealed_sources;

@@ -236,11 +236,7 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| not_found(&id.to_string()))?;
-        let mine = author == self.me.device.0
-            || same_person(&self.conn, &self.me.device)?
-                .iter()
-                .any(|d| d.0[..] == author[..]);
-        if !mine {
+        if !self.is_author_of(&device_id(&author)?)? {
             return Err(Error::NotAllowed(format!(
                 "report {id} was filed by someone else; only its author can amend it, so \
                  nothing was saved"
@@ -614,19 +610,29 @@ impl Store {
     /// One report: its current state (restricted sections only for those who may read them)
     /// and every entry about it, oldest first.
     pub fn report(&self, id: &ReportId) -> Result<ReportView> {
-        let (author, status, recorded_at, unit, document): (Vec<u8>, String, i64, String, String) =
-            self.conn
-                .query_row(
-                    "SELECT author, status, recorded_at, unit, document FROM reports WHERE id = ?1",
-                    [id.to_string()],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )
-                .optional()?
-                .ok_or_else(|| not_found(&id.to_string()))?;
+        type Row = (Vec<u8>, String, i64, String, String, bool);
+        let (author, status, recorded_at, unit, document, source_sealed): Row = self
+            .conn
+            .query_row(
+                "SELECT author, status, recorded_at, unit, document, source_sealed
+                 FROM reports WHERE id = ?1",
+                [id.to_string()],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| not_found(&id.to_string()))?;
         let mut document: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
         let author = device_id(&author)?;
-        let mine =
-            author == self.me.device || same_person(&self.conn, &self.me.device)?.contains(&author);
+        let mine = self.is_author_of(&author)?;
         // A source is in the document only where it could be opened; suspects' names and group
         // are shown to the author and cleared readers.
         let may_read_restricted = mine || self.is_cleared()?;
@@ -635,15 +641,9 @@ impl Store {
         }
         let mut entries = entries_about(&self.conn, id)?;
         entries.sort_by(fold_order);
-        let opener = Opener::new(&self.conn)?;
+        let opener = Opener::new(&self.conn);
         let authors: Vec<DeviceId> = same_person(&self.conn, &author)?;
         let by_author = |e: &Entry| e.device == author || authors.contains(&e.device);
-        let source_sealed = !document.contains_key("source")
-            && entries
-                .iter()
-                .rev()
-                .find(|e| e.kind == EntryKind::SourceSealed && by_author(e))
-                .is_some_and(|e| e.body.is_some() && opener.source(e).is_none());
         let (response, steps) = super::incidents::response(&self.conn, &entries)?;
         let refused = |e: &Entry| {
             steps
@@ -1035,7 +1035,7 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         .cloned()
         .collect();
     let entitled: HashSet<DeviceId> = redactions.iter().map(|(r, _)| r.device).collect();
-    let opener = Opener::new(tx)?;
+    let opener = Opener::new(tx);
     let author_devices = same_person(tx, &filing.device)?;
     let state_changes_source = |e: &Entry| match e.kind {
         EntryKind::ReportRedacted => entitled.contains(&e.device),
@@ -1059,9 +1059,11 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
     match unsealed_source(tx, id, superseded_at)? {
         Some(Value::Null) => {
             state.document.remove("source");
+            state.source_sealed = false;
         }
         Some(source) => {
             state.document.insert("source".into(), source);
+            state.source_sealed = false;
         }
         None => {}
     }
@@ -1079,15 +1081,15 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         .prepare_cached(
             "INSERT INTO reports (id, author, type, urgency, status, occurred_at, recorded_at,
                                   unit, place, amendments, document, lead, supporting,
-                                  acknowledged, linked)
-             VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14, ?15)
+                                  acknowledged, linked, source_sealed)
+             VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (id) DO UPDATE SET
                 type = excluded.type, urgency = excluded.urgency, status = excluded.status,
                 occurred_at = excluded.occurred_at, unit = excluded.unit,
                 place = excluded.place, amendments = excluded.amendments,
                 document = excluded.document, lead = excluded.lead,
                 supporting = excluded.supporting, acknowledged = excluded.acknowledged,
-                linked = excluded.linked
+                linked = excluded.linked, source_sealed = excluded.source_sealed
              RETURNING rowid",
         )?
         .query_row(
@@ -1112,6 +1114,7 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
                         .map(|a| a.as_str().to_owned())
                 ),
                 stored_list(response.linked.iter().map(ToString::to_string)),
+                state.source_sealed,
             ],
             |r| r.get(0),
         )?;

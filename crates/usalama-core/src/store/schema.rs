@@ -195,6 +195,8 @@ const MIGRATIONS: &[&str] = &[
         at     INTEGER NOT NULL,
         source TEXT NOT NULL
     );
+    -- The report's latest source is sealed to keys this device does not hold.
+    ALTER TABLE reports ADD COLUMN source_sealed INTEGER NOT NULL DEFAULT 0;
     "#,
 ];
 

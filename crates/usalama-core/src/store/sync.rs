@@ -377,14 +377,18 @@ impl Store {
             // Sources sealed to a key this device holds now can be read.
             touched.extend(super::county::reports_with_sealed_sources(&tx)?);
         }
-        let sealed = super::county::seal_waiting(&tx, &self.me)?;
-        applied.recorded += sealed.len();
-        touched.extend(sealed);
         touched.sort();
         touched.dedup();
         let mut removed = 0;
+        // Projected first: a waiting source that what arrived supersedes (a redaction) is
+        // dropped there, before anything waiting is sealed.
         for id in &touched {
             removed += reproject(&tx, id)?.removed;
+        }
+        let sealed = super::county::seal_waiting(&tx, &self.me)?;
+        applied.recorded += sealed.len();
+        for id in &sealed {
+            reproject(&tx, id)?;
         }
         match exchange {
             // The hub's cursor is the truth, even below this device's (a hub restored from a
