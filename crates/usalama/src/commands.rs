@@ -181,19 +181,24 @@ fn display_name(path: &Path) -> String {
     }
 }
 
+/// Reads a file whole, or standard input for `-`.
+fn read_input(path: &Path) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::read(path).map(|b| bytes = b)
+    };
+    read.map_err(|e| Failure::usage(format!("{}: cannot read the file: {e}", display_name(path))))?;
+    Ok(bytes)
+}
+
 /// Reads a JSON document from a file, or from standard input for `-`.
 fn read_json(path: &Path) -> Result<Value, Failure> {
-    let name = display_name(path);
-    let mut text = String::new();
-    let read = if path == Path::new("-") {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(path).map(|t| text = t)
-    };
-    read.map_err(|e| Failure::usage(format!("{name}: cannot read the file: {e}")))?;
-    serde_json::from_str(&text).map_err(|e| {
+    serde_json::from_slice(&read_input(path)?).map_err(|e| {
         Failure::usage(format!(
-            "{name}: not valid JSON at line {}, column {}: {e}",
+            "{}: not valid JSON at line {}, column {}: {e}",
+            display_name(path),
             e.line(),
             e.column()
         ))
@@ -846,13 +851,7 @@ fn county_key_export(home: &Path, out: &Path, json: bool) -> Result<(), Failure>
 
 fn county_key_import(home: &Path, file: &Path, json: bool) -> Result<(), Failure> {
     let name = display_name(file);
-    let mut bytes = Vec::new();
-    let read = if file == Path::new("-") {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::read(file).map(|b| bytes = b)
-    };
-    read.map_err(|e| Failure::usage(format!("{name}: cannot read the file: {e}")))?;
+    let bytes = read_input(file)?;
     let mut store = open(home)?;
     store.may_hold_county_keys()?;
     let passphrase = secrets::from_env_or_prompt(
