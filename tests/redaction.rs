@@ -86,8 +86,40 @@ fn assert_marked_redacted_by(shown: &Value, by: &str) {
     assert_eq!(redaction["by"]["name"], by);
 }
 
-/// A chief files a report naming the informant and amends it (naming them again); the
-/// officer's device and the hub receive both.
+/// A hub, a chief of Ombolion and a reader of the county (`name`, `role`, `agency`). The chief
+/// files a report naming the informant and amends it (naming them again); the reader's device
+/// and the hub receive both.
+struct Named {
+    hub: TestHub,
+    inputs: Inputs,
+    chief: Home,
+    reader: Home,
+    id: String,
+}
+
+impl Named {
+    fn everywhere(name: &str, role: &str, agency: Option<&str>) -> Named {
+        let hub = TestHub::start();
+        let inputs = Inputs::new();
+        let chief = Home::enrolled(&hub, "Chief Ombolion", "chief", OMBOLION, None);
+        let reader = Home::enrolled(&hub, name, role, "ke-024", agency);
+        let id = named_report_everywhere(&hub, &inputs, &chief, &reader);
+        Named {
+            hub,
+            inputs,
+            chief,
+            reader,
+            id,
+        }
+    }
+
+    /// With a police officer as the reader.
+    fn with_officer() -> Named {
+        Named::everywhere("Inspector Lokwang", "officer", Some("nps"))
+    }
+}
+
+/// Files and amends the named report, and checks that the name reached the reader and the hub.
 fn named_report_everywhere(hub: &TestHub, inputs: &Inputs, chief: &Home, officer: &Home) -> String {
     let id = chief
         .ok(&["report", "add", &inputs.file("named.json", &named())])
@@ -119,11 +151,13 @@ fn named_report_everywhere(hub: &TestHub, inputs: &Inputs, chief: &Home, officer
 
 #[test]
 fn the_authors_redaction_removes_the_name_from_the_hub_and_every_device() {
-    let hub = TestHub::start();
-    let inputs = Inputs::new();
-    let chief = Home::enrolled(&hub, "Chief Ombolion", "chief", OMBOLION, None);
-    let officer = Home::enrolled(&hub, "Inspector Lokwang", "officer", "ke-024", Some("nps"));
-    let id = named_report_everywhere(&hub, &inputs, &chief, &officer);
+    let Named {
+        hub,
+        inputs,
+        chief,
+        reader: officer,
+        id,
+    } = Named::with_officer();
 
     let done = chief.json(&[
         "report",
@@ -178,11 +212,13 @@ fn the_authors_redaction_removes_the_name_from_the_hub_and_every_device() {
 
 #[test]
 fn the_administrator_redacts_at_the_hub_and_every_device_follows_at_its_next_sync() {
-    let hub = TestHub::start();
-    let inputs = Inputs::new();
-    let chief = Home::enrolled(&hub, "Chief Ombolion", "chief", OMBOLION, None);
-    let officer = Home::enrolled(&hub, "Inspector Lokwang", "officer", "ke-024", Some("nps"));
-    let id = named_report_everywhere(&hub, &inputs, &chief, &officer);
+    let Named {
+        hub,
+        inputs,
+        chief,
+        reader: officer,
+        id,
+    } = Named::with_officer();
 
     // The administrator's command runs beside the serving hub, on the same database. An id
     // the hub does not hold is refused, and changes nothing.
@@ -239,11 +275,13 @@ fn the_administrator_redacts_at_the_hub_and_every_device_follows_at_its_next_syn
 
 #[test]
 fn an_administrators_device_may_redact_any_report_it_holds() {
-    let hub = TestHub::start();
-    let inputs = Inputs::new();
-    let chief = Home::enrolled(&hub, "Chief Ombolion", "chief", OMBOLION, None);
-    let admin = Home::enrolled(&hub, "County ICT", "admin", "ke-024", None);
-    let id = named_report_everywhere(&hub, &inputs, &chief, &admin);
+    let Named {
+        hub,
+        inputs,
+        chief,
+        reader: admin,
+        id,
+    } = Named::everywhere("County ICT", "admin", None);
     admin.ok(&[
         "report",
         "redact",
@@ -263,11 +301,13 @@ fn an_administrators_device_may_redact_any_report_it_holds() {
 
 #[test]
 fn a_redaction_by_someone_else_is_refused_and_changes_nothing() {
-    let hub = TestHub::start();
-    let inputs = Inputs::new();
-    let chief = Home::enrolled(&hub, "Chief Ombolion", "chief", OMBOLION, None);
-    let officer = Home::enrolled(&hub, "Inspector Lokwang", "officer", "ke-024", Some("nps"));
-    let id = named_report_everywhere(&hub, &inputs, &chief, &officer);
+    let Named {
+        hub,
+        inputs,
+        chief,
+        reader: officer,
+        id,
+    } = Named::with_officer();
 
     // On a device: refused plainly, nothing recorded.
     let before = officer.entry_count();

@@ -217,27 +217,19 @@ mod tests {
     use time::macros::date;
 
     use crate::domain::{Lang, Report, Role};
-    use crate::keys::KdfParams;
+    use crate::store::testing;
     use crate::summary::{Edition, SummaryRequest};
-    use crate::{Profile, Store};
 
     #[test]
     fn a_summary_reads_the_subtree_and_both_periods() {
         let dir = tempfile::tempdir().expect("dir");
-        let profile = Profile {
-            name: "Joseph Korkimul".into(),
-            role: Role::Chief,
-            unit: Some("ke-024-l-ombolion".into()),
-            agency: None,
-            lang: Lang::En,
-        };
-        let (mut store, _) = Store::create(
+        let mut store = testing::store(
             dir.path(),
-            profile,
-            "cows drink at the borehole",
-            KdfParams::FAST_INSECURE,
-        )
-        .expect("store");
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024-l-ombolion",
+            None,
+        );
         let now = time::OffsetDateTime::now_utc();
         let doc = |at: &str, unit: &str| {
             Report::parse(
@@ -271,20 +263,13 @@ mod tests {
     #[test]
     fn a_slip_is_saved_as_a_pdf_named_by_report_and_edition() {
         let dir = tempfile::tempdir().expect("dir");
-        let profile = Profile {
-            name: "Joseph Korkimul".into(),
-            role: Role::Chief,
-            unit: Some("ke-024-l-ombolion".into()),
-            agency: None,
-            lang: Lang::En,
-        };
-        let (mut store, _) = Store::create(
+        let mut store = testing::store(
             &dir.path().join("home"),
-            profile,
-            "cows drink at the borehole",
-            KdfParams::FAST_INSECURE,
-        )
-        .expect("store");
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024-l-ombolion",
+            None,
+        );
         let report = Report::parse(
             &json!({"type": "killing", "occurred_at": "2025-11-03T05:00:00+03:00",
                     "unit": "ke-024-l-ombolion", "narrative": "A herder was shot."}),
@@ -307,20 +292,13 @@ mod tests {
         use crate::domain::Agency;
         use crate::lifecycle::{Action, Outcome};
         let dir = tempfile::tempdir().expect("dir");
-        let profile = Profile {
-            name: "County commissioner's desk".into(),
-            role: Role::Officer,
-            unit: Some("ke-024".into()),
-            agency: Some(Agency::Ngao),
-            lang: Lang::En,
-        };
-        let (mut store, _) = Store::create(
+        let mut store = testing::store(
             dir.path(),
-            profile,
-            "cows drink at the borehole",
-            KdfParams::FAST_INSECURE,
-        )
-        .expect("store");
+            "County commissioner's desk",
+            Role::Officer,
+            "ke-024",
+            Some(Agency::Ngao),
+        );
         let now = time::OffsetDateTime::now_utc();
         let raid = |stolen: u32| {
             Report::parse(
