@@ -25,3 +25,8 @@ export function label(prefix: string, value: string | null | undefined): string 
   const key = `${prefix}.${value}` as Key;
   return key in strings ? t(key) : value;
 }
+
+/** The options of a choice among `values`, each labelled in the current language. */
+export function choices(prefix: string, values: readonly string[]): { value: string; label: string }[] {
+  return values.map((value) => ({ value, label: label(prefix, value) }));
+}
