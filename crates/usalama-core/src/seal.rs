@@ -271,6 +271,11 @@ mod tests {
             &[a.public(), county.public()],
         )
         .expect("sealed");
+        // The size docs/sources.md gives: 34 bytes, 56 per recipient, 16 of tag, the plaintext.
+        assert_eq!(
+            sealed.len(),
+            34 + 2 * 56 + 16 + b"Lokiru the informant".len()
+        );
         let envelope = Envelope::parse(&sealed).expect("parsed");
         for key in [&a, &county] {
             let opened = envelope
