@@ -10,12 +10,17 @@
 //!
 //! # Envelope
 //!
-//! `version (1) | ephemeral public key (32) | n (1) | n × (recipient id (8) | wrapped key (48))
-//! | ciphertext (plaintext + 16)`. A fresh content key encrypts the plaintext with
-//! ChaCha20-Poly1305 under the caller's associated data (which binds a source to its report);
-//! each recipient gets that key wrapped under SHA-256 of the X25519 shared secret, the ephemeral
-//! key and the recipient's key. A recipient id is the first 8 bytes of SHA-256 of its public
-//! key: it names the key to try, and says nothing else.
+//! `version (1) | ephemeral public key (32) | commitment (32) | n (1) | n × (recipient id (8) |
+//! wrapped key (48)) | ciphertext (plaintext + 16)`. A fresh content key encrypts the plaintext
+//! with ChaCha20-Poly1305 under the caller's associated data (which binds a source to its
+//! report); each recipient gets that key wrapped under SHA-256 of the X25519 shared secret, the
+//! ephemeral key and the recipient's key. A recipient id is the first 8 bytes of SHA-256 of its
+//! public key: it names the key to try, and says nothing else.
+//!
+//! The **commitment** (SHA-256 of the content key) makes a box open to the same plaintext for
+//! every recipient: ChaCha20-Poly1305 alone is not key-committing, so a sender could otherwise
+//! wrap different keys for different readers, under which one ciphertext decrypts to different
+//! texts. Boxes of version 1 (before the commitment) still open.
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
@@ -27,7 +32,9 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
+/// Boxes sealed before the commitment: read, never written.
+const VERSION_UNCOMMITTED: u8 = 1;
 const WRAPPED: usize = 32 + 16;
 const RECIPIENT: usize = 8 + WRAPPED;
 /// An envelope holds at most this many recipients (a county has a few dozen cleared readers).
@@ -122,6 +129,15 @@ fn cipher(key: &[u8; 32]) -> ChaCha20Poly1305 {
     ChaCha20Poly1305::new(key.into())
 }
 
+/// What a box commits its content key to.
+fn commitment(content_key: &[u8; 32]) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(b"usalama.seal.commit\0")
+        .chain_update(content_key)
+        .finalize()
+        .into()
+}
+
 /// Every key is used for one message only, so a fixed nonce is safe.
 const NONCE: [u8; 12] = [0; 12];
 
@@ -138,9 +154,10 @@ pub fn seal(plaintext: &[u8], context: &[u8], recipients: &[BoxPublic]) -> Resul
     let ephemeral_public = ephemeral.public();
     let mut content_key = Zeroizing::new([0u8; 32]);
     rand::rngs::OsRng.fill_bytes(&mut content_key[..]);
-    let mut out = Vec::with_capacity(34 + recipients.len() * RECIPIENT + plaintext.len() + 16);
+    let mut out = Vec::with_capacity(66 + recipients.len() * RECIPIENT + plaintext.len() + 16);
     out.push(VERSION);
     out.extend_from_slice(&ephemeral_public.0);
+    out.extend_from_slice(&commitment(&content_key));
     out.push(recipients.len() as u8);
     for to in recipients {
         if to.is_weak() {
@@ -174,6 +191,8 @@ pub fn seal(plaintext: &[u8], context: &[u8], recipients: &[BoxPublic]) -> Resul
 #[derive(Debug, Clone, Copy)]
 pub struct Envelope<'a> {
     ephemeral: BoxPublic,
+    /// `None` in a box of version 1.
+    commitment: Option<[u8; 32]>,
     recipients: &'a [u8],
     ciphertext: &'a [u8],
 }
@@ -182,13 +201,21 @@ impl<'a> Envelope<'a> {
     pub fn parse(bytes: &'a [u8]) -> Result<Envelope<'a>> {
         let malformed = || Error::Malformed("a sealed box is cut short or damaged".into());
         let (&version, rest) = bytes.split_first().ok_or_else(malformed)?;
-        if version != VERSION {
+        if version != VERSION && version != VERSION_UNCOMMITTED {
             return Err(Error::Unsupported(format!(
                 "a sealed box of version {version}, newer than this version of Usalama reads: \
                  update Usalama"
             )));
         }
         let (ephemeral, rest) = rest.split_at_checked(32).ok_or_else(malformed)?;
+        let (commitment, rest) = if version == VERSION {
+            let (c, rest) = rest.split_at_checked(32).ok_or_else(malformed)?;
+            let mut commitment = [0; 32];
+            commitment.copy_from_slice(c);
+            (Some(commitment), rest)
+        } else {
+            (None, rest)
+        };
         let (&n, rest) = rest.split_first().ok_or_else(malformed)?;
         let (recipients, ciphertext) = rest
             .split_at_checked(n as usize * RECIPIENT)
@@ -200,6 +227,7 @@ impl<'a> Envelope<'a> {
         key.copy_from_slice(ephemeral);
         Ok(Envelope {
             ephemeral: BoxPublic(key),
+            commitment,
             recipients,
             ciphertext,
         })
@@ -241,6 +269,9 @@ impl<'a> Envelope<'a> {
                     .map_err(|_| broken())?,
             );
             let key: [u8; 32] = content_key[..].try_into().map_err(|_| broken())?;
+            if self.commitment.is_some_and(|c| c != commitment(&key)) {
+                return Err(broken());
+            }
             let plain = cipher(&key)
                 .decrypt(
                     Nonce::from_slice(&NONCE),
@@ -271,10 +302,10 @@ mod tests {
             &[a.public(), county.public()],
         )
         .expect("sealed");
-        // The size docs/sources.md gives: 34 bytes, 56 per recipient, 16 of tag, the plaintext.
+        // The size docs/sources.md gives: 66 bytes, 56 per recipient, 16 of tag, the plaintext.
         assert_eq!(
             sealed.len(),
-            34 + 2 * 56 + 16 + b"Lokiru the informant".len()
+            66 + 2 * 56 + 16 + b"Lokiru the informant".len()
         );
         let envelope = Envelope::parse(&sealed).expect("parsed");
         for key in [&a, &county] {
@@ -319,6 +350,42 @@ mod tests {
             .open(b"report 1", give)
             .is_err());
         assert!(Envelope::parse(&sealed[..40]).is_err());
+    }
+
+    #[test]
+    fn a_box_commits_every_recipient_to_one_content_key() {
+        let a = BoxSecret::generate();
+        let b = BoxSecret::generate();
+        let sealed = seal(b"one text", b"ctx", &[a.public(), b.public()]).expect("sealed");
+        // A sender who wraps another content key for the second reader (so that the same
+        // ciphertext could read differently to it) is caught by the commitment.
+        let other = Zeroizing::new([9u8; 32]);
+        let eph = Envelope::parse(&sealed).expect("parsed").ephemeral;
+        let mut forged = sealed.clone();
+        let at = 1 + 32 + 32 + 1 + RECIPIENT + 8;
+        let ephemeral_secret_unknown = forged[at..at + WRAPPED].to_vec();
+        // Without the ephemeral secret the sender's forgery is modelled by re-wrapping with
+        // the recipient's secret directly (what a malicious sender could compute).
+        let shared = MontgomeryPoint(eph.0).mul_clamped(*b.as_bytes());
+        let wrap = wrapping_key(&shared.to_bytes(), &eph, &b.public());
+        let rewrapped = cipher(&wrap)
+            .encrypt(Nonce::from_slice(&NONCE), &other[..])
+            .expect("wrapped");
+        assert_ne!(rewrapped, ephemeral_secret_unknown);
+        forged[at..at + WRAPPED].copy_from_slice(&rewrapped);
+        let opened = Envelope::parse(&forged)
+            .expect("parsed")
+            .open(b"ctx", |id| (*id == b.public().id()).then(|| b.clone()));
+        assert!(matches!(opened, Err(Error::Integrity(_))));
+        // The honest box opens for both.
+        for key in [&a, &b] {
+            let opened = Envelope::parse(&sealed)
+                .expect("parsed")
+                .open(b"ctx", |id| (*id == key.public().id()).then(|| key.clone()))
+                .expect("opened")
+                .expect("a key");
+            assert_eq!(&opened[..], b"one text");
+        }
     }
 
     #[test]
