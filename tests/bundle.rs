@@ -183,7 +183,8 @@ fn a_device_carries_another_devices_bundle_to_the_hub() {
     carrier.sync();
     let id = remote.add(&doc(OMBOLION, 7));
     let stick = export(&remote, "remote.usalama");
-    assert_eq!(import(&carrier, &stick)["carried"], 1);
+    // Sealed to the hub: the carrier relays it unread.
+    assert_eq!(import(&carrier, &stick)["carried_bundles"], 1);
     // Carried, not read: the report of another location is not the carrier's to see.
     assert!(!carrier.report_ids().contains(&id));
     carrier.sync();
@@ -218,7 +219,11 @@ fn a_damaged_or_misdirected_bundle_is_refused_and_changes_nothing() {
     // The hub's bundle for A, taken to B's laptop.
     let out = b.run(&["bundle", "import", for_a.to_str().expect("utf-8")]);
     assert_ne!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("made for device"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("made for another"),
+        "{}",
+        stderr(&out)
+    );
 
     // A damaged copy: one byte changed in the middle.
     let mut bytes = std::fs::read(&for_a).expect("read");

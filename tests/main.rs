@@ -13,3 +13,4 @@ mod story;
 mod summary;
 mod sync;
 mod tamper;
+mod trust;

@@ -383,9 +383,13 @@ fn bundles_carried_before_the_redaction_bring_the_name_back_nowhere() {
     let stick = inputs.0.path().join("chief-before.bundle");
     let stick = stick.to_str().expect("utf-8");
     chief.json(&["bundle", "export", "--out", stick]);
-    // The officer carries the chief's entries, name and all, for the hub.
-    assert_eq!(officer.json(&["bundle", "import", stick])["carried"], 1);
-    assert!(!tables_holding(&officer, NAME).is_empty());
+    // The officer carries the chief's entries, name and all, for the hub: sealed to the hub,
+    // so the name is nowhere the officer's laptop can read it.
+    assert_eq!(
+        officer.json(&["bundle", "import", stick])["carried_bundles"],
+        1
+    );
+    assert_eq!(tables_holding(&officer, NAME), Vec::<String>::new());
 
     // The chief redacts before the hub ever saw the report, then syncs: the hub receives the
     // filing without its body, and the redaction.

@@ -117,6 +117,21 @@ impl Hub {
     }
 }
 
+/// `approver` approves `reader`'s clearance with the fingerprint `reader`'s own laptop shows
+/// (as its user would read it out), with the earlier keys when `earlier`.
+fn approve(approver: &Home, reader: &Home, earlier: bool) {
+    let me = &reader.json(&["clearance", "list"])["me"];
+    let (id, fingerprint) = (
+        me["device"].as_str().expect("id"),
+        me["fingerprint"].as_str().expect("fingerprint"),
+    );
+    let mut args = vec!["clearance", "approve", id, "--fingerprint", fingerprint];
+    if earlier {
+        args.push("--with-earlier");
+    }
+    approver.ok(&args);
+}
+
 /// A report whose source names `marker`, a word found nowhere else.
 fn with_source(n: u64, marker: &str) -> Value {
     let mut d = usalama_tests::report_doc(n);
@@ -224,12 +239,43 @@ fn a_source_is_read_by_its_author_and_cleared_readers_only_and_the_hub_holds_no_
         .collect();
     assert!(!kinds.iter().any(|k| k == "source_sealed"), "{kinds:?}");
 
-    // A reader cleared later reads the earlier reports once a cleared device has synced.
+    // A reader the county clears later is given no key by the hub's word alone: not even
+    // after a cleared device has synced.
     let kdf = hub.enroll("Captain Lotee", "officer", Some("kdf"), true);
+    kdf.sync();
+    nis.sync();
     kdf.sync();
     let shown = kdf.json(&["report", "show", &first]);
     assert_eq!(shown["source"], Value::Null);
     assert_eq!(shown["source_sealed"], true, "{shown}");
+    assert!(
+        keys(&kdf)["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .all(|k| k["held"] == false),
+        "{}",
+        keys(&kdf)
+    );
+    // A wrong fingerprint approves nothing.
+    let kdf_id = kdf.json(&["clearance", "list"])["me"]["device"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let wrong = nis.run(&[
+        "clearance",
+        "approve",
+        &kdf_id,
+        "--fingerprint",
+        "0000 0000 0000 0000 0000 0000 0000 0000",
+    ]);
+    assert_eq!(wrong.status.code(), Some(2), "{}", stderr(&wrong));
+    // Nor can a reader who is not approved approve anyone.
+    let refused = kdf.run(&["clearance", "approve", &kdf_id, "--fingerprint", "x"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    // Once a cleared reader approves it, with the earlier keys, it reads the earlier reports
+    // after the approver's next sync.
+    approve(&nis, &kdf, true);
     nis.sync();
     kdf.sync();
     assert_eq!(source_name(&kdf, &first).as_deref(), Some("Lomuriaxq Ekai"));
@@ -273,8 +319,9 @@ fn a_revoked_reader_holds_no_key_to_a_source_written_after_its_revocation() {
     let nis = hub.enroll("Officer Chepkoech", "officer", Some("nis"), true);
     let kdf = hub.enroll("Captain Lotee", "officer", Some("kdf"), true);
     nis.sync();
-    kdf.sync();
+    approve(&nis, &kdf, false);
     nis.sync();
+    kdf.sync();
     let before = keys(&kdf)["current"].as_str().expect("current").to_owned();
     assert_eq!(keys(&kdf)["keys"][0]["held"], true);
     chief.sync();

@@ -24,7 +24,7 @@ use usalama_core::gazetteer::Unit;
 use usalama_core::keys::KdfParams;
 use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
 use usalama_core::store::{enrollment_proof_digest, ReportFilter};
-use usalama_core::wire::{Run, SyncRequest, SyncResponse, CHUNK_BYTES};
+use usalama_core::wire::{Run, Signatures, SyncRequest, SyncResponse, CHUNK_BYTES};
 use usalama_core::{Profile, Store};
 use usalama_hub::db::{self, Audience, Database};
 use usalama_hub::hub::{EnrollRequest, InviteRequest, DEFAULT_INVITE_HOURS};
@@ -336,7 +336,7 @@ fn step(hub: &Hub, device: &mut Device) -> Result<usalama_core::store::Applied, 
         .next_sync_request(CHUNK_BYTES)
         .expect("request built");
     let answer = hub.sync(&out.body)?;
-    let response = SyncResponse::open(&answer).expect("a sync response");
+    let response = SyncResponse::open(&answer, &out.hub_key, &out.tag).expect("a sync response");
     Ok(device
         .store
         .apply_sync_response(&response)
@@ -408,10 +408,12 @@ impl HandMade {
             counter: self.counter,
             cursor: 0,
             device_time: now_ms(),
-            runs: Run::from_entries(entries, |_| None),
+            runs: Run::from_entries(entries, |_| None, Signatures::Every),
+            bundles: Vec::new(),
         }
         .seal(&hub.id(), &self.key)
         .expect("sealed")
+        .0
     }
 }
 
@@ -660,7 +662,9 @@ fn storage_story(backend: &dyn Backend) {
     );
     let applied = chief_a
         .store
-        .apply_sync_response(&SyncResponse::open(&answer).expect("response"))
+        .apply_sync_response(
+            &SyncResponse::open(&answer, &retry.hub_key, &retry.tag).expect("response"),
+        )
         .expect("applied");
     assert_eq!(applied.acknowledged, 1);
     assert_eq!(chief_a.waiting(), 0);

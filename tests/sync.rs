@@ -16,7 +16,7 @@ use usalama_core::keys::KdfParams;
 use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash};
 use usalama_core::store::{enrollment_proof_digest, ReportFilter};
 use usalama_core::sync::{sync, Enrollment, RetryPolicy};
-use usalama_core::wire::{compress, Run, SyncRequest};
+use usalama_core::wire::{compress, Run, Signatures, SyncRequest};
 use usalama_core::{Profile, Store};
 
 use crate::helpers::{stderr, timeline_kinds, Home, TestHub};
@@ -238,10 +238,12 @@ impl RawDevice {
             counter: self.counter,
             cursor: 0,
             device_time: 0,
-            runs: Run::from_entries(entries, |_| None),
+            runs: Run::from_entries(entries, |_| None, Signatures::Every),
+            bundles: Vec::new(),
         }
         .seal(&self.hub, &self.key)
         .expect("sealed")
+        .0
     }
 
     pub(crate) fn send(&self, body: Vec<u8>) -> (u16, Value) {
@@ -306,19 +308,28 @@ fn bad_requests_are_refused_with_the_right_status_and_nothing_is_stored() {
         (401, Some("unknown_device"))
     );
 
-    // Malformed bodies: not zstd, zstd of garbage, truncated.
+    // Malformed bodies: not a frame, zstd of garbage, cut short, empty.
     for body in [
         b"hello".to_vec(),
-        compress(b"USQ\x01garbage").expect("zstd"),
+        compress(b"garbage").expect("zstd"),
+        b"USQ\x02garbage".to_vec(),
         Vec::new(),
     ] {
         let (status, answer) = device.send(body);
         assert_eq!(status, 400, "{answer}");
         assert_eq!(answer["error"]["code"], "malformed");
     }
-    // A newer protocol version.
-    let (status, _) = device.send(compress(b"USQ\x09").expect("zstd"));
+    // A newer protocol version, and the previous one (wholly compressed): told to update.
+    let (status, _) = device.send(b"USQ\x09".to_vec());
     assert_eq!(status, 426);
+    let (status, answer) = device.send(compress(b"USQ\x01garbage").expect("zstd"));
+    assert_eq!(status, 426);
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("update Usalama")),
+        "{answer}"
+    );
     // An oversized body.
     let (status, _) = device.send(vec![0u8; usalama_hub::http::MAX_BODY + 1]);
     assert_eq!(status, 413);

@@ -18,14 +18,26 @@
 //! report (it cannot be moved to another). The hub stores and forwards these bodies and can open
 //! none of them.
 //!
+//! # Clearance is granted by people who hold it, not by the hub
+//!
+//! The hub's `--cleared` only *requests* clearance. A device is an **approved reader** when it
+//! is the county's **founder** (the issuer of the county's first key, pinned by each device
+//! the first time it learns it) or when an approved reader recorded a
+//! [`Grant`](crate::county::Grant) for it, having compared the fingerprint the new laptop
+//! shows with the key the hub announced. Only keys issued by approved readers count, keys are
+//! shared only with approved readers, and earlier keys only when the grant says so. Every
+//! device computes the same approved readers from the same signed entries, and the hub can
+//! sign none of them.
+//!
 //! # Body of a county key entry
 //!
 //! `version (1) | flags (1; bit 0: issued) | public key (32) | sealed box of the secret`
 //! (see [`crate::seal`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use ed25519_dalek::VerifyingKey;
+use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, ReportId};
@@ -161,6 +173,113 @@ pub fn source_recipients(body: &[u8]) -> Result<Vec<KeyId>> {
     Ok(Envelope::parse(body)?.recipients().collect())
 }
 
+/// What a device shows to be compared before its clearance is approved: the first 16 bytes
+/// of its public key, as 32 hex digits in groups of four.
+pub fn fingerprint(key: &VerifyingKey) -> String {
+    let hex = hex::encode(key.as_bytes());
+    hex.as_bytes()
+        .chunks(4)
+        .take(8)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `typed` (as read out or typed: any spacing, dashes or case) is `key`'s fingerprint.
+pub fn fingerprint_matches(key: &VerifyingKey, typed: &str) -> bool {
+    let typed: String = typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    typed == fingerprint(key).replace(' ', "")
+}
+
+/// A cleared reader's approval of another device's clearance: the body of a
+/// [`EntryKind::ClearanceGranted`](crate::ledger::EntryKind::ClearanceGranted) entry,
+/// `{"device", "public_key", "earlier"}`. It names the key it approves, so a hub that
+/// announces another key under the same id approves nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub device: DeviceId,
+    pub public_key: [u8; 32],
+    /// The reader also receives the county keys issued before this approval (to read earlier
+    /// sources); otherwise only the current key and later ones.
+    pub earlier: bool,
+}
+
+impl Grant {
+    pub fn to_body(&self) -> Vec<u8> {
+        json!({
+            "device": self.device.to_string(),
+            "public_key": hex::encode(self.public_key),
+            "earlier": self.earlier,
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    pub fn parse(body: &[u8]) -> Result<Grant> {
+        let bad = |why: &str| Error::Malformed(format!("a clearance approval {why}"));
+        let value: Value = serde_json::from_slice(body).map_err(|_| bad("is not a document"))?;
+        let text = |k: &str| value.get(k).and_then(Value::as_str);
+        let device = DeviceId::parse(text("device").ok_or_else(|| bad("names no device"))?)
+            .map_err(|_| bad("names no device"))?;
+        let mut public_key = [0u8; 32];
+        hex::decode_to_slice(
+            text("public_key").ok_or_else(|| bad("names no key"))?,
+            &mut public_key,
+        )
+        .map_err(|_| bad("names no key"))?;
+        let key = VerifyingKey::from_bytes(&public_key).map_err(|_| bad("names no key"))?;
+        if DeviceId::of(&key) != device {
+            return Err(bad("names a key that is not its device's"));
+        }
+        let earlier = value
+            .get("earlier")
+            .map_or(Some(false), Value::as_bool)
+            .ok_or_else(|| bad("has a bad \"earlier\""))?;
+        Ok(Grant {
+            device,
+            public_key,
+            earlier,
+        })
+    }
+}
+
+/// The approved readers, and whether each receives earlier keys: the founder, and every
+/// device an approved reader granted (transitively), among those whose clearance the county
+/// requested. The same whatever order the grants arrived in.
+pub fn approved(
+    founder: Option<DeviceId>,
+    grants: &[(DeviceId, Grant)],
+    requested: &BTreeSet<DeviceId>,
+) -> BTreeMap<DeviceId, bool> {
+    let mut approved: BTreeMap<DeviceId, bool> = BTreeMap::new();
+    if let Some(f) = founder.filter(|f| requested.contains(f)) {
+        approved.insert(f, true);
+    }
+    loop {
+        let mut changed = false;
+        for (author, grant) in grants {
+            if !approved.contains_key(author) || !requested.contains(&grant.device) {
+                continue;
+            }
+            let earlier = approved.entry(grant.device).or_insert_with(|| {
+                changed = true;
+                false
+            });
+            if grant.earlier && !*earlier {
+                *earlier = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return approved;
+        }
+    }
+}
+
 /// A county key as one device knows it.
 #[derive(Debug, Clone)]
 pub struct KnownKey {
@@ -173,11 +292,13 @@ pub struct KnownKey {
     pub secret: Option<BoxSecret>,
 }
 
-/// A cleared device, by its sealing key.
+/// An approved reader's device, by its sealing key.
 #[derive(Debug, Clone)]
 pub struct Reader {
     pub key: BoxPublic,
     pub revoked: bool,
+    /// It receives keys issued before it was approved too.
+    pub earlier: bool,
 }
 
 /// What a cleared device should record about the county keys.
@@ -223,12 +344,15 @@ pub fn plan(keys: &[KnownKey], readers: &[Reader]) -> Vec<Step> {
             to: active.iter().take(MAX_RECIPIENTS).copied().collect(),
         });
     }
+    let now = current(keys, &revoked(readers)).map(|k| k.public);
     for key in keys.iter().filter(|k| k.secret.is_some()) {
-        let to: Vec<BoxPublic> = active
+        // Earlier keys only to readers approved for them; the current one to every reader.
+        let to: Vec<BoxPublic> = readers
             .iter()
+            .filter(|r| !r.revoked && (r.earlier || Some(key.public) == now))
+            .map(|r| r.key)
             .filter(|r| !key.holders.contains(&r.id()))
             .take(MAX_RECIPIENTS)
-            .copied()
             .collect();
         if !to.is_empty() {
             steps.push(Step::Share {
@@ -248,7 +372,14 @@ mod tests {
     fn reader(n: u8, revoked: bool) -> (BoxSecret, Reader) {
         let secret = BoxSecret::of_device(&ed25519_dalek::SigningKey::from_bytes(&[n; 32]));
         let key = secret.public();
-        (secret, Reader { key, revoked })
+        (
+            secret,
+            Reader {
+                key,
+                revoked,
+                earlier: true,
+            },
+        )
     }
 
     fn known(secret: &BoxSecret, at: i64, holders: &[&Reader], mine: bool) -> KnownKey {
@@ -258,6 +389,82 @@ mod tests {
             holders: holders.iter().map(|r| r.key.id()).collect(),
             secret: mine.then(|| secret.clone()),
         }
+    }
+
+    fn device(n: u8) -> (DeviceId, [u8; 32]) {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[n; 32]).verifying_key();
+        (DeviceId::of(&key), key.to_bytes())
+    }
+
+    fn grant(n: u8, earlier: bool) -> Grant {
+        let (device, public_key) = device(n);
+        Grant {
+            device,
+            public_key,
+            earlier,
+        }
+    }
+
+    #[test]
+    fn clearance_is_granted_by_approved_readers_only_whatever_the_order() {
+        let (founder, _) = device(1);
+        let (b, _) = device(2);
+        let (c, _) = device(3);
+        let (planted, _) = device(4);
+        let requested: BTreeSet<DeviceId> = [founder, b, c, planted].into();
+        // c is approved by b, who was approved by the founder: listed before b's approval.
+        let grants = vec![
+            (b, grant(3, false)),
+            (founder, grant(2, true)),
+            // A device the hub cleared but no approved reader did grants itself and others.
+            (planted, grant(4, true)),
+            (planted, grant(3, true)),
+        ];
+        let approved = approved(Some(founder), &grants, &requested);
+        assert_eq!(
+            approved,
+            BTreeMap::from([(founder, true), (b, true), (c, false)])
+        );
+        let mut reversed = grants.clone();
+        reversed.reverse();
+        assert_eq!(
+            super::approved(Some(founder), &reversed, &requested),
+            approved
+        );
+        // A grant for a device whose clearance the county did not request approves nothing.
+        let only: BTreeSet<DeviceId> = [founder].into();
+        assert_eq!(super::approved(Some(founder), &grants, &only).len(), 1);
+    }
+
+    #[test]
+    fn a_grant_names_its_devices_key_and_reads_back() {
+        let g = grant(2, true);
+        assert_eq!(Grant::parse(&g.to_body()).expect("parsed"), g);
+        let mut other = g.clone();
+        other.public_key = device(3).1;
+        assert!(Grant::parse(&other.to_body()).is_err());
+        let key = ed25519_dalek::SigningKey::from_bytes(&[2; 32]).verifying_key();
+        let shown = fingerprint(&key);
+        assert!(fingerprint_matches(&key, &shown));
+        assert!(fingerprint_matches(
+            &key,
+            &shown.to_uppercase().replace(' ', "-")
+        ));
+        assert!(!fingerprint_matches(&key, &shown[..10]));
+    }
+
+    #[test]
+    fn earlier_keys_go_only_to_readers_approved_for_them() {
+        let (_, ra) = reader(1, false);
+        let (_, mut rb) = reader(2, false);
+        rb.earlier = false;
+        let old = BoxSecret::generate();
+        let new = BoxSecret::generate();
+        let keys = [known(&old, 10, &[&ra], true), known(&new, 20, &[&ra], true)];
+        let steps = plan(&keys, &[ra, rb.clone()]);
+        assert!(
+            matches!(&steps[..], [Step::Share { key, to }] if *key == new.public() && to == &[rb.key])
+        );
     }
 
     #[test]

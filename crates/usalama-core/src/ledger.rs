@@ -189,6 +189,9 @@ pub enum EntryKind {
     NeedsAssessed,
     /// A county key issued, or shared with more cleared readers, by a cleared device.
     CountyKey,
+    /// A cleared reader approves another device's clearance, having compared the fingerprint
+    /// it shows (see [`crate::county::Grant`]): only then is it given county keys.
+    ClearanceGranted,
     /// The hub's reference data, in the hub's own chain: the gazetteer and the devices.
     UnitAdded,
     UnitRenamed,
@@ -214,6 +217,7 @@ impl EntryKind {
             EntryKind::Linked => 15,
             EntryKind::NeedsAssessed => 20,
             EntryKind::CountyKey => 30,
+            EntryKind::ClearanceGranted => 31,
             EntryKind::UnitAdded => 100,
             EntryKind::UnitRenamed => 101,
             EntryKind::UnitRetired => 102,
@@ -237,6 +241,7 @@ impl EntryKind {
             15 => EntryKind::Linked,
             20 => EntryKind::NeedsAssessed,
             30 => EntryKind::CountyKey,
+            31 => EntryKind::ClearanceGranted,
             100 => EntryKind::UnitAdded,
             101 => EntryKind::UnitRenamed,
             102 => EntryKind::UnitRetired,
@@ -260,6 +265,7 @@ impl EntryKind {
             EntryKind::Linked => "linked".into(),
             EntryKind::NeedsAssessed => "needs_assessed".into(),
             EntryKind::CountyKey => "county_key".into(),
+            EntryKind::ClearanceGranted => "clearance_granted".into(),
             EntryKind::UnitAdded => "unit_added".into(),
             EntryKind::UnitRenamed => "unit_renamed".into(),
             EntryKind::UnitRetired => "unit_retired".into(),

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::store::{Enrolled, SyncFailure};
-use crate::wire::{SyncResponse, CHUNK_BYTES};
+use crate::wire::{RequestTag, SyncResponse, CHUNK_BYTES};
 use crate::Store;
 
 /// How hard one sync tries before it reports failure.
@@ -61,6 +61,9 @@ pub struct SyncReport {
     /// Everything was exchanged: nothing is left to send or to receive.
     pub complete: bool,
     pub error: Option<SyncFailure>,
+    /// Entries this device carried for others (from a USB stick) that the hub refused for
+    /// good: dropped here; this device's own entries went through.
+    pub refused: Vec<crate::wire::Refused>,
 }
 
 /// What the county administrator hands over: the hub's address, a one-time code and, for
@@ -145,21 +148,67 @@ impl std::fmt::Display for Enrollment {
     }
 }
 
-/// A hub address as typed: `http(s)://host:port`, without a trailing slash.
+/// A hub address as typed: `http(s)://host:port`, without a trailing slash. Plain `http://`
+/// only to this machine itself (loopback): anywhere else the link would carry reports in the
+/// clear and let anyone on it answer for the hub. Checked before any connection is made.
 pub fn hub_url(text: &str) -> Result<String> {
     let url = text.trim().trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(['/', ' ', '#', '?']) => {
-            Ok(url.to_owned())
-        }
-        _ => Err(Error::invalid(
-            "hub",
-            format!("{text:?} is not a hub address; it looks like https://HOST:7878"),
-        )),
+    let (secure, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        _ => return Err(not_an_address(text)),
+    };
+    if rest.is_empty() || rest.contains(['/', ' ', '#', '?', '@']) {
+        return Err(not_an_address(text));
     }
+    if !secure && !is_loopback(rest) {
+        return Err(Error::invalid(
+            "hub",
+            format!(
+                "{text:?} is plain http to another machine; a county hub is reached only over \
+                 https (plain http only to 127.0.0.1 or localhost, for tests)"
+            ),
+        ));
+    }
+    Ok(url.to_owned())
+}
+
+fn not_an_address(text: &str) -> Error {
+    Error::invalid(
+        "hub",
+        format!("{text:?} is not a hub address; it looks like https://HOST:7878"),
+    )
+}
+
+/// Whether `host_port` (`host`, `host:port`, `[v6]:port`) names this machine.
+fn is_loopback(host_port: &str) -> bool {
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map_or("", |(h, _)| h),
+        None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The address for one sync: `url` when given (e.g. through a proxy), never over a weaker
+/// scheme than the device enrolled with; else the enrolled one.
+pub fn sync_url(url: Option<&str>, enrolled: &str) -> Result<Option<String>> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    let url = hub_url(url)?;
+    if enrolled.starts_with("https://") && !url.starts_with("https://") {
+        return Err(Error::invalid(
+            "hub",
+            format!(
+                "{url:?} is plain http, but this device enrolled over https: a sync never uses \
+                 a weaker link than enrollment did"
+            ),
+        ));
+    }
+    Ok(Some(url))
 }
 
 #[derive(Serialize)]
@@ -245,26 +294,31 @@ async fn sync_steps(
     policy: RetryPolicy,
     report: &mut SyncReport,
 ) -> std::result::Result<(), SyncFailure> {
-    let url = url
-        .map(hub_url)
-        .transpose()
-        .map_err(|e| failure("rejected", e.to_string()))?;
-    let pin = lock(store)
+    let link = lock(store)
         .hub_link()
         .map_err(local_failure)?
-        .ok_or_else(|| failure("refused", Error::NotEnrolled.to_string()))?
-        .cert_sha256;
+        .ok_or_else(|| failure("refused", Error::NotEnrolled.to_string()))?;
+    let url = sync_url(url, &link.url).map_err(|e| failure("rejected", e.to_string()))?;
+    let pin = link.cert_sha256;
     let client = http_client(pin.as_deref()).map_err(local_failure)?;
     // Each step sends a chunk and receives a chunk; a backlog of thousands of reports takes a
     // few steps, and each step is durable on both sides before the next.
     let mut key_rounds = 0;
     for _ in 0..100_000 {
-        let (response, carried, more_to_send) =
+        let (response, carried, bundles, more_to_send) =
             exchange(store, &client, url.as_deref(), policy).await?;
-        let applied = lock(store)
-            .apply_sync_response(&response)
-            .map_err(local_failure)?;
+        let applied = {
+            let mut store = lock(store);
+            let applied = store
+                .apply_sync_response(&response)
+                .map_err(local_failure)?;
+            store.forget_relayed(&bundles).map_err(local_failure)?;
+            applied
+        };
         report.sent += applied.acknowledged;
+        report
+            .refused
+            .extend(applied.carried_refused.iter().cloned());
         report.received += applied.received;
         if applied.rewound {
             // The hub lost entries it had acknowledged: send them again, from where it stands.
@@ -304,16 +358,16 @@ async fn exchange(
     client: &reqwest::Client,
     url: Option<&str>,
     policy: RetryPolicy,
-) -> std::result::Result<(SyncResponse, usize, bool), SyncFailure> {
+) -> std::result::Result<(SyncResponse, usize, Vec<[u8; 32]>, bool), SyncFailure> {
     let mut attempt = 0;
     loop {
         let out = lock(store)
             .next_sync_request(CHUNK_BYTES)
             .map_err(local_failure)?;
         let base = url.unwrap_or(&out.url);
-        let result = post(client, base, out.body).await;
+        let result = post(client, base, out.body, &out.hub_key, &out.tag).await;
         match result {
-            Ok(response) => return Ok((response, out.entries, out.more_to_send)),
+            Ok(response) => return Ok((response, out.entries, out.bundles, out.more_to_send)),
             Err(f) if transient(&f) && attempt + 1 < policy.attempts => {
                 tokio::time::sleep(policy.backoff(attempt)).await;
                 attempt += 1;
@@ -331,6 +385,8 @@ async fn post(
     client: &reqwest::Client,
     base: &str,
     body: Vec<u8>,
+    hub_key: &ed25519_dalek::VerifyingKey,
+    tag: &RequestTag,
 ) -> std::result::Result<SyncResponse, SyncFailure> {
     let unreachable = |e: reqwest::Error| failure("unreachable", unreachable_message(base, &e));
     let response = client
@@ -345,8 +401,9 @@ async fn post(
     if status != 200 {
         return Err(failure_from(status, &bytes));
     }
-    SyncResponse::open(&bytes).map_err(|e| match e {
+    SyncResponse::open(&bytes, hub_key, tag).map_err(|e| match e {
         Error::Unsupported(m) => failure("outdated", m),
+        Error::Integrity(m) => failure("integrity", m),
         other => failure(
             "server",
             format!("the hub's answer could not be read ({other}); try again later"),
@@ -457,7 +514,9 @@ pub fn http_client(cert_sha256: Option<&str>) -> Result<reqwest::Client> {
     let builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(30))
         .timeout(Duration::from_secs(300))
-        .pool_idle_timeout(Duration::from_secs(30));
+        .pool_idle_timeout(Duration::from_secs(30))
+        // A redirect could lead to another address or a weaker scheme: never followed.
+        .redirect(reqwest::redirect::Policy::none());
     let builder = match cert_sha256 {
         Some(pin) => {
             let mut sha = [0u8; 32];

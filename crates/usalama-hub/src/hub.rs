@@ -16,8 +16,12 @@ use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
 use usalama_core::lifecycle::{Action, Actor, Response};
 use usalama_core::projection::fold_order;
 use usalama_core::redaction::{targets_in, Redaction};
+use usalama_core::seal::{BoxPublic, BoxSecret};
 use usalama_core::store::{enrollment_proof_digest, Enrolled};
-use usalama_core::wire::{Bundle, HubBundle, Run, SyncRequest, SyncResponse, CHUNK_BYTES};
+use usalama_core::wire::{
+    Bundle, DeviceBundle, HubBundle, Refused, Run, RunEntry, Signatures, SyncRequest, SyncResponse,
+    CHUNK_BYTES,
+};
 
 use crate::db::{self, Audience, Database, DeviceRecord, Fork, Invite, ReportScope, Tx};
 use crate::error::{HubError, Result};
@@ -146,6 +150,11 @@ impl Hub {
 
     pub fn id(&self) -> DeviceId {
         self.id
+    }
+
+    /// The hub's sealing secret: what device bundles are sealed to.
+    fn box_secret(&self) -> BoxSecret {
+        BoxSecret::of_device(&self.key)
     }
 
     pub fn public_key(&self) -> VerifyingKey {
@@ -338,36 +347,59 @@ impl Hub {
     }
 
     /// One sync exchange: stores what the device sent (verified, idempotently) and answers with
-    /// the acknowledgement and what the device may see since its cursor.
+    /// the acknowledgement and what the device may see since its cursor, signed over the
+    /// request.
+    ///
+    /// The device is looked up and its signature checked before anything is decompressed, so
+    /// that nobody but an enrolled device can make the hub do more than read a header. The
+    /// device's own entries are stored first; entries it carries for others never hold them
+    /// back: a carried run the hub will never take (a fork, a broken chain, a bad signature,
+    /// an unknown author) is kept aside where it must be and listed in the answer, so that
+    /// the carrier drops it.
     pub fn sync(&self, body: &[u8]) -> Result<Vec<u8>> {
-        let (request, signed) = SyncRequest::open(body)?;
+        let frame = SyncRequest::frame(body)?;
+        let known = db::read(self.db(), |tx| tx.device(&frame.device))?;
+        let device = self.authenticated(known)?;
+        let key = VerifyingKey::from_bytes(&device.public_key)
+            .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
+        if !frame.verify(&self.id, &key) {
+            return Err(HubError::rejected(
+                StatusCode::UNAUTHORIZED,
+                "bad_signature",
+                "the request is not signed by this device's key",
+            ));
+        }
+        let request = frame.open()?;
+        if request
+            .runs
+            .iter()
+            .any(|r| r.entries.iter().any(|e| e.proof))
+        {
+            return Err(HubError::bad_request(
+                "malformed",
+                "a device sends entries, never proofs",
+            ));
+        }
+        // Bundles relayed for other devices: opened before the write (each is sealed to this
+        // hub and signed by its maker); one that cannot be read is refused, never the sync.
+        let mut relayed: Vec<std::result::Result<DeviceBundle, Refused>> = Vec::new();
+        for bytes in &request.bundles {
+            relayed.push(self.open_device_bundle(bytes).map(|(b, _)| b).map_err(|e| {
+                tracing::warn!(carrier = %request.device, code = e.code(), "relayed bundle refused");
+                Refused {
+                    device: DeviceId([0; 16]),
+                    first_seq: 0,
+                    last_seq: 0,
+                    reason: e.code().to_owned(),
+                }
+            }));
+        }
         let now = now_ms();
-        let mut fork: Option<Fork> = None;
+        let mut forks: Vec<Fork> = Vec::new();
         let mut removed = 0;
         let result = db::write(self.db(), |tx| {
-            let device = tx.device(&request.device)?.ok_or_else(|| {
-                HubError::rejected(
-                    StatusCode::UNAUTHORIZED,
-                    "unknown_device",
-                    "this device is not enrolled with this hub",
-                )
-            })?;
-            if device.revoked {
-                return Err(HubError::rejected(
-                    StatusCode::FORBIDDEN,
-                    "revoked",
-                    "this device has been revoked",
-                ));
-            }
-            let key = VerifyingKey::from_bytes(&device.public_key)
-                .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
-            if !signed.verify(&self.id, &key) {
-                return Err(HubError::rejected(
-                    StatusCode::UNAUTHORIZED,
-                    "bad_signature",
-                    "the request is not signed by this device's key",
-                ));
-            }
+            forks.clear();
+            let device = self.authenticated(tx.device(&request.device)?)?;
             if request.counter <= device.counter {
                 return Err(HubError::rejected(
                     StatusCode::CONFLICT,
@@ -381,8 +413,27 @@ impl Hub {
             }
             tx.set_counter(&device.id, request.counter)?;
             let mut acks = vec![(device.id, device.head_seq)];
+            let mut refused: Vec<Refused> = Vec::new();
             let mut stored = 0u64;
-            for run in &request.runs {
+            // The device's own runs first: what it carries never holds them back.
+            let mut runs: Vec<&Run> = request.runs.iter().collect();
+            runs.sort_by_key(|r| r.device != device.id);
+            for bundle in &relayed {
+                match bundle {
+                    Ok(b) => {
+                        runs.extend(b.runs.iter().filter(|r| r.device != device.id));
+                        let maker = tx.device(&b.device)?;
+                        if maker.is_some_and(|m| !m.revoked) {
+                            let cursor = self.trusted_cursor(tx, &b.device, b.cursor)?;
+                            tx.set_meta(&pull_from_key(&b.device), &cursor.to_string())?;
+                        }
+                    }
+                    Err(r) => refused.push(r.clone()),
+                }
+            }
+            for run in runs {
+                let own = run.device == device.id;
+                let mut fork = None;
                 let outcome = self.store_run(tx, run, now, &mut fork, &mut removed);
                 let (author, head, added) = match outcome {
                     Ok(stored) => stored,
@@ -394,18 +445,56 @@ impl Hub {
                         let head = tx.device(&run.device)?.map_or(0, |d| d.head_seq);
                         (run.device, head, 0)
                     }
-                    Err(e) => return Err(e),
+                    Err(e @ HubError::Rejected { .. }) if !own => {
+                        forks.extend(fork);
+                        tracing::warn!(
+                            carrier = %device.id, author = %run.device, code = e.code(),
+                            "carried entries refused"
+                        );
+                        refused.push(Refused {
+                            device: run.device,
+                            first_seq: run.first_seq,
+                            last_seq: run.last_seq(),
+                            reason: e.code().to_owned(),
+                        });
+                        continue;
+                    }
+                    Err(e) => {
+                        forks.extend(fork);
+                        return Err(e);
+                    }
                 };
                 stored += added;
+                if !own {
+                    // Entries a revoked device wrote after its revocation are kept without
+                    // effect: the carrier hears which.
+                    if let Some(author) = tx.device(&author)?.filter(|a| a.revoked) {
+                        let last = self.revoked_after(tx, &author)?;
+                        if run.last_seq() > last {
+                            refused.push(Refused {
+                                device: author.id,
+                                first_seq: run.first_seq.max(last + 1),
+                                last_seq: run.last_seq(),
+                                reason: "revoked".into(),
+                            });
+                        }
+                    }
+                }
                 match acks.iter_mut().find(|(d, _)| *d == author) {
                     Some(slot) => slot.1 = head,
                     None => acks.push((author, head)),
                 }
             }
             let cursor = self.trusted_cursor(tx, &device.id, request.cursor)?;
-            let response = self.answer(tx, &device, cursor, acks, now, CHUNK_BYTES)?;
+            let mut response = self.answer(tx, &device, cursor, acks, now, CHUNK_BYTES)?;
+            response.refused = refused;
             tx.set_meta(&cursor_key(&device.id), &response.cursor.to_string())?;
             tx.set_meta(&pull_from_key(&device.id), &cursor.to_string())?;
+            if !forks.is_empty() {
+                for f in &forks {
+                    tx.insert_fork(f)?;
+                }
+            }
             let sent = response.runs.iter().map(|r| r.entries.len()).sum::<usize>();
             Ok((response, stored, sent))
         });
@@ -414,21 +503,55 @@ impl Hub {
                 if removed > 0 {
                     self.db.scrub()?;
                 }
+                for f in &forks {
+                    tracing::warn!(device = %f.device, seq = f.seq, "fork kept aside");
+                }
                 self.metrics.synced(stored, sent);
                 tracing::info!(
                     device = %request.device, received = stored, sent, cursor = response.cursor,
-                    "sync"
+                    refused = response.refused.len(), "sync"
                 );
-                Ok(response.seal()?)
+                Ok(response.seal(&self.key, &frame.tag())?)
             }
             Err(e) => {
-                if let Some(f) = fork {
-                    tracing::warn!(device = %f.device, seq = f.seq, "fork kept aside");
-                    db::write(self.db(), |tx| tx.insert_fork(&f))?;
+                if !forks.is_empty() {
+                    db::write(self.db(), |tx| {
+                        for f in &forks {
+                            tracing::warn!(device = %f.device, seq = f.seq, "fork kept aside");
+                            tx.insert_fork(f)?;
+                        }
+                        Ok(())
+                    })?;
                 }
                 Err(e)
             }
         }
+    }
+
+    /// The device a request names, if it may sync: enrolled and not revoked.
+    fn authenticated(&self, device: Option<DeviceRecord>) -> Result<DeviceRecord> {
+        let device = device.ok_or_else(|| {
+            HubError::rejected(
+                StatusCode::UNAUTHORIZED,
+                "unknown_device",
+                "this device is not enrolled with this hub",
+            )
+        })?;
+        if device.revoked {
+            return Err(HubError::rejected(
+                StatusCode::FORBIDDEN,
+                "revoked",
+                "this device has been revoked",
+            ));
+        }
+        if device.id == self.id {
+            return Err(HubError::rejected(
+                StatusCode::UNAUTHORIZED,
+                "unknown_device",
+                "the hub does not sync with itself",
+            ));
+        }
+        Ok(device)
     }
 
     /// Where to pull from for a device that says it holds everything up to `cursor`. The hub
@@ -483,12 +606,30 @@ impl Hub {
         entries.sort_by_key(|(e, _)| (e.device, e.seq));
         let receipts: Vec<i64> = entries.iter().map(|(_, r)| *r).collect();
         let entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
+        let mut runs = Run::from_entries(&entries, |i| receipts.get(i).copied(), Signatures::Head);
+        for run in runs.iter_mut().filter(|r| !r.is_signed()) {
+            // Stored before every entry travelled with its own signature: the entries that
+            // follow, up to a signed one, prove it; they travel without their bodies and are
+            // not stored by the device.
+            for (e, received) in tx.entries_to_signature(&run.device, run.last_seq(), 10_000)? {
+                run.entries.push(RunEntry::proof_of(&e, Some(received)));
+            }
+        }
+        // A run nothing signed covers is never sent: a device would refuse the whole answer.
+        runs.retain(|r| {
+            let signed = r.is_signed();
+            if !signed {
+                tracing::warn!(device = %r.device, seq = r.last_seq(), "no signature covers entries");
+            }
+            signed
+        });
         Ok(SyncResponse {
             hub_time: now,
             acks,
             cursor: next,
             more,
-            runs: Run::from_entries(&entries, |i| receipts.get(i).copied()),
+            runs,
+            refused: Vec::new(),
         })
     }
 
@@ -496,44 +637,7 @@ impl Hub {
     /// the idempotency of a network sync. A run that cannot be stored (a gap, a fork, an
     /// unknown or revoked author) is reported and the others are still stored.
     pub fn import_bundle(&self, bytes: &[u8]) -> Result<BundleImport> {
-        let (bundle, signature) = Bundle::open(bytes).map_err(|e| match e {
-            usalama_core::Error::Unsupported(m) => {
-                HubError::rejected(StatusCode::UPGRADE_REQUIRED, "outdated", m)
-            }
-            other => HubError::bad_request("malformed", other.to_string()),
-        })?;
-        let Bundle::FromDevice(bundle) = bundle else {
-            return Err(HubError::bad_request(
-                "wrong_bundle",
-                "this bundle was made by a hub for a device: import it on that device with \
-                 `usalama bundle import`",
-            ));
-        };
-        if bundle.hub != self.id {
-            return Err(HubError::bad_request(
-                "wrong_hub",
-                "this bundle was made for another county hub",
-            ));
-        }
-        let carrier = db::read(self.db(), |tx| tx.device(&bundle.device))?.ok_or_else(|| {
-            HubError::bad_request(
-                "unknown_device",
-                format!(
-                    "the bundle was made by device {}, which is not enrolled here",
-                    bundle.device
-                ),
-            )
-        })?;
-        let key = VerifyingKey::from_bytes(&carrier.public_key)
-            .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
-        if !signature.verify(&key) {
-            return Err(HubError::rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_signature",
-                "the bundle's signature does not match the device that made it: it was changed \
-                 or damaged on the way; nothing was imported",
-            ));
-        }
+        let (bundle, carrier) = self.open_device_bundle(bytes)?;
         let now = now_ms();
         let mut report = BundleImport {
             device: bundle.device.to_string(),
@@ -542,15 +646,9 @@ impl Hub {
         let mut removed = 0;
         for run in &bundle.runs {
             let mut fork = None;
+            // A revoked author's entries from before its revocation are stored as any
+            // late entry; those after it, without effect.
             let result = db::write(self.db(), |tx| {
-                let author = tx.device(&run.device)?;
-                if author.as_ref().is_some_and(|a| a.revoked) {
-                    return Err(HubError::rejected(
-                        StatusCode::FORBIDDEN,
-                        "revoked",
-                        format!("device {} has been revoked", run.device),
-                    ));
-                }
                 self.store_run(tx, run, now, &mut fork, &mut removed)
             });
             match result {
@@ -588,6 +686,59 @@ impl Hub {
             "bundle imported"
         );
         Ok(report)
+    }
+
+    /// Opens a device's bundle sealed to this hub and checks its maker's signature: the
+    /// bundle and the maker's record.
+    fn open_device_bundle(&self, bytes: &[u8]) -> Result<(DeviceBundle, DeviceRecord)> {
+        let (bundle, signature) = Bundle::open(bytes, &self.box_secret()).map_err(|e| match e {
+            usalama_core::Error::Unsupported(m) => {
+                HubError::rejected(StatusCode::UPGRADE_REQUIRED, "outdated", m)
+            }
+            usalama_core::Error::Refused(_) => HubError::bad_request(
+                "wrong_hub",
+                "this bundle was made for another county hub (or a device): it cannot be read \
+                 here",
+            ),
+            usalama_core::Error::Integrity(m) => {
+                HubError::rejected(StatusCode::UNPROCESSABLE_ENTITY, "bad_signature", m)
+            }
+            other => HubError::bad_request("malformed", other.to_string()),
+        })?;
+        let Bundle::FromDevice(bundle) = bundle else {
+            return Err(HubError::bad_request(
+                "wrong_bundle",
+                "this bundle was made by a hub for a device: import it on that device with \
+                 `usalama bundle import`",
+            ));
+        };
+        if bundle.hub != self.id {
+            return Err(HubError::bad_request(
+                "wrong_hub",
+                "this bundle was made for another county hub",
+            ));
+        }
+        let maker = db::read(self.db(), |tx| tx.device(&bundle.device))?.ok_or_else(|| {
+            HubError::rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown_author",
+                format!(
+                    "the bundle was made by device {}, which is not enrolled here",
+                    bundle.device
+                ),
+            )
+        })?;
+        let key = VerifyingKey::from_bytes(&maker.public_key)
+            .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
+        if !signature.verify(&key) {
+            return Err(HubError::rejected(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_signature",
+                "the bundle's signature does not match the device that made it: it was changed \
+                 or damaged on the way; nothing was imported",
+            ));
+        }
+        Ok((bundle, maker))
     }
 
     /// A bundle for one device (found by a prefix of its id): what its next sync would
@@ -633,16 +784,19 @@ impl Hub {
             if given.is_none_or(|g| g < response.cursor) {
                 tx.set_meta(&key, &response.cursor.to_string())?;
             }
-            Ok((record.id, response))
+            Ok((record, response))
         })?;
-        let (id, response) = response;
+        let (record, response) = response;
+        let id = record.id;
         let entries = response.runs.iter().map(|r| r.entries.len()).sum();
         let bundle = Bundle::FromHub(HubBundle {
             hub: self.id,
             device: id,
             response,
         });
-        let bytes = bundle.seal(&self.key)?;
+        let key = VerifyingKey::from_bytes(&record.public_key)
+            .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
+        let bytes = bundle.seal(&self.key, &BoxPublic::of_device(&key))?;
         let export = BundleExport {
             device: id.to_string(),
             entries,
@@ -651,9 +805,11 @@ impl Hub {
         Ok((bytes, export))
     }
 
-    /// Stores one run: checks its signature and its link to what the hub holds, skips what is
-    /// already stored (a retried or replayed batch), and refuses a fork. Returns the author,
-    /// the new head and how many entries were new.
+    /// Stores one run: checks that its author signed every entry and its link to what the
+    /// hub holds, skips what is already stored (a retried or replayed batch), and refuses a
+    /// fork. Everything is checked before anything is written, so a refused run leaves no
+    /// trace but the fork it records. Entries a revoked device wrote after its revocation are
+    /// kept without effect. Returns the author, the new head and how many entries were new.
     fn store_run(
         &self,
         tx: &mut dyn Tx,
@@ -681,24 +837,20 @@ impl Hub {
         }
         let key = VerifyingKey::from_bytes(&author.public_key)
             .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
-        let entries = run.clone().into_entries();
-        let last = entries
-            .last()
-            .ok_or_else(|| HubError::bad_request("malformed", "an empty run"))?;
-        if !last.verify_signature(&key) {
-            return Err(HubError::rejected(
+        let entries = run.verified(&key).map_err(|e| {
+            HubError::rejected(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "bad_signature",
                 format!(
-                    "entries {} to {} of device {}: the signature does not match their content",
+                    "entries {} to {} of device {}: {e}",
                     run.first_seq,
                     run.last_seq(),
                     run.device
                 ),
-            ));
-        }
+            )
+        })?;
+        // Checked whole first: a fork, a gap or a broken link refuses the run unwritten.
         let (mut head_seq, mut head_hash) = (author.head_seq, author.head_hash);
-        let mut added = 0;
         for entry in &entries {
             let hash = entry.hash();
             if entry.seq <= head_seq {
@@ -745,7 +897,27 @@ impl Hub {
                     ),
                 ));
             }
-            let mut refused = self.refusal(tx, &author, entry)?;
+            head_seq = entry.seq;
+            head_hash = hash;
+        }
+        let revoked_after = if author.revoked {
+            Some(self.revoked_after(tx, &author)?)
+        } else {
+            None
+        };
+        let mut added = 0;
+        for entry in entries.iter().filter(|e| e.seq > author.head_seq) {
+            let mut refused = match revoked_after {
+                Some(last) if entry.seq > last => Some(format!(
+                    "written after the county revoked device {} (its entries after {last} take \
+                     effect nowhere)",
+                    author.id
+                )),
+                _ => match dated_ahead(entry, now) {
+                    Some(why) => Some(why),
+                    None => self.refusal(tx, &author, entry)?,
+                },
+            };
             // A source in the clear (or a sealed body that is not one) is never kept: only its
             // hash, which keeps the chain whole.
             let kept = match unkeepable_body(entry) {
@@ -766,14 +938,24 @@ impl Hub {
                 }
                 None => *removed += self.project(tx, &author, entry, hub_seq)?,
             }
-            head_seq = entry.seq;
-            head_hash = hash;
             added += 1;
         }
         if added > 0 {
             tx.set_head(&author.id, head_seq, &head_hash)?;
         }
         Ok((author.id, head_seq, added))
+    }
+
+    /// The last entry of a revoked device that takes effect: what the hub held of it when it
+    /// was revoked.
+    fn revoked_after(&self, tx: &mut dyn Tx, device: &DeviceRecord) -> Result<u64> {
+        let key = revoked_after_key(&device.id);
+        if let Some(last) = tx.meta(&key)?.and_then(|v| v.parse().ok()) {
+            return Ok(last);
+        }
+        // Revoked before this was recorded: nothing stored from now on takes effect.
+        tx.set_meta(&key, &device.head_seq.to_string())?;
+        Ok(device.head_seq)
     }
 
     /// Why an entry may have no effect, under the table "Who may do what", or `None`.
@@ -840,6 +1022,14 @@ impl Hub {
                 Some("only a cleared reader's device may issue or share a county key".into())
             }
             EntryKind::CountyKey => None,
+            EntryKind::ClearanceGranted if !author.cleared => {
+                Some("only a cleared reader's device may approve another's clearance".into())
+            }
+            EntryKind::ClearanceGranted => e
+                .body
+                .as_deref()
+                .and_then(|b| usalama_core::county::Grant::parse(b).err())
+                .map(|err| format!("the clearance approval cannot be read: {err}")),
             EntryKind::UnitAdded
             | EntryKind::UnitRenamed
             | EntryKind::UnitRetired
@@ -1067,10 +1257,13 @@ impl Hub {
         let now = now_ms();
         db::write(self.db(), |tx| {
             if tx.set_revoked(&device.id)? {
+                // What the hub holds of it now is all of it that will ever take effect.
+                let last = tx.device(&device.id)?.map_or(0, |d| d.head_seq);
+                tx.set_meta(&revoked_after_key(&device.id), &last.to_string())?;
                 self.append(
                     tx,
                     EntryKind::DeviceRevoked,
-                    &json!({"device": device.id.to_string()}),
+                    &json!({"device": device.id.to_string(), "last_seq": last}),
                     now,
                 )?;
             }
@@ -1332,6 +1525,39 @@ fn find_device(tx: &mut dyn Tx, text: &str, hub: DeviceId) -> Result<DeviceRecor
 }
 
 /// Where the hub keeps the furthest cursor it gave a device (by sync or bundle).
+/// How far ahead of the hub's clock an entry that would win over every later one may be dated.
+pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
+
+/// Why an entry dated too far ahead of the hub's receipt has no effect: a response step, a
+/// redaction, a county key or a clearance approval dated in the future would win over every
+/// later one until that date (a close dated 2100 could never be reopened). Reports and
+/// amendments are kept whatever their date (a wrong clock warns; it never loses a report).
+fn dated_ahead(e: &Entry, now: i64) -> Option<String> {
+    let ordered_by_date = matches!(
+        e.kind,
+        EntryKind::Acknowledged
+            | EntryKind::Assigned
+            | EntryKind::Updated
+            | EntryKind::Closed
+            | EntryKind::Reopened
+            | EntryKind::Linked
+            | EntryKind::ReportRedacted
+            | EntryKind::CountyKey
+            | EntryKind::ClearanceGranted
+    );
+    (ordered_by_date && e.at > now.saturating_add(MAX_AHEAD_MS)).then(|| {
+        format!(
+            "dated {} minutes after the hub received it: the device's clock runs ahead; set its \
+             date and time and take the step again",
+            (e.at - now) / 60_000
+        )
+    })
+}
+
+fn revoked_after_key(device: &DeviceId) -> String {
+    format!("revoked_after:{device}")
+}
+
 fn cursor_key(device: &DeviceId) -> String {
     format!("cursor:{device}")
 }

@@ -64,6 +64,10 @@ pub enum Command {
     /// and the county's offline copy of them (cleared readers only).
     #[command(subcommand, name = "county-key")]
     CountyKey(CountyKeyCommand),
+    /// Clearance to read restricted sources: granted by an approved cleared reader, never by
+    /// the hub alone.
+    #[command(subcommand)]
+    Clearance(ClearanceCommand),
     /// Set a new passphrase with the recovery code shown at `init`.
     Recover {
         /// The recovery code (20 letters and digits; dashes and spaces are ignored).
@@ -182,6 +186,25 @@ pub enum CountyKeyCommand {
     /// Take the keys of an offline copy onto this cleared device (when every cleared device
     /// was lost); it shares them with the other cleared readers at its next sync.
     Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClearanceCommand {
+    /// This device's fingerprint (read it out to the cleared reader who approves it) and every
+    /// device whose clearance the county requested, approved or waiting.
+    List,
+    /// Approve a device's clearance, once its user has read out the fingerprint its own laptop
+    /// shows: cleared devices then give it the county key at their next sync.
+    Approve {
+        /// The device (at least 6 hex digits of its id; see `usalama clearance list`).
+        device: String,
+        /// The fingerprint its laptop shows (32 hex digits; spaces and dashes are ignored).
+        #[arg(long)]
+        fingerprint: String,
+        /// Also give it the keys issued before now, to read earlier sources.
+        #[arg(long)]
+        with_earlier: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

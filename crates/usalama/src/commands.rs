@@ -14,8 +14,8 @@ use usalama_core::sync::Enrollment;
 use usalama_core::{Problems, Profile, Store};
 
 use crate::args::{
-    BundleCommand, Cli, Command, CountyKeyCommand, EnrollArgs, IncidentCommand, ListArgs,
-    NeedsCommand, PassphraseCommand, ReportCommand, SlipArgs, SummaryArgs, UnitsCommand,
+    BundleCommand, ClearanceCommand, Cli, Command, CountyKeyCommand, EnrollArgs, IncidentCommand,
+    ListArgs, NeedsCommand, PassphraseCommand, ReportCommand, SlipArgs, SummaryArgs, UnitsCommand,
 };
 use crate::{secrets, Failure};
 
@@ -58,6 +58,12 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::CountyKey(CountyKeyCommand::Import { file }) => {
             county_key_import(&home, &file, json)
         }
+        Command::Clearance(ClearanceCommand::List) => clearance_list(&home, json),
+        Command::Clearance(ClearanceCommand::Approve {
+            device,
+            fingerprint,
+            with_earlier,
+        }) => clearance_approve(&home, &device, &fingerprint, with_earlier, json),
         Command::Verify => verify(&home, json),
         Command::Passphrase(PassphraseCommand::Change) => passphrase_change(&home, json),
         Command::Recover { code } => recover(&home, &code, json),
@@ -767,6 +773,64 @@ fn needs_list(home: &Path, open_only: bool, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
+fn clearance_list(home: &Path, json: bool) -> Result<(), Failure> {
+    let store = open(home)?;
+    let clearances = store.clearances()?;
+    if json {
+        return print_json(&clearances);
+    }
+    let state = |c: &usalama_core::store::ClearanceOf| match (c.revoked, c.approved, c.requested) {
+        (true, _, _) => "revoked",
+        (false, true, _) if c.founder => "approved (founded the county's keys)",
+        (false, true, _) => "approved",
+        (false, false, true) => "waiting for approval",
+        (false, false, false) => "not cleared",
+    };
+    let me = &clearances.me;
+    say!("This device: {} ({})", me.device, state(me));
+    say!("  fingerprint to read out: {}", me.fingerprint);
+    if clearances.requested.is_empty() {
+        say!("No other device's clearance was requested.");
+    }
+    for c in &clearances.requested {
+        say!(
+            "{}  {} ({}): {}{}",
+            c.device.get(..8).unwrap_or(&c.device),
+            c.name,
+            c.role,
+            state(c),
+            if c.approved && c.earlier_keys {
+                ", with earlier keys"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+fn clearance_approve(
+    home: &Path,
+    device: &str,
+    fingerprint: &str,
+    earlier: bool,
+    json: bool,
+) -> Result<(), Failure> {
+    let mut store = open(home)?;
+    let approved = store.approve_clearance(device, fingerprint, earlier)?;
+    if json {
+        return print_json(&approved);
+    }
+    say!(
+        "Approved {} ({}, {}): cleared devices give it the county key{} at their next sync.",
+        approved.name,
+        approved.role,
+        approved.device,
+        if earlier { "s, earlier ones too," } else { "" }
+    );
+    Ok(())
+}
+
 fn county_key_list(home: &Path, json: bool) -> Result<(), Failure> {
     let store = open(home)?;
     let keys = store.county_keys()?;
@@ -924,9 +988,13 @@ fn bundle_import(home: &Path, file: &Path, json: bool) -> Result<(), Failure> {
         );
     } else {
         say!(
-            "Imported another device's bundle: {} entries will be carried to the county hub at \
-             this laptop's next sync.",
-            imported.carried
+            "Another laptop's bundle for the county hub: sealed to the hub, so this laptop \
+             cannot read it; it is relayed as it is at this laptop's next sync{}.",
+            if imported.carried_bundles == 0 {
+                " (it was already waiting here)"
+            } else {
+                ""
+            }
         );
     }
     Ok(())
@@ -976,6 +1044,7 @@ fn verify(home: &Path, json: bool) -> Result<(), Failure> {
             "devices": report.devices,
             "reports": report.reports,
             "problems": report.problems,
+            "vouched": report.vouched,
         }))?;
     } else if report.ok() {
         say!(
@@ -985,6 +1054,14 @@ fn verify(home: &Path, json: bool) -> Result<(), Failure> {
             report.devices,
             report.reports
         );
+        if report.vouched > 0 {
+            say!(
+                "{} entries of other devices came before every entry travelled with its \
+                 author's signature: the county hub vouched for them, and their authors' \
+                 signatures cannot be checked here.",
+                report.vouched
+            );
+        }
     }
     if report.ok() {
         Ok(())

@@ -250,6 +250,7 @@ export interface BundleImported {
   received: number;
   acknowledged: number;
   carried: number;
+  carried_bundles: number;
 }
 
 export const ipc = {

@@ -541,8 +541,8 @@ export const strings = {
     "Jibu la ofisi ya kaunti limepokelewa. Maingizo mapya: {received}. Maingizo ya kompyuta hii ambayo sasa yamepokelewa na kaunti: {acknowledged}.",
   ],
   "usb.from_device": [
-    "This file came from another laptop. Its entries to carry to the county at this laptop's next sync or USB file: {carried}.",
-    "Faili hii imetoka kwenye kompyuta nyingine. Maingizo yake ya kupeleka kaunti kompyuta hii itakaposawazisha au kuandika faili ya USB: {carried}.",
+    "This file came from another laptop for the county hub. It is sealed so that only the county hub can read it; this laptop takes it there at its next sync.",
+    "Faili hii imetoka kwenye kompyuta nyingine kwa ajili ya kituo cha kaunti. Imefungwa ili kituo cha kaunti pekee kiweze kuisoma; kompyuta hii itaipeleka huko itakaposawazisha.",
   ],
   "usb.err.not_enrolled": [
     "This laptop is not connected to a county hub yet. Connect it first under “County hub” above, with the text the county office gives you.",

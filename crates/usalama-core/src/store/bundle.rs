@@ -5,16 +5,17 @@
 //! a sync response, with the same checks and the same idempotency: bundles carried twice, late
 //! or out of order end in the same state as one network sync.
 
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 use serde::Serialize;
 
 use super::sync::{carried_entries, device_key, unsent_entries, Exchange};
 use super::{now_ms, Store};
+use crate::seal::{BoxPublic, BoxSecret};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::ledger::{DeviceId, Entry};
-use crate::wire::{Bundle, DeviceBundle, Run, MAX_BUNDLE};
+use crate::ledger::DeviceId;
+use crate::wire::{Bundle, DeviceBundle, Run, Signatures, MAX_BUNDLE};
 
 /// What `bundle export` wrote.
 #[derive(Debug, Clone, Serialize)]
@@ -35,8 +36,11 @@ pub struct Imported {
     pub received: usize,
     /// This device's entries the hub acknowledged.
     pub acknowledged: usize,
-    /// Entries of another device now carried here for the hub.
+    /// Entries of another device now carried here for the hub (from an older version's
+    /// bundle; none now).
     pub carried: usize,
+    /// Other devices' bundles now carried here for the hub (sealed to it: unread here).
+    pub carried_bundles: usize,
 }
 
 /// A bundle written into a folder the user chose (a USB stick, Documents).
@@ -100,9 +104,9 @@ impl Store {
             hub: link.hub,
             made_at: now_ms(),
             cursor,
-            runs: Run::from_entries(&entries, |_| None),
+            runs: Run::from_entries(&entries, |_| None, Signatures::Every),
         });
-        let bytes = bundle.seal(&self.me.key)?;
+        let bytes = bundle.seal(&self.me.key, &BoxPublic::of_device(&link.hub_key))?;
         let exported = Exported {
             entries: own,
             carried: entries.len() - own,
@@ -119,7 +123,26 @@ impl Store {
             ));
         }
         let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
-        let (bundle, signature) = Bundle::open(bytes)?;
+        let me = BoxSecret::of_device(&self.me.key);
+        let recipients = Bundle::recipients(bytes)?;
+        if !recipients.contains(&me.public().id()) {
+            if recipients.contains(&BoxPublic::of_device(&link.hub_key).id()) {
+                // Another device's entries for the county: sealed to the hub, so this laptop
+                // cannot read them; it relays them as they are at its next sync.
+                let new = self.carry_bundle(bytes)?;
+                return Ok(Imported {
+                    from: "device",
+                    carried_bundles: usize::from(new),
+                    ..Imported::default()
+                });
+            }
+            return Err(Error::invalid(
+                "bundle",
+                "it was made for another laptop or another county hub: it cannot be read or \
+                 relayed here",
+            ));
+        }
+        let (bundle, signature) = Bundle::open(bytes, &me)?;
         let maker = bundle.maker();
         let key = {
             let tx = self.conn.transaction()?;
@@ -158,103 +181,17 @@ impl Store {
                     from: "hub",
                     received: applied.received,
                     acknowledged: applied.acknowledged,
-                    carried: 0,
-                })
-            }
-            Bundle::FromDevice(b) => {
-                if b.device == self.me.device {
-                    return Err(Error::invalid(
-                        "bundle",
-                        "this laptop made it: take it to the county office, where \
-                         `usalama-hub import` reads it",
-                    ));
-                }
-                if b.hub != link.hub {
-                    return Err(Error::invalid(
-                        "bundle",
-                        "it was made for another county hub than the one this laptop is \
-                         enrolled with",
-                    ));
-                }
-                let key = key.ok_or_else(|| {
-                    Error::invalid(
-                        "bundle",
-                        format!(
-                            "it was made by device {}, which this laptop does not know yet; \
-                             sync with the county hub first, then import it again",
-                            b.device
-                        ),
-                    )
-                })?;
-                if !signature.verify(&key) {
-                    return Err(Error::Integrity(
-                        "the bundle's signature does not match the device that made it: it was \
-                         changed or damaged on the way; nothing was imported"
-                            .into(),
-                    ));
-                }
-                let carried = self.carry(&b.runs)?;
-                Ok(Imported {
-                    from: "device",
-                    carried,
                     ..Imported::default()
                 })
             }
+            // Device bundles are sealed to the hub: one opened here was made by this laptop's
+            // own key for itself, which this version never does.
+            Bundle::FromDevice(_) => Err(Error::invalid(
+                "bundle",
+                "this is a laptop's bundle for the county hub: take it to the county office, \
+                 where `usalama-hub import` reads it",
+            )),
         }
-    }
-
-    /// Keeps other devices' entries to pass on to the hub, after checking each run's signature
-    /// by its author. Entries this device already holds or carries are skipped.
-    fn carry(&mut self, runs: &[Run]) -> Result<usize> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut added = 0;
-        for run in runs {
-            if run.device == self.me.device {
-                continue;
-            }
-            let entries: Vec<Entry> = run.clone().into_entries();
-            let last = entries
-                .last()
-                .ok_or_else(|| Error::Malformed("an empty run".into()))?;
-            let key = device_key(&tx, &run.device)?.ok_or_else(|| {
-                Error::invalid(
-                    "bundle",
-                    format!(
-                        "it carries entries of device {}, which this laptop does not know \
-                         yet; sync with the county hub first, then import it again",
-                        run.device
-                    ),
-                )
-            })?;
-            if !last.verify_signature(&key) {
-                return Err(Error::Integrity(format!(
-                    "entries {} to {} of device {} in the bundle do not match their author's \
-                     signature; nothing was imported",
-                    run.first_seq,
-                    run.last_seq(),
-                    run.device
-                )));
-            }
-            for entry in &entries {
-                let held: Option<i64> = tx
-                    .prepare_cached("SELECT 1 FROM entries WHERE device = ?1 AND seq = ?2")?
-                    .query_row(params![entry.device.0, entry.seq], |r| r.get(0))
-                    .optional()?;
-                if held.is_some() {
-                    continue;
-                }
-                added += tx
-                    .prepare_cached(
-                        "INSERT INTO carried (device, seq, entry) VALUES (?1, ?2, ?3)
-                         ON CONFLICT (device, seq) DO NOTHING",
-                    )?
-                    .execute(params![entry.device.0, entry.seq, entry.encode()])?;
-            }
-        }
-        tx.commit()?;
-        Ok(added)
     }
 }
 

@@ -264,13 +264,18 @@ pub(super) fn seal_waiting(tx: &Transaction<'_>, me: &Identity) -> Result<Vec<Re
 /// now holds a key it did not before (so sealed sources may open now).
 pub(super) fn learn_keys(tx: &Transaction<'_>) -> Result<bool> {
     let own = own_secret(tx)?;
+    // Keys count only from approved readers: a device the hub alone cleared issues nothing
+    // anyone seals to, and is given nothing.
+    let approved = approved(tx)?;
     let entries: Vec<Entry> = tx
         .prepare_cached(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.kind = ?1
-               AND EXISTS (SELECT 1 FROM devices d WHERE d.device = e.device AND d.cleared = 1)"
+            "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.kind = ?1"
         ))?
         .query_map([EntryKind::CountyKey.code()], entry_from_row)?
-        .collect::<rusqlite::Result<_>>()?;
+        .collect::<rusqlite::Result<Vec<Entry>>>()?
+        .into_iter()
+        .filter(|e| approved.contains_key(&e.device))
+        .collect();
     let mut learned = false;
     for e in entries {
         let Some(key) = e.body.as_deref().and_then(|b| KeyEntry::parse(b).ok()) else {
@@ -362,12 +367,16 @@ fn known_keys(conn: &Connection) -> Result<Vec<KnownKey>> {
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // A key counts as issued (and may become current) only from an approved reader.
+    let approved = approved(conn)?;
     Ok(rows
         .into_iter()
         .filter_map(|(public, at, by, seq, secret)| {
             let key = BoxPublic(public.clone().try_into().ok()?);
             let issued = match (at, by.and_then(|b| <[u8; 16]>::try_from(b).ok()), seq) {
-                (Some(at), Some(by), Some(seq)) => Some((at, DeviceId(by), seq)),
+                (Some(at), Some(by), Some(seq)) if approved.contains_key(&DeviceId(by)) => {
+                    Some((at, DeviceId(by), seq))
+                }
                 _ => None,
             };
             Some(KnownKey {
@@ -382,23 +391,129 @@ fn known_keys(conn: &Connection) -> Result<Vec<KnownKey>> {
         .collect())
 }
 
-/// The cleared devices the hub announced, by their sealing keys.
-fn cleared_readers(conn: &Connection) -> Result<Vec<Reader>> {
+/// The county's founder: the issuer of its first county key, in fold order, among devices
+/// whose clearance the county requested; pinned here the first time it is known, so that a
+/// key dated earlier later on never changes it.
+fn founder(conn: &Connection) -> Result<Option<DeviceId>> {
+    let pinned: Option<Vec<u8>> = conn
+        .query_row("SELECT founder FROM clearance WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(id) = pinned.and_then(|p| <[u8; 16]>::try_from(p).ok()) {
+        return Ok(Some(DeviceId(id)));
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.kind = ?1
+           AND EXISTS (SELECT 1 FROM devices d WHERE d.device = e.device AND d.cleared = 1)
+         ORDER BY e.at, e.device, e.seq"
+    ))?;
+    let entries = stmt
+        .query_map([EntryKind::CountyKey.code()], entry_from_row)?
+        .collect::<rusqlite::Result<Vec<Entry>>>()?;
+    let first = entries.iter().find(|e| {
+        e.body
+            .as_deref()
+            .and_then(|b| KeyEntry::parse(b).ok())
+            .is_some_and(|k| k.issued)
+    });
+    let Some(first) = first else {
+        return Ok(None);
+    };
+    conn.execute(
+        "INSERT OR IGNORE INTO clearance (id, founder) VALUES (1, ?1)",
+        [first.device.0],
+    )?;
+    Ok(Some(first.device))
+}
+
+/// Every clearance approval recorded, by its author.
+fn grants(conn: &Connection) -> Result<Vec<(DeviceId, county::Grant)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries e WHERE e.kind = ?1"
+    ))?;
+    let entries = stmt
+        .query_map([EntryKind::ClearanceGranted.code()], entry_from_row)?
+        .collect::<rusqlite::Result<Vec<Entry>>>()?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|e| {
+            let grant = county::Grant::parse(e.body.as_deref()?).ok()?;
+            Some((e.device, grant))
+        })
+        .collect())
+}
+
+/// A device whose clearance the county requested, as this device knows it.
+struct Requested {
+    device: DeviceId,
+    public_key: Vec<u8>,
+    revoked: bool,
+}
+
+fn requested(conn: &Connection) -> Result<Vec<Requested>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT public_key, revoked FROM devices WHERE cleared = 1 ORDER BY device",
+        "SELECT device, public_key, revoked FROM devices WHERE cleared = 1 ORDER BY device",
     )?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, bool>(1)?)))?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|(key, revoked)| {
-            Some(Reader {
-                key: device_box(&key)?,
+        .filter_map(|(device, public_key, revoked)| {
+            Some(Requested {
+                device: DeviceId(device.try_into().ok()?),
+                public_key,
                 revoked,
             })
         })
         .collect())
+}
+
+/// The approved readers (see [`county::approved`]) and whether each gets earlier keys.
+fn approved(conn: &Connection) -> Result<BTreeMap<DeviceId, bool>> {
+    let requested: BTreeSet<DeviceId> = requested(conn)?.iter().map(|r| r.device).collect();
+    // A grant approves the key it names: one the hub announced under another key is void.
+    let keys: BTreeMap<DeviceId, Vec<u8>> = requested_keys(conn)?;
+    let grants: Vec<_> = grants(conn)?
+        .into_iter()
+        .filter(|(_, g)| keys.get(&g.device).is_some_and(|k| k[..] == g.public_key))
+        .collect();
+    Ok(county::approved(founder(conn)?, &grants, &requested))
+}
+
+fn requested_keys(conn: &Connection) -> Result<BTreeMap<DeviceId, Vec<u8>>> {
+    Ok(requested(conn)?
+        .into_iter()
+        .map(|r| (r.device, r.public_key))
+        .collect())
+}
+
+/// The approved readers' devices, by their sealing keys.
+fn cleared_readers(conn: &Connection) -> Result<Vec<Reader>> {
+    let approved = approved(conn)?;
+    Ok(requested(conn)?
+        .into_iter()
+        .filter_map(|r| {
+            let earlier = *approved.get(&r.device)?;
+            Some(Reader {
+                key: device_box(&r.public_key)?,
+                revoked: r.revoked,
+                earlier,
+            })
+        })
+        .collect())
+}
+
+/// Whether this device is an approved reader.
+fn is_approved(conn: &Connection, me: &DeviceId) -> Result<bool> {
+    Ok(approved(conn)?.contains_key(me))
 }
 
 impl Store {
@@ -414,9 +529,24 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let keys = known_keys(&tx)?;
-        let readers = cleared_readers(&tx)?;
+        let mut readers = cleared_readers(&tx)?;
+        let founding = founder(&tx)?.is_none();
+        if founding {
+            // No county key yet: this device founds the county's clearance, alone; it approves
+            // the other readers after comparing their fingerprints.
+            readers = vec![Reader {
+                key: own_secret(&tx)?.public(),
+                revoked: false,
+                earlier: true,
+            }];
+        }
+        let plan = if founding || is_approved(&tx, &self.me.device)? {
+            county::plan(&keys, &readers)
+        } else {
+            Vec::new()
+        };
         let mut written = 0;
-        for step in county::plan(&keys, &readers) {
+        for step in plan {
             let body = match step {
                 Step::Issue { to } => KeyEntry::issue(&BoxSecret::generate(), &to)?,
                 Step::Share { key, to } => {
@@ -521,6 +651,181 @@ impl Store {
             keys: views,
             waiting_to_seal,
         })
+    }
+}
+
+/// A device whose clearance the county requested (or this device), for `usalama clearance
+/// list` and approval.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClearanceOf {
+    pub device: String,
+    pub name: String,
+    pub role: String,
+    /// What its laptop shows, to compare before approving it.
+    pub fingerprint: String,
+    /// The county requested its clearance (`usalama-hub invite --cleared`).
+    pub requested: bool,
+    /// An approved reader approved it (or it founded the county's keys).
+    pub approved: bool,
+    /// It receives the keys issued before its approval too.
+    pub earlier_keys: bool,
+    pub founder: bool,
+    pub revoked: bool,
+}
+
+/// This device's clearance and every request the county made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Clearances {
+    pub me: ClearanceOf,
+    pub requested: Vec<ClearanceOf>,
+}
+
+impl Store {
+    fn clearance_of(
+        &self,
+        device: DeviceId,
+        approved: &BTreeMap<DeviceId, bool>,
+        founder: Option<DeviceId>,
+    ) -> Result<ClearanceOf> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT public_key, name, role, cleared, revoked FROM devices WHERE device = ?1",
+                [device.0],
+                |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, bool>(3)?,
+                        r.get::<_, bool>(4)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no device {device} is known here")))?;
+        let (key, name, role, requested, revoked) = row;
+        let key = <[u8; 32]>::try_from(key)
+            .ok()
+            .and_then(|k| VerifyingKey::from_bytes(&k).ok())
+            .ok_or_else(|| Error::Integrity(format!("device {device}: its key is damaged")))?;
+        Ok(ClearanceOf {
+            device: device.to_string(),
+            name,
+            role,
+            fingerprint: county::fingerprint(&key),
+            requested,
+            approved: approved.contains_key(&device),
+            earlier_keys: approved.get(&device).copied().unwrap_or(false),
+            founder: founder == Some(device),
+            revoked,
+        })
+    }
+
+    /// This device's clearance (with the fingerprint to read out to an approved reader) and
+    /// every device whose clearance the county requested.
+    pub fn clearances(&self) -> Result<Clearances> {
+        let approved = approved(&self.conn)?;
+        let founder = founder(&self.conn)?;
+        let me = self.clearance_of(self.me.device, &approved, founder)?;
+        let requested = requested(&self.conn)?
+            .into_iter()
+            .filter(|r| r.device != self.me.device)
+            .map(|r| self.clearance_of(r.device, &approved, founder))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Clearances { me, requested })
+    }
+
+    /// Approves the clearance of the device whose id starts with `device`, once its user has
+    /// read out `fingerprint` from its own laptop: an entry of this device's chain, after which
+    /// cleared devices give it the current county key (and the earlier ones too, with
+    /// `earlier`). Only an approved reader approves; the fingerprint must match the key the
+    /// county announced for that device.
+    pub fn approve_clearance(
+        &mut self,
+        device: &str,
+        fingerprint: &str,
+        earlier: bool,
+    ) -> Result<ClearanceOf> {
+        let approved_now = approved(&self.conn)?;
+        if !approved_now.contains_key(&self.me.device) {
+            return Err(Error::NotAllowed(
+                "only an approved cleared reader may approve another's clearance, and this \
+                 device is not one: ask a cleared reader whose laptop already holds the county \
+                 key. Nothing was recorded"
+                    .into(),
+            ));
+        }
+        let prefix = device.trim().to_ascii_lowercase();
+        if prefix.len() < 6 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::invalid(
+                "device",
+                format!("{device:?}: give at least 6 hex digits of the device id (see `usalama clearance list`)"),
+            ));
+        }
+        let matches: Vec<Requested> = requested(&self.conn)?
+            .into_iter()
+            .filter(|r| r.device.to_string().starts_with(&prefix))
+            .collect();
+        let target = match &matches[..] {
+            [one] => one,
+            [] => {
+                return Err(Error::NotFound(format!(
+                    "no device whose clearance the county requested has an id starting with \
+                     {prefix} (see `usalama clearance list`; sync first if it was enrolled \
+                     recently)"
+                )))
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "device",
+                    format!("{prefix} starts more than one device id: give more digits"),
+                ))
+            }
+        };
+        if target.revoked {
+            return Err(Error::NotAllowed(format!(
+                "device {} has been revoked by the county; it cannot be approved",
+                target.device
+            )));
+        }
+        let key = <[u8; 32]>::try_from(target.public_key.clone())
+            .ok()
+            .and_then(|k| VerifyingKey::from_bytes(&k).ok())
+            .ok_or_else(|| Error::Integrity("the device's key is damaged".into()))?;
+        if !county::fingerprint_matches(&key, fingerprint) {
+            return Err(Error::invalid(
+                "--fingerprint",
+                format!(
+                    "does not match the key the county hub announced for device {}: do not \
+                     approve it. Check you read the fingerprint from that laptop itself \
+                     (`usalama clearance list` on it, or Settings, About); if it still differs, \
+                     someone may be posing as it: tell the county security committee",
+                    target.device
+                ),
+            ));
+        }
+        let grant = county::Grant {
+            device: target.device,
+            public_key: key.to_bytes(),
+            earlier,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        append(
+            &tx,
+            &self.me,
+            Draft {
+                kind: EntryKind::ClearanceGranted,
+                subject: None,
+                body: grant.to_body(),
+            },
+        )?;
+        tx.commit()?;
+        let approved = approved(&self.conn)?;
+        let founder = founder(&self.conn)?;
+        self.clearance_of(target.device, &approved, founder)
     }
 }
 

@@ -304,6 +304,10 @@ mod tests {
                  DROP TABLE county_keys;
                  DROP TABLE county_key_holders;
                  DROP TABLE unsealed_sources;
+                 ALTER TABLE entries DROP COLUMN vouched;
+                 ALTER TABLE devices DROP COLUMN revoked_after;
+                 DROP TABLE clearance;
+                 DROP TABLE carried_bundles;
                  PRAGMA user_version = 4;",
             )
             .expect("aged");

@@ -25,7 +25,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use time::OffsetDateTime;
 
 pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
-pub use county::{CountyKeyView, CountyKeys, Holder};
+pub use county::{ClearanceOf, Clearances, CountyKeyView, CountyKeys, Holder};
 pub use drafts::Draft;
 pub use needs::NeedsView;
 pub use reports::{

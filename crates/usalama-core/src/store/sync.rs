@@ -15,13 +15,17 @@ use super::{format_ms, load_units, now_ms, Store};
 use crate::domain::{Agency, Role};
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
-use crate::wire::{Run, SyncRequest, SyncResponse};
+use crate::wire::{self, RequestTag, Run, Signatures, SyncRequest, SyncResponse};
 
 /// This device's link with its county hub.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HubLink {
     pub url: String,
     pub hub: DeviceId,
+    /// The hub's signing key, from enrollment: its answers, bundles and chain are checked
+    /// against it.
+    #[serde(skip)]
+    pub hub_key: VerifyingKey,
     /// SHA-256 (hex) of the hub's TLS certificate, pinned at enrollment.
     pub cert_sha256: Option<String>,
 }
@@ -47,14 +51,20 @@ pub struct Outgoing {
     pub url: String,
     pub cert_sha256: Option<String>,
     pub body: Vec<u8>,
+    /// The request's tag: the hub's answer must be signed over it.
+    pub tag: RequestTag,
+    /// The key the answer must be signed with.
+    pub hub_key: VerifyingKey,
     /// How many of this device's entries the request carries.
     pub entries: usize,
+    /// The carried bundles it relays (by digest): forgotten here once the hub answers.
+    pub bundles: Vec<[u8; 32]>,
     /// More entries wait beyond this request.
     pub more_to_send: bool,
 }
 
 /// What applying a response changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
     /// Entries new to this device.
     pub received: usize,
@@ -69,6 +79,11 @@ pub struct Applied {
     /// Entries recorded here while applying (sources that waited for a county key, sealed
     /// now): they go to the hub at the next exchange.
     pub recorded: usize,
+    /// Entries forwarded here that take effect nowhere: written by a device after the county
+    /// revoked it.
+    pub refused: usize,
+    /// Entries this device carried for others that the hub refused, dropped here.
+    pub carried_refused: Vec<wire::Refused>,
 }
 
 /// How a hub's answer arrived.
@@ -113,19 +128,25 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT url, device, cert_sha256 FROM hub WHERE id = 1",
+                "SELECT url, device, cert_sha256, public_key FROM hub WHERE id = 1",
                 [],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get(2)?,
+                        r.get::<_, Vec<u8>>(3)?,
+                    ))
+                },
             )
             .optional()?;
-        row.map(|(url, device, cert_sha256)| {
+        let damaged = || Error::Unsupported("the stored hub link is damaged".into());
+        row.map(|(url, device, cert_sha256, key)| {
+            let key: [u8; 32] = key.try_into().map_err(|_| damaged())?;
             Ok(HubLink {
                 url,
-                hub: DeviceId(
-                    device
-                        .try_into()
-                        .map_err(|_| Error::Unsupported("the stored hub id is damaged".into()))?,
-                ),
+                hub: DeviceId(device.try_into().map_err(|_| damaged())?),
+                hub_key: VerifyingKey::from_bytes(&key).map_err(|_| damaged())?,
                 cert_sha256,
             })
         })
@@ -225,19 +246,26 @@ impl Store {
         let count = entries.len();
         let budget = max_bytes.saturating_sub(entries_bytes(&entries));
         entries.extend(carried_entries(&tx, budget)?);
+        let budget = max_bytes.saturating_sub(entries_bytes(&entries));
+        let bundles = carried_bundles(&tx, budget, entries.is_empty())?;
         tx.commit()?;
         let request = SyncRequest {
             device: self.me.device,
             counter,
             cursor,
             device_time: now_ms(),
-            runs: Run::from_entries(&entries, |_| None),
+            runs: Run::from_entries(&entries, |_| None, Signatures::Every),
+            bundles: bundles.iter().map(|(_, b)| b.clone()).collect(),
         };
+        let (body, tag) = request.seal(&link.hub, &self.me.key)?;
         Ok(Outgoing {
             url: link.url,
             cert_sha256: link.cert_sha256,
-            body: request.seal(&link.hub, &self.me.key)?,
+            body,
+            tag,
+            hub_key: link.hub_key,
             entries: count,
+            bundles: bundles.into_iter().map(|(d, _)| d).collect(),
             more_to_send,
         })
     }
@@ -320,19 +348,38 @@ impl Store {
         }
         let mut reference_changed = false;
         let mut keys_changed = false;
-        for run in &response.runs {
+        // The hub's own chain first: it announces the devices whose entries follow.
+        let mut runs: Vec<&Run> = response.runs.iter().collect();
+        runs.sort_by_key(|r| r.device != link.hub);
+        for run in runs {
             let device = run.device;
-            let entries = run.clone().into_entries();
-            if let (Some(last), Some(key)) = (entries.last(), device_key(&tx, &device)?) {
-                if last.signature.is_some() && !last.verify_signature(&key) {
-                    return Err(Error::Integrity(format!(
-                        "the hub forwarded entry {} of device {device} with a bad signature; \
-                         nothing from this exchange was applied",
-                        last.seq
-                    )));
+            let key = if device == link.hub {
+                Some(link.hub_key)
+            } else {
+                device_key(&tx, &device)?
+            };
+            let key = key.ok_or_else(|| {
+                Error::Integrity(format!(
+                    "the hub forwarded entries of device {device}, which the county's signed \
+                     list of devices does not announce; nothing from this exchange was applied"
+                ))
+            })?;
+            let entries = run.verified(&key).map_err(|e| {
+                Error::Integrity(format!(
+                    "the hub forwarded entries {} to {} of device {device} that their author \
+                     did not sign ({e}); nothing from this exchange was applied",
+                    run.first_seq,
+                    run.last_seq()
+                ))
+            })?;
+            let revoked_after = revoked_after(&tx, &device)?;
+            for entry in &entries {
+                let item = &run.entries[(entry.seq - run.first_seq) as usize];
+                if revoked_after.is_some_and(|last| entry.seq > last) {
+                    // Written after the county revoked its device: no effect anywhere.
+                    applied.refused += 1;
+                    continue;
                 }
-            }
-            for (entry, item) in entries.iter().zip(&run.entries) {
                 let existing: Option<Vec<u8>> = tx
                     .prepare_cached("SELECT hash FROM entries WHERE device = ?1 AND seq = ?2")?
                     .query_row(params![device.0, entry.seq], |r| r.get(0))
@@ -340,13 +387,15 @@ impl Store {
                 match existing {
                     Some(hash) if hash == entry.hash().0 => {
                         tx.prepare_cached(
-                            "UPDATE entries SET received_at = coalesce(received_at, ?1)
+                            "UPDATE entries SET received_at = coalesce(received_at, ?1),
+                                                signature = coalesce(signature, ?4)
                              WHERE device = ?2 AND seq = ?3",
                         )?
                         .execute(params![
                             item.received_at,
                             device.0,
-                            entry.seq
+                            entry.seq,
+                            entry.signature
                         ])?;
                         continue;
                     }
@@ -359,19 +408,33 @@ impl Store {
                     }
                     None => {}
                 }
+                if device == link.hub {
+                    reference_changed |= apply_reference(&tx, entry)?;
+                }
                 insert_entry(&tx, entry, item.received_at)?;
                 applied.received += 1;
                 keys_changed |= matches!(
                     entry.kind,
-                    EntryKind::CountyKey | EntryKind::DeviceEnrolled | EntryKind::DeviceRevoked
+                    EntryKind::CountyKey
+                        | EntryKind::DeviceEnrolled
+                        | EntryKind::DeviceRevoked
+                        | EntryKind::ClearanceGranted
                 );
-                if device == link.hub {
-                    reference_changed |= apply_reference(&tx, entry)?;
-                }
                 if let Some(about) = entry.about() {
                     touched.push(about);
                 }
             }
+        }
+        for refused in &response.refused {
+            // Entries carried here for another device that the hub will never take (a fork,
+            // a broken chain, a revoked author): dropped, so that they never block a sync.
+            applied.carried_refused.push(refused.clone());
+            tx.prepare_cached("DELETE FROM carried WHERE device = ?1 AND seq BETWEEN ?2 AND ?3")?
+                .execute(params![
+                    refused.device.0,
+                    refused.first_seq,
+                    refused.last_seq
+                ])?;
         }
         if keys_changed && super::county::learn_keys(&tx)? {
             // Sources sealed to a key this device holds now can be read.
@@ -411,6 +474,39 @@ impl Store {
             self.scrub()?;
         }
         Ok(applied)
+    }
+
+    /// Forgets carried bundles the hub has answered for: it stored what it could of each and
+    /// said what it refused.
+    pub fn forget_relayed(&mut self, bundles: &[[u8; 32]]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for digest in bundles {
+            tx.execute("DELETE FROM carried_bundles WHERE digest = ?1", [digest])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Keeps another device's bundle, sealed to the hub, to relay at the next sync. Returns
+    /// whether it was new here.
+    pub(super) fn carry_bundle(&mut self, bytes: &[u8]) -> Result<bool> {
+        if bytes.len() > MAX_CARRIED {
+            return Err(Error::invalid(
+                "bundle",
+                format!(
+                    "at {} KB it is too large to relay over a network link (at most {} KB): \
+                     take the stick to the county office, where `usalama-hub import` reads it",
+                    bytes.len() / 1024,
+                    MAX_CARRIED / 1024
+                ),
+            ));
+        }
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let added = self.conn.execute(
+            "INSERT OR IGNORE INTO carried_bundles (digest, bundle, added_at) VALUES (?1, ?2, ?3)",
+            params![digest, bytes, now_ms()],
+        )?;
+        Ok(added > 0)
     }
 
     /// Remembers why the last sync failed, for the sync bar.
@@ -548,12 +644,56 @@ pub(super) fn carried_entries(
     Ok(out)
 }
 
+/// The largest bundle a device carries for another: it must fit in one request.
+pub const MAX_CARRIED: usize = 4 << 20;
+
+/// Carried bundles (digest and bytes), oldest first, up to about `max_bytes`; at least one
+/// when `at_least_one` (a request that carries nothing else).
+fn carried_bundles(
+    tx: &rusqlite::Transaction<'_>,
+    max_bytes: usize,
+    at_least_one: bool,
+) -> Result<Vec<([u8; 32], Vec<u8>)>> {
+    let mut stmt =
+        tx.prepare_cached("SELECT digest, bundle FROM carried_bundles ORDER BY added_at, digest")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    let mut bytes = 0;
+    while let Some(row) = rows.next()? {
+        let digest: Vec<u8> = row.get(0)?;
+        let bundle: Vec<u8> = row.get(1)?;
+        if bytes + bundle.len() > max_bytes && !(at_least_one && out.is_empty()) {
+            break;
+        }
+        let Ok(digest) = <[u8; 32]>::try_from(digest) else {
+            continue;
+        };
+        bytes += bundle.len();
+        out.push((digest, bundle));
+    }
+    Ok(out)
+}
+
 fn entry_bytes(e: &Entry) -> usize {
     e.body.as_ref().map_or(32, Vec::len) + 16
 }
 
 fn entries_bytes(entries: &[Entry]) -> usize {
     entries.iter().map(entry_bytes).sum()
+}
+
+/// The last entry of `device` that takes effect, when the county revoked it.
+pub(super) fn revoked_after(
+    tx: &rusqlite::Transaction<'_>,
+    device: &DeviceId,
+) -> Result<Option<u64>> {
+    Ok(tx
+        .prepare_cached("SELECT revoked, revoked_after FROM devices WHERE device = ?1")?
+        .query_row([device.0], |r| {
+            Ok((r.get::<_, bool>(0)?, r.get::<_, Option<u64>>(1)?))
+        })
+        .optional()?
+        .and_then(|(revoked, after)| revoked.then(|| after.unwrap_or(u64::MAX))))
 }
 
 pub(super) fn device_key(
@@ -608,8 +748,14 @@ fn apply_reference(tx: &rusqlite::Transaction<'_>, entry: &Entry) -> Result<bool
         }
         EntryKind::DeviceEnrolled => {
             let device = text("device").and_then(|d| DeviceId::parse(&d).ok());
-            let key = text("public_key").and_then(|k| hex::decode(k).ok());
+            let key = text("public_key")
+                .and_then(|k| <[u8; 32]>::try_from(hex::decode(k).ok()?).ok())
+                .and_then(|k| VerifyingKey::from_bytes(&k).ok());
+            // A device's id is its key's digest: an announcement pairing an id with another
+            // key is refused.
+            let key = key.filter(|k| device == Some(DeviceId::of(k)));
             if let (Some(device), Some(key)) = (device, key) {
+                let key = key.to_bytes();
                 tx.execute(
                     "INSERT INTO devices (device, public_key, name, role, unit, agency, person,
                                           cleared)
@@ -635,9 +781,13 @@ fn apply_reference(tx: &rusqlite::Transaction<'_>, entry: &Entry) -> Result<bool
         }
         EntryKind::DeviceRevoked => {
             if let Some(device) = text("device").and_then(|d| DeviceId::parse(&d).ok()) {
+                // Its entries after the last one the hub held then take effect nowhere. A
+                // revocation recorded before the hub named that entry leaves the cut to the hub,
+                // which forwards nothing a revoked device wrote since.
+                let last = body.get("last_seq").and_then(Value::as_u64);
                 tx.execute(
-                    "UPDATE devices SET revoked = 1 WHERE device = ?1",
-                    [device.0],
+                    "UPDATE devices SET revoked = 1, revoked_after = ?2 WHERE device = ?1",
+                    params![device.0, last],
                 )?;
             }
             Ok(false)
@@ -714,22 +864,157 @@ mod tests {
         (filing, redacted)
     }
 
+    /// Announces the device of `key` here, as the hub's signed chain would.
+    fn announce(s: &Store, key: &ed25519_dalek::SigningKey) {
+        let public = key.verifying_key();
+        s.conn
+            .execute(
+                "INSERT INTO devices (device, public_key, name, role) VALUES (?1, ?2, 'B', 'chief')",
+                params![DeviceId::of(&public).0, public.to_bytes()],
+            )
+            .expect("announced");
+    }
+
+    fn author() -> ed25519_dalek::SigningKey {
+        ed25519_dalek::SigningKey::from_bytes(&[5u8; 32])
+    }
+
+    fn enrolled_store(dir: &std::path::Path) -> Store {
+        let mut s = store(dir);
+        s.record_enrollment("http://127.0.0.1:1", None, &enrolled_at(now_ms()))
+            .expect("enrolled");
+        announce(&s, &author());
+        s
+    }
+
+    fn entries_held(s: &Store) -> u64 {
+        s.conn
+            .query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+            .expect("counted")
+    }
+
+    #[test]
+    fn a_forwarded_entry_its_author_did_not_sign_is_refused_and_nothing_is_applied() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = enrolled_store(dir.path());
+        let (filing, redacted) = named_and_redacted();
+        let before = entries_held(&s);
+        // A hub (or anyone who speaks for it) changes the filing's body and forwards it
+        // without a signature, or with the signature of another key.
+        let mut forged = response(std::slice::from_ref(&filing), 1);
+        forged.runs[0].entries[0].body = crate::wire::Body::Present(b"{}".to_vec());
+        forged.runs[0].entries[0].signature = None;
+        let mut resigned = response(std::slice::from_ref(&filing), 1);
+        let other = ed25519_dalek::SigningKey::from_bytes(&[6u8; 32]);
+        resigned.runs[0].entries[0].signature = Some(other.sign(&filing.hash().0).to_bytes());
+        // Or forwards an entry of a device the hub's signed chain never announced.
+        let stranger = Entry::sign(
+            crate::ledger::Draft {
+                kind: EntryKind::ReportFiled,
+                subject: None,
+                body: b"{}".to_vec(),
+            },
+            &other,
+            1,
+            crate::ledger::Hash::GENESIS,
+            1_000,
+        );
+        let unknown = response(&[stranger], 1);
+        // Or an honest entry beside a forged one: nothing of the answer is applied.
+        let mut mixed = response(&[filing.clone(), redacted], 1);
+        mixed.runs[0].entries[1].signature = None;
+        for bad in [forged, resigned, unknown, mixed] {
+            let err = s.apply_sync_response(&bad).expect_err("refused");
+            assert!(matches!(err, Error::Integrity(_)), "{err}");
+            assert_eq!(entries_held(&s), before, "something was stored");
+        }
+        assert!(s.verify().expect("verified").ok());
+    }
+
+    #[test]
+    fn a_hub_chain_entry_needs_the_hubs_signature() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = enrolled_store(dir.path());
+        let link = s.hub_link().expect("link").expect("enrolled");
+        // An announcement of a cleared device, signed by someone other than the hub but
+        // claiming to be the hub's chain.
+        let not_hub = ed25519_dalek::SigningKey::from_bytes(&[8u8; 32]);
+        let body = serde_json::json!({"device": "00", "public_key": "00", "cleared": true});
+        let fake = Entry::sign(
+            crate::ledger::Draft {
+                kind: EntryKind::DeviceEnrolled,
+                subject: None,
+                body: body.to_string().into_bytes(),
+            },
+            &not_hub,
+            1,
+            crate::ledger::Hash::GENESIS,
+            1_000,
+        );
+        let mut run = Run::from_entries(std::slice::from_ref(&fake), |_| Some(1), Signatures::Head);
+        run[0].device = link.hub;
+        let answer = SyncResponse {
+            hub_time: now_ms(),
+            acks: Vec::new(),
+            cursor: 1,
+            more: false,
+            runs: run,
+            refused: Vec::new(),
+        };
+        assert!(matches!(
+            s.apply_sync_response(&answer),
+            Err(Error::Integrity(_))
+        ));
+    }
+
+    #[test]
+    fn entries_written_after_a_revocation_take_effect_nowhere() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = enrolled_store(dir.path());
+        let hub = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+        let (filing, redacted) = named_and_redacted();
+        let revocation = Entry::sign(
+            crate::ledger::Draft {
+                kind: EntryKind::DeviceRevoked,
+                subject: None,
+                body: serde_json::json!({"device": filing.device.to_string(), "last_seq": 1})
+                    .to_string()
+                    .into_bytes(),
+            },
+            &hub,
+            1,
+            crate::ledger::Hash::GENESIS,
+            1_000,
+        );
+        s.apply_sync_response(&response(&[revocation], 1))
+            .expect("applied");
+        // The filing (entry 1) came before the revocation; the redaction (entry 2) after.
+        let applied = s
+            .apply_sync_response(&response(&[filing.clone(), redacted], 2))
+            .expect("applied");
+        assert_eq!((applied.received, applied.refused), (1, 1));
+        let view = s.report(&filing.report_id()).expect("shown");
+        assert_eq!(
+            view.document.get("narrative"),
+            Some(&serde_json::json!("Lomuriaxq saw the raiders."))
+        );
+    }
+
     fn response(entries: &[Entry], cursor: u64) -> SyncResponse {
         SyncResponse {
             hub_time: now_ms(),
             acks: Vec::new(),
             cursor,
             more: false,
-            runs: Run::from_entries(entries, |_| Some(now_ms())),
+            runs: Run::from_entries(entries, |_| Some(now_ms()), Signatures::Head),
+            refused: Vec::new(),
         }
     }
 
     #[test]
     fn a_body_that_arrives_after_its_redaction_is_stored_without_it() {
         let dir = tempfile::tempdir().expect("dir");
-        let mut s = store(dir.path());
-        s.record_enrollment("http://127.0.0.1:1", None, &enrolled_at(now_ms()))
-            .expect("enrolled");
+        let mut s = enrolled_store(dir.path());
         let (filing, redacted) = named_and_redacted();
         let id = filing.report_id();
         // Relayed out of order: the redaction first, the filing (with its body) later, then
@@ -766,9 +1051,7 @@ mod tests {
     #[test]
     fn a_body_received_with_its_redaction_is_stored_without_it() {
         let dir = tempfile::tempdir().expect("dir");
-        let mut s = store(dir.path());
-        s.record_enrollment("http://127.0.0.1:1", None, &enrolled_at(now_ms()))
-            .expect("enrolled");
+        let mut s = enrolled_store(dir.path());
         let (filing, redacted) = named_and_redacted();
         s.apply_sync_response(&response(&[filing.clone(), redacted], 1))
             .expect("applied");

@@ -18,6 +18,10 @@ pub struct VerifyReport {
     pub reports: u64,
     /// One line per problem, naming the entry (device and sequence number).
     pub problems: Vec<String>,
+    /// Other devices' entries received before every entry travelled with its author's
+    /// signature, vouched for by the hub alone: not signed by their author as far as this
+    /// device can tell. Reported, not counted as tampering.
+    pub vouched: u64,
 }
 
 impl VerifyReport {
@@ -60,9 +64,12 @@ impl Store {
             keys
         };
         let mut heads: HashMap<DeviceId, (u64, Hash)> = HashMap::new();
+        // Other devices' entries, in chain order: name, device, signed, linked to the one
+        // before, vouched for by the hub before every entry carried its signature.
+        let mut foreign: Vec<(String, DeviceId, bool, bool, bool)> = Vec::new();
         {
             let mut stmt = self.conn.prepare(&format!(
-                "SELECT {ENTRY_COLUMNS}, hash FROM entries ORDER BY device, seq"
+                "SELECT {ENTRY_COLUMNS}, hash, vouched FROM entries ORDER BY device, seq"
             ))?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
@@ -76,12 +83,13 @@ impl Store {
                     }
                 };
                 let stored_hash: Vec<u8> = row.get(10)?;
+                let vouched: bool = row.get(11)?;
                 report.entries += 1;
                 let name = format!("entry {} of device {}", entry.seq, entry.device);
                 // This device's chain must be whole and signed throughout. Other devices'
-                // chains arrive through the hub with gaps (entries this device may not see) and
-                // mostly without signatures (the hub vouches for what it forwards): where two
-                // of their entries are consecutive, the link is still checked.
+                // chains arrive through the hub with gaps (entries this device may not see),
+                // each entry signed by its author or covered by the signature of a later
+                // consecutive one (checked below, once the whole chain is read).
                 let own = entry.device == self.me.device;
                 let last = heads.get(&entry.device).copied();
                 if last.is_none() {
@@ -120,6 +128,13 @@ impl Store {
                         .problems
                         .push(format!("{name}: its header was changed"));
                 }
+                let signed = keys
+                    .get(&entry.device)
+                    .is_some_and(|key| entry.verify_signature(key));
+                if !own {
+                    let linked = links == Some(true);
+                    foreign.push((name.clone(), entry.device, signed, linked, vouched));
+                }
                 match (keys.get(&entry.device), entry.signature) {
                     (Some(key), Some(_)) if entry.verify_signature(key) => {}
                     (Some(_), Some(_)) => report.problems.push(format!("{name}: bad signature")),
@@ -132,6 +147,29 @@ impl Store {
                     _ => {}
                 }
                 heads.insert(entry.device, (entry.seq, hash));
+            }
+        }
+        // Walking each chain backwards, a signature covers the entries linked before it.
+        let mut covered = false;
+        let mut device = None;
+        for (name, d, signed, linked, vouched) in foreign.iter().rev() {
+            if device != Some(*d) {
+                device = Some(*d);
+                covered = false;
+            }
+            covered |= *signed;
+            if !covered {
+                if *vouched {
+                    report.vouched += 1;
+                } else {
+                    report.problems.push(format!(
+                        "{name}: not signed by its author, and no later entry held here covers it"
+                    ));
+                }
+            }
+            // A break in the chain: what comes before is covered only by its own signatures.
+            if !linked {
+                covered = false;
             }
         }
         let me = self.me.device;

@@ -142,6 +142,15 @@ pub trait Tx {
     ) -> Result<u64>;
     /// Every entry about a report (refused ones too), in hub order.
     fn entries_about(&mut self, id: &ReportId) -> Result<Vec<Entry>>;
+    /// The entries of `device` after `seq`, in order, up to and with the first one that holds
+    /// its own signature (at most `limit`), with when each was stored: the proof that an
+    /// entry stored without a signature of its own was signed by its author.
+    fn entries_to_signature(
+        &mut self,
+        device: &DeviceId,
+        seq: u64,
+        limit: usize,
+    ) -> Result<Vec<(Entry, i64)>>;
     /// Drops a stored entry's body (a redaction); its hash stays. Returns whether a body was
     /// held.
     fn drop_body(&mut self, device: &DeviceId, seq: u64) -> Result<bool>;

@@ -520,7 +520,7 @@ const PULL: &str = "WITH candidates AS (
      LEFT JOIN reports r ON r.id = e.about
      WHERE e.refused IS NULL AND e.device <> $2
        AND ((e.device = $3 AND e.about IS NULL) OR r.person = $4 OR r.unit = ANY($5)
-            OR ($6 AND e.kind = 20) OR e.kind = 30)
+            OR ($6 AND e.kind = 20) OR e.kind IN (30, 31))
        AND (e.kind <> 4 OR $7 OR r.person = $4)
      ORDER BY ord, e.hub_seq";
 
@@ -730,6 +730,35 @@ impl Tx for PgTx<'_> {
             &[&id.to_string()],
         )?;
         rows.iter().map(entry_from).collect()
+    }
+
+    fn entries_to_signature(
+        &mut self,
+        device: &DeviceId,
+        seq: u64,
+        limit: usize,
+    ) -> Result<Vec<(Entry, i64)>> {
+        let rows = self.all(
+            "SELECT device, seq, format, kind, at, prev, subject, body_hash, body, signature,
+                    received_at
+             FROM entries WHERE device = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+            &[
+                &&device.0[..],
+                &signed(seq, "sequence number")?,
+                &(limit.min(i64::MAX as usize) as i64),
+            ],
+        )?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let entry = entry_from(row)?;
+            let received: i64 = row.try_get(10).pg()?;
+            let signed = entry.signature.is_some();
+            out.push((entry, received));
+            if signed {
+                break;
+            }
+        }
+        Ok(out)
     }
 
     fn drop_body(&mut self, device: &DeviceId, seq: u64) -> Result<bool> {

@@ -419,6 +419,30 @@ impl Tx for SqliteTx<'_> {
         rows.into_iter().map(build_entry).collect()
     }
 
+    fn entries_to_signature(
+        &mut self,
+        device: &DeviceId,
+        seq: u64,
+        limit: usize,
+    ) -> Result<Vec<(Entry, i64)>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS}, e.received_at FROM entries e
+             WHERE e.device = ?1 AND e.seq > ?2 ORDER BY e.seq LIMIT ?3"
+        ))?;
+        let mut rows = stmt.query(params![device.0, seq, limit as u64])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let received: i64 = row.get(10)?;
+            let entry = build_entry(entry_row(row)?)?;
+            let signed = entry.signature.is_some();
+            out.push((entry, received));
+            if signed {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
     fn drop_body(&mut self, device: &DeviceId, seq: u64) -> Result<bool> {
         Ok(self
             .tx
@@ -451,7 +475,7 @@ impl Tx for SqliteTx<'_> {
              WHERE e.refused IS NULL AND e.device != ?2
               AND ((e.device = ?3 AND e.about IS NULL) OR r.person = ?4
                    OR r.unit IN (SELECT value FROM json_each(?5))
-                   OR (?6 AND e.kind = 20) OR e.kind = 30)
+                   OR (?6 AND e.kind = 20) OR e.kind IN (30, 31))
                AND (e.kind != 4 OR ?7 OR r.person = ?4)
              ORDER BY ord, e.hub_seq"
         ))?;
