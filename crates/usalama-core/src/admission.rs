@@ -406,7 +406,10 @@ fn unit_added(body: &Value, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
     if !KINDS.contains(&kind) || kind == "county" {
         return Err(Refusal::new(
             Reason::Invalid,
-            format!("a unit added is one of {} (got {kind:?})", KINDS[1..].join(", ")),
+            format!(
+                "a unit added is one of {} (got {kind:?})",
+                KINDS[1..].join(", ")
+            ),
         ));
     }
     optional_text(body, "sw_name")?.map_or(Ok(()), unit_name)?;
@@ -483,7 +486,13 @@ mod tests {
             subject,
             body,
         };
-        Entry::sign(draft, &SigningKey::from_bytes(&[7; 32]), 1, Hash::GENESIS, AT)
+        Entry::sign(
+            draft,
+            &SigningKey::from_bytes(&[7; 32]),
+            1,
+            Hash::GENESIS,
+            AT,
+        )
     }
 
     fn json_entry(kind: EntryKind, subject: Option<ReportId>, body: Value) -> Entry {
@@ -688,8 +697,12 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_carries_at_most_four_kilobytes() {
-        check(&entry(EntryKind::Unknown(999), None, vec![b'x'; MAX_UNKNOWN_BODY]))
-            .expect("admitted");
+        check(&entry(
+            EntryKind::Unknown(999),
+            None,
+            vec![b'x'; MAX_UNKNOWN_BODY],
+        ))
+        .expect("admitted");
         let r = refused(&entry(
             EntryKind::Unknown(999),
             None,
@@ -701,7 +714,12 @@ mod tests {
     #[test]
     fn binary_bodies_must_at_least_parse() {
         assert_eq!(
-            refused(&entry(EntryKind::SourceSealed, SUBJECT, b"{\"name\":\"x\"}".to_vec())).reason,
+            refused(&entry(
+                EntryKind::SourceSealed,
+                SUBJECT,
+                b"{\"name\":\"x\"}".to_vec()
+            ))
+            .reason,
             Reason::Malformed
         );
         assert_eq!(
@@ -733,7 +751,10 @@ mod tests {
             .expect("ward")
             .id
             .clone();
-        assert_eq!(refused(&add(gazetteer::COUNTY, &ward)).reason, Reason::UnitLoop);
+        assert_eq!(
+            refused(&add(gazetteer::COUNTY, &ward)).reason,
+            Reason::UnitLoop
+        );
         assert_eq!(refused(&add(&ward, &ward)).reason, Reason::UnitLoop);
         let renamed = json!({"id": "ke-024-nowhere", "name": "X"});
         assert_eq!(

@@ -68,8 +68,7 @@ impl Redaction {
                 ),
             );
         }
-        if let Err(message) = crate::domain::text::check(reason, crate::domain::text::Lines::Many)
-        {
+        if let Err(message) = crate::domain::text::check(reason, crate::domain::text::Lines::Many) {
             problems.push("--reason", message);
         }
         problems.into_result()?;

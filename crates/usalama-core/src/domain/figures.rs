@@ -99,7 +99,11 @@ fn lines(value: &Value, field: &str, number: &str, problems: &mut Problems) {
                 format!("unknown field (a typo?); allowed here: species, {number}"),
             );
         }
-        match line.get("species").and_then(Value::as_str).map(Species::parse) {
+        match line
+            .get("species")
+            .and_then(Value::as_str)
+            .map(Species::parse)
+        {
             Some(Ok(s)) if seen.contains(&s) => problems.push(
                 at("species"),
                 format!("{s} is listed twice; give one entry per species"),

@@ -270,7 +270,11 @@ impl Report {
 
     /// Parses a document written by `origin`; `now` is the clock the author's rule is checked
     /// against (for a received entry, the time it was recorded).
-    pub fn parse_as(value: &Value, now: OffsetDateTime, origin: Origin) -> Result<Report, Problems> {
+    pub fn parse_as(
+        value: &Value,
+        now: OffsetDateTime,
+        origin: Origin,
+    ) -> Result<Report, Problems> {
         let mut problems = Problems::default();
         let Some(object) = value.as_object() else {
             problems.push(
@@ -534,13 +538,11 @@ impl Fields {
                     })
                 }
                 "place" => {
-                    f.place =
-                        at.nullable(value, |v| text(v, MAX_TEXT_CHARS, Lines::One, origin))
+                    f.place = at.nullable(value, |v| text(v, MAX_TEXT_CHARS, Lines::One, origin))
                 }
                 "gps" => f.gps = at.nullable(value, gps),
                 "narrative" => {
-                    f.narrative =
-                        at.check(text(value, MAX_NARRATIVE_CHARS, Lines::Many, origin))
+                    f.narrative = at.check(text(value, MAX_NARRATIVE_CHARS, Lines::Many, origin))
                 }
                 "people" => f.people = people(value, &mut at),
                 "livestock" => f.livestock = livestock(value, &mut at),

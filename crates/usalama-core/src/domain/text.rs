@@ -100,8 +100,19 @@ mod tests {
     #[test]
     fn control_and_direction_characters_are_refused_and_newlines_only_in_free_text() {
         for bad in [
-            "a\u{0}b", "a\u{1b}[2Jb", "a\rb", "a\u{7f}", "a\u{85}", "a\u{9b}", "\u{202E}abc",
-            "\u{202A}", "\u{2066}x", "\u{2069}", "\u{200E}", "\u{200F}", "\u{061C}",
+            "a\u{0}b",
+            "a\u{1b}[2Jb",
+            "a\rb",
+            "a\u{7f}",
+            "a\u{85}",
+            "a\u{9b}",
+            "\u{202E}abc",
+            "\u{202A}",
+            "\u{2066}x",
+            "\u{2069}",
+            "\u{200E}",
+            "\u{200F}",
+            "\u{061C}",
         ] {
             assert!(check(bad, Lines::Many).is_err(), "{bad:?}");
             assert!(check(bad, Lines::One).is_err(), "{bad:?}");
@@ -124,6 +135,9 @@ mod tests {
             "a\\u{001b}[31mred\\u{202e}gnp.exe\\u{000d}"
         );
         assert_eq!(escape("one\ntwo"), "one\ntwo");
-        assert_eq!(escape_line("one\ntwo\tthree"), "one\\u{000a}two\\u{0009}three");
+        assert_eq!(
+            escape_line("one\ntwo\tthree"),
+            "one\\u{000a}two\\u{0009}three"
+        );
     }
 }
