@@ -1,5 +1,6 @@
 //! Integration tests: the real `usalama` binary on real encrypted stores.
 
+mod admission;
 mod bundle;
 mod cli;
 mod convergence;

@@ -346,7 +346,7 @@ fn a_redaction_by_someone_else_is_refused_and_changes_nothing() {
         subject: Some(report),
         body: redaction.to_body(),
     };
-    let forged = Entry::sign(draft, &intruder.key, 1, Hash::GENESIS, 1_700_000_000_000);
+    let forged = Entry::sign(draft, &intruder.key, 1, Hash::GENESIS, 1_795_608_000_000);
     let body = intruder.request(std::slice::from_ref(&forged));
     let (status, answer) = intruder.send(body);
     assert_eq!(status, 200, "{answer}");

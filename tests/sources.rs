@@ -495,14 +495,14 @@ fn a_source_in_the_clear_from_an_old_client_is_refused_and_only_its_hash_is_kept
         subject: None,
         body: serde_json::to_vec(&filed).expect("json"),
     };
-    let filing = Entry::sign(draft, &old.key, 1, Hash::GENESIS, 1_700_000_000_000);
+    let filing = Entry::sign(draft, &old.key, 1, Hash::GENESIS, 1_795_608_000_000);
     // A "sealed" source that is plain JSON is no better.
     let draft = Draft {
         kind: EntryKind::SourceSealed,
         subject: Some(filing.report_id()),
         body: br#"{"name":"Nakwawiyq Ekai"}"#.to_vec(),
     };
-    let fake = Entry::sign(draft, &old.key, 2, filing.hash(), 1_700_000_000_001);
+    let fake = Entry::sign(draft, &old.key, 2, filing.hash(), 1_795_608_000_001);
     let body = old.request(&[filing.clone(), fake]);
     let (status, answer) = old.send(body);
     assert_eq!(status, 200, "{answer}");

@@ -225,7 +225,7 @@ impl RawDevice {
             &self.key,
             self.chain.len() as u64 + 1,
             prev,
-            1_700_000_000_000 + n as i64,
+            1_795_608_000_000 + n as i64,
         );
         self.chain.push(e.clone());
         e

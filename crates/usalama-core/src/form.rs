@@ -48,6 +48,9 @@ pub enum Rule {
     CannotRemove,
     /// A field the document may not hold.
     UnknownField,
+    /// Text holding a control or text-direction character (or a line break in a one-line
+    /// field).
+    Characters,
     /// Anything else: show the message as it is.
     Other,
 }
@@ -84,7 +87,9 @@ pub fn classify(problems: &Problems) -> Vec<FormProblem> {
 fn rule_of(message: &str) -> (Rule, Option<u64>) {
     let m = message;
     let has = |s: &str| m.contains(s);
-    if has("whole number from 0 to") {
+    if has("must not hold control or text-direction characters") {
+        (Rule::Characters, None)
+    } else if has("whole number from 0 to") {
         (Rule::Count, Some(MAX_COUNT))
     } else if m.starts_with("is required") || m.ends_with(" is required") {
         (Rule::Required, None)
@@ -271,6 +276,24 @@ mod tests {
             with("source", json!({"name": "A"})),
             "source.kind",
             Rule::Required,
+            None,
+        );
+        one(
+            with("narrative", json!("Raiders \u{202E}revir eht\u{202C} fled")),
+            "narrative",
+            Rule::Characters,
+            None,
+        );
+        one(
+            with("place", json!("Sigor\nStatus: closed")),
+            "place",
+            Rule::Characters,
+            None,
+        );
+        one(
+            with("suspects", json!({"names": ["A\u{1b}[2J"]})),
+            "suspects.names[0]",
+            Rule::Characters,
             None,
         );
     }

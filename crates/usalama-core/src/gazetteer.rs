@@ -5,6 +5,8 @@
 //! Shipped unit ids are fixed in `data/gazetteer.json`, so every device and the hub agree on them
 //! without talking, and an id never changes when a unit is renamed.
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 /// The units shipped with this version.
@@ -48,25 +50,56 @@ pub fn shipped() -> Vec<Unit> {
 /// The id of the county unit, where a report with no unit and a reporter with no unit counts.
 pub const COUNTY: &str = "ke-024";
 
-/// `root` and every unit below it, on whichever branch `root` lies.
+/// The longest name a unit may have, in characters.
+pub const MAX_NAME: usize = 100;
+
+/// Whether `id` has the shape of a unit id: letters, digits, `-` and `_`, 1 to 100 of them.
+pub fn is_unit_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `root` and every unit below it, on whichever branch `root` lies. Each unit is listed once,
+/// so a loop of parents (which no unit entry may make, but a damaged store might hold) ends
+/// the walk instead of running forever.
 pub fn subtree<'a>(units: &'a [Unit], root: &str) -> Vec<&'a str> {
     let mut out: Vec<&str> = units
         .iter()
         .filter(|u| u.id == root)
         .map(|u| u.id.as_str())
+        .take(1)
         .collect();
+    let mut seen: HashSet<&str> = out.iter().copied().collect();
     let mut i = 0;
     while i < out.len() {
         let parent = out[i];
-        out.extend(
-            units
-                .iter()
-                .filter(|u| u.parent.as_deref() == Some(parent))
-                .map(|u| u.id.as_str()),
-        );
+        for u in units {
+            if u.parent.as_deref() == Some(parent) && seen.insert(u.id.as_str()) {
+                out.push(u.id.as_str());
+            }
+        }
         i += 1;
     }
     out
+}
+
+/// Whether placing unit `id` under `parent` would make `id` its own ancestor, or reach a loop
+/// of parents already there. `parent_of` gives a unit's parent as the gazetteer holds it.
+pub fn would_loop(parent_of: impl Fn(&str) -> Option<String>, id: &str, parent: &str) -> bool {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut at = parent.to_owned();
+    loop {
+        if at == id || !seen.insert(at.clone()) {
+            return true;
+        }
+        match parent_of(&at) {
+            Some(next) => at = next,
+            None => return false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -112,5 +145,62 @@ mod tests {
         let constituency = subtree(&units, "ke-024-c129");
         assert_eq!(constituency.len(), 7);
         assert!(subtree(&units, "nowhere").is_empty());
+    }
+
+    fn unit(id: &str, parent: Option<&str>) -> Unit {
+        Unit {
+            id: id.into(),
+            name: id.into(),
+            kind: "location".into(),
+            parent: parent.map(Into::into),
+            sw_name: None,
+            code: None,
+            retired: false,
+        }
+    }
+
+    #[test]
+    fn a_loop_of_parents_ends_the_subtree_walk() {
+        // a -> b -> c -> a, and d under c: each is listed once and the walk ends.
+        let units = vec![
+            unit("a", Some("c")),
+            unit("b", Some("a")),
+            unit("c", Some("b")),
+            unit("d", Some("c")),
+            unit("self", Some("self")),
+        ];
+        let mut all = subtree(&units, "a");
+        all.sort_unstable();
+        assert_eq!(all, ["a", "b", "c", "d"]);
+        assert_eq!(subtree(&units, "self"), ["self"]);
+    }
+
+    #[test]
+    fn a_unit_placed_under_its_own_descendant_would_loop() {
+        let units = shipped();
+        let parent_of = |id: &str| {
+            units
+                .iter()
+                .find(|u| u.id == id)
+                .and_then(|u| u.parent.clone())
+        };
+        let ward = units
+            .iter()
+            .find(|u| u.kind == "ward")
+            .expect("a ward")
+            .id
+            .clone();
+        assert!(would_loop(parent_of, COUNTY, &ward));
+        assert!(would_loop(parent_of, &ward, &ward));
+        assert!(!would_loop(parent_of, "ke-024-u-new", &ward));
+        // A loop already in a damaged gazetteer is found, not walked forever.
+        let looped = [unit("x", Some("y")), unit("y", Some("x"))];
+        let parent_of = |id: &str| {
+            looped
+                .iter()
+                .find(|u| u.id == id)
+                .and_then(|u| u.parent.clone())
+        };
+        assert!(would_loop(parent_of, "new", "x"));
     }
 }

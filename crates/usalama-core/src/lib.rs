@@ -7,7 +7,10 @@
 //! # Layout
 //!
 //! - [`domain`]: what a report holds, as types that can only hold valid values; parsing of
-//!   report documents and amendments with every problem named.
+//!   report documents, amendments and closing figures with every problem named; the
+//!   characters new text may not hold.
+//! - [`admission`]: whether an entry recorded elsewhere may take effect: its body checked with
+//!   the author's own parsers, by the rules of its format version (the hub and devices alike).
 //! - [`ledger`]: entries, their hash chain, signatures and binary encoding; device and report
 //!   ids.
 //! - [`lifecycle`]: the response to a report (acknowledge, assign, update, close, reopen,
@@ -38,6 +41,7 @@
 //! - [`files`]: files written whole or not at all (bundles, exports).
 //! - [`error`]: the one error type.
 
+pub mod admission;
 pub mod autosync;
 mod codec;
 pub mod county;

@@ -21,6 +21,7 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::domain::text::{self, Lines, Origin};
 use crate::domain::{Agency, Role};
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
@@ -175,19 +176,140 @@ impl Action {
         })
     }
 
+    /// Reads a step's body strictly, in the form [`Action::body`] writes: the fields of its
+    /// kind and no others, each of its type. [`Action::of`] reads leniently for display; this
+    /// is what a received step must pass (see [`crate::admission`]).
+    pub fn parse_body(kind: EntryKind, body: &Value) -> std::result::Result<Action, String> {
+        let allowed: &[&str] = match kind {
+            EntryKind::Acknowledged => &["agency"],
+            EntryKind::Assigned => &["lead", "support", "replaces"],
+            EntryKind::Updated => &["note", "status"],
+            EntryKind::Closed => &["outcome", "note", "figures"],
+            EntryKind::Reopened => &["note"],
+            EntryKind::Linked => &["other"],
+            other => {
+                return Err(format!(
+                    "{} is not a step of a report's response",
+                    other.name()
+                ))
+            }
+        };
+        let Some(map) = body.as_object() else {
+            return Err("the body must be a JSON object".into());
+        };
+        if let Some(k) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return Err(format!(
+                "unknown field {k:?}; a {} body holds {}",
+                kind.name(),
+                allowed.join(", ")
+            ));
+        }
+        let text = |k: &str| match map.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("{k} must be text")),
+        };
+        let required = |k: &str| text(k)?.ok_or_else(|| format!("{k} is required"));
+        let agency = |v: &str| Agency::parse(v);
+        Ok(match kind {
+            EntryKind::Acknowledged => Action::Acknowledge {
+                agency: agency(&required("agency")?)?,
+            },
+            EntryKind::Assigned => {
+                let support = match map.get("support") {
+                    None | Some(Value::Null) => Vec::new(),
+                    Some(Value::Array(items)) => {
+                        let mut support = Vec::with_capacity(items.len());
+                        for item in items {
+                            let a = item.as_str().ok_or("support must list agencies")?;
+                            support.push(agency(a)?);
+                        }
+                        support
+                    }
+                    Some(_) => return Err("support must be a list of agencies".into()),
+                };
+                let replaces = text("replaces")?;
+                if let Some(r) = &replaces {
+                    if r.len() != 64 || !r.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        return Err("replaces must be an entry hash (64 hex digits)".into());
+                    }
+                }
+                Action::Assign {
+                    lead: agency(&required("lead")?)?,
+                    support,
+                    replaces,
+                }
+            }
+            EntryKind::Updated => Action::Update {
+                note: required("note")?,
+                responding: match text("status")?.as_deref() {
+                    None => false,
+                    Some("responding") => true,
+                    Some(other) => {
+                        return Err(format!(
+                            "status must be \"responding\" or null (got {other:?})"
+                        ))
+                    }
+                },
+            },
+            EntryKind::Closed => Action::Close {
+                outcome: Outcome::parse(&required("outcome")?)?,
+                note: text("note")?,
+                figures: match map.get("figures") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::Object(figures)) => Some(figures.clone()),
+                    Some(_) => return Err("figures must be an object".into()),
+                },
+            },
+            EntryKind::Reopened => Action::Reopen {
+                note: required("note")?,
+            },
+            _ => {
+                let other = required("other")?;
+                Action::Link {
+                    other: ReportId::parse(&other)
+                        .ok_or_else(|| format!("other must be a report id (got {other:?})"))?,
+                }
+            }
+        })
+    }
+
     /// Checks what a person typed, naming each field at fault.
     pub fn check(&self) -> Result<()> {
+        self.check_as(Origin::Author)
+    }
+
+    /// Checks a step written by `origin`: the notes' lengths (and, for an author, their
+    /// characters), the closing figures, and an assignment's agencies.
+    pub fn check_as(&self, origin: Origin) -> Result<()> {
         let mut problems = Problems::default();
-        let mut note = |field: &str, text: &str, required: bool| {
-            if required && text.trim().is_empty() {
+        let mut note = |field: &str, note: &str, required: bool| {
+            if required && note.trim().is_empty() {
                 problems.push(field, "is required: say what happened, in a few words");
-            } else if text.chars().count() > MAX_NOTE {
+            } else if note.chars().count() > MAX_NOTE {
                 problems.push(field, format!("must be at most {MAX_NOTE} characters"));
+            } else if origin == Origin::Author {
+                if let Err(message) = text::check(note, Lines::Many) {
+                    problems.push(field, message);
+                }
             }
         };
         match self {
             Action::Update { note: n, .. } | Action::Reopen { note: n } => note("--note", n, true),
-            Action::Close { note: Some(n), .. } => note("--note", n, false),
+            Action::Close {
+                note: n, figures, ..
+            } => {
+                if let Some(n) = n {
+                    note("--note", n, false);
+                }
+                if let Some(figures) = figures {
+                    if let Err(found) =
+                        crate::domain::parse_figures(&Value::Object(figures.clone()))
+                    {
+                        problems.extend(found.within("--figures"));
+                    }
+                }
+            }
             Action::Assign { lead, support, .. } if support.contains(lead) => problems.push(
                 "--support",
                 format!("names the lead agency {lead}; list only the agencies supporting it"),
@@ -391,12 +513,12 @@ pub fn fold(
     (state, steps)
 }
 
-/// Parses a `--figures` file: a JSON object of counts (e.g. `{"arrests": 2, "livestock_recovered":
-/// [{"species": "cattle", "count": 40}]}`).
+/// Parses a `--figures` file: closing figures (see [`crate::domain::figures`]), e.g.
+/// `{"livestock": [{"species": "cattle", "recovered": 60}], "arrests": 2}`.
 pub fn parse_figures(text: &str) -> Result<Map<String, Value>> {
     match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::invalid("--figures", "must hold a JSON object")),
+        Ok(value) => crate::domain::parse_figures(&value)
+            .map_err(|problems| Error::Invalid(problems.within("--figures"))),
         Err(e) => Err(Error::invalid("--figures", format!("is not JSON: {e}"))),
     }
 }

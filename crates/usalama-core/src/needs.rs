@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::Date;
 
+use crate::domain::text::{self, Lines, Origin};
 use crate::domain::Agency;
 use crate::error::{Error, Result};
 use crate::Problems;
@@ -80,6 +81,11 @@ fn day(text: &str) -> Option<Date> {
 impl Needs {
     /// Parses a document, naming every field at fault.
     pub fn parse(doc: &Value) -> Result<Needs> {
+        Needs::parse_as(doc, Origin::Author)
+    }
+
+    /// Parses a document written by `origin` (the character rule binds only an author).
+    pub fn parse_as(doc: &Value, origin: Origin) -> Result<Needs> {
         let mut problems = Problems::default();
         let Some(map) = doc.as_object() else {
             return Err(Error::invalid("", "a needs assessment is a JSON object"));
@@ -95,7 +101,13 @@ impl Needs {
         }
         let text = |k: &str, problems: &mut Problems| match map.get(k) {
             Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_TEXT => {
-                Some(s.trim().to_owned())
+                match origin {
+                    Origin::Author => text::check(s.trim(), Lines::One)
+                        .map_err(|message| problems.push(k, message))
+                        .ok()
+                        .map(|()| s.trim().to_owned()),
+                    Origin::Received => Some(s.trim().to_owned()),
+                }
             }
             _ => {
                 problems.push(
@@ -136,7 +148,7 @@ impl Needs {
         match map.get("items").and_then(Value::as_array) {
             Some(list) if !list.is_empty() => {
                 for (i, item) in list.iter().enumerate() {
-                    if let Some(need) = Need::parse(item, i, &mut problems) {
+                    if let Some(need) = Need::parse(item, i, origin, &mut problems) {
                         items.push(need);
                     }
                 }
@@ -179,7 +191,7 @@ impl Needs {
 }
 
 impl Need {
-    fn parse(item: &Value, i: usize, problems: &mut Problems) -> Option<Need> {
+    fn parse(item: &Value, i: usize, origin: Origin, problems: &mut Problems) -> Option<Need> {
         let field = |k: &str| format!("items[{i}].{k}");
         let Some(map) = item.as_object() else {
             problems.push(
@@ -218,7 +230,15 @@ impl Need {
         let need = quantity("need", problems);
         let note = match map.get("note") {
             None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.chars().count() <= MAX_TEXT => Some(s.clone()),
+            Some(Value::String(s)) if s.chars().count() <= MAX_TEXT => {
+                match (origin, text::check(s, Lines::One)) {
+                    (Origin::Author, Err(message)) => {
+                        problems.push(field("note"), message);
+                        None
+                    }
+                    _ => Some(s.clone()),
+                }
+            }
             Some(_) => {
                 problems.push(
                     field("note"),
@@ -245,7 +265,8 @@ pub fn total_gaps<'a>(
     for n in needs.into_iter().filter(|n| n.open_on(today)) {
         for item in &n.items {
             if let Some(i) = RESOURCES.iter().position(|r| *r == item.resource) {
-                totals[i] += item.gap();
+                // Saturating: a store written before quantities were bounded may hold any.
+                totals[i] = totals[i].saturating_add(item.gap());
             }
         }
     }

@@ -68,6 +68,9 @@ impl Redaction {
                 ),
             );
         }
+        if let Err(message) = crate::domain::text::check(reason, crate::domain::text::Lines::Many) {
+            problems.push("--reason", message);
+        }
         problems.into_result()?;
         Ok(reason.to_owned())
     }

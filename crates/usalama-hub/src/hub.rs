@@ -10,6 +10,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use usalama_core::admission::{admit, Known, Refusal, MAX_UNKNOWN_BODY};
 use usalama_core::domain::{Agency, Report, Role};
 use usalama_core::gazetteer::{self, Unit, COUNTY, KINDS};
 use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
@@ -958,8 +959,13 @@ impl Hub {
         Ok(device.head_seq)
     }
 
-    /// Why an entry may have no effect, under the table "Who may do what", or `None`.
+    /// Why an entry may have no effect, or `None`: its body fails the checks its author's
+    /// device applies (see `usalama_core::admission`), or the table "Who may do what" does not
+    /// let its author take the step.
     fn refusal(&self, tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Result<Option<String>> {
+        if let Err(refusal) = admission(tx, e)? {
+            return Ok(Some(refusal.message));
+        }
         Ok(match e.kind {
             EntryKind::ReportFiled if author.role == Role::Admin.as_str() => {
                 Some("an administrator's device may not file reports".into())
@@ -984,10 +990,7 @@ impl Hub {
             EntryKind::NeedsAssessed if author.role != Role::Officer.as_str() => {
                 Some("only agency officers record needs assessments".into())
             }
-            EntryKind::NeedsAssessed => e
-                .body_json()
-                .and_then(|b| usalama_core::needs::Needs::parse(&b).err())
-                .map(|err| format!("the needs assessment does not parse: {err}")),
+            EntryKind::NeedsAssessed => None,
             EntryKind::ReportRedacted => match e.subject {
                 None => Some("a redaction must name its report".into()),
                 Some(id) => match tx.report(&id)? {
@@ -1283,13 +1286,7 @@ impl Hub {
     /// Adds a unit under `parent`, on the parent's branch; every device receives it.
     pub fn add_unit(&self, name: &str, kind: &str, parent: &str) -> Result<Unit> {
         let units = self.units()?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(HubError::bad_request(
-                "invalid",
-                "--name: 1 to 100 characters",
-            ));
-        }
+        let name = unit_name(name)?;
         if !KINDS.contains(&kind) || kind == "county" {
             return Err(HubError::bad_request(
                 "invalid",
@@ -1314,8 +1311,26 @@ impl Hub {
                 ),
             ));
         }
+        let id = format!("{COUNTY}-u-{}", new_code().replace('-', "").to_lowercase());
+        // A new id under an existing parent cannot close a loop, unless the gazetteer already
+        // holds one (a damaged database): then nothing more is placed under it.
+        let parent_of = |u: &str| {
+            units
+                .iter()
+                .find(|x| x.id == u)
+                .and_then(|x| x.parent.clone())
+        };
+        if gazetteer::would_loop(parent_of, &id, parent) {
+            return Err(HubError::bad_request(
+                "unit_loop",
+                format!(
+                    "--parent: {parent:?} lies on a loop of parents in this hub's gazetteer; \
+                     place the unit under another"
+                ),
+            ));
+        }
         let unit = Unit {
-            id: format!("{COUNTY}-u-{}", new_code().replace('-', "").to_lowercase()),
+            id,
             name: name.to_owned(),
             kind: kind.to_owned(),
             parent: Some(parent.to_owned()),
@@ -1334,13 +1349,8 @@ impl Hub {
 
     /// Renames a unit; its id, and so its reports, stay.
     pub fn rename_unit(&self, id: &str, name: &str) -> Result<Unit> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(HubError::bad_request(
-                "invalid",
-                "--name: 1 to 100 characters",
-            ));
-        }
+        let name = unit_name(name)?;
+        let name = name.as_str();
         self.change_unit(id, EntryKind::UnitRenamed, |u| u.name = name.to_owned())
     }
 
@@ -1429,9 +1439,34 @@ impl Hub {
     }
 }
 
+/// Checks an entry arriving at the hub as every receiving device does: its body by its
+/// author's parsers, the units it names against the hub's gazetteer, and a filing's report id
+/// against the reports the hub holds. Only entries new to the hub reach this, so a held report
+/// with the same id was filed by another entry.
+fn admission(tx: &mut dyn Tx, e: &Entry) -> Result<std::result::Result<(), Refusal>> {
+    let names_units = matches!(
+        e.kind,
+        EntryKind::ReportFiled
+            | EntryKind::ReportAmended
+            | EntryKind::ReportRedacted
+            | EntryKind::NeedsAssessed
+            | EntryKind::UnitAdded
+            | EntryKind::UnitRenamed
+            | EntryKind::UnitRetired
+    ) && e.body.is_some();
+    let units = if names_units { tx.units()? } else { Vec::new() };
+    let held = e.kind == EntryKind::ReportFiled && tx.report(&e.report_id())?.is_some();
+    let known = Known {
+        units: &units,
+        holds: |_: &ReportId, _: &Entry| held,
+    };
+    Ok(admit(e, &known))
+}
+
 /// Why an entry's body may not be kept: a report's source in the clear (only a version of
 /// Usalama from before sources were sealed writes one), a sealed source that is not a sealed
-/// box, or a county key that cannot be read.
+/// box, a county key that cannot be read, or an entry of an unknown kind larger than such an
+/// entry may be (the hub keeps its hash, not a megabyte nobody can read).
 fn unkeepable_body(e: &Entry) -> Option<String> {
     let body = e.body.as_deref()?;
     let clear = || {
@@ -1452,8 +1487,28 @@ fn unkeepable_body(e: &Entry) -> Option<String> {
         EntryKind::CountyKey => usalama_core::county::KeyEntry::parse(body)
             .err()
             .map(|_| "its county key cannot be read; the hub kept only its hash".into()),
+        EntryKind::Unknown(code) if body.len() > MAX_UNKNOWN_BODY => Some(format!(
+            "an entry of kind {code}, which this version does not know, may carry at most \
+             {MAX_UNKNOWN_BODY} bytes (it carried {}); the hub kept only its hash",
+            body.len()
+        )),
         _ => None,
     }
+}
+
+/// A unit's name as the administrator typed it: 1 to 100 characters on one line, with no
+/// control or text-direction characters (every device prints it).
+fn unit_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > gazetteer::MAX_NAME {
+        return Err(HubError::bad_request(
+            "invalid",
+            format!("--name: 1 to {} characters", gazetteer::MAX_NAME),
+        ));
+    }
+    usalama_core::domain::text::check(name, usalama_core::domain::text::Lines::One)
+        .map_err(|message| HubError::bad_request("invalid", format!("--name: {message}")))?;
+    Ok(name.to_owned())
 }
 
 /// Who a device's user is, for the response's rules (an unknown role counts as a chief's: it

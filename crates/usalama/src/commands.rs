@@ -19,6 +19,8 @@ use crate::args::{
 };
 use crate::{secrets, Failure};
 
+use usalama_core::domain::text::escape_line;
+
 /// The statuses a report can have.
 const STATUSES: &[&str] = &[
     "pending",
@@ -88,7 +90,8 @@ fn open(home: &Path) -> Result<Store, Failure> {
 fn print_json(value: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::usage(format!("could not write JSON: {e}")))?;
-    say!("{text}");
+    // Written as it is: JSON escapes control characters itself, and scripts read it.
+    let _ = writeln!(std::io::stdout(), "{text}");
     Ok(())
 }
 
@@ -162,17 +165,15 @@ fn units_list(home: &Path, json: bool) -> Result<(), Failure> {
     if json {
         return print_json(&units);
     }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{:<26} {:<13} {:<24} PARENT", "ID", "KIND", "NAME");
+    say!("{:<26} {:<13} {:<24} PARENT", "ID", "KIND", "NAME");
     for u in &units {
         let retired = if u.retired { " (retired)" } else { "" };
-        let _ = writeln!(
-            out,
+        say!(
             "{:<26} {:<13} {:<24} {}",
-            u.id,
-            u.kind,
-            format!("{}{retired}", u.name),
-            u.parent.as_deref().unwrap_or("-")
+            escape_line(&u.id),
+            escape_line(&u.kind),
+            format!("{}{retired}", escape_line(&u.name)),
+            escape_line(u.parent.as_deref().unwrap_or("-"))
         );
     }
     Ok(())
@@ -377,11 +378,12 @@ fn report_list(home: &Path, args: ListArgs, json: bool) -> Result<(), Failure> {
             .place
             .clone()
             .unwrap_or_else(|| unit_name(&store, &r.unit));
-        let _ = writeln!(
-            out,
+        // One line per report, whatever its text holds.
+        let row = format!(
             "{:<16}  {:<16}  {:<22}  {:<8}  {:<9}  {place}",
             r.id, when, r.kind, r.urgency, r.status
         );
+        let _ = writeln!(out, "{}", escape_line(&row));
     }
     Ok(())
 }
@@ -414,7 +416,8 @@ fn report_show(home: &Path, id: &str, json: bool) -> Result<(), Failure> {
 }
 
 fn print_report(store: &Store, v: &ReportView) {
-    let text = |k: &str| v.document.get(k).and_then(Value::as_str).unwrap_or("-");
+    // Every value but the narrative is shown on its one line.
+    let text = |k: &str| escape_line(v.document.get(k).and_then(Value::as_str).unwrap_or("-"));
     say!("Report {}  ({})", v.id, v.status);
     say!(
         "Type:        {}   urgency: {}",
@@ -425,16 +428,16 @@ fn print_report(store: &Store, v: &ReportView) {
     say!(
         "Recorded:    {} by {} ({})",
         v.recorded_at,
-        v.reported_by.name,
-        v.reported_by.role
+        escape_line(&v.reported_by.name),
+        escape_line(&v.reported_by.role)
     );
     say!(
         "Unit:        {} ({})",
-        unit_name(store, &v.unit_counted),
-        v.unit_counted
+        escape_line(&unit_name(store, &v.unit_counted)),
+        escape_line(&v.unit_counted)
     );
     if let Some(place) = v.document.get("place").and_then(Value::as_str) {
-        say!("Place:       {place}");
+        say!("Place:       {}", escape_line(place));
     }
     if let Some(gps) = v.document.get("gps").filter(|g| !g.is_null()) {
         say!("GPS:         {}, {}", gps["lat"], gps["lon"]);
@@ -476,14 +479,19 @@ fn print_report(store: &Store, v: &ReportView) {
             } else {
                 ""
             };
-            say!("{:<12} {}{restricted}", format!("{label}:"), flat(value));
+            say!(
+                "{:<12} {}{restricted}",
+                format!("{label}:"),
+                escape_line(&flat(value))
+            );
         }
     }
     if v.source_sealed {
         say!("Source:      sealed [restricted]: this device holds no key for it");
     }
     say!("Narrative:");
-    for line in text("narrative").lines() {
+    let narrative = v.document.get("narrative").and_then(Value::as_str);
+    for line in narrative.unwrap_or("-").lines() {
         say!("  {line}");
     }
     say!("Timeline:");
@@ -492,13 +500,20 @@ fn print_report(store: &Store, v: &ReportView) {
             Some(a) => format!("{} ({}, {a})", item.by.name, item.by.role),
             None => format!("{} ({})", item.by.name, item.by.role),
         };
-        say!("  {}  {}  by {by}", item.at, item.kind);
+        say!("  {}  {}  by {}", item.at, item.kind, escape_line(&by));
         if let Some(mark) = &item.redacted {
-            say!("      redacted by {} at {}", mark.by.name, mark.at);
+            say!(
+                "      redacted by {} at {}",
+                escape_line(&mark.by.name),
+                mark.at
+            );
         } else if item.kind == "report_amended" {
-            say!("      changed: {}", item.content);
+            say!("      changed: {}", escape_line(&item.content.to_string()));
         } else if item.kind == "report_redacted" {
-            say!("      reason: {}", text_of(&item.content["reason"]));
+            say!(
+                "      reason: {}",
+                escape_line(&text_of(&item.content["reason"]))
+            );
         }
     }
 }
@@ -745,12 +760,12 @@ fn needs_list(home: &Path, open_only: bool, json: bool) -> Result<(), Failure> {
         say!(
             "{}  {}  {} to {}  lead {}  {}  ({})",
             n.id,
-            n.needs.area,
+            escape_line(&n.needs.area),
             n.needs.from,
             n.needs.to,
             n.needs.lead,
-            n.needs.operation,
-            n.by.name
+            escape_line(&n.needs.operation),
+            escape_line(&n.by.name)
         );
         for item in &n.needs.items {
             say!(
@@ -761,7 +776,7 @@ fn needs_list(home: &Path, open_only: bool, json: bool) -> Result<(), Failure> {
                 item.gap(),
                 item.note
                     .as_deref()
-                    .map(|s| format!("  {s}"))
+                    .map(|s| format!("  {}", escape_line(s)))
                     .unwrap_or_default()
             );
         }

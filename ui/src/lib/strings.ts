@@ -289,6 +289,7 @@ export const strings = {
   "rule.yes_no": ["Choose yes or no.", "Chagua ndiyo au hapana."],
   "rule.cannot_remove": ["This cannot be removed; give a new value.", "Hii haiwezi kuondolewa; andika thamani mpya."],
   "rule.unknown_field": ["This field is not allowed.", "Sehemu hii hairuhusiwi."],
+  "rule.characters": ["Remove the hidden control or text-direction characters (often pasted with the text); in a one-line field, also line breaks.", "Ondoa herufi fiche za udhibiti au za mwelekeo wa maandishi (mara nyingi hubandikwa pamoja na maandishi); katika sehemu ya mstari mmoja, pia mistari mipya."],
 
   // People and livestock names
   "livestock.cattle": ["Cattle", "Ng'ombe"],

@@ -10,6 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use super::taxonomy::{Agency, IncidentType, SourceKind, Species, Urgency};
+use super::text::{self, Lines, Origin};
 use crate::error::Problems;
 
 /// The largest head count or people count a report may hold.
@@ -264,6 +265,16 @@ pub const REPORT_FIELDS: &[&str] = &[
 impl Report {
     /// Parses a report document. `now` is this device's clock, for the "not in the future" rule.
     pub fn parse(value: &Value, now: OffsetDateTime) -> Result<Report, Problems> {
+        Report::parse_as(value, now, Origin::Author)
+    }
+
+    /// Parses a document written by `origin`; `now` is the clock the author's rule is checked
+    /// against (for a received entry, the time it was recorded).
+    pub fn parse_as(
+        value: &Value,
+        now: OffsetDateTime,
+        origin: Origin,
+    ) -> Result<Report, Problems> {
         let mut problems = Problems::default();
         let Some(object) = value.as_object() else {
             problems.push(
@@ -275,7 +286,7 @@ impl Report {
             );
             return Err(problems);
         };
-        let fields = Fields::parse(object, now, &mut problems);
+        let fields = Fields::parse(object, now, origin, &mut problems);
         let kind = required(fields.kind, "type", &mut problems);
         let occurred_at = required(fields.occurred_at, "occurred_at", &mut problems);
         let narrative = required(fields.narrative, "narrative", &mut problems);
@@ -335,6 +346,15 @@ pub struct Amendment(Map<String, Value>);
 
 impl Amendment {
     pub fn parse(value: &Value, now: OffsetDateTime) -> Result<Amendment, Problems> {
+        Amendment::parse_as(value, now, Origin::Author)
+    }
+
+    /// Parses an amendment written by `origin` (see [`Report::parse_as`]).
+    pub fn parse_as(
+        value: &Value,
+        now: OffsetDateTime,
+        origin: Origin,
+    ) -> Result<Amendment, Problems> {
         let mut problems = Problems::default();
         let Some(object) = value.as_object() else {
             problems.push(
@@ -356,7 +376,7 @@ impl Amendment {
             );
             return Err(problems);
         }
-        let fields = Fields::parse(object, now, &mut problems);
+        let fields = Fields::parse(object, now, origin, &mut problems);
         for required in ["type", "occurred_at", "narrative"] {
             if object.get(required).is_some_and(Value::is_null) {
                 problems.push(required, "cannot be removed (null); give a new value");
@@ -499,18 +519,31 @@ struct Fields {
 }
 
 impl Fields {
-    fn parse(object: &Map<String, Value>, now: OffsetDateTime, problems: &mut Problems) -> Fields {
+    fn parse(
+        object: &Map<String, Value>,
+        now: OffsetDateTime,
+        origin: Origin,
+        problems: &mut Problems,
+    ) -> Fields {
         let mut f = Fields::default();
         for (key, value) in object {
-            let mut at = Path::new(key, problems);
+            let mut at = Path::new(key, origin, problems);
             match key.as_str() {
                 "type" => f.kind = at.check(vocab(value, IncidentType::parse)),
                 "urgency" => f.urgency = at.check(vocab(value, Urgency::parse)),
                 "occurred_at" => f.occurred_at = at.check(OccurredAt::parse(value, now)),
-                "unit" => f.unit = at.nullable(value, |v| text(v, 100).and_then(unit_id)),
-                "place" => f.place = at.nullable(value, |v| text(v, MAX_TEXT_CHARS)),
+                "unit" => {
+                    f.unit = at.nullable(value, |v| {
+                        text(v, 100, Lines::One, origin).and_then(unit_id)
+                    })
+                }
+                "place" => {
+                    f.place = at.nullable(value, |v| text(v, MAX_TEXT_CHARS, Lines::One, origin))
+                }
                 "gps" => f.gps = at.nullable(value, gps),
-                "narrative" => f.narrative = at.check(text(value, MAX_NARRATIVE_CHARS)),
+                "narrative" => {
+                    f.narrative = at.check(text(value, MAX_NARRATIVE_CHARS, Lines::Many, origin))
+                }
                 "people" => f.people = people(value, &mut at),
                 "livestock" => f.livestock = livestock(value, &mut at),
                 "suspects" => f.suspects = at.nullable_section(value, suspects),
@@ -530,15 +563,22 @@ impl Fields {
 /// Where in the document a value sits, and the problems found so far.
 struct Path<'p> {
     path: String,
+    origin: Origin,
     problems: &'p mut Problems,
 }
 
 impl<'p> Path<'p> {
-    fn new(path: &str, problems: &'p mut Problems) -> Self {
+    fn new(path: &str, origin: Origin, problems: &'p mut Problems) -> Self {
         Path {
             path: path.to_owned(),
+            origin,
             problems,
         }
+    }
+
+    /// Text of `lines` kind, at most `max_chars` once trimmed.
+    fn text(&self, value: &Value, max_chars: usize, lines: Lines) -> Result<String, String> {
+        text(value, max_chars, lines, self.origin)
     }
 
     fn problem(&mut self, message: impl Into<String>) {
@@ -588,6 +628,7 @@ impl<'p> Path<'p> {
             } else {
                 format!("{}.{key}", self.path)
             },
+            origin: self.origin,
             problems: self.problems,
         };
         f(&mut sub)
@@ -624,13 +665,16 @@ fn vocab<T>(value: &Value, parse: fn(&str) -> Result<T, String>) -> Result<T, St
     }
 }
 
-fn text(value: &Value, max_chars: usize) -> Result<String, String> {
+fn text(value: &Value, max_chars: usize, lines: Lines, origin: Origin) -> Result<String, String> {
     let Value::String(s) = value else {
         return Err(format!("must be text (got {})", describe(value)));
     };
     let trimmed = s.trim();
     if trimmed.is_empty() {
         return Err("must not be empty".into());
+    }
+    if origin == Origin::Author {
+        text::check(trimmed, lines)?;
     }
     let chars = trimmed.chars().count();
     if chars > max_chars {
@@ -828,7 +872,8 @@ fn optional_text(
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => at.at(key, |p| {
-            p.check(text(v, MAX_TEXT_CHARS)).map(Some).ok_or(())
+            let t = p.text(v, MAX_TEXT_CHARS, Lines::One);
+            p.check(t).map(Some).ok_or(())
         }),
     }
 }
@@ -866,7 +911,8 @@ fn suspects(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Suspects> {
             let mut names = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 match at.at(&format!("names[{i}]"), |p| {
-                    p.check(text(item, MAX_TEXT_CHARS))
+                    let t = p.text(item, MAX_TEXT_CHARS, Lines::One);
+                    p.check(t)
                 }) {
                     Some(n) => names.push(n),
                     None => ok = false,
@@ -916,7 +962,10 @@ fn agencies(value: &Value, at: &mut Path<'_>) -> Option<Vec<Agency>> {
 fn ob(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Ob> {
     at.unknown_keys(map, &["number", "station"]);
     let number = match map.get("number") {
-        Some(v) => at.at("number", |p| p.check(text(v, 100))),
+        Some(v) => at.at("number", |p| {
+            let t = p.text(v, 100, Lines::One);
+            p.check(t)
+        }),
         None => {
             at.at("number", |p| p.problem("is required when ob is given"));
             None
@@ -952,7 +1001,8 @@ fn source(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Source> {
     let notes = match map.get("notes") {
         None | Some(Value::Null) => Ok(None),
         Some(v) => at.at("notes", |p| {
-            p.check(text(v, MAX_NARRATIVE_CHARS)).map(Some).ok_or(())
+            let t = p.text(v, MAX_NARRATIVE_CHARS, Lines::Many);
+            p.check(t).map(Some).ok_or(())
         }),
     };
     match (kind, name, contact, notes) {

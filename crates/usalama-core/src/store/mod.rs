@@ -29,7 +29,7 @@ pub use county::{ClearanceOf, Clearances, CountyKeyView, CountyKeys, Holder};
 pub use drafts::Draft;
 pub use needs::NeedsView;
 pub use reports::{
-    AgencyFilter, Incident, RedactedMark, Relation, ReportFilter, ReportRow, ReportView,
+    AgencyFilter, Held, Incident, RedactedMark, Relation, ReportFilter, ReportRow, ReportView,
     TimelineItem,
 };
 pub use sync::{

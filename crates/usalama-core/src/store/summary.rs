@@ -384,4 +384,74 @@ mod tests {
             crate::summary::html::render(&crate::summary::document::summary(&summary, Lang::Sw));
         assert!(html.contains("magari 3"), "the gap in Kiswahili");
     }
+
+    #[test]
+    fn a_summary_over_a_store_holding_a_huge_count_does_not_panic() {
+        // A store written before received entries were checked may hold what no parser
+        // accepts: the report that reached another unit with killed = 2^64 - 2.
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = testing::store(
+            dir.path(),
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024-l-ombolion",
+            None,
+        );
+        let report = |n: u64| {
+            Report::parse(
+                &json!({"type": "killing", "occurred_at": "2025-11-03T05:00:00+03:00",
+                        "unit": "ke-024-l-ombolion", "narrative": "A herder was shot.",
+                        "people": {"killed": n}}),
+                time::OffsetDateTime::now_utc(),
+            )
+            .expect("report")
+        };
+        let ids = store
+            .file_reports(&[report(1), report(2), report(3)])
+            .expect("filed");
+        let huge = u64::MAX - 1;
+        for id in &ids[..2] {
+            let held: String = store
+                .conn
+                .query_row(
+                    "SELECT document FROM reports WHERE id = ?1",
+                    [id.to_string()],
+                    |r| r.get(0),
+                )
+                .expect("document");
+            let mut doc: serde_json::Value = serde_json::from_str(&held).expect("json");
+            doc["people"]["killed"] = json!(huge);
+            doc["livestock"] = json!([{"species": "cattle", "stolen": huge}]);
+            store
+                .conn
+                .execute(
+                    "UPDATE reports SET document = ?2 WHERE id = ?1",
+                    rusqlite::params![id.to_string(), doc.to_string()],
+                )
+                .expect("doctored");
+        }
+        let held: String = store
+            .conn
+            .query_row(
+                "SELECT document FROM reports WHERE id = ?1",
+                [ids[0].to_string()],
+                |r| r.get(0),
+            )
+            .expect("document");
+        assert!(held.contains(&huge.to_string()), "{held}");
+        let summary = store
+            .summary(&SummaryRequest {
+                unit: "ke-024".into(),
+                from: date!(2025 - 11 - 01),
+                to: date!(2025 - 11 - 30),
+                edition: Edition::Public,
+            })
+            .expect("summary");
+        assert_eq!(summary.figures.incidents, 3);
+        assert_eq!(summary.figures.killed.total.known, 3);
+        assert_eq!(summary.figures.killed.total.unknown, 2);
+        let out = dir.path().join("s.pdf");
+        crate::summary::write(&summary, crate::summary::Format::Pdf, Lang::En, &out)
+            .expect("rendered");
+    }
 }

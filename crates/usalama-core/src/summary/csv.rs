@@ -14,12 +14,20 @@ pub fn render(table: &Table) -> String {
     out
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula (or, for tab and
+/// carriage return, shift it into one): `=`, `+`, `-`, `@`, tab, carriage return, and the
+/// full-width forms some spreadsheets fold to them (`＝`, `＋`, `－`, `＠`).
+pub const FORMULA_STARTS: &[char] = &[
+    '=', '+', '-', '@', '\t', '\r', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+];
+
 /// A text cell that a spreadsheet would read as a formula gets a leading apostrophe, so that
-/// opening an export never runs what someone typed into a narrative.
+/// opening an export never runs what someone typed into a narrative. Numbers are written as
+/// numbers (a count is never negative).
 fn cell_text(cell: &Cell) -> String {
     match cell {
         Cell::Number(n) => n.to_string(),
-        Cell::Text(t) if t.starts_with(['=', '+', '@']) => format!("'{t}"),
+        Cell::Text(t) if t.starts_with(FORMULA_STARTS) => format!("'{t}"),
         Cell::Text(t) => t.clone(),
     }
 }
@@ -55,5 +63,31 @@ mod tests {
             ]],
         };
         assert_eq!(render(&table), "a,b\r\n\"x, \"\"y\"\"\",'=HYPERLINK(1)\r\n");
+    }
+
+    #[test]
+    fn every_formula_start_is_neutralised_and_plain_text_is_not() {
+        for start in FORMULA_STARTS {
+            let text = format!("{start}HYPERLINK(\"http://x\",\"y\")");
+            let table = Table {
+                name: "t".into(),
+                header: vec!["a".into()],
+                rows: vec![vec![Cell::Text(text.clone())]],
+            };
+            let rendered = render(&table);
+            let cell = rendered
+                .strip_prefix("a\r\n")
+                .and_then(|r| r.strip_suffix("\r\n"))
+                .expect("one row");
+            let unquoted = cell
+                .strip_prefix('"')
+                .and_then(|c| c.strip_suffix('"'))
+                .map_or_else(|| cell.to_owned(), |c| c.replace("\"\"", "\""));
+            assert_eq!(unquoted, format!("'{text}"), "{start:?}");
+        }
+        for plain in ["Lami Nyeusi", "3 - 4 goats", "OB 12/20/11/2026", "'quoted"] {
+            assert_eq!(cell_text(&Cell::Text(plain.into())), plain);
+        }
+        assert_eq!(cell_text(&Cell::Number(150)), "150");
     }
 }

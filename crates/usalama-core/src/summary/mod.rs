@@ -34,6 +34,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use time::{Date, Duration, Time};
 
+use crate::domain::report::MAX_COUNT;
 use crate::domain::{Agency, IncidentType, Lang, SourceKind, Species, Urgency};
 use crate::error::{Error, Result};
 use crate::files::write_durably;
@@ -265,21 +266,31 @@ pub struct Amount {
     pub unknown: u32,
 }
 
+/// A stored count as a summary reads it: a whole number from 0 to [`MAX_COUNT`], or `None`
+/// (unknown) for anything else. Parsing refuses larger counts, but a store written before the
+/// hub checked received entries may hold one (`killed = 2^64 - 2`), and it must neither panic
+/// a summary nor swamp its totals.
+fn count_of(value: &Value) -> Option<u64> {
+    value.as_u64().filter(|n| *n <= MAX_COUNT)
+}
+
+// The sums below saturate: even a store holding counts that no parser accepts adds up
+// without overflowing.
 impl Amount {
     fn add(&mut self, value: Option<u64>, estimate: bool) {
         match value {
             Some(n) => {
-                self.known += n;
+                self.known = self.known.saturating_add(n);
                 self.estimated |= estimate && n > 0;
             }
-            None => self.unknown += 1,
+            None => self.unknown = self.unknown.saturating_add(1),
         }
     }
 
     fn merge(&mut self, other: Amount) {
-        self.known += other.known;
+        self.known = self.known.saturating_add(other.known);
         self.estimated |= other.estimated;
-        self.unknown += other.unknown;
+        self.unknown = self.unknown.saturating_add(other.unknown);
     }
 
     /// Nothing given at all, not even "unknown".
@@ -330,23 +341,23 @@ impl PeopleTotal {
                     match split.get(key) {
                         None => {}
                         Some(v) => {
-                            let n = v.as_u64();
+                            let n = count_of(v);
                             part.add(n, false);
                             match n {
-                                Some(n) => self.total.known += n,
+                                Some(n) => self.total.known = self.total.known.saturating_add(n),
                                 None => any_unknown = true,
                             }
                         }
                     }
                 }
                 if any_unknown {
-                    self.total.unknown += 1;
+                    self.total.unknown = self.total.unknown.saturating_add(1);
                 }
             }
             Some(v) => {
-                let n = v.as_u64();
+                let n = count_of(v);
                 self.total.add(n, false);
-                self.not_split += n.unwrap_or(0);
+                self.not_split = self.not_split.saturating_add(n.unwrap_or(0));
             }
         }
     }
@@ -356,7 +367,7 @@ impl PeopleTotal {
         self.men.merge(other.men);
         self.women.merge(other.women);
         self.children.merge(other.children);
-        self.not_split += other.not_split;
+        self.not_split = self.not_split.saturating_add(other.not_split);
     }
 
     /// "5 (men 2, women 1, children 1, not split 1)", or just the total when nothing was split.
@@ -491,20 +502,23 @@ impl Default for Figures {
 
 impl Figures {
     fn count(&mut self, incident: &Incident) {
-        self.incidents += 1;
+        let one = |n: &mut u32| *n = n.saturating_add(1);
+        one(&mut self.incidents);
         if let Some(t) = self.by_type.iter_mut().find(|t| t.kind == incident.kind) {
-            t.count += 1;
+            one(&mut t.count);
         }
         match incident.kind {
-            IncidentType::Firearm => self.firearms += 1,
-            IncidentType::Arrest => self.arrests += 1,
-            IncidentType::EarlyWarning => self.early_warnings += 1,
-            IncidentType::PeaceMeeting => self.peace_meetings += 1,
-            IncidentType::LivestockRecovered => self.recoveries += 1,
+            IncidentType::Firearm => one(&mut self.firearms),
+            IncidentType::Arrest => one(&mut self.arrests),
+            IncidentType::EarlyWarning => one(&mut self.early_warnings),
+            IncidentType::PeaceMeeting => one(&mut self.peace_meetings),
+            IncidentType::LivestockRecovered => one(&mut self.recoveries),
             _ => {}
         }
-        self.arrested += incident.arrested;
-        self.firearms_recovered += incident.firearms_recovered;
+        self.arrested = self.arrested.saturating_add(incident.arrested);
+        self.firearms_recovered = self
+            .firearms_recovered
+            .saturating_add(incident.firearms_recovered);
         self.killed.merge(incident.killed);
         self.injured.merge(incident.injured);
         self.abducted.merge(incident.abducted);
@@ -520,14 +534,14 @@ impl Figures {
             }
         }
         if incident.status != "closed" {
-            self.open += 1;
+            one(&mut self.open);
         }
         match self
             .by_status
             .iter_mut()
             .find(|(s, _)| *s == incident.status)
         {
-            Some((_, n)) => *n += 1,
+            Some((_, n)) => one(n),
             None => self.by_status.push((incident.status.clone(), 1)),
         }
     }
@@ -854,34 +868,41 @@ impl Incident {
             _ => Vec::new(),
         };
         // The closure's count of animals recovered replaces the report's own: the same
-        // animals are never counted twice.
+        // animals are never counted twice. The documented form is `livestock: [{species,
+        // recovered}]`; the desktop app writes `livestock_recovered: [{species, count}]`.
         let closure = row.closure.as_ref();
-        if let Some(Value::Array(lines)) = closure.and_then(|c| c.get("livestock")) {
-            for line in lines {
-                let Some(species) = line
-                    .get("species")
-                    .and_then(Value::as_str)
-                    .and_then(|s| Species::parse(s).ok())
-                else {
-                    continue;
-                };
-                let Some(n) = line.get("recovered") else {
-                    continue;
-                };
-                let mut recovered = Amount::default();
-                recovered.add(n.as_u64(), false);
-                match livestock.iter_mut().find(|l| l.species == species) {
-                    Some(l) => l.recovered = recovered,
-                    None => livestock.push(LivestockLine {
-                        species,
-                        stolen: Amount::default(),
-                        recovered,
-                        killed: Amount::default(),
-                    }),
-                }
+        let closed_lines = ["livestock", "livestock_recovered"]
+            .into_iter()
+            .zip(["recovered", "count"])
+            .filter_map(|(key, number)| match closure.and_then(|c| c.get(key)) {
+                Some(Value::Array(lines)) => Some(lines.iter().map(move |l| (l, number))),
+                _ => None,
+            })
+            .flatten();
+        for (line, number) in closed_lines {
+            let Some(species) = line
+                .get("species")
+                .and_then(Value::as_str)
+                .and_then(|s| Species::parse(s).ok())
+            else {
+                continue;
+            };
+            let Some(n) = line.get(number) else {
+                continue;
+            };
+            let mut recovered = Amount::default();
+            recovered.add(count_of(n), false);
+            match livestock.iter_mut().find(|l| l.species == species) {
+                Some(l) => l.recovered = recovered,
+                None => livestock.push(LivestockLine {
+                    species,
+                    stolen: Amount::default(),
+                    recovered,
+                    killed: Amount::default(),
+                }),
             }
         }
-        let closed = |key: &str| closure.and_then(|c| c.get(key)).and_then(Value::as_u64);
+        let closed = |key: &str| closure.and_then(|c| c.get(key)).and_then(count_of);
         Incident {
             kind,
             status: row.status.clone(),
@@ -914,7 +935,7 @@ fn livestock_line(line: &Value) -> Option<LivestockLine> {
     let amount = |key: &str| {
         let mut a = Amount::default();
         if let Some(v) = line.get(key) {
-            a.add(v.as_u64(), estimate);
+            a.add(count_of(v), estimate);
         }
         a
     };
@@ -968,7 +989,8 @@ impl Summary {
         let mut linked_reports = 0;
         for row in &rows {
             if let Some(primary) = &row.linked_to {
-                *also.entry(primary.clone()).or_default() += 1;
+                let n = also.entry(primary.clone()).or_default();
+                *n = n.saturating_add(1);
             }
         }
         let mut figures = Figures::default();
@@ -984,7 +1006,7 @@ impl Summary {
                 continue;
             }
             if row.linked_to.is_some() {
-                linked_reports += u32::from(in_period);
+                linked_reports = u32::saturating_add(linked_reports, u32::from(in_period));
                 continue;
             }
             let incident = Incident::read(&row);
@@ -998,16 +1020,16 @@ impl Summary {
             if in_previous {
                 previous.count(&incident);
                 if incident.is_insecurity() {
-                    spot.previous += 1;
+                    spot.previous = spot.previous.saturating_add(1);
                 }
                 continue;
             }
             figures.count(&incident);
             if incident.is_insecurity() {
-                spot.incidents += 1;
+                spot.incidents = spot.incidents.saturating_add(1);
                 spot.killed.merge(incident.killed.total);
             } else if incident.kind == IncidentType::EarlyWarning {
-                spot.early_warnings += 1;
+                spot.early_warnings = spot.early_warnings.saturating_add(1);
             }
             let also = also.get(&row.id).copied().unwrap_or(0);
             log.push(log_entry(row, incident, request.edition, also));
@@ -1526,5 +1548,63 @@ mod tests {
         assert_eq!(shorten("short", 12), ("short".into(), false));
         assert_eq!(shorten("  two\n\nlines  ", 12), ("two lines".into(), false));
         assert_eq!(shorten("abcdefghijklmnop", 5), ("abcde…".into(), true));
+    }
+
+    #[test]
+    fn counts_no_parser_accepts_neither_panic_a_summary_nor_swamp_its_totals() {
+        let huge = u64::MAX - 1;
+        let doc = |n: u64| {
+            json!({
+                "type": "livestock_raid", "narrative": "n",
+                "people": {"killed": huge, "injured": {"men": huge, "women": 1},
+                           "abducted": n},
+                "livestock": [{"species": "cattle", "stolen": huge, "recovered": huge,
+                               "killed": 3}],
+            })
+        };
+        let mut rows: Vec<SummaryRow> = (0..3)
+            .map(|i| {
+                row(
+                    &format!("r{i}"),
+                    "2026-11-20T05:30:00+03:00",
+                    "ke-024-l-ombolion",
+                    doc(i),
+                )
+            })
+            .collect();
+        let mut closed = row("c", "2026-11-21T05:30:00+03:00", "ke-024", doc(1));
+        closed.status = "closed".into();
+        closed.closure = Some(
+            json!({"arrests": huge, "firearms_recovered": huge,
+                   "livestock": [{"species": "goats", "recovered": huge}]})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+        );
+        rows.push(closed);
+        for edition in [Edition::Public, Edition::Restricted] {
+            let s = build(rows.clone(), edition);
+            let f = &s.figures;
+            assert_eq!(f.incidents, 4);
+            // Out of range reads as "unknown number": reported, never counted.
+            assert_eq!((f.killed.total.known, f.killed.total.unknown), (0, 4));
+            assert_eq!((f.injured.women.known, f.injured.men.unknown), (4, 4));
+            assert_eq!(f.abducted.total.known, 4);
+            let cattle = f.species(Species::Cattle).expect("cattle");
+            assert_eq!((cattle.stolen.known, cattle.killed.known), (0, 12));
+            assert_eq!((f.arrested, f.firearms_recovered), (0, 0));
+            let w = words::words(Lang::En);
+            assert!(f.killed.phrase(w).contains("unknown"));
+            for format in [Format::Csv, Format::Html, Format::Xlsx, Format::Pdf] {
+                let dir = tempfile::tempdir().expect("dir");
+                save_in(&s, format, Lang::En, dir.path()).expect("saved");
+            }
+        }
+        // The sums themselves saturate.
+        let mut a = Amount::default();
+        a.add(Some(u64::MAX), false);
+        a.add(Some(u64::MAX), false);
+        a.merge(a);
+        assert_eq!(a.known, u64::MAX);
     }
 }

@@ -232,4 +232,22 @@ mod tests {
         let text = String::from_utf8_lossy(&bytes);
         assert!(text.contains("xl/worksheets/sheet1.xml"));
     }
+
+    #[test]
+    fn text_that_looks_like_a_formula_stays_text_in_a_workbook() {
+        // A workbook cell is a formula only inside <f>; text is written as an inline string,
+        // which a spreadsheet shows and never evaluates, whatever its first character.
+        for start in super::super::csv::FORMULA_STARTS {
+            let text = format!("{start}cmd|' /C calc'!A0");
+            let t = Table {
+                name: "Incidents".into(),
+                header: vec!["a".into()],
+                rows: vec![vec![Cell::Text(text.clone())]],
+            };
+            let xml = String::from_utf8(sheet(&t)).expect("utf-8");
+            assert!(!xml.contains("<f>") && !xml.contains("<f "), "{xml}");
+            assert!(xml.contains(&escape(&text)), "{start:?}: {xml}");
+            assert!(xml.contains("t=\"inlineStr\""));
+        }
+    }
 }
