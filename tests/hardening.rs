@@ -414,13 +414,10 @@ fn invite_puts_a_proxys_certificate_fingerprint_in_the_enrollment_string() {
         ],
     );
     let enrollment = invite["enrollment"].as_str().expect("enrollment");
-    assert_eq!(
-        enrollment,
-        format!(
-            "https://hub.county.example:443#code={}&sha256={fingerprint}",
-            invite["code"].as_str().expect("code")
-        )
-    );
+    let parsed = usalama_core::sync::Enrollment::parse(enrollment).expect("parses");
+    assert_eq!(parsed.url, "https://hub.county.example:443");
+    assert_eq!(parsed.cert_sha256.as_deref(), Some(fingerprint.as_str()));
+    assert_eq!(parsed.code, invite["code"].as_str().expect("code"));
     let out = hub_cli(
         &hub,
         &[

@@ -725,11 +725,24 @@ fn a_hub_on_tls_is_pinned_by_its_certificate_fingerprint() {
         "{enrollment}"
     );
 
-    // A device that pins another certificate refuses to talk to this hub.
+    // A string whose fingerprint was changed on the way is refused before any connection.
     let wrong = Home::new();
     wrong.ok(&["init", "--name", "x", "--role", "chief"]);
     let forged = enrollment.replace(&fingerprint, &"0".repeat(64));
     let out = wrong.run(&["enroll", "--string", &forged]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("was changed"), "{}", stderr(&out));
+    // A device that pins another certificate refuses to talk to this hub.
+    let code = invite["code"].as_str().expect("code");
+    let out = wrong.run(&[
+        "enroll",
+        "--hub",
+        &hub.url,
+        "--code",
+        code,
+        "--cert-sha256",
+        &"0".repeat(64),
+    ]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
 
     let chief = Home::new();
