@@ -54,7 +54,6 @@ impl Hub {
         let day = budget_day(now);
         let spent = tx.spent(device, day)?;
         if self.budget > 0 && !carries_own_reports && spent.saturating_add(bytes) > self.budget {
-            self.metrics.refused("over_budget");
             return Err(over_budget(self.budget, spent, now));
         }
         tx.spend(device, day, bytes)
@@ -93,7 +92,7 @@ mod tests {
     use super::*;
 
     fn hub(dir: &tempfile::TempDir, budget: u64) -> Hub {
-        let db = crate::db::open(&dir.path().join("hub.db").display().to_string()).expect("db");
+        let db = db::open(&dir.path().join("hub.db").display().to_string()).expect("db");
         let mut hub = Hub::open(db).expect("hub");
         hub.set_daily_budget(budget);
         hub
@@ -147,7 +146,7 @@ mod tests {
         // 2026-11-20 20:59:59.999 UTC is 23:59:59.999 EAT; a millisecond later it is the 21st.
         let before = 1_795_208_399_999;
         assert_eq!(budget_day(before) + 1, budget_day(before + 1));
-        let message = over_budget(1 << 20, 1 << 20, before - 3_600_000).to_string();
+        let message = over_budget(1 << 20, 1 << 20, before + 1 - 3_600_000).to_string();
         assert!(message.contains("in 1 h 0 min"), "{message}");
     }
 
