@@ -178,6 +178,7 @@ impl Home {
             "--string",
             &hub.enrollment(name, role, unit, agency),
         ]);
+        hub.approve_pending();
         home
     }
 

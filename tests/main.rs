@@ -5,6 +5,7 @@ mod bundle;
 mod cli;
 mod convergence;
 mod crash;
+mod hardening;
 mod helpers;
 mod incident;
 mod person;

@@ -58,7 +58,12 @@ impl Hub {
         }
         args.extend(["--address", &self.process.url]);
         let invite = self.cli(&args);
-        Home::from_enrollment(name, invite["enrollment"].as_str().expect("enrollment"))
+        let home = Home::from_enrollment(name, invite["enrollment"].as_str().expect("enrollment"));
+        // A cleared or administrator's device syncs once the administrator has approved it.
+        if cleared || role == "admin" {
+            self.cli(&["devices", "approve", &self.device_id(name)]);
+        }
+        home
     }
 
     fn device_id(&self, name: &str) -> String {

@@ -942,6 +942,8 @@ fn storage_story(backend: &dyn Backend) {
         Some(Agency::Nis),
     );
     enroll(&hub, &mut cleared, &code).expect("enrolled");
+    // A cleared reader's device syncs once the administrator has approved it.
+    hub.approve(&cleared.id().to_string()).expect("approved");
     sync(&hub, &mut cleared);
     assert_eq!(cleared.store.tend_county_keys().expect("tended"), 1);
     sync(&hub, &mut cleared);

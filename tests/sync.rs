@@ -669,7 +669,7 @@ pub(crate) fn serve(
     let mut child = std::process::Command::new(crate::helpers::hub_bin())
         .arg("--db")
         .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
         .args(extra)
         .env("USALAMA_LOG", "debug")
         .stdout(std::process::Stdio::piped())
@@ -736,11 +736,24 @@ fn a_hub_on_tls_is_pinned_by_its_certificate_fingerprint() {
         "{enrollment}"
     );
 
-    // A device that pins another certificate refuses to talk to this hub.
+    // A string whose fingerprint was changed on the way is refused before any connection.
     let wrong = Home::new();
     wrong.ok(&["init", "--name", "x", "--role", "chief"]);
     let forged = enrollment.replace(&fingerprint, &"0".repeat(64));
     let out = wrong.run(&["enroll", "--string", &forged]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("was changed"), "{}", stderr(&out));
+    // A device that pins another certificate refuses to talk to this hub.
+    let code = invite["code"].as_str().expect("code");
+    let out = wrong.run(&[
+        "enroll",
+        "--hub",
+        &hub.url,
+        "--code",
+        code,
+        "--cert-sha256",
+        &"0".repeat(64),
+    ]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
 
     let chief = Home::new();
@@ -749,23 +762,6 @@ fn a_hub_on_tls_is_pinned_by_its_certificate_fingerprint() {
     let id = chief.add(&doc(OMBOLION, 1));
     chief.sync();
     assert_eq!(chief.json(&["report", "show", &id])["status"], "received");
-}
-
-#[test]
-fn plain_http_is_served_only_on_loopback() {
-    let dir = tempfile::tempdir().expect("dir");
-    let out = std::process::Command::new(crate::helpers::hub_bin())
-        .arg("--db")
-        .arg(dir.path().join("hub.db"))
-        .args(["serve", "--listen", "0.0.0.0:0"])
-        .output()
-        .expect("runs");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--insecure-http"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -25,7 +25,15 @@ impl TestHub {
             .enable_all()
             .build()
             .expect("runtime");
-        let app = usalama_hub::http::router(hub.clone());
+        // Every device of a test speaks from 127.0.0.1, many times a second: the rate limit is
+        // raised; the other limits are `serve`'s (tests/hardening.rs checks the limits).
+        let limits = usalama_hub::http::Limits {
+            burst: 100_000,
+            per_minute: 100_000,
+            ..usalama_hub::http::Limits::default()
+        };
+        let app = usalama_hub::http::router_with(hub.clone(), limits)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
         runtime.spawn(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
             axum::serve(listener, app).await.expect("serves");
@@ -55,6 +63,16 @@ impl TestHub {
         usalama_core::sync::Enrollment::new(&self.url, &invite.code, None)
             .expect("enrollment")
             .to_string()
+    }
+
+    /// Approves every device waiting for approval (enrolled from a cleared or administrator's
+    /// invite), as the county ICT officer does after comparing ids.
+    pub fn approve_pending(&self) {
+        for d in self.hub.devices().expect("devices") {
+            if d.pending && !d.revoked {
+                self.hub.approve(&d.id.to_string()).expect("approved");
+            }
+        }
     }
 
     /// Entries the hub holds, and how many of them it refused.

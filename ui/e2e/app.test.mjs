@@ -472,6 +472,7 @@ test("an officer's inbox shows a chief's report as not acknowledged; the officer
     const home = freshHome();
     cli(home, "init", "--name", "Inspector Lokwang", "--role", "officer", "--agency", "nps");
     cli(home, "enroll", "--string", hub.invite("Inspector Lokwang", "officer", "ke-024", "nps", { cleared: true }));
+    hub.approvePending();
     cli(home, "sync");
     assert.equal(JSON.parse(cli(chief, "county-key", "list", "--json")).waiting_to_seal, 1);
     cli(chief, "sync");

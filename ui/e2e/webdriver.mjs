@@ -223,7 +223,7 @@ export class Hub {
     const db = join(dir, "hub.db");
     const port = 20000 + Math.floor(Math.random() * 20000);
     const url = `http://127.0.0.1:${port}`;
-    const child = spawn(process.env.HUB, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`], {
+    const child = spawn(process.env.HUB, ["--db", db, "serve", "--listen", `127.0.0.1:${port}`, "--admin-listen", "127.0.0.1:0"], {
       stdio: ["ignore", "ignore", "pipe"],
     });
     let log = "";
@@ -231,7 +231,7 @@ export class Hub {
     const hub = new Hub(child, db, url);
     for (let i = 0; i < 100; i++) {
       if (child.exitCode !== null) throw new Error(`the hub did not start: ${log}`);
-      if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return hub;
+      if (await fetch(`${url}/openapi.json`).then((r) => r.ok, () => false)) return hub;
       await sleep(100);
     }
     hub.stop();
@@ -242,6 +242,15 @@ export class Hub {
     this.child = child;
     this.db = db;
     this.url = url;
+  }
+
+  /** Approves every device waiting for approval (cleared and administrators' devices), as the
+   * county ICT officer does after comparing the id the laptop shows. */
+  approvePending() {
+    const devices = JSON.parse(execFileSync(process.env.HUB, ["--db", this.db, "--json", "devices", "list"], { encoding: "utf8" }));
+    for (const d of devices.filter((d) => d.pending && !d.revoked)) {
+      execFileSync(process.env.HUB, ["--db", this.db, "devices", "approve", d.id], { encoding: "utf8" });
+    }
   }
 
   /** A one-time enrollment string for a person, as `usalama-hub invite` prints it. */

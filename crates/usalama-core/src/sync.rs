@@ -93,18 +93,57 @@ impl Enrollment {
             .ok_or_else(|| bad("no code in it"))?;
         let mut code = None;
         let mut cert = None;
+        let mut check = None;
         for pair in fragment.split('&') {
             match pair.split_once('=') {
                 Some(("code", v)) => code = Some(v.to_owned()),
                 Some(("sha256", v)) => cert = Some(v.to_owned()),
+                Some(("check", v)) => check = Some(v.to_ascii_lowercase()),
                 _ => return Err(bad(&format!("{pair:?} is not part of an enrollment"))),
             }
         }
-        Enrollment::new(
+        let enrollment = Enrollment::new(
             url,
             code.as_deref().ok_or_else(|| bad("no code in it"))?,
             cert.as_deref(),
-        )
+        )?;
+        // The check binds the address (scheme included) and the fingerprint to the code: a
+        // string whose hub or certificate was changed on the way is refused here, before any
+        // connection.
+        match check {
+            Some(c) if c == enrollment.check() => Ok(enrollment),
+            Some(_) => Err(Error::invalid(
+                "enrollment",
+                "the enrollment string was changed after the hub made it (its address or \
+                 certificate fingerprint does not match its check); ask the county ICT office \
+                 for the string again",
+            )),
+            None => Err(bad("its check is missing (check=…): it was cut, or made by an older hub")),
+        }
+    }
+
+    /// 16 hex digits of HMAC-SHA256, keyed with the canonical code, over the address and the
+    /// fingerprint.
+    fn check(&self) -> String {
+        let code = crate::keys::canonical_code(&self.code);
+        let message = format!(
+            "usalama.enrollment\0{}\0{}",
+            self.url,
+            self.cert_sha256.as_deref().unwrap_or("")
+        );
+        let mut block = [0u8; 64];
+        let key = Sha256::digest(code.as_bytes());
+        block[..32].copy_from_slice(&key);
+        let pad = |byte: u8| block.map(|b| b ^ byte);
+        let inner = Sha256::new()
+            .chain_update(pad(0x36))
+            .chain_update(message.as_bytes())
+            .finalize();
+        let mac = Sha256::new()
+            .chain_update(pad(0x5c))
+            .chain_update(inner)
+            .finalize();
+        hex::encode(&mac[..8])
     }
 
     /// An enrollment from its parts, checked.
@@ -144,7 +183,7 @@ impl std::fmt::Display for Enrollment {
         if let Some(c) = &self.cert_sha256 {
             write!(f, "&sha256={c}")?;
         }
-        Ok(())
+        write!(f, "&check={}", self.check())
     }
 }
 
@@ -607,11 +646,35 @@ mod tests {
     #[test]
     fn an_enrollment_string_round_trips() {
         let sha = "ab".repeat(32);
-        let text = format!("https://10.1.2.3:7878/#code=K7QXM-4HDPR&sha256={sha}");
-        let e = Enrollment::parse(&text).expect("parses");
+        let made = Enrollment::new("https://10.1.2.3:7878/", "K7QXM-4HDPR", Some(&sha))
+            .expect("made")
+            .to_string();
+        assert!(made.starts_with(&format!(
+            "https://10.1.2.3:7878#code=K7QXM-4HDPR&sha256={sha}&check="
+        )));
+        let e = Enrollment::parse(&made).expect("parses");
         assert_eq!(e.url, "https://10.1.2.3:7878");
         assert_eq!(e.code, "K7QXM-4HDPR");
         assert_eq!(Enrollment::parse(&e.to_string()).expect("again"), e);
+        // Typed as a person types it: the code in another case.
+        assert!(Enrollment::parse(&made.replace("K7QXM-4HDPR", "k7qxm-4hdpr")).is_ok());
+    }
+
+    #[test]
+    fn a_changed_address_scheme_or_fingerprint_is_detected() {
+        let sha = "ab".repeat(32);
+        let made = Enrollment::new("https://10.1.2.3:7878", "K7QXM-4HDPR", Some(&sha))
+            .expect("made")
+            .to_string();
+        for changed in [
+            made.replace(&sha, &"cd".repeat(32)),
+            made.replace("10.1.2.3", "10.1.2.4"),
+            made.replace("https://", "http://").replace(&format!("&sha256={sha}"), ""),
+            made.split("&check=").next().expect("part").to_owned(),
+        ] {
+            let err = Enrollment::parse(&changed).expect_err(&changed);
+            assert!(err.to_string().contains("enrollment"), "{err}");
+        }
     }
 
     #[test]

@@ -32,10 +32,19 @@ use crate::now_ms;
 /// How long an enrollment code stays valid unless `invite` says otherwise.
 pub const DEFAULT_INVITE_HOURS: u32 = 72;
 
+/// What a device may send per day, unless `serve --daily-budget` says otherwise: about ten times
+/// what a busy chief's laptop sends (see docs/hub.md).
+pub const DEFAULT_DAILY_BUDGET: u64 = 20 << 20;
+
 pub struct Hub {
     db: Box<dyn Database>,
     key: SigningKey,
     id: DeviceId,
+    /// Keys the hashes under which invite codes are stored: derived from the hub's secret key,
+    /// so a copy of the database alone cannot test guesses of a code.
+    invite_key: [u8; 32],
+    /// Bytes a device may send per day beyond its own new reports (see [`Hub::charge`]).
+    pub(crate) budget: u64,
     pub metrics: Metrics,
 }
 
@@ -108,42 +117,120 @@ pub struct EnrollRequest {
 
 impl Hub {
     /// Opens the hub over `db`, creating its signing key and loading the shipped gazetteer the
-    /// first time.
+    /// first time. The key is kept in a file of its own, readable by the hub's user only, where
+    /// the database says ([`Database::key_file`]); a key that an earlier version kept in the
+    /// database is moved there.
     pub fn open(db: Box<dyn Database>) -> Result<Hub> {
+        let key_file = db.key_file();
+        let on_file = match &key_file {
+            Some(path) => read_key_file(path)?,
+            None => None,
+        };
+        let mut moved = false;
         let secret = db::write(db.as_ref(), |tx| {
-            if let Some(hex_key) = tx.meta("hub_key")? {
-                let mut key = [0u8; 32];
-                hex::decode_to_slice(hex_key, &mut key)
-                    .map_err(|_| HubError::Database("the stored hub key is damaged".into()))?;
-                return Ok(key);
+            let in_db = match tx.meta("hub_key")? {
+                Some(hex_key) => {
+                    let mut key = [0u8; 32];
+                    hex::decode_to_slice(hex_key, &mut key)
+                        .map_err(|_| HubError::Database("the stored hub key is damaged".into()))?;
+                    Some(key)
+                }
+                None => None,
+            };
+            let public = tx.meta("hub_public")?;
+            let known = in_db.is_some() || public.is_some();
+            let key = match (&key_file, on_file, in_db) {
+                (None, _, Some(key)) => key,
+                (Some(_), Some(file), Some(db_key)) if file != db_key => {
+                    return Err(HubError::Database(
+                        "the hub's key file and the key in its database differ; keep the one                          that matches the database's hub (see docs/hub.md)"
+                            .into(),
+                    ))
+                }
+                (Some(_), Some(file), _) => file,
+                (Some(path), None, Some(db_key)) => {
+                    save_key(path, &db_key).map_err(|e| {
+                        HubError::Database(format!(
+                            "cannot move the hub's key to {}: {e}",
+                            path.display()
+                        ))
+                    })?;
+                    db_key
+                }
+                (Some(path), None, None) if known => {
+                    return Err(HubError::Database(format!(
+                        "the hub's secret key file {} is missing; put back the copy kept with                          the backups (see docs/hub.md)",
+                        path.display()
+                    )))
+                }
+                (_, _, None) => {
+                    let key = SigningKey::generate(&mut rand::rngs::OsRng).to_bytes();
+                    if let Some(path) = &key_file {
+                        save_key(path, &key).map_err(|e| {
+                            HubError::Database(format!("cannot write {}: {e}", path.display()))
+                        })?;
+                    }
+                    key
+                }
+            };
+            let signing = SigningKey::from_bytes(&key);
+            let public_hex = hex::encode(signing.verifying_key().to_bytes());
+            if public.as_deref().is_some_and(|p| p != public_hex) {
+                return Err(HubError::Database(
+                    "the hub's secret key does not belong to this database's hub; give the key                      file that was made with it (see docs/hub.md)"
+                        .into(),
+                ));
             }
-            let key = SigningKey::generate(&mut rand::rngs::OsRng);
-            let public = key.verifying_key();
-            tx.set_meta("hub_key", &hex::encode(key.to_bytes()))?;
-            tx.insert_device(&DeviceRecord {
-                id: DeviceId::of(&public),
-                public_key: public.to_bytes(),
-                person: "hub".into(),
-                name: "County hub".into(),
-                role: "hub".into(),
-                unit: Some(COUNTY.into()),
-                agency: None,
-                cleared: false,
-                revoked: false,
-                enrolled_at: now_ms(),
-                counter: 0,
-                head_seq: 0,
-                head_hash: Hash::GENESIS,
-            })?;
-            for unit in gazetteer::shipped() {
-                tx.upsert_unit(&unit)?;
+            if key_file.is_some() && in_db.is_some() {
+                // Dropped from the database (overwritten, as `secure_delete` does) once it is
+                // safely in its file.
+                tx.delete_meta("hub_key")?;
+                moved = true;
+            } else if key_file.is_none() && in_db.is_none() {
+                tx.set_meta("hub_key", &hex::encode(key))?;
             }
-            Ok(key.to_bytes())
+            if public.is_none() {
+                tx.set_meta("hub_public", &public_hex)?;
+            }
+            if !known {
+                let verifying = signing.verifying_key();
+                tx.insert_device(&DeviceRecord {
+                    id: DeviceId::of(&verifying),
+                    public_key: verifying.to_bytes(),
+                    person: "hub".into(),
+                    name: "County hub".into(),
+                    role: "hub".into(),
+                    unit: Some(COUNTY.into()),
+                    agency: None,
+                    cleared: false,
+                    revoked: false,
+                    pending: false,
+                    enrolled_at: now_ms(),
+                    counter: 0,
+                    head_seq: 0,
+                    head_hash: Hash::GENESIS,
+                })?;
+                for unit in gazetteer::shipped() {
+                    tx.upsert_unit(&unit)?;
+                }
+            }
+            Ok(key)
         })?;
+        if moved {
+            // The database's log may still hold the page the key was on.
+            db.scrub()?;
+        }
         let key = SigningKey::from_bytes(&secret);
+        let invite_key: [u8; 32] = Sha256::new()
+            .chain_update(b"usalama.invite-codes\0")
+            .chain_update(secret)
+            .finalize()
+            .into();
         Ok(Hub {
             id: DeviceId::of(&key.verifying_key()),
             key,
+            invite_key,
+            budget: DEFAULT_DAILY_BUDGET,
             db,
             metrics: Metrics::default(),
         })
@@ -227,7 +314,7 @@ impl Hub {
         };
         let expires_at = now_ms() + i64::from(req.hours.max(1)) * 3_600_000;
         let invite = Invite {
-            code_hash: code_hash(&code),
+            code_hash: self.code_hash(&code),
             person: person.clone(),
             name: name.to_owned(),
             role: req.role.as_str().into(),
@@ -268,9 +355,13 @@ impl Hub {
         }
         let id = DeviceId::of(&public);
         let now = now_ms();
-        let hash = code_hash(&req.code);
+        let (hash, legacy) = (self.code_hash(&req.code), legacy_code_hash(&req.code));
         let enrolled = db::write(self.db(), |tx| {
-            let invite = tx.take_invite(&hash)?.ok_or_else(|| {
+            let invite = match tx.take_invite(&hash)? {
+                Some(invite) => Some(invite),
+                None => tx.take_invite(&legacy)?,
+            };
+            let invite = invite.ok_or_else(|| {
                 HubError::rejected(
                     StatusCode::FORBIDDEN,
                     "bad_code",
@@ -302,30 +393,18 @@ impl Hub {
                 agency: invite.agency.clone(),
                 cleared: invite.cleared,
                 revoked: false,
+                // Whoever holds a cleared or administrator's code could otherwise read
+                // informants' names or speak for the county: the administrator approves such
+                // a device after comparing the id its laptop shows.
+                pending: invite.cleared || invite.role == Role::Admin.as_str(),
                 enrolled_at: now,
                 counter: 0,
                 head_seq: 0,
                 head_hash: Hash::GENESIS,
             };
-            // A new laptop for an existing person replaces the old one (lost, stolen or dead):
-            // the old one is refused from now on, and every device learns it.
-            let replaced: Vec<DeviceId> = tx
-                .devices()?
-                .into_iter()
-                .filter(|d| d.person == record.person && !d.revoked && d.id != self.id)
-                .map(|d| d.id)
-                .collect();
             tx.insert_device(&record)?;
-            self.append(tx, EntryKind::DeviceEnrolled, &device_body(&record), now)?;
-            for old in replaced {
-                tx.set_revoked(&old)?;
-                self.append(
-                    tx,
-                    EntryKind::DeviceRevoked,
-                    &json!({"device": old.to_string(), "replaced_by": record.id.to_string()}),
-                    now,
-                )?;
-                tracing::info!(device = %old, by = %record.id, "device replaced");
+            if !record.pending {
+                self.announce(tx, &record, now)?;
             }
             Ok(Enrolled {
                 hub_key: hex::encode(self.key.verifying_key().to_bytes()),
@@ -345,6 +424,92 @@ impl Hub {
         })?;
         tracing::info!(device = %id, role = %enrolled.role, "device enrolled");
         Ok(enrolled)
+    }
+
+    /// Tells every device of a newly enrolled one, through the hub's chain; a new laptop for
+    /// an existing person replaces the old one (lost, stolen or dead): the old one is refused
+    /// from now on, and every device learns it.
+    fn announce(&self, tx: &mut dyn Tx, record: &DeviceRecord, now: i64) -> Result<()> {
+        let replaced: Vec<DeviceId> = tx
+            .devices()?
+            .into_iter()
+            .filter(|d| {
+                d.person == record.person && !d.revoked && d.id != self.id && d.id != record.id
+            })
+            .map(|d| d.id)
+            .collect();
+        self.append(tx, EntryKind::DeviceEnrolled, &device_body(record), now)?;
+        for old in replaced {
+            tx.set_revoked(&old)?;
+            self.append(
+                tx,
+                EntryKind::DeviceRevoked,
+                &json!({"device": old.to_string(), "replaced_by": record.id.to_string()}),
+                now,
+            )?;
+            tracing::info!(device = %old, by = %record.id, "device replaced");
+        }
+        Ok(())
+    }
+
+    /// Approves a device enrolled from a cleared or administrator's invite, once the
+    /// administrator has compared its id with the one its laptop shows: from now on it syncs,
+    /// and every device learns of it.
+    pub fn approve(&self, text: &str) -> Result<DeviceRecord> {
+        let device = db::read(self.db(), |tx| find_device(tx, text, self.id))?;
+        if device.revoked {
+            return Err(HubError::bad_request(
+                "revoked",
+                format!("device {} was revoked; it cannot be approved", device.id),
+            ));
+        }
+        let now = now_ms();
+        let approved = db::write(self.db(), |tx| {
+            if !tx.set_approved(&device.id)? {
+                return Ok(false);
+            }
+            self.announce(tx, &device, now)?;
+            Ok(true)
+        })?;
+        if !approved {
+            return Err(HubError::bad_request(
+                "not_pending",
+                format!(
+                    "device {} ({}) is not waiting for approval",
+                    device.id, device.name
+                ),
+            ));
+        }
+        tracing::info!(device = %device.id, "device approved");
+        Ok(DeviceRecord {
+            pending: false,
+            ..device
+        })
+    }
+
+    /// Refuses a device that waits for the administrator's approval.
+    pub(crate) fn refuse_pending(device: &DeviceRecord) -> Result<()> {
+        if device.pending {
+            return Err(HubError::rejected(
+                StatusCode::FORBIDDEN,
+                "pending_approval",
+                format!(
+                    "this device waits for the county ICT officer's approval: read out the id \
+                     your laptop shows ({}) to the county ICT officer, who approves it with \
+                     `usalama-hub devices approve`; then sync again",
+                    device.id
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Where an invite code is stored: its HMAC under the hub's invite key.
+    fn code_hash(&self, code: &str) -> [u8; 32] {
+        hmac_sha256(
+            &self.invite_key,
+            usalama_core::keys::canonical_code(code).as_bytes(),
+        )
     }
 
     /// One sync exchange: stores what the device sent (verified, idempotently) and answers with
@@ -401,6 +566,15 @@ impl Hub {
         let result = db::write(self.db(), |tx| {
             forks.clear();
             let device = self.authenticated(tx.device(&request.device)?)?;
+            // A device's own new reports always go through; anything else counts against its
+            // daily budget.
+            let own_reports = request.runs.iter().any(|r| {
+                r.device == device.id
+                    && r.entries.iter().any(|e| {
+                        matches!(e.kind, EntryKind::ReportFiled | EntryKind::ReportAmended)
+                    })
+            });
+            self.charge_in(tx, &device.id, body.len() as u64, own_reports)?;
             if request.counter <= device.counter {
                 return Err(HubError::rejected(
                     StatusCode::CONFLICT,
@@ -552,6 +726,7 @@ impl Hub {
                 "the hub does not sync with itself",
             ));
         }
+        Hub::refuse_pending(&device)?;
         Ok(device)
     }
 
@@ -1259,7 +1434,8 @@ impl Hub {
         let device = db::read(self.db(), |tx| find_device(tx, text, self.id))?;
         let now = now_ms();
         db::write(self.db(), |tx| {
-            if tx.set_revoked(&device.id)? {
+            // A device still waiting for approval was never announced: nobody needs telling.
+            if tx.set_revoked(&device.id)? && !device.pending {
                 // What the hub holds of it now is all of it that will ever take effect.
                 let last = tx.device(&device.id)?.map_or(0, |d| d.head_seq);
                 tx.set_meta(&revoked_after_key(&device.id), &last.to_string())?;
@@ -1429,8 +1605,17 @@ impl Hub {
         db::read(self.db(), |tx| tx.forks())
     }
 
+    /// A consistent copy of the database at `out`; with a key file, a copy of the key beside
+    /// it (`out` with `.key` added), so that the backup opens as this hub.
     pub fn backup(&self, out: &std::path::Path) -> Result<()> {
-        self.db.backup(out)
+        self.db.backup(out)?;
+        if self.db.key_file().is_some() {
+            let path = db::key_file_beside(out);
+            save_key(&path, &self.key.to_bytes()).map_err(|e| {
+                HubError::Database(format!("cannot write {}: {e}", path.display()))
+            })?;
+        }
+        Ok(())
     }
 
     /// Entries stored and refused, for the metrics.
@@ -1672,7 +1857,58 @@ fn new_code() -> String {
     code
 }
 
-/// Codes are stored only hashed; typing is forgiven (case, dashes, spaces, look-alikes).
-fn code_hash(code: &str) -> [u8; 32] {
+/// How invites made before codes were keyed were stored (plain SHA-256): such an invite is
+/// still honoured until it expires.
+fn legacy_code_hash(code: &str) -> [u8; 32] {
     Sha256::digest(usalama_core::keys::canonical_code(code).as_bytes()).into()
+}
+
+/// HMAC-SHA256 (RFC 2104).
+pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// The hub's secret key, as its key file holds it: 64 hex digits.
+fn read_key_file(path: &std::path::Path) -> Result<Option<[u8; 32]>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(HubError::Database(format!(
+                "cannot read the hub's key file {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    let mut key = [0u8; 32];
+    hex::decode_to_slice(text.trim(), &mut key).map_err(|_| {
+        HubError::Database(format!(
+            "the hub's key file {} is damaged (64 hex digits expected)",
+            path.display()
+        ))
+    })?;
+    // A key file copied back from elsewhere may have lost its mode.
+    db::restrict(path).map_err(|e| {
+        HubError::Database(format!("cannot restrict {}: {e}", path.display()))
+    })?;
+    Ok(Some(key))
+}
+
+fn save_key(path: &std::path::Path, key: &[u8; 32]) -> std::io::Result<()> {
+    db::write_secret(path, format!("{}\n", hex::encode(key)).as_bytes())
 }

@@ -17,9 +17,9 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use usalama_core::domain::{Agency, Report, Role};
 use usalama_core::sync::Enrollment;
+use usalama_hub::http::Limits;
 use usalama_hub::hub::{InviteRequest, DEFAULT_INVITE_HOURS};
 use usalama_hub::{db, Hub, HubError};
 
@@ -98,12 +98,23 @@ struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:7878")]
     listen: SocketAddr,
-    /// TLS certificate chain (PEM).
+    /// Address and port of /health and /metrics, for the administrator and monitoring only.
+    #[arg(long, default_value = "127.0.0.1:7879")]
+    admin_listen: SocketAddr,
+    /// TLS certificate chain (PEM). Without it, a non-loopback --listen serves a certificate
+    /// of the hub's own (see --tls-dir).
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
     /// TLS private key (PEM).
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Where the hub's own certificate and key are made and kept (default: the database's
+    /// folder; the current folder for PostgreSQL).
+    #[arg(long)]
+    tls_dir: Option<PathBuf>,
+    /// Serve the hub's own certificate on a loopback address too.
+    #[arg(long, conflicts_with_all = ["tls_cert", "insecure_http"])]
+    tls_self_signed: bool,
     /// Serve plain HTTP on a non-loopback address (only behind a trusted TLS proxy).
     #[arg(long)]
     insecure_http: bool,
@@ -111,6 +122,26 @@ struct ServeArgs {
     /// --listen).
     #[arg(long)]
     public_url: Option<String>,
+    /// MiB a device may send per day beyond its own new reports; 0 for no budget.
+    #[arg(long, default_value_t = usalama_hub::hub::DEFAULT_DAILY_BUDGET >> 20)]
+    daily_budget: u64,
+    /// Sync and enrollment requests worked on at once.
+    #[arg(long, default_value_t = Limits::default().concurrent)]
+    max_concurrent: usize,
+    /// Requests one address may have in flight at once.
+    #[arg(long, default_value_t = Limits::default().per_address)]
+    per_address: usize,
+    /// Requests one address may make per minute (after a burst of --rate-burst).
+    #[arg(long, default_value_t = Limits::default().per_minute)]
+    rate_per_minute: u32,
+    #[arg(long, default_value_t = Limits::default().burst)]
+    rate_burst: u32,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, default_value_t = Limits::default().header_timeout.as_secs())]
+    header_timeout: u64,
+    /// Seconds a request body may take, plus one per KiB it holds.
+    #[arg(long, default_value_t = Limits::default().body_grace.as_secs())]
+    body_timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +170,10 @@ struct InviteArgs {
     /// The hub address for the enrollment string (default: the one `serve` recorded).
     #[arg(long)]
     address: Option<String>,
+    /// The SHA-256 fingerprint (64 hex digits) of the certificate devices meet, when TLS ends
+    /// at a proxy in front of the hub (default: the one `serve` recorded).
+    #[arg(long, value_name = "HEX")]
+    cert_sha256: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -146,6 +181,11 @@ enum DevicesCommand {
     List,
     /// Refuse this device from its next request.
     Revoke {
+        device: String,
+    },
+    /// Let a device enrolled from a cleared or administrator's invite sync, after comparing
+    /// its id with the one its laptop shows.
+    Approve {
         device: String,
     },
 }
@@ -243,7 +283,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         d.role,
                         d.agency.as_deref().unwrap_or("-"),
                         d.unit.as_deref().unwrap_or("-"),
-                        if d.revoked { "revoked" } else { "active" }
+                        if d.revoked {
+                            "revoked"
+                        } else if d.pending {
+                            "pending"
+                        } else {
+                            "active"
+                        }
                     );
                 }
             }
@@ -258,6 +304,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     "Revoked device {} ({}); it is refused from its next request.",
                     d.id,
                     d.name
+                );
+            }
+            Ok(())
+        }
+        Command::Devices(DevicesCommand::Approve { device }) => {
+            let d = open(&cli.db)?.approve(&device)?;
+            if cli.json {
+                print_json(&d);
+            } else {
+                say!(
+                    "Approved device {} ({}, {}); it syncs from its next request.",
+                    d.id,
+                    d.name,
+                    d.role
                 );
             }
             Ok(())
@@ -458,8 +518,9 @@ fn invite(db: &str, args: InviteArgs, json: bool) -> Result<(), Failure> {
         .transpose()
         .map_err(|e| usage(format!("--agency: {e}")))?;
     let hub = open(db)?;
-    let (recorded, cert) = hub.address()?;
+    let (recorded, recorded_cert) = hub.address()?;
     let address = args.address.or(recorded);
+    let cert = args.cert_sha256.or(recorded_cert);
     let code = hub.invite(&InviteRequest {
         name: args.name,
         role,
@@ -496,22 +557,43 @@ fn serve(db: &str, args: ServeArgs) -> Result<(), Failure> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let tls = match (&args.tls_cert, &args.tls_key) {
+    let mut tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
         _ => None,
     };
-    if tls.is_none() && !args.listen.ip().is_loopback() && !args.insecure_http {
-        return Err(usage(format!(
-            "--listen {}: plain HTTP is served only on a loopback address; give --tls-cert and \
-             --tls-key, or --insecure-http behind a trusted TLS proxy",
-            args.listen
-        )));
+    let own_certificate =
+        args.tls_self_signed || (tls.is_none() && !args.listen.ip().is_loopback() && !args.insecure_http);
+    let mut made = None;
+    if own_certificate {
+        let dir = match &args.tls_dir {
+            Some(dir) => dir.clone(),
+            None => database_folder(db),
+        };
+        let mut names = vec![args.listen.ip().to_string()];
+        if let Some(host) = args.public_url.as_deref().and_then(url_host) {
+            names.push(host);
+        }
+        names.retain(|n| n != "0.0.0.0" && n != "::");
+        let own = usalama_hub::tls::self_signed(&dir, &names)?;
+        tls = Some((own.cert.clone(), own.key.clone()));
+        made = Some(own);
     }
     let fingerprint = match &tls {
-        Some((cert, _)) => Some(cert_fingerprint(cert)?),
+        Some((cert, _)) => Some(usalama_hub::tls::fingerprint(cert)?),
         None => None,
     };
-    let hub = Arc::new(open(db)?);
+    let limits = Limits {
+        concurrent: args.max_concurrent.max(1),
+        per_address: args.per_address.max(1),
+        per_minute: args.rate_per_minute.max(1),
+        burst: args.rate_burst.max(1),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+        body_grace: std::time::Duration::from_secs(args.body_timeout.max(1)),
+        ..Limits::default()
+    };
+    let mut hub = open(db)?;
+    hub.set_daily_budget(args.daily_budget.saturating_mul(1 << 20));
+    let hub = Arc::new(hub);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -522,6 +604,14 @@ fn serve(db: &str, args: ServeArgs) -> Result<(), Failure> {
         let bound = listener
             .local_addr()
             .map_err(|e| Failure(1, e.to_string()))?;
+        let admin = std::net::TcpListener::bind(args.admin_listen).map_err(|e| {
+            usage(format!(
+                "--admin-listen {}: {e} (another hub on this machine? give each its own \
+                 --admin-listen)",
+                args.admin_listen
+            ))
+        })?;
+        let admin_bound = admin.local_addr().map_err(|e| Failure(1, e.to_string()))?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = args
             .public_url
@@ -535,36 +625,96 @@ fn serve(db: &str, args: ServeArgs) -> Result<(), Failure> {
         if let Some(f) = &fingerprint {
             say!("certificate sha256 {f}");
         }
-        let app = usalama_hub::http::router(hub.clone());
+        if let Some(own) = &made {
+            say!(
+                "{} the hub's own certificate {} (key {}); devices pin the fingerprint above",
+                if own.created { "made" } else { "serving" },
+                own.cert.display(),
+                own.key.display()
+            );
+        }
+        say!("health and metrics on http://{admin_bound}");
         let handle = axum_server::Handle::new();
+        let admin_handle = axum_server::Handle::new();
         let shutdown = handle.clone();
+        let admin_shutdown = admin_handle.clone();
         tokio::spawn(async move {
             shutdown_signal().await;
+            admin_shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(1)));
             shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
         });
-        listener
-            .set_nonblocking(true)
-            .map_err(|e| Failure(1, e.to_string()))?;
+        for l in [&listener, &admin] {
+            l.set_nonblocking(true)
+                .map_err(|e| Failure(1, e.to_string()))?;
+        }
+        let admin_app = usalama_hub::http::admin_router(hub.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum_server::from_tcp(admin)
+                .handle(admin_handle)
+                .serve(admin_app.into_make_service())
+                .await
+            {
+                tracing::error!(error = %e, "the health and metrics listener stopped");
+            }
+        });
+        let header_timeout = limits.header_timeout;
+        let app = usalama_hub::http::router_with(hub.clone(), limits)
+            .into_make_service_with_connect_info::<SocketAddr>();
         let result = match tls {
             Some((cert, key)) => {
                 let _ = rustls::crypto::ring::default_provider().install_default();
                 let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
                     .await
                     .map_err(|e| usage(format!("--tls-cert/--tls-key: {e}")))?;
-                axum_server::from_tcp_rustls(listener, config)
-                    .handle(handle)
-                    .serve(app.into_make_service())
-                    .await
+                let mut server = axum_server::from_tcp_rustls(listener, config).handle(handle);
+                time_limits(server.http_builder(), header_timeout);
+                server.serve(app).await
             }
             None => {
-                axum_server::from_tcp(listener)
-                    .handle(handle)
-                    .serve(app.into_make_service())
-                    .await
+                let mut server = axum_server::from_tcp(listener).handle(handle);
+                time_limits(server.http_builder(), header_timeout);
+                server.serve(app).await
             }
         };
         result.map_err(|e| Failure(1, format!("the server stopped: {e}")))
     })
+}
+
+/// A client that opens a connection and sends its headers slowly holds a connection and a task:
+/// it has `header_timeout` to send them, then the connection is closed.
+fn time_limits(
+    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
+    header_timeout: std::time::Duration,
+) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    builder.http2().timer(hyper_util::rt::TokioTimer::new());
+}
+
+/// The folder of an SQLite database file; the current folder for PostgreSQL.
+fn database_folder(db: &str) -> PathBuf {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        return PathBuf::from(".");
+    }
+    let path = std::path::Path::new(db.strip_prefix("sqlite://").unwrap_or(db));
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The host of `https://HOST:PORT`.
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => host,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    (!host.is_empty()).then(|| host.to_owned())
 }
 
 async fn shutdown_signal() {
@@ -586,21 +736,4 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
-}
-
-/// SHA-256 of the first certificate in a PEM file: what devices pin.
-fn cert_fingerprint(path: &std::path::Path) -> Result<String, Failure> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::CertificateDer;
-    let cert = CertificateDer::pem_file_iter(path)
-        .map_err(|e| usage(format!("--tls-cert {}: {e}", path.display())))?
-        .next()
-        .ok_or_else(|| {
-            usage(format!(
-                "--tls-cert {}: no certificate in it",
-                path.display()
-            ))
-        })?
-        .map_err(|e| usage(format!("--tls-cert {}: {e}", path.display())))?;
-    Ok(hex::encode(Sha256::digest(cert.as_ref())))
 }

@@ -7,7 +7,7 @@
 pub mod postgres;
 pub mod sqlite;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use usalama_core::gazetteer::Unit;
@@ -28,6 +28,9 @@ pub struct DeviceRecord {
     pub agency: Option<String>,
     pub cleared: bool,
     pub revoked: bool,
+    /// Enrolled from a cleared or administrator's invite, and not yet approved by the
+    /// administrator (`usalama-hub devices approve`): refused at sync, unknown to other devices.
+    pub pending: bool,
     pub enrolled_at: i64,
     /// The highest request counter seen from this device.
     #[serde(skip)]
@@ -118,6 +121,7 @@ pub struct Audience<'a> {
 pub trait Tx {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
+    fn delete_meta(&mut self, key: &str) -> Result<()>;
 
     fn insert_invite(&mut self, invite: &Invite) -> Result<()>;
     /// The unused invite with this code hash, marked used.
@@ -127,6 +131,12 @@ pub trait Tx {
     fn device(&mut self, id: &DeviceId) -> Result<Option<DeviceRecord>>;
     fn devices(&mut self) -> Result<Vec<DeviceRecord>>;
     fn set_revoked(&mut self, id: &DeviceId) -> Result<bool>;
+    /// Ends a device's wait for approval; false if it was not waiting.
+    fn set_approved(&mut self, id: &DeviceId) -> Result<bool>;
+    /// Bytes charged to a device's budget on `day` (days since 1970 in East Africa Time).
+    fn spent(&mut self, device: &DeviceId, day: i64) -> Result<u64>;
+    /// Adds to a device's bytes of `day`, forgetting its earlier days.
+    fn spend(&mut self, device: &DeviceId, day: i64, bytes: u64) -> Result<()>;
     fn set_counter(&mut self, id: &DeviceId, counter: u64) -> Result<()>;
     fn set_head(&mut self, id: &DeviceId, seq: u64, hash: &Hash) -> Result<()>;
 
@@ -203,6 +213,58 @@ pub trait Database: Send + Sync + 'static {
     fn scrub(&self) -> Result<()>;
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
+    /// Where the hub's secret key is kept, in a file of its own beside the database; `None`
+    /// keeps it in the database (PostgreSQL, whose files only the server reads).
+    fn key_file(&self) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// The file that holds the secret key of the hub whose SQLite database is `db`: its name with
+/// `.key` added (`hub.db.key`).
+pub fn key_file_beside(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".key");
+    PathBuf::from(name)
+}
+
+/// Makes `path` readable and writable by its owner only, creating it empty if it is missing.
+pub fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?;
+    restrict(path)
+}
+
+/// Makes an existing file readable and writable by its owner only; a missing one is left so.
+pub fn restrict(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+/// Writes a new secret file, readable by its owner only; never overwrites one.
+pub fn write_secret(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// Opens the database named by `--db`: a file path, `sqlite://PATH` or `postgres://…`.

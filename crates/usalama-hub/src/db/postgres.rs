@@ -68,6 +68,14 @@ const MIGRATIONS: &[&str] = &[r#"
         id TEXT PRIMARY KEY, name TEXT NOT NULL, sw_name TEXT, kind TEXT NOT NULL,
         parent TEXT, code TEXT, retired BOOLEAN NOT NULL DEFAULT FALSE, ord BIGINT NOT NULL
     );
+"#, r#"
+    -- A device enrolled from a cleared or administrator's invite waits for the administrator.
+    ALTER TABLE devices ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE;
+    -- Bytes each device sent, per day (East Africa Time), for the daily budget.
+    CREATE TABLE budgets (
+        device BYTEA NOT NULL, day BIGINT NOT NULL, bytes BIGINT NOT NULL,
+        PRIMARY KEY (device, day)
+    );
 "#];
 
 /// The key of the advisory lock every write transaction holds until it commits.
@@ -291,6 +299,10 @@ impl Database for Postgres {
         // Written beside the target and renamed when complete, so a failed dump never leaves a
         // file that looks like a backup.
         let partial = partial_path(out);
+        // pg_dump writes into the file as it finds it: made 0600 first, the dump is never
+        // readable by others.
+        super::private_file(&partial)
+            .map_err(|e| HubError::Database(format!("cannot write {}: {e}", out.display())))?;
         let output = Command::new("pg_dump")
             .args(["--format=custom", "--no-password", "--file"])
             .arg(&partial)
@@ -479,7 +491,7 @@ macro_rules! select_devices {
     ($tail:literal) => {
         concat!(
             "SELECT id, public_key, person, name, role, unit, agency, cleared, revoked,
-                    enrolled_at, counter, head_seq, head_hash FROM devices ",
+                    enrolled_at, counter, head_seq, head_hash, pending FROM devices ",
             $tail
         )
     };
@@ -500,6 +512,7 @@ fn device_from(r: &Row) -> Result<DeviceRecord> {
         counter: unsigned(r.try_get(10).pg()?, "request counter")?,
         head_seq: unsigned(r.try_get(11).pg()?, "sequence number")?,
         head_hash: Hash(fixed(r.try_get(12).pg()?, "chain head")?),
+        pending: r.try_get(13).pg()?,
     })
 }
 
@@ -584,6 +597,11 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
+    fn delete_meta(&mut self, key: &str) -> Result<()> {
+        self.exec("DELETE FROM meta WHERE key = $1", &[&key])?;
+        Ok(())
+    }
+
     fn insert_invite(&mut self, i: &Invite) -> Result<()> {
         self.exec(
             "INSERT INTO invites (code_hash, person, name, role, unit, agency, cleared, expires_at)
@@ -626,8 +644,8 @@ impl Tx for PgTx<'_> {
     fn insert_device(&mut self, d: &DeviceRecord) -> Result<()> {
         self.exec(
             "INSERT INTO devices (id, public_key, person, name, role, unit, agency, cleared,
-                                  revoked, enrolled_at, counter, head_seq, head_hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                                  revoked, enrolled_at, counter, head_seq, head_hash, pending)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
             &[
                 &&d.id.0[..],
                 &&d.public_key[..],
@@ -642,6 +660,7 @@ impl Tx for PgTx<'_> {
                 &signed(d.counter, "request counter")?,
                 &signed(d.head_seq, "sequence number")?,
                 &&d.head_hash.0[..],
+                &d.pending,
             ],
         )?;
         Ok(())
@@ -665,6 +684,36 @@ impl Tx for PgTx<'_> {
             "UPDATE devices SET revoked = TRUE WHERE id = $1 AND NOT revoked",
             &[&&id.0[..]],
         )? > 0)
+    }
+
+    fn set_approved(&mut self, id: &DeviceId) -> Result<bool> {
+        Ok(self.exec(
+            "UPDATE devices SET pending = FALSE WHERE id = $1 AND pending",
+            &[&&id.0[..]],
+        )? > 0)
+    }
+
+    fn spent(&mut self, device: &DeviceId, day: i64) -> Result<u64> {
+        self.one(
+            "SELECT bytes FROM budgets WHERE device = $1 AND day = $2",
+            &[&&device.0[..], &day],
+        )?
+        .map(|r| unsigned(r.try_get(0).pg()?, "byte count"))
+        .transpose()
+        .map(Option::unwrap_or_default)
+    }
+
+    fn spend(&mut self, device: &DeviceId, day: i64, bytes: u64) -> Result<()> {
+        self.exec(
+            "DELETE FROM budgets WHERE device = $1 AND day < $2",
+            &[&&device.0[..], &day],
+        )?;
+        self.exec(
+            "INSERT INTO budgets (device, day, bytes) VALUES ($1, $2, $3)
+             ON CONFLICT (device, day) DO UPDATE SET bytes = budgets.bytes + excluded.bytes",
+            &[&&device.0[..], &day, &signed(bytes, "byte count")?],
+        )?;
+        Ok(())
     }
 
     fn set_counter(&mut self, id: &DeviceId, counter: u64) -> Result<()> {

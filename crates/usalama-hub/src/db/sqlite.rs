@@ -1,6 +1,6 @@
 //! The SQLite backend: one file, WAL, one connection for writes (SQLite has one writer anyway).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
@@ -51,16 +51,31 @@ const MIGRATIONS: &[&str] = &[r#"
         id TEXT PRIMARY KEY, name TEXT NOT NULL, sw_name TEXT, kind TEXT NOT NULL,
         parent TEXT, code TEXT, retired INTEGER NOT NULL DEFAULT 0, ord INTEGER NOT NULL
     );
+"#, r#"
+    -- A device enrolled from a cleared or administrator's invite waits for the administrator.
+    ALTER TABLE devices ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+    -- Bytes each device sent, per day (East Africa Time), for the daily budget.
+    CREATE TABLE budgets (
+        device BLOB NOT NULL, day INTEGER NOT NULL, bytes INTEGER NOT NULL,
+        PRIMARY KEY (device, day)
+    );
 "#];
 
 #[derive(Debug)]
 pub struct Sqlite {
     // A `std` mutex: no `.await` happens while it is held (callers use `spawn_blocking`).
     conn: Mutex<Connection>,
+    path: PathBuf,
 }
 
 impl Sqlite {
     pub fn open(path: &Path) -> Result<Sqlite> {
+        // Only the hub's own user may read the county's reports: the file is made 0600 before
+        // SQLite writes to it, and SQLite gives its log and shared-memory files the database
+        // file's mode. A database made before this is closed down too.
+        super::private_file(path).map_err(|e| {
+            HubError::Database(format!("cannot open {}: {e}", path.display()))
+        })?;
         let mut conn = Connection::open(path)
             .map_err(|e| HubError::Database(format!("cannot open {}: {e}", path.display())))?;
         // A redacted body is overwritten with zeros, not left in free space.
@@ -81,8 +96,16 @@ impl Sqlite {
         }
         tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
         tx.commit()?;
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            super::restrict(Path::new(&name)).map_err(|e| {
+                HubError::Database(format!("cannot restrict {}: {e}", path.display()))
+            })?;
+        }
         Ok(Sqlite {
             conn: Mutex::new(conn),
+            path: path.to_owned(),
         })
     }
 
@@ -123,7 +146,14 @@ impl Database for Sqlite {
             .conn
             .lock()
             .map_err(|_| HubError::Internal("the database lock was poisoned".into()))?;
-        conn.execute("VACUUM INTO ?1", [out.display().to_string()])?;
+        // VACUUM INTO fills an empty file as it finds it: made 0600 first, the copy is never
+        // readable by others.
+        super::private_file(out)
+            .map_err(|e| HubError::Database(format!("cannot write {}: {e}", out.display())))?;
+        if let Err(e) = conn.execute("VACUUM INTO ?1", [out.display().to_string()]) {
+            let _ = std::fs::remove_file(out);
+            return Err(e.into());
+        }
         Ok(())
     }
 
@@ -152,6 +182,10 @@ impl Database for Sqlite {
 
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn key_file(&self) -> Option<PathBuf> {
+        Some(super::key_file_beside(&self.path))
     }
 }
 
@@ -182,12 +216,13 @@ fn device_row(r: &Row<'_>) -> rusqlite::Result<(Vec<u8>, Vec<u8>, DeviceRecord)>
             counter: r.get(10)?,
             head_seq: r.get(11)?,
             head_hash: Hash([0; 32]),
+            pending: r.get(13)?,
         },
     ))
 }
 
 const DEVICE_COLUMNS: &str = "id, public_key, person, name, role, unit, agency, cleared, revoked,
-                              enrolled_at, counter, head_seq, head_hash";
+                              enrolled_at, counter, head_seq, head_hash, pending";
 
 fn finish_device(row: (Vec<u8>, Vec<u8>, DeviceRecord), head: Vec<u8>) -> Result<DeviceRecord> {
     let (id, key, mut d) = row;
@@ -261,6 +296,11 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
+    fn delete_meta(&mut self, key: &str) -> Result<()> {
+        self.tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     fn insert_invite(&mut self, i: &Invite) -> Result<()> {
         self.tx.execute(
             "INSERT INTO invites (code_hash, person, name, role, unit, agency, cleared, expires_at)
@@ -306,8 +346,8 @@ impl Tx for SqliteTx<'_> {
     fn insert_device(&mut self, d: &DeviceRecord) -> Result<()> {
         self.tx.execute(
             "INSERT INTO devices (id, public_key, person, name, role, unit, agency, cleared,
-                                  revoked, enrolled_at, counter, head_seq, head_hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                  revoked, enrolled_at, counter, head_seq, head_hash, pending)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 d.id.0,
                 d.public_key,
@@ -321,7 +361,8 @@ impl Tx for SqliteTx<'_> {
                 d.enrolled_at,
                 d.counter,
                 d.head_seq,
-                d.head_hash.0
+                d.head_hash.0,
+                d.pending
             ],
         )?;
         Ok(())
@@ -353,6 +394,35 @@ impl Tx for SqliteTx<'_> {
             "UPDATE devices SET revoked = 1 WHERE id = ?1 AND revoked = 0",
             [id.0],
         )? > 0)
+    }
+
+    fn set_approved(&mut self, id: &DeviceId) -> Result<bool> {
+        Ok(self.tx.execute(
+            "UPDATE devices SET pending = 0 WHERE id = ?1 AND pending = 1",
+            [id.0],
+        )? > 0)
+    }
+
+    fn spent(&mut self, device: &DeviceId, day: i64) -> Result<u64> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT bytes FROM budgets WHERE device = ?1 AND day = ?2")?
+            .query_row(params![device.0, day], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    fn spend(&mut self, device: &DeviceId, day: i64, bytes: u64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM budgets WHERE device = ?1 AND day < ?2")?
+            .execute(params![device.0, day])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO budgets (device, day, bytes) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device, day) DO UPDATE SET bytes = bytes + excluded.bytes",
+            )?
+            .execute(params![device.0, day, bytes])?;
+        Ok(())
     }
 
     fn set_counter(&mut self, id: &DeviceId, counter: u64) -> Result<()> {
