@@ -194,9 +194,10 @@ impl Gate {
         let permit = match self.places.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(_) => {
-                let _queued = self.waiting.try_acquire().map_err(|_| {
-                    too_many("busy", "the hub is busy; try again in a minute")
-                })?;
+                let _queued = self
+                    .waiting
+                    .try_acquire()
+                    .map_err(|_| too_many("busy", "the hub is busy; try again in a minute"))?;
                 tokio::time::timeout(self.limits.wait, self.places.clone().acquire_owned())
                     .await
                     .map_err(|_| too_many("busy", "the hub is busy; try again in a minute"))?
@@ -311,8 +312,8 @@ async fn read_body(body: Body, max: usize, limits: &Limits) -> Result<Bytes, Hub
     let mut body = body;
     let mut out: Vec<u8> = Vec::new();
     loop {
-        let allowed = limits.body_grace
-            + Duration::from_secs((out.len() / limits.min_rate.max(1)) as u64);
+        let allowed =
+            limits.body_grace + Duration::from_secs((out.len() / limits.min_rate.max(1)) as u64);
         let left = allowed.saturating_sub(started.elapsed());
         let frame = match tokio::time::timeout(left, body.frame()).await {
             Err(_) => {
@@ -506,7 +507,11 @@ mod tests {
         assert_eq!(map[&IpAddr::from([10, 0, 0, 2])].in_flight, 0);
         drop(map);
         drop(held);
-        drop(g.enter(IpAddr::from([10, 0, 0, 2])).await.expect("free again"));
+        drop(
+            g.enter(IpAddr::from([10, 0, 0, 2]))
+                .await
+                .expect("free again"),
+        );
     }
 
     #[tokio::test]
