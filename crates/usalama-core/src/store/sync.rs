@@ -902,7 +902,7 @@ mod tests {
         // A hub (or anyone who speaks for it) changes the filing's body and forwards it
         // without a signature, or with the signature of another key.
         let mut forged = response(std::slice::from_ref(&filing), 1);
-        forged.runs[0].entries[0].body = crate::wire::Body::Present(b"{}".to_vec());
+        forged.runs[0].entries[0].body = wire::Body::Present(b"{}".to_vec());
         forged.runs[0].entries[0].signature = None;
         let mut resigned = response(std::slice::from_ref(&filing), 1);
         let other = ed25519_dalek::SigningKey::from_bytes(&[6u8; 32]);
