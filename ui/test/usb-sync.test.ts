@@ -66,11 +66,11 @@ describe("sync by USB stick", () => {
     fakeBackend({
       places: () => [docs],
       bundle_files: () => [answer],
-      import_bundle: () => ({ from: "device", received: 0, acknowledged: 0, carried: 5 }),
+      import_bundle: () => ({ from: "device", received: 0, acknowledged: 0, carried: 0, carried_bundles: 1 }),
     });
     render(UsbSync, { props: { onimported: vi.fn() } });
     await fireEvent.click(await screen.findByRole("button", { name: "Receive the chosen file" }));
-    await waitFor(() => expect(screen.getByRole("status").textContent).toContain("at this laptop's next sync or USB file: 5"));
+    await waitFor(() => expect(screen.getByRole("status").textContent).toContain("this laptop takes it there at its next sync"));
   });
 
   it.each([
