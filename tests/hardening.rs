@@ -34,7 +34,13 @@ impl Served {
         let mut child = Command::new(bin)
             .arg("--db")
             .arg(db)
-            .args(["serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--admin-listen",
+                "127.0.0.1:0",
+            ])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -207,7 +213,10 @@ fn bombs_against_a_release_hub() {
     let dir = tempfile::tempdir().expect("dir");
     let hub = Served::start_binary(Path::new(&bin), &dir.path().join("hub.db"), &[]);
     let grown = bombard(&hub);
-    assert!(grown < 50, "the release hub's peak memory grew by {grown} MiB");
+    assert!(
+        grown < 50,
+        "the release hub's peak memory grew by {grown} MiB"
+    );
 }
 
 #[test]
@@ -283,7 +292,8 @@ fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
     let mut buf = [0u8; 64];
     let read = stream.read(&mut buf);
     assert!(
-        matches!(read, Ok(0)) || read.is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+        matches!(read, Ok(0))
+            || read.is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
         "the connection stayed open"
     );
     assert!(started.elapsed() < Duration::from_secs(10));
@@ -369,7 +379,13 @@ fn a_hub_on_a_public_address_without_a_certificate_makes_its_own() {
     let mut child = Command::new(hub_bin())
         .arg("--db")
         .arg(dir.path().join("hub.db"))
-        .args(["serve", "--listen", "0.0.0.0:0", "--admin-listen", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--listen",
+            "0.0.0.0:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+        ])
         .arg("--tls-dir")
         .arg(&tls_dir)
         .stdout(Stdio::piped())
@@ -421,8 +437,18 @@ fn invite_puts_a_proxys_certificate_fingerprint_in_the_enrollment_string() {
     let out = hub_cli(
         &hub,
         &[
-            "invite", "--name", "Chief", "--role", "chief", "--unit", OMBOLION, "--address",
-            "https://hub.county.example", "--cert-sha256", "xyz", "--json",
+            "invite",
+            "--name",
+            "Chief",
+            "--role",
+            "chief",
+            "--unit",
+            OMBOLION,
+            "--address",
+            "https://hub.county.example",
+            "--cert-sha256",
+            "xyz",
+            "--json",
         ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -440,19 +466,39 @@ fn hub_chain_length(hub: &TestHub) -> u64 {
 fn a_cleared_or_administrators_device_waits_for_approval_before_it_syncs() {
     let hub = TestHub::start();
     for (name, role, extra) in [
-        ("Officer Chepkoech", "officer", &["--agency", "nis", "--cleared"][..]),
+        (
+            "Officer Chepkoech",
+            "officer",
+            &["--agency", "nis", "--cleared"][..],
+        ),
         ("County ICT", "admin", &[][..]),
     ] {
-        let unit = if role == "officer" { "ke-024" } else { OMBOLION };
+        let unit = if role == "officer" {
+            "ke-024"
+        } else {
+            OMBOLION
+        };
         let mut args = vec![
-            "invite", "--name", name, "--role", role, "--unit", unit, "--address", &hub.url,
+            "invite",
+            "--name",
+            name,
+            "--role",
+            role,
+            "--unit",
+            unit,
+            "--address",
+            &hub.url,
         ];
         args.extend(extra);
         let invite = hub_json(&hub, &args);
         let chain = hub_chain_length(&hub);
         let home = Home::from_enrollment(name, invite["enrollment"].as_str().expect("string"));
         // Recorded, but no other device learns of it yet.
-        assert_eq!(hub_chain_length(&hub), chain, "{role} announced before approval");
+        assert_eq!(
+            hub_chain_length(&hub),
+            chain,
+            "{role} announced before approval"
+        );
         let listed = hub_json(&hub, &["devices", "list"]);
         let device = listed
             .as_array()
@@ -464,7 +510,8 @@ fn a_cleared_or_administrators_device_waits_for_approval_before_it_syncs() {
         assert_eq!(device["pending"], true, "{device}");
         let text = String::from_utf8(hub_cli(&hub, &["devices", "list"]).stdout).expect("utf-8");
         assert!(
-            text.lines().any(|l| l.contains(name) && l.ends_with("pending")),
+            text.lines()
+                .any(|l| l.contains(name) && l.ends_with("pending")),
             "{text}"
         );
 
@@ -531,8 +578,9 @@ fn a_key_kept_in_an_older_hubs_database_is_moved_to_its_own_file() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("hub.db");
     let id_of = |db: &Path| {
-        let hub = usalama_hub::Hub::open(usalama_hub::db::open(&db.display().to_string()).expect("db"))
-            .expect("hub");
+        let hub =
+            usalama_hub::Hub::open(usalama_hub::db::open(&db.display().to_string()).expect("db"))
+                .expect("hub");
         hub.id()
     };
     let id = id_of(&db);
@@ -579,7 +627,14 @@ fn invite_codes_are_stored_under_a_keyed_hash_and_older_invites_still_enroll() {
     let invite = hub_json(
         &hub,
         &[
-            "invite", "--name", "Chief", "--role", "chief", "--unit", OMBOLION, "--address",
+            "invite",
+            "--name",
+            "Chief",
+            "--role",
+            "chief",
+            "--unit",
+            OMBOLION,
+            "--address",
             &hub.url,
         ],
     );

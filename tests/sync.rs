@@ -658,7 +658,13 @@ pub(crate) fn serve(
     let mut child = std::process::Command::new(crate::helpers::hub_bin())
         .arg("--db")
         .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--admin-listen",
+            "127.0.0.1:0",
+        ])
         .args(extra)
         .env("USALAMA_LOG", "debug")
         .stdout(std::process::Stdio::piped())

@@ -115,7 +115,9 @@ impl Enrollment {
                  certificate fingerprint does not match its check); ask the county ICT office \
                  for the string again",
             )),
-            None => Err(bad("its check is missing (check=…): it was cut, or made by an older hub")),
+            None => Err(bad(
+                "its check is missing (check=…): it was cut, or made by an older hub",
+            )),
         }
     }
 
@@ -610,7 +612,8 @@ mod tests {
         for changed in [
             made.replace(&sha, &"cd".repeat(32)),
             made.replace("10.1.2.3", "10.1.2.4"),
-            made.replace("https://", "http://").replace(&format!("&sha256={sha}"), ""),
+            made.replace("https://", "http://")
+                .replace(&format!("&sha256={sha}"), ""),
             made.split("&check=").next().expect("part").to_owned(),
         ] {
             let err = Enrollment::parse(&changed).expect_err(&changed);

@@ -128,7 +128,9 @@ mod tests {
         hub.charge(&device, 5000, true).expect("and again");
         assert_eq!(hub.spent_today(&device).expect("spent"), 10_000);
         assert_eq!(
-            hub.charge(&device, 1, false).expect_err("the rest waits").code(),
+            hub.charge(&device, 1, false)
+                .expect_err("the rest waits")
+                .code(),
             "over_budget"
         );
     }

@@ -63,7 +63,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            concurrent: 4,
+            // SQLite takes one writer at a time: a second place lets the next request be read
+            // and decompressed while the first writes. Each place may hold a body and its
+            // inflated frame (up to 16 MiB of buffers), which is what bounds memory.
+            concurrent: 2,
             waiting: 64,
             wait: Duration::from_secs(10),
             per_address: 4,
@@ -194,9 +197,10 @@ impl Gate {
         let permit = match self.places.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(_) => {
-                let _queued = self.waiting.try_acquire().map_err(|_| {
-                    too_many("busy", "the hub is busy; try again in a minute")
-                })?;
+                let _queued = self
+                    .waiting
+                    .try_acquire()
+                    .map_err(|_| too_many("busy", "the hub is busy; try again in a minute"))?;
                 tokio::time::timeout(self.limits.wait, self.places.clone().acquire_owned())
                     .await
                     .map_err(|_| too_many("busy", "the hub is busy; try again in a minute"))?
@@ -311,8 +315,8 @@ async fn read_body(body: Body, max: usize, limits: &Limits) -> Result<Bytes, Hub
     let mut body = body;
     let mut out: Vec<u8> = Vec::new();
     loop {
-        let allowed = limits.body_grace
-            + Duration::from_secs((out.len() / limits.min_rate.max(1)) as u64);
+        let allowed =
+            limits.body_grace + Duration::from_secs((out.len() / limits.min_rate.max(1)) as u64);
         let left = allowed.saturating_sub(started.elapsed());
         let frame = match tokio::time::timeout(left, body.frame()).await {
             Err(_) => {
@@ -506,7 +510,11 @@ mod tests {
         assert_eq!(map[&IpAddr::from([10, 0, 0, 2])].in_flight, 0);
         drop(map);
         drop(held);
-        drop(g.enter(IpAddr::from([10, 0, 0, 2])).await.expect("free again"));
+        drop(
+            g.enter(IpAddr::from([10, 0, 0, 2]))
+                .await
+                .expect("free again"),
+        );
     }
 
     #[tokio::test]

@@ -1399,9 +1399,8 @@ impl Hub {
         self.db.backup(out)?;
         if self.db.key_file().is_some() {
             let path = db::key_file_beside(out);
-            save_key(&path, &self.key.to_bytes()).map_err(|e| {
-                HubError::Database(format!("cannot write {}: {e}", path.display()))
-            })?;
+            save_key(&path, &self.key.to_bytes())
+                .map_err(|e| HubError::Database(format!("cannot write {}: {e}", path.display())))?;
         }
         Ok(())
     }
@@ -1613,9 +1612,8 @@ fn read_key_file(path: &std::path::Path) -> Result<Option<[u8; 32]>> {
         ))
     })?;
     // A key file copied back from elsewhere may have lost its mode.
-    db::restrict(path).map_err(|e| {
-        HubError::Database(format!("cannot restrict {}: {e}", path.display()))
-    })?;
+    db::restrict(path)
+        .map_err(|e| HubError::Database(format!("cannot restrict {}: {e}", path.display())))?;
     Ok(Some(key))
 }
 

@@ -561,8 +561,8 @@ fn serve(db: &str, args: ServeArgs) -> Result<(), Failure> {
         (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
         _ => None,
     };
-    let own_certificate =
-        args.tls_self_signed || (tls.is_none() && !args.listen.ip().is_loopback() && !args.insecure_http);
+    let own_certificate = args.tls_self_signed
+        || (tls.is_none() && !args.listen.ip().is_loopback() && !args.insecure_http);
     let mut made = None;
     if own_certificate {
         let dir = match &args.tls_dir {

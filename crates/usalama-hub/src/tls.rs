@@ -101,13 +101,19 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&made.key).expect("key").permissions().mode();
+            let mode = std::fs::metadata(&made.key)
+                .expect("key")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         let again = self_signed(dir.path(), &["127.0.0.1".into()]).expect("reused");
         assert!(!again.created);
         assert_eq!(fingerprint(&again.cert).expect("fingerprint"), first);
         std::fs::remove_file(&again.cert).expect("removed");
-        assert!(self_signed(dir.path(), &[]).is_err(), "a key without its certificate");
+        assert!(
+            self_signed(dir.path(), &[]).is_err(),
+            "a key without its certificate"
+        );
     }
 }

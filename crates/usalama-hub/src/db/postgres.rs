@@ -28,7 +28,8 @@ use crate::error::{HubError, Result};
 
 /// Append-only: never change a migration that has shipped; add a new one. Each is recorded in
 /// `schema_migrations` when applied.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE invites (
         code_hash BYTEA PRIMARY KEY,
@@ -68,7 +69,8 @@ const MIGRATIONS: &[&str] = &[r#"
         id TEXT PRIMARY KEY, name TEXT NOT NULL, sw_name TEXT, kind TEXT NOT NULL,
         parent TEXT, code TEXT, retired BOOLEAN NOT NULL DEFAULT FALSE, ord BIGINT NOT NULL
     );
-"#, r#"
+"#,
+    r#"
     -- A device enrolled from a cleared or administrator's invite waits for the administrator.
     ALTER TABLE devices ADD COLUMN pending BOOLEAN NOT NULL DEFAULT FALSE;
     -- Bytes each device sent, per day (East Africa Time), for the daily budget.
@@ -76,7 +78,8 @@ const MIGRATIONS: &[&str] = &[r#"
         device BYTEA NOT NULL, day BIGINT NOT NULL, bytes BIGINT NOT NULL,
         PRIMARY KEY (device, day)
     );
-"#];
+"#,
+];
 
 /// The key of the advisory lock every write transaction holds until it commits.
 /// (The bytes of "usalama\0" read as a big-endian number: any fixed value would do.)

@@ -11,7 +11,8 @@ use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope
 use crate::error::{HubError, Result};
 
 /// Append-only: never change a migration that has shipped.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE TABLE invites (
         code_hash BLOB PRIMARY KEY,
@@ -51,7 +52,8 @@ const MIGRATIONS: &[&str] = &[r#"
         id TEXT PRIMARY KEY, name TEXT NOT NULL, sw_name TEXT, kind TEXT NOT NULL,
         parent TEXT, code TEXT, retired INTEGER NOT NULL DEFAULT 0, ord INTEGER NOT NULL
     );
-"#, r#"
+"#,
+    r#"
     -- A device enrolled from a cleared or administrator's invite waits for the administrator.
     ALTER TABLE devices ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
     -- Bytes each device sent, per day (East Africa Time), for the daily budget.
@@ -59,7 +61,8 @@ const MIGRATIONS: &[&str] = &[r#"
         device BLOB NOT NULL, day INTEGER NOT NULL, bytes INTEGER NOT NULL,
         PRIMARY KEY (device, day)
     );
-"#];
+"#,
+];
 
 #[derive(Debug)]
 pub struct Sqlite {
@@ -73,9 +76,8 @@ impl Sqlite {
         // Only the hub's own user may read the county's reports: the file is made 0600 before
         // SQLite writes to it, and SQLite gives its log and shared-memory files the database
         // file's mode. A database made before this is closed down too.
-        super::private_file(path).map_err(|e| {
-            HubError::Database(format!("cannot open {}: {e}", path.display()))
-        })?;
+        super::private_file(path)
+            .map_err(|e| HubError::Database(format!("cannot open {}: {e}", path.display())))?;
         let mut conn = Connection::open(path)
             .map_err(|e| HubError::Database(format!("cannot open {}: {e}", path.display())))?;
         // A redacted body is overwritten with zeros, not left in free space.
