@@ -506,9 +506,8 @@ mod tests {
             .expect_err("no place within the wait");
         assert_eq!(refused.code(), "busy");
         // The refused request gave back its address's count.
-        let map = g.addresses.lock().expect("lock");
-        assert_eq!(map[&IpAddr::from([10, 0, 0, 2])].in_flight, 0);
-        drop(map);
+        let in_flight = g.addresses.lock().expect("lock")[&IpAddr::from([10, 0, 0, 2])].in_flight;
+        assert_eq!(in_flight, 0);
         drop(held);
         drop(
             g.enter(IpAddr::from([10, 0, 0, 2]))
