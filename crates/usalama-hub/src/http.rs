@@ -63,7 +63,10 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            concurrent: 4,
+            // SQLite takes one writer at a time: a second place lets the next request be read
+            // and decompressed while the first writes. Each place may hold a body and its
+            // inflated frame (up to 16 MiB of buffers), which is what bounds memory.
+            concurrent: 2,
             waiting: 64,
             wait: Duration::from_secs(10),
             per_address: 4,
@@ -503,9 +506,8 @@ mod tests {
             .expect_err("no place within the wait");
         assert_eq!(refused.code(), "busy");
         // The refused request gave back its address's count.
-        let map = g.addresses.lock().expect("lock");
-        assert_eq!(map[&IpAddr::from([10, 0, 0, 2])].in_flight, 0);
-        drop(map);
+        let in_flight = g.addresses.lock().expect("lock")[&IpAddr::from([10, 0, 0, 2])].in_flight;
+        assert_eq!(in_flight, 0);
         drop(held);
         drop(
             g.enter(IpAddr::from([10, 0, 0, 2]))
