@@ -194,6 +194,10 @@ export const strings = {
     "Haya si maandishi ya kujiunga wala anwani ya kituo. Yanafanana na https://HUB:7878#code=XXXXX-XXXXX&sha256=…",
   ],
   "enroll.connected_to": ["Connected to {hub}", "Imeunganishwa na {hub}"],
+  "enroll.already": [
+    "This laptop is already connected to a county hub; nothing was changed. A laptop belongs to one hub: to move, the county ICT office sets up a new laptop for you.",
+    "Kompyuta hii tayari imeunganishwa na kituo cha kaunti; hakuna kilichobadilika. Kompyuta ni ya kituo kimoja: kuhamia kingine, afisa wa TEHAMA wa kaunti atakuandalia kompyuta mpya.",
+  ],
 
   // Statuses
   "status.label": ["Status", "Hali"],
