@@ -622,13 +622,8 @@ fn the_store_folder_and_its_files_are_private_to_the_user() {
     use std::os::unix::fs::PermissionsExt;
     let home = Home::chief();
     home.add(&raid());
-    let mode = |p: &std::path::Path| {
-        std::fs::metadata(p)
-            .expect("metadata")
-            .permissions()
-            .mode()
-            & 0o777
-    };
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
     assert_eq!(mode(home.path()), 0o700);
     for entry in std::fs::read_dir(home.path()).expect("home") {
         let path = entry.expect("entry").path();

@@ -151,7 +151,10 @@ mod tests {
         file.set_len(1 << 40).expect("sized");
         let err = read_at_most(&path, 1 << 20, "a bundle").expect_err("refused");
         assert_eq!(err.kind(), "malformed");
-        assert!(err.to_string().contains("too large to be a bundle"), "{err}");
+        assert!(
+            err.to_string().contains("too large to be a bundle"),
+            "{err}"
+        );
         std::fs::write(&path, b"small").expect("written");
         assert_eq!(read_at_most(&path, 5, "a bundle").expect("read"), b"small");
         assert!(read_at_most(&path, 4, "a bundle").is_err());

@@ -88,7 +88,10 @@ impl Store {
                 ),
             ));
         }
-        write_private(&self.home.join(LOCK_AFTER_FILE), &(minutes * 60).to_string())
+        write_private(
+            &self.home.join(LOCK_AFTER_FILE),
+            &(minutes * 60).to_string(),
+        )
     }
 
     /// Parses a report document as the form built it and records it; then deletes the draft

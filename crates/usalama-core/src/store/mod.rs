@@ -554,10 +554,18 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let home = dir.path().join("usalama");
         let mut store = testing::store(&home, "Chief Lokwang", Role::Chief, "ke-024", None);
-        store.save_draft("form-1", &serde_json::json!({"narrative": "x"})).expect("draft");
+        store
+            .save_draft("form-1", &serde_json::json!({"narrative": "x"}))
+            .expect("draft");
         store.set_language(Lang::Sw).expect("language");
         assert_eq!(mode(&home), 0o700);
-        for file in [DB_FILE, "store.db-wal", "store.db-shm", KEY_FILE, "language"] {
+        for file in [
+            DB_FILE,
+            "store.db-wal",
+            "store.db-shm",
+            KEY_FILE,
+            "language",
+        ] {
             assert_eq!(mode(&home.join(file)), 0o600, "{file}");
         }
     }
@@ -568,12 +576,17 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("dir");
         let home = dir.path().join("usalama");
-        drop(testing::store(&home, "Chief Lokwang", Role::Chief, "ke-024", None));
+        drop(testing::store(
+            &home,
+            "Chief Lokwang",
+            Role::Chief,
+            "ke-024",
+            None,
+        ));
         // As an earlier version left it.
         fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).expect("chmod");
         for file in [DB_FILE, KEY_FILE] {
-            fs::set_permissions(home.join(file), fs::Permissions::from_mode(0o644))
-                .expect("chmod");
+            fs::set_permissions(home.join(file), fs::Permissions::from_mode(0o644)).expect("chmod");
         }
         let store = Store::open(&home, "cows at the borehole").expect("opens");
         assert_eq!(mode(&home), 0o700);
@@ -605,7 +618,13 @@ mod tests {
         assert!(!Store::exists(dir.path()));
 
         let home = dir.path().join("h");
-        drop(testing::store(&home, "Joseph Korkimul", Role::Chief, "ke-024", None));
+        drop(testing::store(
+            &home,
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024",
+            None,
+        ));
         let old = "cows at the borehole";
         let err = Store::change_passphrase(&home, old, "korkimul 2026").expect_err("refused");
         assert!(err.to_string().contains("your own name"), "{err}");
