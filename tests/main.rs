@@ -6,6 +6,7 @@ mod convergence;
 mod crash;
 mod helpers;
 mod incident;
+mod lock;
 mod person;
 mod redaction;
 mod sources;

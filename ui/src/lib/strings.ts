@@ -89,8 +89,8 @@ export const strings = {
   // Locked
   "lock.title": ["Usalama is locked", "Usalama imefungwa"],
   "lock.help": [
-    "The reports are locked. Enter your passphrase to continue where you were; an unfinished report was kept.",
-    "Ripoti zimefungwa. Andika nenosiri lako kuendelea ulipokuwa; ripoti ambayo haijakamilika imehifadhiwa.",
+    "The reports are locked. Enter your passphrase to continue where you were: nothing you were writing is lost.",
+    "Ripoti zimefungwa. Andika nenosiri lako kuendelea ulipokuwa: hakuna ulichokuwa ukiandika kilichopotea.",
   ],
   "lock.sending": [
     "What was waiting to be sent ({n}) goes to the county as soon as there is a network, even while locked.",
