@@ -30,7 +30,7 @@ fn what_waits_is_sent_while_the_store_is_locked_and_recorded_at_the_unlock() {
         .block_on(autosync::send_sealed(sealed, move |sent| {
             tx.send(sent).expect("told");
         }));
-    assert_eq!(rx.recv().expect("an answer"), true);
+    assert!(rx.recv().expect("an answer"), "the hub did not take it");
 
     // The county has it before the chief unlocks again.
     officer.sync();

@@ -34,9 +34,10 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     let result = (|| {
         // A leftover of an interrupted write, or a link someone put there: removed (a link is
         // removed, not what it points at), then created new, which never follows a link.
-        match std::fs::remove_file(&tmp) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
+        if let Err(e) = std::fs::remove_file(&tmp) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(e);
+            }
         }
         let mut file = std::fs::OpenOptions::new()
             .write(true)
