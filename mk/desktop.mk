@@ -6,7 +6,8 @@
 
 # WebKitGTK and friends to build and run the app; Xvfb and WebKitWebDriver for the headless
 # tests. Node 20 and npm come with the machine (see the README).
-SYSTEM_PACKAGES += libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev xvfb xauth webkit2gtk-driver
+# libdbus-1-dev: the app listens for logind's sleep signal (and the windowing library links it).
+SYSTEM_PACKAGES += libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev libdbus-1-dev xvfb xauth webkit2gtk-driver
 # The frontend is built before anything compiles: the app embeds ui/dist.
 PREPARE += ui-build
 EXTRA_TESTS += ui-test e2e
@@ -39,7 +40,9 @@ tauri-driver:
 ## End to end through the real webview, headless: first run, a report through the form to the
 ## CLI, an error next to its field, a draft that survives a crash, the language switch, and a
 ## report received by a county hub on 127.0.0.1 without a click, a summary saved as PDF on a
-## USB stick (USALAMA_MEDIA_DIR: folders that count as sticks), and a round trip by USB stick.
+## USB stick (USALAMA_MEDIA_DIR: folders that count as sticks), a round trip by USB stick, and
+## the lock (its button, the idle time, a sleep injected through a debug-only command) and the
+## passphrase rules (e2e/safety.test.mjs).
 e2e: ui-build tauri-driver
 	$(CARGO) build --locked -p usalama-desktop -p usalama -p usalama-hub
 	APP=$(DESKTOP_TARGET)/debug/usalama-desktop CLI=$(DESKTOP_TARGET)/debug/usalama \

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${CARGO_TARGET_DIR:-target}/debug/usalama"
 export USALAMA_HOME="$(mktemp -d)"
-export USALAMA_PASSPHRASE="cows drink at the borehole"
+export USALAMA_PASSPHRASE="goats graze where the river bends"
 trap 'rm -rf "$USALAMA_HOME"' EXIT
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 

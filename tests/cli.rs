@@ -569,3 +569,67 @@ fn json_output_is_exactly_one_document() {
     }
     let _ = PASSPHRASE;
 }
+
+#[test]
+fn init_and_passphrase_change_refuse_a_guessable_passphrase_naming_the_field() {
+    let home = Home::new();
+    let init = |passphrase: &str| {
+        home.command(&[
+            "init",
+            "--name",
+            "Joseph Korkimul",
+            "--role",
+            "chief",
+            "--unit",
+            "ke-024-l-ombolion",
+        ])
+        .env("USALAMA_PASSPHRASE", passphrase)
+        .output()
+        .expect("runs")
+    };
+    for (passphrase, why) in [
+        ("cows drink at the borehole", "example phrase"),
+        ("Joseph Korkimul", "your own name"),
+        ("Ombolion 2026", "name of an area (Ombolion)"),
+        ("07221234567", "digits only"),
+        ("password2026", "very common"),
+    ] {
+        let out = init(passphrase);
+        assert_eq!(out.status.code(), Some(2), "{passphrase}");
+        let err = stderr(&out);
+        assert!(err.contains("usalama: passphrase: "), "{passphrase}: {err}");
+        assert!(err.contains(why), "{passphrase}: {err}");
+        assert!(!home.path().join("store.key").exists());
+    }
+    // A single long word is accepted, with a hint on standard error.
+    let out = init("Lomutkapchokseker");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("hint: the passphrase is a single word"));
+
+    let change = home
+        .command(&["passphrase", "change"])
+        .env("USALAMA_PASSPHRASE", "Lomutkapchokseker")
+        .env("USALAMA_NEW_PASSPHRASE", "korkimul!!")
+        .output()
+        .expect("runs");
+    assert_eq!(change.status.code(), Some(2));
+    assert!(stderr(&change).contains("passphrase: is too easy to guess"));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_folder_and_its_files_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::chief();
+    home.add(&raid());
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(home.path()), 0o700);
+    for entry in std::fs::read_dir(home.path()).expect("home") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            continue; // the input files written by this test
+        }
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+}

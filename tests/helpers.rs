@@ -8,7 +8,7 @@ use serde_json::Value;
 use tempfile::TempDir;
 pub use usalama_tests::hub::TestHub;
 
-pub const PASSPHRASE: &str = "cows drink at the borehole";
+pub const PASSPHRASE: &str = "goats graze where the river bends";
 
 /// The `usalama` binary of this build, built first if a plain `cargo test` has not yet.
 pub fn usalama_bin() -> &'static Path {

@@ -8,6 +8,7 @@ mod crash;
 mod hardening;
 mod helpers;
 mod incident;
+mod lock;
 mod person;
 mod redaction;
 mod sources;

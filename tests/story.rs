@@ -30,7 +30,7 @@ use usalama_hub::db::{self, Audience, Database};
 use usalama_hub::hub::{EnrollRequest, InviteRequest, DEFAULT_INVITE_HOURS};
 use usalama_hub::{Hub, HubError};
 
-const PASSPHRASE: &str = "cows drink at the borehole";
+const PASSPHRASE: &str = "goats graze where the river bends";
 const HUB_URL: &str = "http://127.0.0.1:7878";
 
 // Units of the shipped gazetteer, and how they nest.

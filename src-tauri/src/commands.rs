@@ -21,10 +21,12 @@ use usalama_core::store::{
 use usalama_core::summary::document::{self, Document};
 use usalama_core::summary::{self, Edition, Format, SummaryRequest};
 use usalama_core::sync::{self, Enrollment};
+use usalama_core::wire::MAX_BUNDLE;
 use usalama_core::{files, Error, Profile, Store};
+use zeroize::Zeroizing;
 
 use crate::error::CommandError;
-use crate::state::AppState;
+use crate::state::{AppState, Locked};
 use crate::sync_bar::{self, SyncStatus};
 
 type Answer<T> = Result<T, CommandError>;
@@ -84,6 +86,8 @@ pub struct ProfileView {
     pub version: &'static str,
     /// A warning when this device's clock is plainly wrong.
     pub clock_warning: Option<String>,
+    /// How long the app waits without use before it locks, in seconds.
+    pub lock_after: u32,
 }
 
 impl ProfileView {
@@ -100,14 +104,16 @@ impl ProfileView {
             home: store.home().display().to_string(),
             version: env!("CARGO_PKG_VERSION"),
             clock_warning: store.clock_warning()?,
+            lock_after: store.lock_after(),
         })
     }
 }
 
 #[derive(Debug, Serialize)]
 pub struct SetUp {
-    /// Shown once, never kept.
-    pub recovery_code: String,
+    /// Shown once, never kept: wiped from this side's memory once sent.
+    #[serde(serialize_with = "plain_text")]
+    pub recovery_code: Zeroizing<String>,
     pub profile: ProfileView,
 }
 
@@ -118,6 +124,7 @@ pub async fn set_up(
     profile: NewProfile,
     passphrase: String,
 ) -> Answer<SetUp> {
+    let passphrase = Zeroizing::new(passphrase);
     let profile = Profile {
         name: profile.name.trim().to_owned(),
         role: profile.role,
@@ -132,11 +139,15 @@ pub async fn set_up(
         KdfParams::for_new_store(),
     )?;
     let answer = SetUp {
-        recovery_code: code.as_str().to_owned(),
+        recovery_code: Zeroizing::new(code.as_str().to_owned()),
         profile: ProfileView::of(&store)?,
     };
     state.put(store, &app)?;
     Ok(answer)
+}
+
+fn plain_text<S: serde::Serializer>(text: &Zeroizing<String>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 #[tauri::command]
@@ -145,6 +156,7 @@ pub async fn unlock(
     state: State<'_, AppState>,
     passphrase: String,
 ) -> Answer<ProfileView> {
+    let passphrase = Zeroizing::new(passphrase);
     let store = Store::open(state.home(), &passphrase)?;
     let profile = ProfileView::of(&store)?;
     state.put(store, &app)?;
@@ -158,6 +170,7 @@ pub async fn recover(
     code: String,
     new_passphrase: String,
 ) -> Answer<ProfileView> {
+    let (code, new_passphrase) = (Zeroizing::new(code), Zeroizing::new(new_passphrase));
     let store = Store::recover(state.home(), &code, &new_passphrase)?;
     let profile = ProfileView::of(&store)?;
     state.put(store, &app)?;
@@ -176,7 +189,34 @@ pub async fn set_language(state: State<'_, AppState>, lang: Lang) -> Answer<()> 
 
 #[tauri::command]
 pub async fn change_passphrase(state: State<'_, AppState>, old: String, new: String) -> Answer<()> {
+    let (old, new) = (Zeroizing::new(old), Zeroizing::new(new));
     Ok(Store::change_passphrase(state.home(), &old, &new)?)
+}
+
+/// Locks: the UI has saved its draft; the store closes, and what waits to be sent goes while
+/// locked (see [`AppState::lock`]).
+#[tauri::command]
+pub async fn lock(app: AppHandle, state: State<'_, AppState>) -> Answer<Locked> {
+    Ok(state.lock(&app))
+}
+
+/// Sets how long the app waits without use before it locks, in minutes.
+#[tauri::command]
+pub async fn set_lock_after(state: State<'_, AppState>, minutes: u32) -> Answer<()> {
+    state.with_store(|s| s.set_lock_after(minutes))
+}
+
+/// Behaves as if the system were about to sleep. Only debug builds (the tests') accept it: the
+/// end-to-end tests inject the event that logind sends.
+#[tauri::command]
+pub async fn simulate_sleep(app: AppHandle) -> Answer<()> {
+    if !cfg!(debug_assertions) {
+        return Err(Error::NotAllowed("only a test build simulates sleep".into()).into());
+    }
+    tauri::async_runtime::spawn_blocking(move || crate::suspend::before_sleep(&app))
+        .await
+        .map_err(|e| Error::Unsupported(e.to_string()))?;
+    Ok(())
 }
 
 /// The list's filters as the UI sends them; dates are `YYYY-MM-DD` in East Africa Time.
@@ -408,6 +448,8 @@ pub async fn enroll(
         Some(code) => Enrollment::new(&enrollment.text, &code, None)?,
         None => Enrollment::parse(&enrollment.text)?,
     };
+    // A laptop belongs to one county hub: checked before the one-time code is spent.
+    state.with_store(|s| s.may_enroll())?;
     let store = state.store()?;
     sync::enroll(&store, &enrollment).await?;
     state.autosync().sync_now();
@@ -536,7 +578,8 @@ pub async fn import_bundle(
     file: PathBuf,
 ) -> Answer<Imported> {
     let found = media::offered_file(&file, BUNDLE_EXTENSION)?;
-    let bytes = files::read(&found.path)?;
+    // The size first: a file on a stick may be huge, or a link to something endless.
+    let bytes = files::read_at_most(&found.path, MAX_BUNDLE, "a bundle")?;
     let imported = state.with_store(|s| s.import_bundle(&bytes))?;
     if let Ok(status) = state.sync_status() {
         sync_bar::announce(&app, &status);

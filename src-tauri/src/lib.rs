@@ -6,7 +6,9 @@
 //!
 //! # Layout
 //!
-//! - [`state`]: the home folder and the unlocked store, behind a `std::sync::Mutex`.
+//! - [`state`]: the home folder and the store while unlocked, behind a `std::sync::Mutex`;
+//!   locking closes it.
+//! - [`suspend`]: locks before the system sleeps (logind's `PrepareForSleep`).
 //! - [`commands`]: the commands the UI invokes, a few lines each.
 //! - [`error`]: the error payload the UI switches on.
 //! - [`sync_bar`]: the sync bar's data, pushed to the UI as the `sync-status` event.
@@ -14,6 +16,7 @@
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod suspend;
 pub mod sync_bar;
 
 use std::path::PathBuf;
@@ -53,6 +56,10 @@ pub fn run() {
     let home = home_folder(std::env::args().skip(1));
     let result = tauri::Builder::default()
         .manage(AppState::new(home))
+        .setup(|app| {
+            suspend::watch(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::start,
             commands::gazetteer,
@@ -62,6 +69,9 @@ pub fn run() {
             commands::profile,
             commands::set_language,
             commands::change_passphrase,
+            commands::lock,
+            commands::set_lock_after,
+            commands::simulate_sleep,
             commands::list_reports,
             commands::show_report,
             commands::allowed_actions,

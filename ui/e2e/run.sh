@@ -59,5 +59,5 @@ done
 if [ $# -gt 0 ]; then
   "$@"
 else
-  node --test --test-concurrency=1 e2e/app.test.mjs
+  node --test --test-concurrency=1 e2e/app.test.mjs e2e/safety.test.mjs
 fi

@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 const URL_ = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
-export const PASSPHRASE = "cows drink at the borehole";
+export const PASSPHRASE = "goats graze where the river bends";
 
 async function call(method, path, body, timeout = 60000) {
   const res = await fetch(URL_ + path, {

@@ -10,6 +10,8 @@
 //!   and [`NetworkWatch`]; it tells its owner after every change with a callback.
 //! - [`NetworkWatch`]: notices that the network came back by reading the kernel's routing table
 //!   every few seconds (Linux), which costs no bytes on a metered link.
+//! - [`send_sealed`]: while the app is locked, sends the one request sealed before it locked
+//!   (see docs/store.md, "Locking"), when the network allows, and reads nothing back.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,7 +20,7 @@ use rand::Rng;
 use serde::Serialize;
 use tokio::sync::Notify;
 
-use crate::store::SyncFailure;
+use crate::store::{Outgoing, SyncFailure};
 use crate::sync::{self, RetryPolicy};
 use crate::Store;
 
@@ -161,6 +163,53 @@ impl AutoSync {
                 _ = network.came_back(), if offline => {}
             }
         }
+    }
+}
+
+/// Sends a request sealed by [`Store::seal_for_locked_sending`] before the app locked, retrying
+/// with the usual backoff (and at once when the network comes back) until the hub takes it or
+/// refuses it; then calls `sent` with whether it was taken. The hub's answer is dropped unread:
+/// it may hold other people's reports, and nothing can record it while the store is locked. At
+/// the next unlock the ordinary sync records the acknowledgements (the hub keeps an entry it
+/// already holds once) and fetches what is new.
+pub async fn send_sealed(outgoing: Outgoing, sent: impl FnOnce(bool) + Send) {
+    let mut schedule = Schedule::default();
+    let mut network = NetworkWatch::new();
+    loop {
+        let failure = match post_sealed(&outgoing).await {
+            Ok(()) => return sent(true),
+            Err(failure) => failure,
+        };
+        if !matches!(failure.kind.as_str(), "unreachable" | "server") {
+            // Refused, or a version the hub no longer takes: the next unlock's sync says so.
+            return sent(false);
+        }
+        let wait = schedule.after(Some(&failure));
+        tokio::select! {
+            _ = sleep(wait) => {}
+            _ = network.came_back() => {}
+        }
+    }
+}
+
+async fn post_sealed(outgoing: &Outgoing) -> Result<(), SyncFailure> {
+    let failure = |kind: &str, message: String| SyncFailure {
+        kind: kind.into(),
+        message,
+    };
+    let client = sync::http_client(outgoing.cert_sha256.as_deref())
+        .map_err(|e| failure("local", e.to_string()))?;
+    let response = client
+        .post(format!("{}/v1/sync", outgoing.url))
+        .header("content-type", "application/octet-stream")
+        .body(outgoing.body.clone())
+        .send()
+        .await
+        .map_err(|e| failure("unreachable", e.to_string()))?;
+    match response.status().as_u16() {
+        200 => Ok(()),
+        500..=599 => Err(failure("server", response.status().to_string())),
+        status => Err(failure("refused", format!("HTTP {status}"))),
     }
 }
 

@@ -27,6 +27,9 @@ pub enum Error {
     /// This device has no county hub to sync with yet.
     #[error("this device is not enrolled with a county hub; enroll it first with `usalama enroll --string ENROLLMENT` (the county ICT office gives the enrollment)")]
     NotEnrolled,
+    /// This device is already enrolled with a county hub; a device belongs to one hub.
+    #[error("this device is already enrolled with the county hub at {0}; nothing was changed. A laptop belongs to one county hub: to move this person to another hub, the county ICT office sets up a new store on a laptop and enrolls that (`usalama-hub invite --person`)")]
+    AlreadyEnrolled(String),
     /// The hub could not be reached.
     #[error("{0}")]
     Unreachable(String),
@@ -81,6 +84,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::NotAllowed(_) => "not_allowed",
             Error::NotEnrolled => "not_enrolled",
+            Error::AlreadyEnrolled(_) => "already_enrolled",
             Error::Unreachable(_) => "unreachable",
             Error::Refused(_) => "refused",
             Error::Integrity(_) => "integrity",

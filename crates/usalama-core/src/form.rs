@@ -51,6 +51,14 @@ pub enum Rule {
     /// Text holding a control or text-direction character (or a line break in a one-line
     /// field).
     Characters,
+    /// A new passphrase shorter than [`crate::keys::MIN_PASSPHRASE_CHARS`].
+    PassphraseShort,
+    /// A new passphrase that is the example Usalama once suggested.
+    PassphraseExample,
+    /// A new passphrase that is the user's name or an area's name.
+    PassphrasePersonal,
+    /// A new passphrase that is digits only, one character repeated, or a very common phrase.
+    PassphraseGuessable,
     /// Anything else: show the message as it is.
     Other,
 }
@@ -87,7 +95,17 @@ pub fn classify(problems: &Problems) -> Vec<FormProblem> {
 fn rule_of(message: &str) -> (Rule, Option<u64>) {
     let m = message;
     let has = |s: &str| m.contains(s);
-    if has("must not hold control or text-direction characters") {
+    // The passphrase's rules (crate::keys::check_new_passphrase), first: their words are
+    // nothing like the report's.
+    if m.starts_with("must be at least") && has("characters") && has("several words") {
+        (Rule::PassphraseShort, None)
+    } else if m.starts_with("is the example phrase") {
+        (Rule::PassphraseExample, None)
+    } else if m.starts_with("is too easy to guess from who you are") {
+        (Rule::PassphrasePersonal, None)
+    } else if m.starts_with("is too easy to guess") {
+        (Rule::PassphraseGuessable, None)
+    } else if has("must not hold control or text-direction characters") {
         (Rule::Characters, None)
     } else if has("whole number from 0 to") {
         (Rule::Count, Some(MAX_COUNT))
@@ -305,6 +323,27 @@ mod tests {
         assert!(classify(&problems)
             .iter()
             .any(|p| p.field == "narrative" && p.rule == Rule::CannotRemove));
+    }
+
+    #[test]
+    fn every_passphrase_refusal_has_its_code() {
+        use crate::keys::{check_new_passphrase, OwnWords};
+        let own = OwnWords::of("Joseph Korkimul", &crate::gazetteer::shipped());
+        let rule = |passphrase: &str| match check_new_passphrase(passphrase, &own) {
+            Err(crate::Error::Invalid(problems)) => {
+                let p = &classify(&problems)[0];
+                assert_eq!(p.field, "passphrase");
+                p.rule
+            }
+            other => panic!("{passphrase:?}: {other:?}"),
+        };
+        assert_eq!(rule("short"), Rule::PassphraseShort);
+        assert_eq!(rule("cows drink at the borehole"), Rule::PassphraseExample);
+        assert_eq!(rule("Joseph Korkimul"), Rule::PassphrasePersonal);
+        assert_eq!(rule("Kapenguria123"), Rule::PassphrasePersonal);
+        assert_eq!(rule("1234567890"), Rule::PassphraseGuessable);
+        assert_eq!(rule("zzzzzzzzzzzz"), Rule::PassphraseGuessable);
+        assert_eq!(rule("password1234"), Rule::PassphraseGuessable);
     }
 
     #[test]

@@ -8,6 +8,11 @@
 //!
 //! The header is a small JSON file beside the database, replaced atomically (write, fsync,
 //! rename, fsync the folder), so a power cut leaves either the old header or the new one.
+//!
+//! A new passphrase must be one a thief cannot guess first ([`check_new_passphrase`]): not an
+//! example phrase, not the user's name or an area's name, not digits only or one character
+//! repeated, not a very common phrase. Every way to set one (the CLI's `init`, `passphrase
+//! change` and `recover`, and the desktop app) goes through that one rule.
 
 use std::fs;
 use std::io::Write;
@@ -49,11 +54,22 @@ impl KdfParams {
         parallelism: 1,
     };
 
-    /// The parameters for a new store: [`KdfParams::STANDARD`], unless the environment asks for
-    /// test parameters with `USALAMA_KDF=fast-insecure`.
+    /// The parameters for a new store: [`KdfParams::STANDARD`], unless this is a debug build
+    /// (the tests') and the environment asks for test parameters with
+    /// `USALAMA_KDF=fast-insecure`. A release binary ignores the variable: a store made by the
+    /// app a chief uses is never cheap to attack, whatever the environment says.
     pub fn for_new_store() -> KdfParams {
-        match std::env::var("USALAMA_KDF").as_deref() {
-            Ok("fast-insecure") => KdfParams::FAST_INSECURE,
+        KdfParams::chosen(
+            std::env::var("USALAMA_KDF").ok().as_deref(),
+            cfg!(debug_assertions),
+        )
+    }
+
+    /// The choice of [`KdfParams::for_new_store`], given the variable and whether test
+    /// parameters may be honoured at all.
+    fn chosen(variable: Option<&str>, test_build: bool) -> KdfParams {
+        match variable {
+            Some("fast-insecure") if test_build => KdfParams::FAST_INSECURE,
             _ => KdfParams::STANDARD,
         }
     }
@@ -156,8 +172,10 @@ const HEADER_FORMAT: u32 = 1;
 
 impl KeyHeader {
     /// A new data key, wrapped under `passphrase` and under a new recovery code.
+    /// The passphrase must pass [`check_new_passphrase`] without the user's own words; the
+    /// store checks those first.
     pub fn create(passphrase: &str, kdf: KdfParams) -> Result<(KeyHeader, DataKey, RecoveryCode)> {
-        check_passphrase(passphrase)?;
+        check_new_passphrase(passphrase, &OwnWords::default())?;
         let mut key = Zeroizing::new([0u8; 32]);
         rand::thread_rng().fill_bytes(key.as_mut());
         let code = RecoveryCode::generate();
@@ -205,7 +223,7 @@ impl KeyHeader {
 
     /// The same data key under a new passphrase; the recovery code keeps working.
     pub fn with_passphrase(&self, key: &DataKey, passphrase: &str) -> Result<KeyHeader> {
-        check_passphrase(passphrase)?;
+        check_new_passphrase(passphrase, &OwnWords::default())?;
         Ok(KeyHeader {
             passphrase: wrap(&self.kdf, passphrase.as_bytes(), &key.0, b"passphrase")?,
             ..self.clone()
@@ -253,14 +271,14 @@ pub struct PassphraseSealed {
 }
 
 impl PassphraseSealed {
-    /// Seals `plain` under `passphrase` (at least [`MIN_PASSPHRASE_CHARS`] characters).
+    /// Seals `plain` under `passphrase`, which must pass [`check_new_passphrase`].
     pub fn seal(
         passphrase: &str,
         kdf: KdfParams,
         purpose: &str,
         plain: &[u8],
     ) -> Result<PassphraseSealed> {
-        check_passphrase(passphrase)?;
+        check_new_passphrase(passphrase, &OwnWords::default())?;
         let mut key = Zeroizing::new([0u8; 32]);
         rand::thread_rng().fill_bytes(key.as_mut());
         let mut nonce = [0u8; 24];
@@ -342,7 +360,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let io = |e| Error::io(format!("writing {}", path.display()), e);
     let tmp = path.with_extension("tmp");
     {
-        let mut f = fs::File::create(&tmp).map_err(io)?;
+        let mut f = private_file(&tmp).map_err(io)?;
         f.write_all(bytes).map_err(io)?;
         f.sync_all().map_err(io)?;
     }
@@ -353,18 +371,167 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn check_passphrase(passphrase: &str) -> Result<()> {
+/// A new file only its owner may read or write (0600 on Unix), replacing any left over. The
+/// key header and the store's files hold secrets, even if encrypted: no other account on the
+/// laptop should get a copy to attack offline.
+pub(crate) fn private_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        // The mode above applies only to a file this call created.
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}
+
+/// Words a thief who knows the user would try first: their name and the names of the county's
+/// places. Only a passphrase that *is* one of them (give or take case, spaces, punctuation and
+/// digits around it) is refused; a sentence that mentions one is fine.
+#[derive(Debug, Default, Clone)]
+pub struct OwnWords {
+    names: Vec<String>,
+    /// Squeezed, and as written.
+    places: Vec<(String, String)>,
+}
+
+impl OwnWords {
+    /// The user's name (whole, and each part of it) and every unit's name in both languages.
+    pub fn of(name: &str, units: &[crate::gazetteer::Unit]) -> OwnWords {
+        let mut names = vec![squeeze(name)];
+        names.extend(name.split_whitespace().map(squeeze));
+        names.retain(|n| !n.is_empty());
+        let places = units
+            .iter()
+            .flat_map(|u| std::iter::once(&u.name).chain(u.sw_name.as_ref()))
+            .map(|n| (squeeze(n), n.clone()))
+            .filter(|(n, _)| !n.is_empty())
+            .collect();
+        OwnWords { names, places }
+    }
+}
+
+/// The phrases Usalama itself once gave as examples. Many people type an example verbatim, so
+/// these are the first a thief tries on a Usalama laptop.
+const EXAMPLES: &[&str] = &["cows drink at the borehole", "ng'ombe wanakunywa kisimani"];
+
+/// Very common passwords and phrases, in English and Kiswahili, compared squeezed (lowercase,
+/// letters and digits only) and with digits around them removed.
+const COMMON: &[&str] = &[
+    "password",
+    "passphrase",
+    "mypassword",
+    "mypassphrase",
+    "letmein",
+    "iloveyou",
+    "welcome",
+    "changeme",
+    "trustno1",
+    "sunshine",
+    "football",
+    "qwertyuiop",
+    "qwertyuiopasdfghjkl",
+    "asdfghjkl",
+    "zxcvbnm",
+    "abcdefghij",
+    "abcdefghijklmnopqrstuvwxyz",
+    "administrator",
+    "usalama",
+    "usalamasecurity",
+    "westpokot",
+    "pokotmagharibi",
+    "kenya",
+    "jamhuri",
+    "correcthorsebatterystaple",
+    "thequickbrownfoxjumpsoverthelazydog",
+    "hakunamatata",
+    "mungunimwema",
+    "mungumwema",
+    "asantesana",
+    "nakupenda",
+    "nenosiri",
+    "nenosirilangu",
+    "sirilangu",
+    "jinalangu",
+];
+
+/// Checks a new passphrase: at least [`MIN_PASSPHRASE_CHARS`] characters, and not one a thief
+/// would try first (see the module's documentation). Errors name the field `passphrase` and say
+/// what to do; the desktop app shows each by its rule code (see [`crate::form`]).
+pub fn check_new_passphrase(passphrase: &str, own: &OwnWords) -> Result<()> {
+    let refuse = |message: String| Err(Error::invalid("passphrase", message));
     let chars = passphrase.chars().count();
     if chars < MIN_PASSPHRASE_CHARS {
-        return Err(Error::invalid(
-            "passphrase",
-            format!(
-                "must be at least {MIN_PASSPHRASE_CHARS} characters (got {chars}); a few words \
-                 you will remember, such as \"cows drink at the borehole\", are best"
-            ),
+        return refuse(format!(
+            "must be at least {MIN_PASSPHRASE_CHARS} characters (got {chars}); make up a short \
+             sentence of several words of your own"
         ));
     }
-    Ok(())
+    let squeezed = squeeze(passphrase);
+    let core = squeezed.trim_matches(|c: char| c.is_ascii_digit());
+    let is = |word: &str| !word.is_empty() && (squeezed == word || core == word);
+    if EXAMPLES.iter().any(|e| is(&squeeze(e))) {
+        return refuse(
+            "is the example phrase Usalama once suggested, so it is the first one a thief \
+             would try; make up a short sentence of several words of your own"
+                .into(),
+        );
+    }
+    if own.names.iter().any(|n| is(n)) {
+        return refuse(
+            "is too easy to guess from who you are: it is your own name; make up a short \
+             sentence of several words of your own"
+                .into(),
+        );
+    }
+    if let Some((_, place)) = own.places.iter().find(|(p, _)| is(p)) {
+        return refuse(format!(
+            "is too easy to guess from who you are: it is the name of an area ({place}); make \
+             up a short sentence of several words of your own"
+        ));
+    }
+    let mut letters = passphrase.chars().filter(|c| !c.is_whitespace());
+    let first = letters.next();
+    let why = if squeezed.chars().all(|c| c.is_ascii_digit()) && !squeezed.is_empty() {
+        Some("it is digits only")
+    } else if first.is_some_and(|f| letters.all(|c| c == f)) {
+        Some("it is one character repeated")
+    } else if COMMON.iter().any(|c| is(c)) {
+        Some("it is a very common password or phrase")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => refuse(format!(
+            "is too easy to guess: {why}; make up a short sentence of several words of your own"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Whether a passphrase that passed [`check_new_passphrase`] is a single word: accepted, but
+/// several words are easier to remember and harder to guess, so the CLI and the app say so.
+pub fn is_one_word(passphrase: &str) -> bool {
+    passphrase
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count()
+        < 2
+}
+
+/// Lowercase letters and digits only: "Ng'ombe wanakunywa, kisimani!" and
+/// "ngombewanakunywakisimani" are the same phrase to a thief.
+fn squeeze(text: &str) -> String {
+    // U+02BC, the apostrophe of "ngʼombe" in careful Kiswahili typing, counts as a letter.
+    text.chars()
+        .filter(|c| c.is_alphanumeric() && *c != '\u{2bc}')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn wrap(kdf: &KdfParams, secret: &[u8], key: &[u8; 32], label: &[u8]) -> Result<Wrapped> {
@@ -410,8 +577,13 @@ fn unwrap(kdf: &KdfParams, secret: &[u8], w: &Wrapped, label: &[u8]) -> Option<D
             )
             .ok()?,
     );
-    let key: [u8; 32] = plain.as_slice().try_into().ok()?;
-    Some(DataKey(Zeroizing::new(key)))
+    if plain.len() != 32 {
+        return None;
+    }
+    // Copied straight into memory that is wiped on drop, never through a plain array.
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(&plain);
+    Some(DataKey(key))
 }
 
 #[cfg(test)]
@@ -461,6 +633,79 @@ mod tests {
             key.0.as_ref()
         );
         assert!(changed.unlock_with_recovery(code.as_str()).is_ok());
+    }
+
+    fn refusal(passphrase: &str, own: &OwnWords) -> String {
+        match check_new_passphrase(passphrase, own) {
+            Err(Error::Invalid(problems)) => {
+                assert_eq!(problems.0.len(), 1);
+                assert_eq!(problems.0[0].field, "passphrase");
+                problems.0[0].message.clone()
+            }
+            other => panic!("{passphrase:?} was not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_example_once_suggested_is_refused_however_it_is_typed() {
+        for typed in [
+            "cows drink at the borehole",
+            "Cows drink at the borehole.",
+            "cowsdrinkattheborehole",
+            "cows drink at the borehole 2026",
+            "Ng'ombe wanakunywa kisimani",
+            "ng\u{2bc}ombe wanakunywa kisimani",
+        ] {
+            let message = refusal(typed, &OwnWords::default());
+            assert!(message.contains("example phrase"), "{typed}: {message}");
+        }
+        assert!(KeyHeader::create("cows drink at the borehole", KdfParams::FAST_INSECURE).is_err());
+    }
+
+    #[test]
+    fn the_users_own_name_and_the_areas_names_are_refused() {
+        let own = OwnWords::of("Joseph Korkimul", &crate::gazetteer::shipped());
+        assert!(refusal("Joseph Korkimul", &own).contains("your own name"));
+        assert!(refusal("korkimul123456", &own).contains("your own name"));
+        let place = refusal("Kapenguria2026", &own);
+        assert!(place.contains("name of an area (Kapenguria)"), "{place}");
+        assert!(refusal("Pokot Magharibi", &own).contains("name of an area"));
+        // A sentence that mentions a place or the name is the user's own: fine.
+        assert!(check_new_passphrase("joseph walks to kapenguria market", &own).is_ok());
+    }
+
+    #[test]
+    fn digits_one_repeated_character_and_common_phrases_are_refused() {
+        let none = OwnWords::default();
+        assert!(refusal("0722 123 456", &none).contains("digits only"));
+        assert!(refusal("aaaaaaaaaaaa", &none).contains("one character repeated"));
+        assert!(refusal("password123", &none).contains("very common"));
+        assert!(refusal("Hakuna Matata!", &none).contains("very common"));
+        assert!(refusal("qwertyuiop", &none).contains("very common"));
+        assert!(check_new_passphrase("goats graze where the river bends", &none).is_ok());
+    }
+
+    #[test]
+    fn a_single_long_word_is_accepted_with_a_hint() {
+        let none = OwnWords::default();
+        assert!(check_new_passphrase("Lomutkapchokseker", &none).is_ok());
+        assert!(is_one_word("Lomutkapchokseker"));
+        assert!(!is_one_word("goats graze where the river bends"));
+        assert!(!is_one_word("goats-graze-by-the-river"));
+    }
+
+    #[test]
+    fn only_a_test_build_honours_the_cheap_key_derivation() {
+        assert_eq!(
+            KdfParams::chosen(Some("fast-insecure"), true),
+            KdfParams::FAST_INSECURE
+        );
+        assert_eq!(
+            KdfParams::chosen(Some("fast-insecure"), false),
+            KdfParams::STANDARD
+        );
+        assert_eq!(KdfParams::chosen(None, true), KdfParams::STANDARD);
+        assert_eq!(KdfParams::chosen(Some("fast"), true), KdfParams::STANDARD);
     }
 
     #[test]

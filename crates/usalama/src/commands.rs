@@ -11,6 +11,7 @@ use usalama_core::keys::KdfParams;
 use usalama_core::store::{ReportFilter, ReportView};
 use usalama_core::summary::{Edition, Format, SummaryRequest};
 use usalama_core::sync::Enrollment;
+use usalama_core::wire::MAX_BUNDLE;
 use usalama_core::{Problems, Profile, Store};
 
 use crate::args::{
@@ -134,6 +135,7 @@ fn init(home: &Path, args: crate::args::InitArgs, json: bool) -> Result<(), Fail
     };
     let passphrase = secrets::new_passphrase("USALAMA_PASSPHRASE")?;
     let (store, code) = Store::create(home, profile, &passphrase, KdfParams::for_new_store())?;
+    secrets::hint_if_one_word(&passphrase);
     let me = store.identity();
     if json {
         return print_json(&json!({
@@ -988,7 +990,7 @@ fn bundle_export(home: &Path, out: &Path, json: bool) -> Result<(), Failure> {
 }
 
 fn bundle_import(home: &Path, file: &Path, json: bool) -> Result<(), Failure> {
-    let bytes = usalama_core::files::read(file)?;
+    let bytes = usalama_core::files::read_at_most(file, MAX_BUNDLE, "a bundle")?;
     let mut store = open(home)?;
     let imported = store.import_bundle(&bytes)?;
     if json {
@@ -1099,6 +1101,7 @@ fn passphrase_change(home: &Path, json: bool) -> Result<(), Failure> {
     let old = secrets::passphrase()?;
     let new = secrets::new_passphrase("USALAMA_NEW_PASSPHRASE")?;
     Store::change_passphrase(home, &old, &new)?;
+    secrets::hint_if_one_word(&new);
     if json {
         return print_json(&json!({ "changed": true }));
     }
@@ -1112,6 +1115,7 @@ fn recover(home: &Path, code: &str, json: bool) -> Result<(), Failure> {
     }
     let new = secrets::new_passphrase("USALAMA_NEW_PASSPHRASE")?;
     Store::recover(home, code, &new)?;
+    secrets::hint_if_one_word(&new);
     if json {
         return print_json(&json!({ "recovered": true }));
     }
@@ -1140,12 +1144,7 @@ fn enroll(home: &Path, args: EnrollArgs, json: bool) -> Result<(), Failure> {
         }
     };
     let store = open(home)?;
-    if let Some(link) = store.hub_link()? {
-        return Err(Failure::usage(format!(
-            "this device is already enrolled with the county hub at {}; nothing was changed",
-            link.url
-        )));
-    }
+    store.may_enroll()?;
     let store = std::sync::Mutex::new(store);
     let enrolled = runtime()?.block_on(usalama_core::sync::enroll(&store, &enrollment))?;
     if json {

@@ -59,7 +59,8 @@ impl From<Error> for Failure {
             | Error::AlreadyInitialized(_)
             | Error::NotFound(_)
             | Error::NotAllowed(_)
-            | Error::NotEnrolled => 2,
+            | Error::NotEnrolled
+            | Error::AlreadyEnrolled(_) => 2,
             Error::Integrity(_) | Error::Malformed(_) => 3,
             Error::Unreachable(_) | Error::Refused(_) => 4,
             Error::Unsupported(_) | Error::Render(_) | Error::Database(_) | Error::Io { .. } => 1,

@@ -58,6 +58,13 @@ export interface Profile {
   home: string;
   version: string;
   clock_warning: string | null;
+  /** How long the app waits without use before it locks, in seconds. */
+  lock_after?: number;
+}
+
+/** What a lock left to be sent while locked: this laptop's entries in the sealed request. */
+export interface Locked {
+  waiting: number;
 }
 
 export interface NewProfile {
@@ -265,6 +272,9 @@ export const ipc = {
   setLanguage: (lang: Lang) => invoke<void>("set_language", { lang }),
   changePassphrase: (old: string, next: string) =>
     invoke<void>("change_passphrase", { old, new: next }),
+  /** Closes the store; what waits to be sent still goes while locked. */
+  lock: () => invoke<Locked>("lock"),
+  setLockAfter: (minutes: number) => invoke<void>("set_lock_after", { minutes }),
   listReports: (filter: Filter) => invoke<ReportRow[]>("list_reports", { filter }),
   showReport: (id: string) => invoke<ReportView>("show_report", { id }),
   allowedActions: (id: string) => invoke<Step[]>("allowed_actions", { id }),
@@ -294,4 +304,11 @@ export const ipc = {
   importBundle: (file: string) => invoke<BundleImported>("import_bundle", { file }),
   onSyncStatus: (f: (s: SyncStatus) => void): Promise<UnlistenFn> =>
     listen<SyncStatus>("sync-status", (e) => f(e.payload)),
+  /** The system is about to sleep: save and lock now. */
+  onLockRequested: (f: () => void): Promise<UnlistenFn> => listen("lock-requested", () => f()),
+  /** The store was locked (by a command, or by the app itself before sleep). */
+  onLocked: (f: (l: Locked) => void): Promise<UnlistenFn> => listen<Locked>("locked", (e) => f(e.payload)),
+  /** What became of what waited, sent while locked: `true` taken by the hub. */
+  onSentWhileLocked: (f: (sent: boolean) => void): Promise<UnlistenFn> =>
+    listen<boolean>("sent-while-locked", (e) => f(e.payload)),
 };

@@ -9,6 +9,7 @@ export const strings = {
   "nav.reports": ["Reports", "Ripoti"],
   "nav.settings": ["Settings", "Mipangilio"],
   "nav.main": ["Main menu", "Menyu kuu"],
+  "nav.lock": ["Lock", "Funga"],
   "common.loading": ["Loading…", "Inapakia…"],
   "common.yes": ["Yes", "Ndiyo"],
   "common.no": ["No", "Hapana"],
@@ -40,8 +41,12 @@ export const strings = {
   "setup.unit": ["Your area (location, ward or village)", "Eneo lako (lokesheni, wadi au kijiji)"],
   "setup.passphrase": ["Passphrase", "Nenosiri"],
   "setup.passphrase_help": [
-    "At least 10 characters. Use a short sentence of several words that you will remember, for example “cows drink at the borehole”. It locks the reports if the laptop is stolen.",
-    "Angalau herufi 10. Tumia sentensi fupi ya maneno kadhaa utakayoikumbuka, kwa mfano “ng'ombe wanakunywa kisimani”. Inafunga ripoti kompyuta ikiibwa.",
+    "At least 10 characters. Make up a short sentence of several words that only you would think of, and that you will remember: not your name, not the name of your area, not a saying everyone knows. It locks the reports if the laptop is stolen.",
+    "Angalau herufi 10. Tunga sentensi fupi ya maneno kadhaa ambayo wewe tu ungeifikiria, na utakayoikumbuka: si jina lako, si jina la eneo lako, wala msemo unaojulikana na kila mtu. Inafunga ripoti kompyuta ikiibwa.",
+  ],
+  "setup.one_word": [
+    "A hint: several words are easier to remember and harder to guess than one long word.",
+    "Dokezo: maneno kadhaa ni rahisi kukumbuka na magumu kukisia kuliko neno moja refu.",
   ],
   "setup.passphrase_again": ["Passphrase again", "Nenosiri tena"],
   "setup.mismatch": ["The two passphrases are not the same.", "Manenosiri mawili hayafanani."],
@@ -79,6 +84,25 @@ export const strings = {
   "unlock.wrong_code": [
     "That recovery code does not open this store. Nothing was changed.",
     "Msimbo huo haufungui hifadhi hii. Hakuna kilichobadilika.",
+  ],
+
+  // Locked
+  "lock.title": ["Usalama is locked", "Usalama imefungwa"],
+  "lock.help": [
+    "The reports are locked. Enter your passphrase to continue where you were: nothing you were writing is lost.",
+    "Ripoti zimefungwa. Andika nenosiri lako kuendelea ulipokuwa: hakuna ulichokuwa ukiandika kilichopotea.",
+  ],
+  "lock.sending": [
+    "What was waiting to be sent ({n}) goes to the county as soon as there is a network, even while locked.",
+    "Kilichokuwa kikisubiri kutumwa ({n}) kitatumwa kaunti mara mtandao utakapopatikana, hata ikiwa imefungwa.",
+  ],
+  "lock.sent": [
+    "What was waiting has been sent to the county.",
+    "Kilichokuwa kikisubiri kimetumwa kaunti.",
+  ],
+  "lock.not_sent": [
+    "What was waiting could not be sent while locked; it goes after you open Usalama.",
+    "Kilichokuwa kikisubiri hakikuweza kutumwa ikiwa imefungwa; kitatumwa utakapofungua Usalama.",
   ],
 
   // Home
@@ -170,6 +194,10 @@ export const strings = {
     "Haya si maandishi ya kujiunga wala anwani ya kituo. Yanafanana na https://HUB:7878#code=XXXXX-XXXXX&sha256=…",
   ],
   "enroll.connected_to": ["Connected to {hub}", "Imeunganishwa na {hub}"],
+  "enroll.already": [
+    "This laptop is already connected to a county hub; nothing was changed. A laptop belongs to one hub: to move, the county ICT office sets up a new laptop for you.",
+    "Kompyuta hii tayari imeunganishwa na kituo cha kaunti; hakuna kilichobadilika. Kompyuta ni ya kituo kimoja: kuhamia kingine, afisa wa TEHAMA wa kaunti atakuandalia kompyuta mpya.",
+  ],
 
   // Statuses
   "status.label": ["Status", "Hali"],
@@ -290,6 +318,22 @@ export const strings = {
   "rule.cannot_remove": ["This cannot be removed; give a new value.", "Hii haiwezi kuondolewa; andika thamani mpya."],
   "rule.unknown_field": ["This field is not allowed.", "Sehemu hii hairuhusiwi."],
   "rule.characters": ["Remove the hidden control or text-direction characters (often pasted with the text); in a one-line field, also line breaks.", "Ondoa herufi fiche za udhibiti au za mwelekeo wa maandishi (mara nyingi hubandikwa pamoja na maandishi); katika sehemu ya mstari mmoja, pia mistari mipya."],
+  "rule.passphrase_short": [
+    "The passphrase needs at least 10 characters: make up a short sentence of several words of your own.",
+    "Nenosiri linahitaji angalau herufi 10: tunga sentensi fupi ya maneno kadhaa yako mwenyewe.",
+  ],
+  "rule.passphrase_example": [
+    "That is the example Usalama once suggested, so it is the first passphrase a thief would try. Make up a sentence of your own.",
+    "Huo ni mfano ambao Usalama ilipendekeza zamani, kwa hivyo ndilo nenosiri ambalo mwizi angejaribu kwanza. Tunga sentensi yako mwenyewe.",
+  ],
+  "rule.passphrase_personal": [
+    "That is your name or the name of an area: anyone who knows you could guess it. Make up a sentence of several words of your own.",
+    "Hilo ni jina lako au jina la eneo: yeyote anayekujua angeweza kulikisia. Tunga sentensi ya maneno kadhaa yako mwenyewe.",
+  ],
+  "rule.passphrase_guessable": [
+    "That is too easy to guess (digits only, one character repeated, or a very common phrase). Make up a sentence of several words of your own.",
+    "Hilo ni rahisi mno kukisia (tarakimu tu, herufi moja iliyorudiwa, au msemo unaojulikana sana). Tunga sentensi ya maneno kadhaa yako mwenyewe.",
+  ],
 
   // People and livestock names
   "livestock.cattle": ["Cattle", "Ng'ombe"],
@@ -410,6 +454,15 @@ export const strings = {
   "settings.new_again": ["New passphrase again", "Nenosiri jipya tena"],
   "settings.change": ["Change the passphrase", "Badilisha nenosiri"],
   "settings.changed": ["The passphrase was changed. Use the new one from now on.", "Nenosiri limebadilishwa. Tumia jipya kuanzia sasa."],
+  "settings.lock": ["Locking", "Kufunga"],
+  "settings.lock_after": ["Lock after this long without use", "Funga baada ya muda huu bila kutumika"],
+  "settings.lock_help": [
+    "Usalama also locks when the laptop goes to sleep and whenever you press Lock. An unfinished report is kept, and what waits to be sent still goes.",
+    "Usalama pia hujifunga kompyuta ikilala na kila unapobonyeza Funga. Ripoti ambayo haijakamilika inahifadhiwa, na kinachosubiri kutumwa bado kinatumwa.",
+  ],
+  "settings.minute": ["1 minute", "Dakika 1"],
+  "settings.minutes": ["{n} minutes", "Dakika {n}"],
+  "settings.lock_saved": ["Saved. Usalama locks after this long without use.", "Imehifadhiwa. Usalama itajifunga baada ya muda huu bila kutumika."],
   "settings.about": ["About", "Kuhusu"],
   "settings.version": ["Version", "Toleo"],
   "settings.user": ["User", "Mtumiaji"],

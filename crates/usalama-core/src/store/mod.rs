@@ -4,6 +4,10 @@
 //! `store.db`, the SQLCipher database in WAL mode with `synchronous = FULL`, so that a save that
 //! returned survives a power cut. Every entry and the projections it changes are written in one
 //! transaction.
+//!
+//! The home folder is the user's alone (0700) and every file in it 0600: a store is created
+//! so, and opening an older store tightens what an earlier version left wider. The database is
+//! encrypted, but another account on the laptop should not even get a copy to attack offline.
 
 mod app;
 mod bundle;
@@ -23,6 +27,7 @@ use std::path::{Path, PathBuf};
 use ed25519_dalek::SigningKey;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
 pub use county::{ClearanceOf, Clearances, CountyKeyView, CountyKeys, Holder};
@@ -40,11 +45,23 @@ pub use verify::VerifyReport;
 use crate::domain::{Agency, Lang, Role};
 use crate::error::{Error, Problems, Result};
 use crate::gazetteer::{self, Unit};
-use crate::keys::{DataKey, KdfParams, KeyHeader, RecoveryCode};
+use crate::keys::{check_new_passphrase, DataKey, KdfParams, KeyHeader, OwnWords, RecoveryCode};
 use crate::ledger::DeviceId;
 
 const DB_FILE: &str = "store.db";
 const KEY_FILE: &str = "store.key";
+/// Every file a home folder may hold: the database and SQLite's companions, the key header (and
+/// its replacement being written), and the language remembered for the passphrase screen.
+const HOME_FILES: &[&str] = &[
+    DB_FILE,
+    "store.db-wal",
+    "store.db-shm",
+    "store.db-journal",
+    KEY_FILE,
+    "store.tmp",
+    "language",
+    "lock-after",
+];
 
 /// Who uses this device, as given at `init` (or later by the hub's enrollment).
 #[derive(Debug, Clone)]
@@ -115,26 +132,31 @@ impl Store {
         }
         let units = gazetteer::shipped();
         check_profile(&profile, &units)?;
+        check_new_passphrase(passphrase, &OwnWords::of(&profile.name, &units))?;
         let (header, data_key, code) = KeyHeader::create(passphrase, kdf)?;
-        fs::create_dir_all(home)
-            .map_err(|e| Error::io(format!("creating {}", home.display()), e))?;
+        make_private_home(home, true)?;
         // A database without its key header is unreadable leftovers of an interrupted `init`.
         for stale in [DB_FILE, "store.db-wal", "store.db-shm"] {
             let _ = fs::remove_file(home.join(stale));
         }
+        // Created here 0600 before SQLite opens it: SQLite gives its WAL and shared-memory
+        // files the database file's mode.
+        crate::keys::private_file(&home.join(DB_FILE))
+            .map_err(|e| Error::io(format!("creating {}", home.display()), e))?;
         let mut conn = connect(&home.join(DB_FILE), &data_key)?;
         let key = SigningKey::generate(&mut rand::rngs::OsRng);
         let device = DeviceId::of(&key.verifying_key());
         {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             schema::migrate(&tx)?;
+            let secret = Zeroizing::new(key.to_bytes());
             tx.execute(
                 "INSERT INTO identity (id, device, secret_key, name, role, unit, agency, lang,
                                        created_at)
                  VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     device.0,
-                    key.to_bytes(),
+                    secret.as_slice(),
                     profile.name,
                     profile.role.as_str(),
                     profile.unit,
@@ -194,6 +216,7 @@ impl Store {
         let header = load_header(home)?;
         let key = header.unlock_with_recovery(code)?;
         let store = Store::open_with_key(home, &key)?;
+        check_new_passphrase(new_passphrase, &store.own_words())?;
         header
             .with_passphrase(&key, new_passphrase)?
             .save(&home.join(KEY_FILE))?;
@@ -204,6 +227,9 @@ impl Store {
     pub fn change_passphrase(home: &Path, old: &str, new: &str) -> Result<()> {
         let header = load_header(home)?;
         let key = header.unlock(old)?;
+        // The store is opened for the user's name and areas, which the new passphrase must
+        // not be.
+        check_new_passphrase(new, &Store::open_with_key(home, &key)?.own_words())?;
         header
             .with_passphrase(&key, new)?
             .save(&home.join(KEY_FILE))
@@ -232,7 +258,13 @@ impl Store {
         home.join(DB_FILE)
     }
 
+    /// What this store's user must not choose as a passphrase: their name and the areas'.
+    fn own_words(&self) -> OwnWords {
+        OwnWords::of(&self.me.profile.name, &self.units)
+    }
+
     fn open_with_key(home: &Path, key: &DataKey) -> Result<Store> {
+        make_private_home(home, false)?;
         let mut conn = connect(&home.join(DB_FILE), key)?;
         {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -248,7 +280,7 @@ impl Store {
                 [],
                 |r| {
                     Ok((
-                        r.get::<_, Vec<u8>>(0)?,
+                        Zeroizing::new(r.get::<_, Vec<u8>>(0)?),
                         r.get::<_, String>(1)?,
                         r.get::<_, String>(2)?,
                         r.get::<_, Option<String>>(3)?,
@@ -260,10 +292,14 @@ impl Store {
             .optional()?
             .ok_or_else(|| Error::Unsupported("the store has no device identity".into()))?;
         let (secret, name, role, unit, agency, lang) = me;
-        let secret: [u8; 32] = secret
-            .try_into()
-            .map_err(|_| Error::Unsupported("the device key in the store is damaged".into()))?;
-        let key = SigningKey::from_bytes(&secret);
+        if secret.len() != 32 {
+            return Err(Error::Unsupported(
+                "the device key in the store is damaged".into(),
+            ));
+        }
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        bytes.copy_from_slice(&secret);
+        let key = SigningKey::from_bytes(&bytes);
         let damaged = |what: &str, e: String| Error::Unsupported(format!("stored {what}: {e}"));
         let profile = Profile {
             name,
@@ -337,6 +373,47 @@ impl Store {
                 )
             }))
     }
+}
+
+/// The home folder, created if missing, with mode 0700, and each file in it 0600 (an older
+/// version created them 0755 and 0644). At creation a failure is an error; when an existing
+/// store is opened it is not, so that a store on a file system without Unix modes (or in a
+/// folder the user does not own) still opens.
+fn make_private_home(home: &Path, strict: bool) -> Result<()> {
+    let io = |e| Error::io(format!("making {} private to this user", home.display()), e);
+    fs::create_dir_all(home).map_err(io)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let tighten = |path: &Path, mode: u32, meta: std::io::Result<fs::Metadata>| match meta {
+            Ok(m) if m.permissions().mode() & 0o777 != mode => {
+                fs::set_permissions(path, fs::Permissions::from_mode(mode))
+            }
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        };
+        // The folder may be a link the user made (to another disk); its files are changed only
+        // if they are real files, never through a link.
+        let mut result = tighten(home, 0o700, fs::metadata(home));
+        for file in HOME_FILES {
+            let path = home.join(file);
+            let meta = fs::symlink_metadata(&path).and_then(|m| {
+                if m.file_type().is_symlink() {
+                    Err(std::io::ErrorKind::NotFound.into())
+                } else {
+                    Ok(m)
+                }
+            });
+            result = result.and(tighten(&path, 0o600, meta));
+        }
+        if strict {
+            result.map_err(io)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = strict;
+    Ok(())
 }
 
 fn load_header(home: &Path) -> Result<KeyHeader> {
@@ -457,5 +534,102 @@ pub(crate) mod testing {
         )
         .expect("created")
         .0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_store_is_private_to_its_user() {
+        let dir = tempfile::tempdir().expect("dir");
+        let home = dir.path().join("usalama");
+        let mut store = testing::store(&home, "Chief Lokwang", Role::Chief, "ke-024", None);
+        store
+            .save_draft("form-1", &serde_json::json!({"narrative": "x"}))
+            .expect("draft");
+        store.set_language(Lang::Sw).expect("language");
+        assert_eq!(mode(&home), 0o700);
+        for file in [
+            DB_FILE,
+            "store.db-wal",
+            "store.db-shm",
+            KEY_FILE,
+            "language",
+        ] {
+            assert_eq!(mode(&home.join(file)), 0o600, "{file}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn opening_a_store_left_readable_by_others_makes_it_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let home = dir.path().join("usalama");
+        drop(testing::store(
+            &home,
+            "Chief Lokwang",
+            Role::Chief,
+            "ke-024",
+            None,
+        ));
+        // As an earlier version left it.
+        fs::set_permissions(&home, fs::Permissions::from_mode(0o755)).expect("chmod");
+        for file in [DB_FILE, KEY_FILE] {
+            fs::set_permissions(home.join(file), fs::Permissions::from_mode(0o644)).expect("chmod");
+        }
+        let store = Store::open(&home, "cows at the borehole").expect("opens");
+        assert_eq!(mode(&home), 0o700);
+        for file in [DB_FILE, "store.db-wal", KEY_FILE] {
+            assert_eq!(mode(&home.join(file)), 0o600, "{file}");
+        }
+        drop(store);
+    }
+
+    #[test]
+    fn a_new_passphrase_may_not_be_the_users_name_nor_their_area() {
+        let dir = tempfile::tempdir().expect("dir");
+        let profile = Profile {
+            name: "Joseph Korkimul".into(),
+            role: Role::Chief,
+            unit: Some("ke-024".into()),
+            agency: None,
+            lang: Lang::En,
+        };
+        let err = Store::create(
+            dir.path(),
+            profile,
+            "Joseph Korkimul",
+            KdfParams::FAST_INSECURE,
+        )
+        .expect_err("refused");
+        assert_eq!(err.kind(), "invalid");
+        assert!(err.to_string().starts_with("passphrase: "), "{err}");
+        assert!(!Store::exists(dir.path()));
+
+        let home = dir.path().join("h");
+        drop(testing::store(
+            &home,
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024",
+            None,
+        ));
+        let old = "cows at the borehole";
+        let err = Store::change_passphrase(&home, old, "korkimul 2026").expect_err("refused");
+        assert!(err.to_string().contains("your own name"), "{err}");
+        let err = Store::change_passphrase(&home, old, "Kapenguria!!").expect_err("refused");
+        assert!(err.to_string().contains("name of an area"), "{err}");
+        Store::change_passphrase(&home, old, "goats graze where the river bends").expect("ok");
     }
 }
