@@ -323,6 +323,11 @@ impl SyncRequest {
     /// The signed request body. `hub` is the hub's device id. Returns the frame and the tag
     /// the hub's answer must be signed over.
     pub fn seal(&self, hub: &DeviceId, key: &SigningKey) -> Result<(Vec<u8>, RequestTag)> {
+        seal_request_payload(&self.payload(), &self.device, hub, key)
+    }
+
+    /// The request's fields, before compression.
+    pub(crate) fn payload(&self) -> Vec<u8> {
         let mut payload = Vec::new();
         put_varint(&mut payload, self.counter);
         put_varint(&mut payload, self.cursor);
@@ -333,15 +338,7 @@ impl SyncRequest {
             put_varint(&mut payload, b.len() as u64);
             payload.extend_from_slice(b);
         }
-        let compressed = compress(&payload)?;
-        let mut out = Vec::with_capacity(84 + compressed.len());
-        out.extend_from_slice(REQUEST_MAGIC);
-        out.push(PROTOCOL);
-        out.extend_from_slice(&self.device.0);
-        let signature = key.sign(&request_digest(hub, &out, &compressed)).to_bytes();
-        out.extend_from_slice(&signature);
-        out.extend_from_slice(&compressed);
-        Ok((out, RequestTag(signature)))
+        payload
     }
 
     /// Reads a request's frame without decompressing it: the caller looks up the device,
@@ -389,6 +386,26 @@ impl SyncRequest {
         }
         frame.open()
     }
+}
+
+/// A request frame from `device` around `payload` (the request's fields, uncompressed),
+/// signed with `key` for `hub`. The fuzz targets use it to put any bytes behind a valid
+/// signature.
+pub(crate) fn seal_request_payload(
+    payload: &[u8],
+    device: &DeviceId,
+    hub: &DeviceId,
+    key: &SigningKey,
+) -> Result<(Vec<u8>, RequestTag)> {
+    let compressed = compress(payload)?;
+    let mut out = Vec::with_capacity(84 + compressed.len());
+    out.extend_from_slice(REQUEST_MAGIC);
+    out.push(PROTOCOL);
+    out.extend_from_slice(&device.0);
+    let signature = key.sign(&request_digest(hub, &out, &compressed)).to_bytes();
+    out.extend_from_slice(&signature);
+    out.extend_from_slice(&compressed);
+    Ok((out, RequestTag(signature)))
 }
 
 impl RequestFrame<'_> {
@@ -473,21 +490,11 @@ impl SyncResponse {
     pub fn seal(&self, hub: &SigningKey, request: &RequestTag) -> Result<Vec<u8>> {
         let mut payload = Vec::new();
         self.put(&mut payload);
-        let compressed = compress(&payload)?;
-        let mut out = Vec::with_capacity(68 + compressed.len());
-        out.extend_from_slice(RESPONSE_MAGIC);
-        out.push(PROTOCOL);
-        let id = DeviceId::of(&hub.verifying_key());
-        out.extend_from_slice(
-            &hub.sign(&response_digest(&id, request, &compressed))
-                .to_bytes(),
-        );
-        out.extend_from_slice(&compressed);
-        Ok(out)
+        seal_response_payload(&payload, hub, request)
     }
 
     /// The response's fields (a hub bundle holds them too).
-    fn put(&self, out: &mut Vec<u8>) {
+    pub(crate) fn put(&self, out: &mut Vec<u8>) {
         put_varint(out, zigzag(self.hub_time));
         put_varint(out, self.acks.len() as u64);
         for (device, seq) in &self.acks {
@@ -582,6 +589,27 @@ impl SyncResponse {
         r.end()?;
         Ok(response)
     }
+}
+
+/// A response frame around `payload` (the response's fields, uncompressed), signed with the
+/// hub's `key` for the request tagged `request`. The fuzz targets use it to put any bytes
+/// behind a valid signature.
+pub(crate) fn seal_response_payload(
+    payload: &[u8],
+    hub: &SigningKey,
+    request: &RequestTag,
+) -> Result<Vec<u8>> {
+    let compressed = compress(payload)?;
+    let mut out = Vec::with_capacity(68 + compressed.len());
+    out.extend_from_slice(RESPONSE_MAGIC);
+    out.push(PROTOCOL);
+    let id = DeviceId::of(&hub.verifying_key());
+    out.extend_from_slice(
+        &hub.sign(&response_digest(&id, request, &compressed))
+            .to_bytes(),
+    );
+    out.extend_from_slice(&compressed);
+    Ok(out)
 }
 
 fn outdated_hub(version: u8) -> Error {
@@ -763,6 +791,11 @@ impl Bundle {
     /// The signed file, sealed to `recipient` (the sealing key of the hub or device it is
     /// for). `key` is the maker's.
     pub fn seal(&self, key: &SigningKey, recipient: &BoxPublic) -> Result<Vec<u8>> {
+        seal_bundle_payload(&self.payload(), key, recipient)
+    }
+
+    /// The bundle's kind and fields, before its signature.
+    pub(crate) fn payload(&self) -> Vec<u8> {
         let mut inner = Vec::new();
         match self {
             Bundle::FromDevice(b) => {
@@ -780,18 +813,7 @@ impl Bundle {
                 b.response.put(&mut inner);
             }
         }
-        let signature = key.sign(&bundle_digest(&inner));
-        inner.extend_from_slice(&signature.to_bytes());
-        let compressed = compress(&inner)?;
-        let mut out = Vec::with_capacity(compressed.len() + 100);
-        out.extend_from_slice(BUNDLE_MAGIC);
-        out.push(PROTOCOL);
-        out.extend_from_slice(&seal::seal(
-            &compressed,
-            BUNDLE_CONTEXT,
-            std::slice::from_ref(recipient),
-        )?);
-        Ok(out)
+        inner
     }
 
     /// Who a bundle file is sealed to (the key ids of its recipients), without opening it.
@@ -879,6 +901,29 @@ impl Bundle {
             Bundle::FromHub(b) => b.hub,
         }
     }
+}
+
+/// A bundle file around `payload` (a bundle's kind and fields), signed with the maker's `key`
+/// and sealed to `recipient`. The fuzz targets use it to put any bytes behind a valid seal and
+/// signature.
+pub(crate) fn seal_bundle_payload(
+    payload: &[u8],
+    key: &SigningKey,
+    recipient: &BoxPublic,
+) -> Result<Vec<u8>> {
+    let mut inner = Vec::with_capacity(payload.len() + 64);
+    inner.extend_from_slice(payload);
+    inner.extend_from_slice(&key.sign(&bundle_digest(payload)).to_bytes());
+    let compressed = compress(&inner)?;
+    let mut out = Vec::with_capacity(compressed.len() + 100);
+    out.extend_from_slice(BUNDLE_MAGIC);
+    out.push(PROTOCOL);
+    out.extend_from_slice(&seal::seal(
+        &compressed,
+        BUNDLE_CONTEXT,
+        std::slice::from_ref(recipient),
+    )?);
+    Ok(out)
 }
 
 fn outdated_bundle(version: u8) -> Error {
