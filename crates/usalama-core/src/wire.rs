@@ -509,7 +509,13 @@ impl SyncResponse {
             out.extend_from_slice(&r.device.0);
             put_varint(out, r.first_seq);
             put_varint(out, r.last_seq);
-            let reason = &r.reason.as_bytes()[..r.reason.len().min(MAX_REASON)];
+            // Cut on a character boundary: a reason cut inside a character is not text, and
+            // the device would refuse the whole answer.
+            let mut end = r.reason.len().min(MAX_REASON);
+            while !r.reason.is_char_boundary(end) {
+                end -= 1;
+            }
+            let reason = &r.reason.as_bytes()[..end];
             put_varint(out, reason.len() as u64);
             out.extend_from_slice(reason);
         }
@@ -1109,6 +1115,30 @@ mod tests {
         let last = changed.len() - 1;
         changed[last] ^= 1;
         assert!(SyncResponse::open(&changed, &hub.verifying_key(), &tag).is_err());
+    }
+
+    #[test]
+    fn a_long_refusal_reason_is_cut_on_a_character_boundary() {
+        let hub = SigningKey::from_bytes(&[7; 32]);
+        let tag = RequestTag([3; 64]);
+        // 63 bytes of ASCII and a two-byte character: the limit falls inside it.
+        let reason = format!("{}é and more", "x".repeat(MAX_REASON - 1));
+        let response = SyncResponse {
+            hub_time: 1,
+            acks: Vec::new(),
+            cursor: 1,
+            more: false,
+            runs: Vec::new(),
+            refused: vec![Refused {
+                device: DeviceId([1; 16]),
+                first_seq: 1,
+                last_seq: 2,
+                reason,
+            }],
+        };
+        let sealed = response.seal(&hub, &tag).expect("sealed");
+        let back = SyncResponse::open(&sealed, &hub.verifying_key(), &tag).expect("opens");
+        assert_eq!(back.refused[0].reason, "x".repeat(MAX_REASON - 1));
     }
 
     #[test]
