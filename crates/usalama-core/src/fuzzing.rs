@@ -18,9 +18,12 @@ use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
+use crate::admission::{self, Known};
 use crate::county::{self, Grant, KeyEntry};
 use crate::domain::report::strip_restricted;
+use crate::domain::text::Origin;
 use crate::domain::{apply_changes, Amendment, Report};
+use crate::gazetteer::{self, Unit};
 use crate::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
 use crate::lifecycle::Action;
 use crate::needs::Needs;
@@ -32,9 +35,12 @@ use crate::wire::{
     SyncRequest, SyncResponse,
 };
 
+/// A target's body: any bytes in, a panic on a bug.
+pub type Target = fn(&[u8]);
+
 /// Every target, by the name of its file in `fuzz/fuzz_targets/` and its seed folder in
 /// `fuzz/seeds/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("sync_request", sync_request),
     ("sync_response", sync_response),
     ("bundle", bundle),
@@ -129,27 +135,20 @@ fn check_request(request: &SyncRequest) {
 fn check_run(run: &Run) {
     let key = device_key().verifying_key();
     let _ = (run.is_signed(), run.last_seq());
-    match run.verified(&key) {
-        Ok(stored) => {
-            assert_eq!(run.device, device_id());
-            assert_eq!(
-                stored.len(),
-                run.entries.iter().filter(|e| !e.proof).count()
-            );
-            let all = run.clone().into_entries();
-            let last_signed = run
-                .entries
-                .iter()
-                .rposition(|e| e.signature.is_some())
-                .expect("a verified run holds a signature");
-            assert!(all[last_signed].verify_signature(&key));
-            assert_eq!(last_signed, run.entries.len() - 1);
-            for e in &stored {
-                assert!(e.body_matches());
-                assert_eq!(e.device, run.device);
-            }
+    if let Ok(stored) = run.verified(&key) {
+        assert_eq!(run.device, device_id());
+        assert_eq!(
+            stored.len(),
+            run.entries.iter().filter(|e| !e.proof).count()
+        );
+        // The last entry is signed (nothing covers an entry after the last signature).
+        let all = run.clone().into_entries();
+        let last = all.last().expect("a run holds entries");
+        assert!(last.verify_signature(&key));
+        for e in &stored {
+            assert!(e.body_matches());
+            assert_eq!(e.device, run.device);
         }
-        Err(_) => {}
     }
     assert!(run.verified(&stranger_key().verifying_key()).is_err());
 }
@@ -391,14 +390,27 @@ pub fn entry(data: &[u8]) {
     entry_body(&e);
 }
 
-/// Every reading of a received entry's body: the report document and amendment, the response
-/// steps, redactions, needs, county keys and clearance approvals, and the projection.
+/// The shipped gazetteer, read once.
+fn units() -> &'static [Unit] {
+    static UNITS: std::sync::OnceLock<Vec<Unit>> = std::sync::OnceLock::new();
+    UNITS.get_or_init(gazetteer::shipped)
+}
+
+/// Every reading of a received entry's body: admission (the receiver's check with the
+/// author's parsers), the report document and amendment, the response steps, redactions,
+/// needs, county keys and clearance approvals, and the projection.
 fn entry_body(e: &Entry) {
+    let known = Known {
+        units: units(),
+        holds: |_: &ReportId, _: &Entry| false,
+    };
+    let _ = admission::admit(e, &known);
     let Some(body) = &e.body else {
         return;
     };
     if let Some(value) = e.body_json() {
         check_document(&value);
+        let _ = Action::parse_body(e.kind, &value);
         if let Ok(needs) = Needs::parse(&value) {
             assert_eq!(
                 Needs::parse(&needs.to_value()).expect("a checked assessment parses again"),
@@ -485,24 +497,28 @@ pub fn sealed_box(data: &[u8]) {
 }
 
 /// An enrollment string as typed or pasted: what parses prints back to itself, and never
-/// names a plain-http hub on another machine or an https hub without its fingerprint.
+/// names a plain-http hub on another machine or an https hub without its fingerprint. Since
+/// the string carries a check keyed with its code, the input is also read as its parts (an
+/// address, a code and a fingerprint, one a line), made into a string and read back, and
+/// that string with its scheme or fingerprint changed must be refused.
 pub fn enrollment(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
     if let Ok(e) = Enrollment::parse(text) {
-        let printed = e.to_string();
-        assert_eq!(
-            Enrollment::parse(&printed).expect("a printed enrollment parses"),
-            e
-        );
-        assert_eq!(sync::hub_url(&e.url).expect("its address parses"), e.url);
-        if e.url.starts_with("https://") {
-            assert!(e.cert_sha256.is_some());
-        } else {
-            assert!(e.url.starts_with("http://"));
+        check_enrollment(&e);
+    }
+    let mut parts = text.splitn(3, '\n');
+    let (url, code, cert) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+        parts.next(),
+    );
+    // A code the hub makes never holds the string's separators.
+    if !code.contains(['&', '#']) {
+        if let Ok(e) = Enrollment::new(url, code, cert) {
+            check_enrollment(&e);
         }
-        assert!(!e.code.is_empty());
     }
     // The first line as the address given for one sync, the rest as the enrolled one.
     let (given, enrolled) = text.split_once('\n').unwrap_or((text, "https://hub:7878"));
@@ -510,6 +526,32 @@ pub fn enrollment(data: &[u8]) {
     if let Ok(Some(url)) = sync::sync_url(Some(given), enrolled) {
         assert!(!enrolled.starts_with("https://") || url.starts_with("https://"));
     }
+}
+
+fn check_enrollment(e: &Enrollment) {
+    let printed = e.to_string();
+    assert_eq!(
+        &Enrollment::parse(&printed).expect("a printed enrollment parses"),
+        e
+    );
+    assert_eq!(sync::hub_url(&e.url).expect("its address parses"), e.url);
+    if e.url.starts_with("https://") {
+        assert!(e.cert_sha256.is_some());
+        let downgraded = printed.replacen("https://", "http://", 1);
+        assert!(Enrollment::parse(&downgraded).is_err());
+    } else {
+        assert!(e.url.starts_with("http://"));
+    }
+    if let Some(c) = &e.cert_sha256 {
+        let flipped = if c.starts_with('0') { "1" } else { "0" };
+        let changed = printed.replacen(
+            &format!("sha256={}", &c[..1]),
+            &format!("sha256={flipped}"),
+            1,
+        );
+        assert!(Enrollment::parse(&changed).is_err());
+    }
+    assert!(!e.code.is_empty());
 }
 
 /// A report document or an amendment, as JSON bytes: what parses re-serialises to a document
@@ -523,8 +565,11 @@ pub fn report(data: &[u8]) {
 
 fn check_document(value: &Value) {
     let now = now();
+    let received = Report::parse_as(value, now, Origin::Received);
     match Report::parse(value, now) {
         Ok(report) => {
+            // What an author may record, every receiver admits.
+            assert_eq!(received.as_ref().ok(), Some(&report));
             let stored = report.to_json();
             assert_eq!(
                 Report::parse(&stored, now).expect("a stored report parses"),
@@ -546,8 +591,10 @@ fn check_document(value: &Value) {
             let _ = problems.to_string();
         }
     }
+    let received = Amendment::parse_as(value, now, Origin::Received);
     match Amendment::parse(value, now) {
         Ok(amendment) => {
+            assert_eq!(received.as_ref().ok(), Some(&amendment));
             assert_eq!(
                 Amendment::parse(&amendment.clone().into_json(), now)
                     .expect("a stored amendment parses"),
@@ -794,20 +841,30 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     add("sealed_box", "county-key", key_body);
     add("sealed_box", "grant", grant.to_body());
     let fingerprint = "ab".repeat(32);
-    for (name, text) in [
+    for (name, url, code, cert) in [
         (
             "https",
-            format!("https://hub.example:7878#code=K7QXM-4HDPR&sha256={fingerprint}"),
+            "https://hub.example:7878",
+            "K7QXM-4HDPR",
+            Some(fingerprint.as_str()),
         ),
-        ("loopback", "http://127.0.0.1:7878/#code=ABCDE-12345".into()),
-        ("ipv6", "http://[::1]:7878#code=x".into()),
-        (
-            "sync-url",
-            "https://proxy.example:443\nhttps://hub.example:7878".into(),
-        ),
+        ("loopback", "http://127.0.0.1:7878/", "ABCDE-12345", None),
+        ("ipv6", "http://[::1]:7878", "x", None),
     ] {
-        add("enrollment", name, text.into_bytes());
+        let e = Enrollment::new(url, code, cert).expect("an enrollment");
+        add("enrollment", name, e.to_string().into_bytes());
+        let cert = cert.map(|c| format!("\n{c}")).unwrap_or_default();
+        add(
+            "enrollment",
+            &format!("{name}.parts"),
+            format!("{url}\n{code}{cert}").into_bytes(),
+        );
     }
+    add(
+        "enrollment",
+        "sync-url",
+        b"https://proxy.example:443\nhttps://hub.example:7878".to_vec(),
+    );
     add(
         "report",
         "report.json",
@@ -1105,6 +1162,15 @@ mod tests {
                         || Grant::parse(&bytes).is_ok()
                 }
                 "enrollment" if name == "sync-url" => true,
+                "enrollment" if name.ends_with(".parts") => {
+                    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+                    let mut parts = text.splitn(3, '\n');
+                    let (url, code) = (
+                        parts.next().unwrap_or_default(),
+                        parts.next().unwrap_or_default(),
+                    );
+                    Enrollment::new(url, code, parts.next()).is_ok()
+                }
                 "enrollment" => {
                     Enrollment::parse(std::str::from_utf8(&bytes).unwrap_or("")).is_ok()
                 }
