@@ -14,6 +14,8 @@
 //!
 //! Compiled only for tests and with the `fuzzing` feature: nothing here ships.
 
+use std::sync::OnceLock;
+
 use ed25519_dalek::SigningKey;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -28,7 +30,7 @@ use crate::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
 use crate::lifecycle::Action;
 use crate::needs::Needs;
 use crate::redaction::Redaction;
-use crate::seal::{self, BoxSecret, Envelope};
+use crate::seal::{self, BoxPublic, BoxSecret, Envelope};
 use crate::sync::{self, Enrollment};
 use crate::wire::{
     self, Body, Bundle, DeviceBundle, HubBundle, Refused, RequestTag, Run, RunEntry, Signatures,
@@ -51,27 +53,64 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("report", report),
 ];
 
+/// A fixed key, its id and its sealing key: made once, since every derivation is a
+/// scalar multiplication and the fuzzer runs a target thousands of times a second.
+struct Party {
+    key: SigningKey,
+    id: DeviceId,
+    sealing: BoxSecret,
+    public: BoxPublic,
+}
+
+fn party(cell: &'static OnceLock<Party>, seed: u8) -> &'static Party {
+    cell.get_or_init(|| {
+        let key = SigningKey::from_bytes(&[seed; 32]);
+        let sealing = BoxSecret::of_device(&key);
+        Party {
+            id: DeviceId::of(&key.verifying_key()),
+            public: sealing.public(),
+            sealing,
+            key,
+        }
+    })
+}
+
 /// The device whose requests and bundles the targets read.
-fn device_key() -> SigningKey {
-    SigningKey::from_bytes(&[0x11; 32])
+fn device() -> &'static Party {
+    static CELL: OnceLock<Party> = OnceLock::new();
+    party(&CELL, 0x11)
 }
 
 /// The hub the device talks to.
-fn hub_key() -> SigningKey {
-    SigningKey::from_bytes(&[0x22; 32])
+fn hub() -> &'static Party {
+    static CELL: OnceLock<Party> = OnceLock::new();
+    party(&CELL, 0x22)
 }
 
 /// A third party: signs nothing the targets expect.
-fn stranger_key() -> SigningKey {
-    SigningKey::from_bytes(&[0x33; 32])
+fn stranger() -> &'static Party {
+    static CELL: OnceLock<Party> = OnceLock::new();
+    party(&CELL, 0x33)
+}
+
+fn device_key() -> &'static SigningKey {
+    &device().key
+}
+
+fn hub_key() -> &'static SigningKey {
+    &hub().key
+}
+
+fn stranger_key() -> &'static SigningKey {
+    &stranger().key
 }
 
 fn hub_id() -> DeviceId {
-    DeviceId::of(&hub_key().verifying_key())
+    hub().id
 }
 
 fn device_id() -> DeviceId {
-    DeviceId::of(&device_key().verifying_key())
+    device().id
 }
 
 const TAG: RequestTag = RequestTag([0x44; 64]);
@@ -98,7 +137,7 @@ pub fn sync_request(data: &[u8]) {
         let whole = SyncRequest::open(data, &hub, &key.verifying_key());
         assert_eq!(whole.is_ok(), signed && opened.is_ok());
     }
-    let Ok((frame, tag)) = wire::seal_request_payload(data, &device_id(), &hub, &key) else {
+    let Ok((frame, tag)) = wire::seal_request_payload(data, &device_id(), &hub, key) else {
         return;
     };
     let parsed = SyncRequest::frame(&frame).expect("a sealed request has a frame");
@@ -115,7 +154,7 @@ pub fn sync_request(data: &[u8]) {
 fn check_request(request: &SyncRequest) {
     let key = device_key();
     let (sealed, tag) = request
-        .seal(&hub_id(), &key)
+        .seal(&hub_id(), key)
         .expect("a decoded request seals");
     let frame = SyncRequest::frame(&sealed).expect("a sealed request has a frame");
     assert_eq!(frame.device, request.device);
@@ -159,7 +198,7 @@ pub fn sync_response(data: &[u8]) {
     if let Ok(response) = SyncResponse::open(data, &hub.verifying_key(), &TAG) {
         check_response(&response);
     }
-    let Ok(frame) = wire::seal_response_payload(data, &hub, &TAG) else {
+    let Ok(frame) = wire::seal_response_payload(data, hub, &TAG) else {
         return;
     };
     assert!(SyncResponse::open(&frame, &stranger_key().verifying_key(), &TAG).is_err());
@@ -171,7 +210,7 @@ pub fn sync_response(data: &[u8]) {
 
 fn check_response(response: &SyncResponse) {
     let hub = hub_key();
-    let sealed = response.seal(&hub, &TAG).expect("a decoded response seals");
+    let sealed = response.seal(hub, &TAG).expect("a decoded response seals");
     let back =
         SyncResponse::open(&sealed, &hub.verifying_key(), &TAG).expect("a sealed response opens");
     assert_eq!(&back, response);
@@ -183,33 +222,32 @@ fn check_response(response: &SyncResponse) {
 /// A bundle file, as a hub or device reads it from a stick, and a bundle payload behind a
 /// valid seal and signature.
 pub fn bundle(data: &[u8]) {
-    let me = BoxSecret::of_device(&hub_key());
+    let me = &hub().sealing;
     let maker = device_key();
     let _ = Bundle::recipients(data);
-    if let Ok((bundle, signature)) = Bundle::open(data, &me) {
-        check_bundle(&bundle, &me);
+    if let Ok((bundle, signature)) = Bundle::open(data, me) {
+        check_bundle(&bundle, me);
         let _ = signature.verify(&maker.verifying_key());
     }
-    let Ok(file) = wire::seal_bundle_payload(data, &maker, &me.public()) else {
+    let Ok(file) = wire::seal_bundle_payload(data, maker, &hub().public) else {
         return;
     };
     assert_eq!(
         Bundle::recipients(&file).expect("a sealed bundle names its recipient"),
-        [me.public().id()]
+        [hub().public.id()]
     );
-    let stranger = BoxSecret::of_device(&stranger_key());
-    assert!(Bundle::open(&file, &stranger).is_err());
-    if let Ok((bundle, signature)) = Bundle::open(&file, &me) {
+    assert!(Bundle::open(&file, &stranger().sealing).is_err());
+    if let Ok((bundle, signature)) = Bundle::open(&file, me) {
         assert!(signature.verify(&maker.verifying_key()));
         assert!(!signature.verify(&stranger_key().verifying_key()));
-        check_bundle(&bundle, &me);
+        check_bundle(&bundle, me);
     }
 }
 
 fn check_bundle(bundle: &Bundle, me: &BoxSecret) {
     let maker = device_key();
     let sealed = bundle
-        .seal(&maker, &me.public())
+        .seal(maker, &hub().public)
         .expect("a decoded bundle seals");
     let (back, signature) = Bundle::open(&sealed, me).expect("a sealed bundle opens");
     assert_eq!(&back, bundle);
@@ -278,7 +316,7 @@ pub fn run(data: &[u8]) {
             body: c.bytes(len),
         };
         let at = 1_700_000_000_000 + i64::from(c.byte()) * 1_000;
-        let e = Entry::sign(draft, &key, first_seq + i as u64, prev, at);
+        let e = Entry::sign(draft, key, first_seq + i as u64, prev, at);
         prev = e.hash();
         signed.push(e);
     }
@@ -344,7 +382,7 @@ pub fn run(data: &[u8]) {
         runs: vec![run.clone()],
         refused: Vec::new(),
     };
-    let sealed = response.seal(&hub_key(), &TAG).expect("sealed");
+    let sealed = response.seal(hub_key(), &TAG).expect("sealed");
     let Ok(back) = SyncResponse::open(&sealed, &hub_key().verifying_key(), &TAG) else {
         return;
     };
@@ -392,7 +430,7 @@ pub fn entry(data: &[u8]) {
 
 /// The shipped gazetteer, read once.
 fn units() -> &'static [Unit] {
-    static UNITS: std::sync::OnceLock<Vec<Unit>> = std::sync::OnceLock::new();
+    static UNITS: OnceLock<Vec<Unit>> = OnceLock::new();
     UNITS.get_or_init(gazetteer::shipped)
 }
 
@@ -422,7 +460,7 @@ fn entry_body(e: &Entry) {
     let _ = Redaction::of(e);
     if let Ok(key) = KeyEntry::parse(body) {
         let _ = key.holders();
-        let _ = key.open(&BoxSecret::of_device(&device_key()));
+        let _ = key.open(&device().sealing);
     }
     check_grant(body);
     // The body as a filing, and as an amendment to a filing, folded as a device would.
@@ -451,8 +489,8 @@ fn check_grant(body: &[u8]) {
 /// Sealed boxes (sources, county keys, bundles' envelopes), county key entries and clearance
 /// approvals; and the input sealed to a device's key, which must open to itself.
 pub fn sealed_box(data: &[u8]) {
-    let me = BoxSecret::of_device(&device_key());
-    let mine = me.public().id();
+    let me = &device().sealing;
+    let mine = device().public.id();
     if let Ok(envelope) = Envelope::parse(data) {
         let n = envelope.recipients().count();
         assert!((1..=seal::MAX_RECIPIENTS).contains(&n));
@@ -463,12 +501,12 @@ pub fn sealed_box(data: &[u8]) {
     let _ = county::open_source(&REPORT, data, |_| Some(me.clone()));
     if let Ok(key) = KeyEntry::parse(data) {
         let _ = key.holders();
-        let _ = key.open(&me);
+        let _ = key.open(me);
     }
     check_grant(data);
 
-    let other = BoxSecret::of_device(&stranger_key());
-    let sealed = seal::seal(data, CONTEXT, &[other.public(), me.public()]).expect("anything seals");
+    let sealed =
+        seal::seal(data, CONTEXT, &[stranger().public, device().public]).expect("anything seals");
     let envelope = Envelope::parse(&sealed).expect("a sealed box parses");
     let opened = envelope
         .open(CONTEXT, |id| (*id == mine).then(|| me.clone()))
@@ -479,17 +517,19 @@ pub fn sealed_box(data: &[u8]) {
         .open(b"another context", |_| Some(me.clone()))
         .is_err());
     // The input as a sealed source's text, and as a county key entry's secret.
-    let source =
-        seal::seal(data, &county::source_context(&REPORT), &[me.public()]).expect("anything seals");
+    let source = seal::seal(data, &county::source_context(&REPORT), &[device().public])
+        .expect("anything seals");
     let _ = county::open_source(&REPORT, &source, |_| Some(me.clone()));
-    let public = BoxSecret::from_bytes([0x66; 32]).public();
+    static COUNTY: OnceLock<BoxPublic> = OnceLock::new();
+    let public = *COUNTY.get_or_init(|| BoxSecret::from_bytes([0x66; 32]).public());
     let mut body = vec![1, 1];
     body.extend_from_slice(&public.0);
     body.extend_from_slice(
-        &seal::seal(data, &county::key_context(&public), &[me.public()]).expect("anything seals"),
+        &seal::seal(data, &county::key_context(&public), &[device().public])
+            .expect("anything seals"),
     );
     let key = KeyEntry::parse(&body).expect("a well-formed key entry parses");
-    match key.open(&me) {
+    match key.open(me) {
         Ok(Some(secret)) => assert_eq!(secret.public(), public),
         Ok(None) => panic!("a key entry sealed to this device does not name it"),
         Err(_) => {}
@@ -667,12 +707,12 @@ fn draft(kind: EntryKind, subject: Option<ReportId>, body: &Value) -> Draft {
 fn seed_chain() -> Vec<Entry> {
     let key = device_key();
     let filed = chain(
-        &key,
+        key,
         vec![draft(EntryKind::ReportFiled, None, &seed_report())],
     );
     let id = filed[0].report_id();
     chain(
-        &key,
+        key,
         vec![
             draft(EntryKind::ReportFiled, None, &seed_report()),
             draft(EntryKind::ReportAmended, Some(id), &seed_amendment()),
@@ -692,8 +732,8 @@ fn seed_chain() -> Vec<Entry> {
 pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     let key = device_key();
     let hub = hub_key();
-    let me = BoxSecret::of_device(&hub);
-    let device_box = BoxSecret::of_device(&key);
+    let me = BoxSecret::of_device(hub);
+    let device_box = BoxSecret::of_device(key);
     let entries = seed_chain();
     let mut redacted = entries.clone();
     redacted[0].body = None;
@@ -751,14 +791,14 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         out.push((target, name.to_owned(), bytes));
     };
     for (name, r) in [("request", &request), ("empty-request", &empty)] {
-        let (frame, _) = r.seal(&hub_id(), &key).expect("sealed");
+        let (frame, _) = r.seal(&hub_id(), key).expect("sealed");
         add("sync_request", &format!("{name}.frame"), frame);
         add("sync_request", &format!("{name}.payload"), r.payload());
     }
     add(
         "sync_response",
         "response.frame",
-        response.seal(&hub, &TAG).expect("sealed"),
+        response.seal(hub, &TAG).expect("sealed"),
     );
     let mut payload = Vec::new();
     response.put(&mut payload);
@@ -777,7 +817,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         add(
             "bundle",
             &format!("{name}.bundle"),
-            b.seal(&key, &me.public()).expect("sealed"),
+            b.seal(key, &me.public()).expect("sealed"),
         );
         add("bundle", &format!("{name}.payload"), b.payload());
     }
@@ -814,7 +854,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         (EntryKind::NeedsAssessed, needs.to_string().into_bytes()),
     ] {
         let e = chain(
-            &key,
+            key,
             vec![Draft {
                 kind,
                 subject: None,
@@ -1131,7 +1171,7 @@ mod tests {
                     SyncRequest::open(&bytes, &hub_id(), &device_key().verifying_key()).is_ok()
                 }
                 "sync_request" => {
-                    wire::seal_request_payload(&bytes, &device_id(), &hub_id(), &device_key())
+                    wire::seal_request_payload(&bytes, &device_id(), &hub_id(), device_key())
                         .ok()
                         .and_then(|(f, _)| {
                             SyncRequest::open(&f, &hub_id(), &device_key().verifying_key()).ok()
@@ -1141,16 +1181,16 @@ mod tests {
                 "sync_response" if name.ends_with(".frame") => {
                     SyncResponse::open(&bytes, &hub_key().verifying_key(), &TAG).is_ok()
                 }
-                "sync_response" => wire::seal_response_payload(&bytes, &hub_key(), &TAG)
+                "sync_response" => wire::seal_response_payload(&bytes, hub_key(), &TAG)
                     .ok()
                     .and_then(|f| SyncResponse::open(&f, &hub_key().verifying_key(), &TAG).ok())
                     .is_some(),
                 "bundle" if name.ends_with(".bundle") => {
-                    Bundle::open(&bytes, &BoxSecret::of_device(&hub_key())).is_ok()
+                    Bundle::open(&bytes, &BoxSecret::of_device(hub_key())).is_ok()
                 }
                 "bundle" => {
-                    let me = BoxSecret::of_device(&hub_key());
-                    wire::seal_bundle_payload(&bytes, &device_key(), &me.public())
+                    let me = BoxSecret::of_device(hub_key());
+                    wire::seal_bundle_payload(&bytes, device_key(), &me.public())
                         .ok()
                         .and_then(|f| Bundle::open(&f, &me).ok())
                         .is_some()
