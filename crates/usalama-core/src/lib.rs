@@ -40,6 +40,8 @@
 //! - [`media`]: where a chief saves or finds a file: USB sticks plugged in, Documents.
 //! - [`files`]: files written whole or not at all (bundles, exports).
 //! - [`error`]: the one error type.
+//! - `fuzzing` (tests and the `fuzzing` feature only): the fuzz targets' bodies, one per
+//!   decoder of bytes from the network or a stick, shared by `fuzz/` and the tests.
 
 pub mod admission;
 pub mod autosync;
@@ -49,6 +51,8 @@ pub mod domain;
 pub mod error;
 pub mod files;
 pub mod form;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod gazetteer;
 pub mod keys;
 pub mod ledger;

@@ -199,7 +199,13 @@ pub fn hub_url(text: &str) -> Result<String> {
         (None, Some(rest)) => (false, rest),
         _ => return Err(not_an_address(text)),
     };
-    if rest.is_empty() || rest.contains(['/', ' ', '#', '?', '@']) {
+    // No whitespace or control character inside either: trimmed only at the ends, a tab
+    // before a trailing slash would stay in the address, and the address the enrollment
+    // string's check covers would not be the one read back from it.
+    if rest.is_empty()
+        || rest.contains(['/', '#', '?', '@'])
+        || rest.contains(|c: char| c.is_whitespace() || c.is_control())
+    {
         return Err(not_an_address(text));
     }
     if !secure && !is_loopback(rest) {
@@ -683,6 +689,31 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    #[test]
+    fn an_address_with_whitespace_or_control_characters_inside_is_refused() {
+        // Found by the enrollment fuzz target: a tab before the trailing slash survived the
+        // trim, so the printed string no longer matched its own check.
+        for text in [
+            "http://127.0.0.1:7878\t/",
+            "http://127.0.0.1:78\t78",
+            "https://hub\n.example:7878",
+            "https://hub.example:78\u{0}78",
+            "https://hub.example:7878\u{a0}/",
+        ] {
+            assert!(hub_url(text).is_err(), "{text:?} accepted");
+        }
+        // What is accepted is already in its final form.
+        for text in ["  http://127.0.0.1:7878/ ", "https://hub.example:7878//"] {
+            let url = hub_url(text).expect("an address");
+            assert_eq!(hub_url(&url).expect("again"), url);
+        }
+        let sha = "ab".repeat(32);
+        let made =
+            Enrollment::new("https://hub.example:7878/", "K7QXM-4HDPR", Some(&sha)).expect("made");
+        assert_eq!(Enrollment::parse(&made.to_string()).expect("parsed"), made);
+        assert!(Enrollment::new("http://127.0.0.1:7878\t/", "K7QXM-4HDPR", None).is_err());
     }
 
     #[test]

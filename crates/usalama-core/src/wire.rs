@@ -323,6 +323,11 @@ impl SyncRequest {
     /// The signed request body. `hub` is the hub's device id. Returns the frame and the tag
     /// the hub's answer must be signed over.
     pub fn seal(&self, hub: &DeviceId, key: &SigningKey) -> Result<(Vec<u8>, RequestTag)> {
+        seal_request_payload(&self.payload(), &self.device, hub, key)
+    }
+
+    /// The request's fields, before compression.
+    pub(crate) fn payload(&self) -> Vec<u8> {
         let mut payload = Vec::new();
         put_varint(&mut payload, self.counter);
         put_varint(&mut payload, self.cursor);
@@ -333,15 +338,7 @@ impl SyncRequest {
             put_varint(&mut payload, b.len() as u64);
             payload.extend_from_slice(b);
         }
-        let compressed = compress(&payload)?;
-        let mut out = Vec::with_capacity(84 + compressed.len());
-        out.extend_from_slice(REQUEST_MAGIC);
-        out.push(PROTOCOL);
-        out.extend_from_slice(&self.device.0);
-        let signature = key.sign(&request_digest(hub, &out, &compressed)).to_bytes();
-        out.extend_from_slice(&signature);
-        out.extend_from_slice(&compressed);
-        Ok((out, RequestTag(signature)))
+        payload
     }
 
     /// Reads a request's frame without decompressing it: the caller looks up the device,
@@ -389,6 +386,26 @@ impl SyncRequest {
         }
         frame.open()
     }
+}
+
+/// A request frame from `device` around `payload` (the request's fields, uncompressed),
+/// signed with `key` for `hub`. The fuzz targets use it to put any bytes behind a valid
+/// signature.
+pub(crate) fn seal_request_payload(
+    payload: &[u8],
+    device: &DeviceId,
+    hub: &DeviceId,
+    key: &SigningKey,
+) -> Result<(Vec<u8>, RequestTag)> {
+    let compressed = compress(payload)?;
+    let mut out = Vec::with_capacity(84 + compressed.len());
+    out.extend_from_slice(REQUEST_MAGIC);
+    out.push(PROTOCOL);
+    out.extend_from_slice(&device.0);
+    let signature = key.sign(&request_digest(hub, &out, &compressed)).to_bytes();
+    out.extend_from_slice(&signature);
+    out.extend_from_slice(&compressed);
+    Ok((out, RequestTag(signature)))
 }
 
 impl RequestFrame<'_> {
@@ -473,21 +490,11 @@ impl SyncResponse {
     pub fn seal(&self, hub: &SigningKey, request: &RequestTag) -> Result<Vec<u8>> {
         let mut payload = Vec::new();
         self.put(&mut payload);
-        let compressed = compress(&payload)?;
-        let mut out = Vec::with_capacity(68 + compressed.len());
-        out.extend_from_slice(RESPONSE_MAGIC);
-        out.push(PROTOCOL);
-        let id = DeviceId::of(&hub.verifying_key());
-        out.extend_from_slice(
-            &hub.sign(&response_digest(&id, request, &compressed))
-                .to_bytes(),
-        );
-        out.extend_from_slice(&compressed);
-        Ok(out)
+        seal_response_payload(&payload, hub, request)
     }
 
     /// The response's fields (a hub bundle holds them too).
-    fn put(&self, out: &mut Vec<u8>) {
+    pub(crate) fn put(&self, out: &mut Vec<u8>) {
         put_varint(out, zigzag(self.hub_time));
         put_varint(out, self.acks.len() as u64);
         for (device, seq) in &self.acks {
@@ -502,7 +509,13 @@ impl SyncResponse {
             out.extend_from_slice(&r.device.0);
             put_varint(out, r.first_seq);
             put_varint(out, r.last_seq);
-            let reason = &r.reason.as_bytes()[..r.reason.len().min(MAX_REASON)];
+            // Cut on a character boundary: a reason cut inside a character is not text, and
+            // the device would refuse the whole answer.
+            let mut end = r.reason.len().min(MAX_REASON);
+            while !r.reason.is_char_boundary(end) {
+                end -= 1;
+            }
+            let reason = &r.reason.as_bytes()[..end];
             put_varint(out, reason.len() as u64);
             out.extend_from_slice(reason);
         }
@@ -582,6 +595,27 @@ impl SyncResponse {
         r.end()?;
         Ok(response)
     }
+}
+
+/// A response frame around `payload` (the response's fields, uncompressed), signed with the
+/// hub's `key` for the request tagged `request`. The fuzz targets use it to put any bytes
+/// behind a valid signature.
+pub(crate) fn seal_response_payload(
+    payload: &[u8],
+    hub: &SigningKey,
+    request: &RequestTag,
+) -> Result<Vec<u8>> {
+    let compressed = compress(payload)?;
+    let mut out = Vec::with_capacity(68 + compressed.len());
+    out.extend_from_slice(RESPONSE_MAGIC);
+    out.push(PROTOCOL);
+    let id = DeviceId::of(&hub.verifying_key());
+    out.extend_from_slice(
+        &hub.sign(&response_digest(&id, request, &compressed))
+            .to_bytes(),
+    );
+    out.extend_from_slice(&compressed);
+    Ok(out)
 }
 
 fn outdated_hub(version: u8) -> Error {
@@ -763,6 +797,11 @@ impl Bundle {
     /// The signed file, sealed to `recipient` (the sealing key of the hub or device it is
     /// for). `key` is the maker's.
     pub fn seal(&self, key: &SigningKey, recipient: &BoxPublic) -> Result<Vec<u8>> {
+        seal_bundle_payload(&self.payload(), key, recipient)
+    }
+
+    /// The bundle's kind and fields, before its signature.
+    pub(crate) fn payload(&self) -> Vec<u8> {
         let mut inner = Vec::new();
         match self {
             Bundle::FromDevice(b) => {
@@ -780,18 +819,7 @@ impl Bundle {
                 b.response.put(&mut inner);
             }
         }
-        let signature = key.sign(&bundle_digest(&inner));
-        inner.extend_from_slice(&signature.to_bytes());
-        let compressed = compress(&inner)?;
-        let mut out = Vec::with_capacity(compressed.len() + 100);
-        out.extend_from_slice(BUNDLE_MAGIC);
-        out.push(PROTOCOL);
-        out.extend_from_slice(&seal::seal(
-            &compressed,
-            BUNDLE_CONTEXT,
-            std::slice::from_ref(recipient),
-        )?);
-        Ok(out)
+        inner
     }
 
     /// Who a bundle file is sealed to (the key ids of its recipients), without opening it.
@@ -879,6 +907,29 @@ impl Bundle {
             Bundle::FromHub(b) => b.hub,
         }
     }
+}
+
+/// A bundle file around `payload` (a bundle's kind and fields), signed with the maker's `key`
+/// and sealed to `recipient`. The fuzz targets use it to put any bytes behind a valid seal and
+/// signature.
+pub(crate) fn seal_bundle_payload(
+    payload: &[u8],
+    key: &SigningKey,
+    recipient: &BoxPublic,
+) -> Result<Vec<u8>> {
+    let mut inner = Vec::with_capacity(payload.len() + 64);
+    inner.extend_from_slice(payload);
+    inner.extend_from_slice(&key.sign(&bundle_digest(payload)).to_bytes());
+    let compressed = compress(&inner)?;
+    let mut out = Vec::with_capacity(compressed.len() + 100);
+    out.extend_from_slice(BUNDLE_MAGIC);
+    out.push(PROTOCOL);
+    out.extend_from_slice(&seal::seal(
+        &compressed,
+        BUNDLE_CONTEXT,
+        std::slice::from_ref(recipient),
+    )?);
+    Ok(out)
 }
 
 fn outdated_bundle(version: u8) -> Error {
@@ -1064,6 +1115,30 @@ mod tests {
         let last = changed.len() - 1;
         changed[last] ^= 1;
         assert!(SyncResponse::open(&changed, &hub.verifying_key(), &tag).is_err());
+    }
+
+    #[test]
+    fn a_long_refusal_reason_is_cut_on_a_character_boundary() {
+        let hub = SigningKey::from_bytes(&[7; 32]);
+        let tag = RequestTag([3; 64]);
+        // 63 bytes of ASCII and a two-byte character: the limit falls inside it.
+        let reason = format!("{}é and more", "x".repeat(MAX_REASON - 1));
+        let response = SyncResponse {
+            hub_time: 1,
+            acks: Vec::new(),
+            cursor: 1,
+            more: false,
+            runs: Vec::new(),
+            refused: vec![Refused {
+                device: DeviceId([1; 16]),
+                first_seq: 1,
+                last_seq: 2,
+                reason,
+            }],
+        };
+        let sealed = response.seal(&hub, &tag).expect("sealed");
+        let back = SyncResponse::open(&sealed, &hub.verifying_key(), &tag).expect("opens");
+        assert_eq!(back.refused[0].reason, "x".repeat(MAX_REASON - 1));
     }
 
     #[test]
