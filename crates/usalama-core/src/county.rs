@@ -286,8 +286,12 @@ pub struct KnownKey {
     pub public: BoxPublic,
     /// The issuing entry's place in the fold order `(at, device, seq)`, if it was seen.
     pub issued: Option<(i64, DeviceId, u64)>,
-    /// The device keys it was sealed to, by every entry seen.
+    /// The device keys it was sealed to, by every entry seen: who may hold it (what a sender
+    /// claims), so a revoked one among them retires the key.
     pub holders: BTreeSet<KeyId>,
+    /// The device keys that showed they hold it, by an entry of their own (issuing, sharing or
+    /// acknowledging it): only these are given it no more.
+    pub acknowledged: BTreeSet<KeyId>,
     /// Its secret, when this device is a holder.
     pub secret: Option<BoxSecret>,
 }
@@ -327,7 +331,8 @@ pub fn revoked(readers: &[Reader]) -> BTreeSet<KeyId> {
 }
 
 /// What a cleared device should record: a new key when there is none or a revoked device holds
-/// the current one; and every key it holds shared with the cleared readers who lack it.
+/// the current one; and every key it holds shared with the cleared readers who have not shown
+/// they hold it (this device among them: its share acknowledges the key).
 pub fn plan(keys: &[KnownKey], readers: &[Reader]) -> Vec<Step> {
     let active: Vec<BoxPublic> = readers
         .iter()
@@ -351,7 +356,7 @@ pub fn plan(keys: &[KnownKey], readers: &[Reader]) -> Vec<Step> {
             .iter()
             .filter(|r| !r.revoked && (r.earlier || Some(key.public) == now))
             .map(|r| r.key)
-            .filter(|r| !key.holders.contains(&r.id()))
+            .filter(|r| !key.acknowledged.contains(&r.id()))
             .take(MAX_RECIPIENTS)
             .collect();
         if !to.is_empty() {
@@ -387,6 +392,7 @@ mod tests {
             public: secret.public(),
             issued: Some((at, DeviceId([0; 16]), 1)),
             holders: holders.iter().map(|r| r.key.id()).collect(),
+            acknowledged: holders.iter().map(|r| r.key.id()).collect(),
             secret: mine.then(|| secret.clone()),
         }
     }
@@ -465,6 +471,24 @@ mod tests {
         assert!(
             matches!(&steps[..], [Step::Share { key, to }] if *key == new.public() && to == &[rb.key])
         );
+    }
+
+    #[test]
+    fn a_reader_named_in_a_box_but_silent_is_still_given_the_key() {
+        let (_, ra) = reader(1, false);
+        let (_, rb) = reader(2, false);
+        let key = BoxSecret::generate();
+        // A share claims rb among its recipients (perhaps with a copy rb cannot open); rb
+        // never showed it holds the key.
+        let mut claimed = known(&key, 10, &[&ra], true);
+        claimed.holders.insert(rb.key.id());
+        let steps = plan(&[claimed.clone()], &[ra.clone(), rb.clone()]);
+        assert!(
+            matches!(&steps[..], [Step::Share { key: k, to }] if *k == key.public() && to == &[rb.key])
+        );
+        // Once rb's own entry acknowledges it, nobody shares it again.
+        claimed.acknowledged.insert(rb.key.id());
+        assert!(plan(&[claimed], &[ra, rb]).is_empty());
     }
 
     #[test]
