@@ -376,6 +376,63 @@ fn a_revoked_reader_holds_no_key_to_a_source_written_after_its_revocation() {
 }
 
 #[test]
+fn suspects_names_and_group_are_sealed_like_sources() {
+    let hub = Hub::start();
+    let chief = hub.enroll("Joseph Korkimul", "chief", None, false);
+    let nis = hub.enroll("Officer Chepkoech", "officer", Some("nis"), true);
+    let nps = hub.enroll("Inspector Lokwang", "officer", Some("nps"), false);
+    nis.sync();
+    chief.sync();
+    let mut doc = usalama_tests::report_doc(1);
+    doc["unit"] = json!(OMBOLION);
+    doc["suspects"] = json!({"count": 30, "armed": true, "names": ["Lokoriqz Ekai"],
+                             "group": "Kalowqx warriors"});
+    let id = chief.add(&doc);
+    chief.sync();
+    nis.sync();
+    nps.sync();
+    let suspects = |home: &Home| home.json(&["report", "show", &id])["suspects"].clone();
+    for reader in [&chief, &nis] {
+        let shown = suspects(reader);
+        assert_eq!(shown["names"], json!(["Lokoriqz Ekai"]), "{shown}");
+        assert_eq!(shown["group"], "Kalowqx warriors");
+        assert_eq!(shown["count"], 30);
+    }
+    // The uncleared officer sees the rest of the section, not the names or group.
+    let shown = suspects(&nps);
+    assert_eq!(shown["count"], 30, "{shown}");
+    assert_eq!(shown.get("names"), None, "{shown}");
+    assert_eq!(shown.get("group"), None, "{shown}");
+
+    // A new name, by amendment, is sealed too; the group stays.
+    let amend = chief.file(
+        "amend.json",
+        &json!({"suspects": {"names": ["Lokoriqz Ekai", "Nawoyaqz"]}}),
+    );
+    chief.ok(&["report", "amend", &id, &amend]);
+    chief.sync();
+    nis.sync();
+    nps.sync();
+    let shown = suspects(&nis);
+    assert_eq!(
+        shown["names"],
+        json!(["Lokoriqz Ekai", "Nawoyaqz"]),
+        "{shown}"
+    );
+    assert_eq!(shown["group"], "Kalowqx warriors");
+    assert_eq!(suspects(&nps).get("names"), None);
+
+    for marker in ["Lokoriqz", "Kalowqx", "Nawoyaqz"] {
+        assert_eq!(files_holding(hub.dir.path(), marker), Vec::<PathBuf>::new());
+        assert_eq!(tables_holding(&nps, marker), Vec::<String>::new());
+        assert!(!tables_holding(&nis, marker).is_empty());
+    }
+    for home in [&chief, &nis, &nps] {
+        assert_eq!(home.json(&["verify"])["ok"], true);
+    }
+}
+
+#[test]
 fn amending_and_redacting_a_source_seal_it_anew_and_the_offline_copy_restores_the_keys() {
     let hub = Hub::start();
     let chief = hub.enroll("Joseph Korkimul", "chief", None, false);

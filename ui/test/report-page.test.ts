@@ -41,7 +41,7 @@ describe("a report's restricted source", () => {
     const { unmount } = render(ReportPage, { props: { id: "4wbp6907", profile: officer, units, onamend: vi.fn() } });
     const notice = await screen.findByTestId("source-sealed");
     expect(notice.textContent).toContain("cannot read");
-    expect(screen.getByText("Source recorded (restricted)")).toBeTruthy();
+    expect(screen.getByText("Restricted details recorded (source, suspects' names)")).toBeTruthy();
     unmount();
     setLang("sw");
     render(ReportPage, { props: { id: "4wbp6907", profile: officer, units, onamend: vi.fn() } });

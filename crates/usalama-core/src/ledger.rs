@@ -24,6 +24,12 @@ pub const FORMAT: u8 = 1;
 /// The largest body an entry may carry (a report is a few KB).
 pub const MAX_BODY: usize = 1 << 20;
 
+/// How far ahead of the hub's receipt an entry may be dated and still be ordered by its own
+/// date. A response step, redaction or key dated further ahead has no effect (it would win
+/// over every later one until that date); a report dated further ahead is kept, ordered by the
+/// hub's receipt and flagged (a wrong clock warns, it never loses a report).
+pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
+
 /// A device's id: the first 16 bytes of the SHA-256 of its public key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DeviceId(pub [u8; 16]);

@@ -8,15 +8,17 @@
 //! order; amendments after it apply on top. The bodies it removed are not needed: the fold reads
 //! only the bodies still held, and a redaction carries the content that follows it.
 //!
-//! The `source` section travels apart, sealed (see [`crate::county`]): the latest sealed source
-//! by the author sets it, if this device can open it; one it cannot
-//! open leaves the state without a source, never with an older one.
+//! The restricted sections (the `source`, the suspects' `names` and `group`) travel apart,
+//! sealed (see [`crate::county`]): each sealed entry by the author replaces the parts it holds,
+//! if this device can open it; one it cannot open leaves the state without a source, never
+//! with an older one.
 
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::domain::apply_changes;
+use crate::domain::report::{apply_restricted, restricted_patch};
 use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
 use crate::redaction::Redaction;
 
@@ -104,18 +106,15 @@ pub fn project_with(
                 source_sealed = false;
             }
         }
-        // A source is its author's alone to record (a redaction may only remove it).
+        // The restricted sections (the source, the suspects' names and group) are their
+        // author's alone to record (a redaction may only remove them).
         if entry.kind == EntryKind::SourceSealed
             && entry.subject == Some(filing.report_id())
             && by_author
         {
             match open(entry) {
-                Some(Value::Null) => {
-                    document.remove("source");
-                    source_sealed = false;
-                }
-                Some(source) => {
-                    document.insert("source".into(), source);
+                Some(sealed) => {
+                    apply_restricted(&mut document, &restricted_patch(sealed));
                     source_sealed = false;
                 }
                 None => {

@@ -286,7 +286,11 @@ fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
 /// Enrolls this device with a hub: registers its key with the one-time code, pins the hub's
 /// certificate, and adopts the name, role, unit and agency the hub holds for the person.
 pub async fn enroll(store: &Mutex<Store>, enrollment: &Enrollment) -> Result<Enrolled> {
-    let (public, proof) = lock(store).enrollment_proof(&enrollment.code);
+    let (public, proof) = {
+        let store = lock(store);
+        store.may_enroll()?;
+        store.enrollment_proof(&enrollment.code)
+    };
     let client = http_client(enrollment.cert_sha256.as_deref())?;
     let body = EnrollRequest {
         code: &enrollment.code,

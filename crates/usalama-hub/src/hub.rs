@@ -1763,9 +1763,7 @@ fn find_device(tx: &mut dyn Tx, text: &str, hub: DeviceId) -> Result<DeviceRecor
     }
 }
 
-/// Where the hub keeps the furthest cursor it gave a device (by sync or bundle).
-/// How far ahead of the hub's clock an entry that would win over every later one may be dated.
-pub const MAX_AHEAD_MS: i64 = 60 * 60 * 1000;
+pub use usalama_core::ledger::MAX_AHEAD_MS;
 
 /// Why an entry dated too far ahead of the hub's receipt has no effect: a response step, a
 /// redaction, a county key or a clearance approval dated in the future would win over every

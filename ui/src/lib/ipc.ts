@@ -140,6 +140,8 @@ export interface ReportView extends ReportDocument {
   contested_lead?: string[];
   /** The report has a source sealed to keys this laptop does not hold (yet). */
   source_sealed?: boolean;
+  /** Its laptop dated it more than an hour after the county received it: `recorded_at` is the receipt. */
+  dated_ahead?: boolean;
   reported_by: Author;
   device: string;
   recorded_at: string;

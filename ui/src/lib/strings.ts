@@ -405,6 +405,10 @@ export const strings = {
   "report.timeline": ["What happened to this report", "Historia ya ripoti hii"],
   "report.reported_by": ["Reported by", "Imeripotiwa na"],
   "report.recorded_at": ["Recorded", "Ilirekodiwa"],
+  "report.dated_ahead": [
+    "(when the county received it: the laptop that recorded it had its clock set ahead)",
+    "(ilipopokelewa na kaunti: saa ya kompyuta iliyoirekodi ilikuwa mbele)",
+  ],
   "report.event.report_filed": ["Filed", "Imeripotiwa"],
   "report.event.report_amended": ["Information added", "Taarifa imeongezwa"],
   "report.event.received_by_county": ["Received by the county", "Imepokelewa na kaunti"],
@@ -420,10 +424,13 @@ export const strings = {
     "{n} restricted source(s) wait on this laptop until the county key arrives. They are sealed for cleared readers and sent in the sync that brings it.",
     "Vyanzo {n} vya siri vinasubiri kwenye kompyuta hii hadi ufunguo wa kaunti ufike. Vitafungwa kwa wasomaji walioidhinishwa na kutumwa katika usawazishaji utakaouleta.",
   ],
-  "report.event.source_sealed": ["Source recorded (restricted)", "Chanzo kimehifadhiwa (siri)"],
+  "report.event.source_sealed": [
+    "Restricted details recorded (source, suspects' names)",
+    "Taarifa za siri zimehifadhiwa (chanzo, majina ya washukiwa)",
+  ],
   "report.source_sealed": [
-    "This report has a restricted source that this laptop cannot read. The county's cleared readers can; on a cleared officer's laptop it opens once the county key reaches it at a sync.",
-    "Ripoti hii ina chanzo cha siri ambacho kompyuta hii haiwezi kusoma. Wasomaji walioidhinishwa na kaunti wanaweza; kwenye kompyuta ya afisa aliyeidhinishwa kitafunguka ufunguo wa kaunti ukifika wakati wa kusawazisha.",
+    "This report has restricted details (its source, or the suspects' names and group) that this laptop cannot read. The county's cleared readers can; on a cleared officer's laptop they open once the county key reaches it at a sync.",
+    "Ripoti hii ina taarifa za siri (chanzo chake, au majina na kundi la washukiwa) ambazo kompyuta hii haiwezi kusoma. Wasomaji walioidhinishwa na kaunti wanaweza; kwenye kompyuta ya afisa aliyeidhinishwa zitafunguka ufunguo wa kaunti ukifika wakati wa kusawazisha.",
   ],
   "report.event.redacted_by": ["Redacted by {name} at {time}", "Imeondolewa na {name} saa {time}"],
   "report.event.reason": ["Reason: {reason}", "Sababu: {reason}"],

@@ -492,10 +492,81 @@ pub fn apply_changes(state: &mut Map<String, Value>, changes: &Map<String, Value
 /// Removes the restricted sections from a report document (or a change to one): the whole
 /// `source`, and the suspects' names and group.
 pub fn strip_restricted(document: &mut Map<String, Value>) {
-    document.remove("source");
+    take_restricted(document);
+}
+
+/// The suspects' parts that are restricted.
+const RESTRICTED_SUSPECTS: [&str; 2] = ["names", "group"];
+
+/// Takes the restricted sections out of a report document (or a change to one) and returns
+/// them as a restricted patch: `{"source": …, "suspects": {"names": …, "group": …}}`, with only
+/// the parts the document held (`null` kept: it removes). An empty map when it held none.
+/// A suspects section left empty by a change is dropped from the change.
+pub fn take_restricted(document: &mut Map<String, Value>) -> Map<String, Value> {
+    let mut patch = Map::new();
+    if let Some(source) = document.remove("source") {
+        patch.insert("source".into(), source);
+    }
     if let Some(Value::Object(suspects)) = document.get_mut("suspects") {
-        suspects.remove("names");
-        suspects.remove("group");
+        let parts: Map<String, Value> = RESTRICTED_SUSPECTS
+            .iter()
+            .filter_map(|k| suspects.remove(*k).map(|v| ((*k).to_owned(), v)))
+            .collect();
+        if !parts.is_empty() {
+            patch.insert("suspects".into(), Value::Object(parts));
+        }
+    }
+    patch
+}
+
+/// What a sealed entry of a report's restricted sections holds, read as a restricted patch
+/// (see [`take_restricted`]). Entries sealed before the suspects' names and group were sealed
+/// hold the source alone: an object with its `kind`, or `null` for "no source any more".
+pub fn restricted_patch(sealed: Value) -> Map<String, Value> {
+    match sealed {
+        Value::Object(map) if !map.contains_key("kind") => map
+            .into_iter()
+            .filter(|(k, _)| k == "source" || k == "suspects")
+            .collect(),
+        source => Map::from_iter([("source".to_owned(), source)]),
+    }
+}
+
+/// Applies a restricted patch to a report document: each part present replaces the earlier
+/// one; `null` (or no names) removes it.
+pub fn apply_restricted(document: &mut Map<String, Value>, patch: &Map<String, Value>) {
+    match patch.get("source") {
+        Some(Value::Null) => {
+            document.remove("source");
+        }
+        Some(source) => {
+            document.insert("source".into(), source.clone());
+        }
+        None => {}
+    }
+    let Some(Value::Object(parts)) = patch.get("suspects") else {
+        return;
+    };
+    let given = |v: &Value| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty());
+    if !matches!(document.get("suspects"), Some(Value::Object(_))) {
+        if !parts.values().any(given) {
+            return;
+        }
+        document.insert("suspects".into(), Value::Object(Map::new()));
+    }
+    let Some(Value::Object(suspects)) = document.get_mut("suspects") else {
+        return;
+    };
+    for key in RESTRICTED_SUSPECTS {
+        match parts.get(key) {
+            Some(v) if given(v) => {
+                suspects.insert(key.into(), v.clone());
+            }
+            Some(_) => {
+                suspects.remove(key);
+            }
+            None => {}
+        }
     }
 }
 
@@ -1013,5 +1084,67 @@ fn source(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Source> {
             notes,
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().expect("object")
+    }
+
+    #[test]
+    fn restricted_sections_leave_the_document_and_come_back_as_a_patch() {
+        let mut doc = map(json!({
+            "narrative": "Raid at dawn.",
+            "source": {"kind": "informant", "name": "Lokiru"},
+            "suspects": {"count": 40, "names": ["Ekai"], "group": "Lomuria"}
+        }));
+        let patch = take_restricted(&mut doc);
+        assert_eq!(
+            doc,
+            map(json!({"narrative": "Raid at dawn.", "suspects": {"count": 40}}))
+        );
+        assert_eq!(
+            Value::Object(patch.clone()),
+            json!({"source": {"kind": "informant", "name": "Lokiru"},
+                   "suspects": {"names": ["Ekai"], "group": "Lomuria"}})
+        );
+        apply_restricted(&mut doc, &patch);
+        assert_eq!(doc["suspects"]["names"], json!(["Ekai"]));
+        assert_eq!(doc["suspects"]["group"], "Lomuria");
+        assert_eq!(doc["source"]["name"], "Lokiru");
+        // A later patch replaces only the parts it names; null removes.
+        apply_restricted(&mut doc, &map(json!({"suspects": {"group": null}})));
+        assert!(doc["suspects"].get("group").is_none());
+        assert_eq!(doc["suspects"]["names"], json!(["Ekai"]));
+        assert_eq!(doc["source"]["name"], "Lokiru");
+    }
+
+    #[test]
+    fn a_box_sealed_before_suspects_were_sealed_holds_the_source_alone() {
+        let source = json!({"kind": "witness"});
+        assert_eq!(
+            restricted_patch(source.clone()),
+            map(json!({"source": source}))
+        );
+        assert_eq!(restricted_patch(Value::Null), map(json!({"source": null})));
+        // Anything else a newer box might hold is not a section of the document.
+        assert_eq!(
+            restricted_patch(json!({"suspects": {"names": ["Ekai"]}, "other": 1})),
+            map(json!({"suspects": {"names": ["Ekai"]}}))
+        );
+    }
+
+    #[test]
+    fn names_for_a_report_without_suspects_make_the_section() {
+        let mut doc = map(json!({"narrative": "x"}));
+        apply_restricted(&mut doc, &map(json!({"suspects": {"names": []}})));
+        assert!(doc.get("suspects").is_none());
+        apply_restricted(&mut doc, &map(json!({"suspects": {"names": ["Ekai"]}})));
+        assert_eq!(doc["suspects"], json!({"names": ["Ekai"]}));
     }
 }

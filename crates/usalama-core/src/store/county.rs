@@ -11,11 +11,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::reports::{append, entry_from_row, reproject, ENTRY_COLUMNS};
 use super::{format_ms, Identity, Store};
 use crate::county::{self, KeyEntry, KnownKey, Reader, Step};
+use crate::domain::report::restricted_patch;
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, Draft, Entry, EntryKind, ReportId};
 use crate::seal::{BoxPublic, BoxSecret, KeyId};
@@ -125,7 +126,7 @@ pub(super) fn unsealed_source(
     superseded_at: Option<i64>,
 ) -> Result<Option<Value>> {
     if let Some(at) = superseded_at {
-        tx.prepare_cached("DELETE FROM unsealed_sources WHERE report = ?1 AND at <= ?2")?
+        tx.prepare_cached("DELETE FROM unsealed_sources WHERE report = ?1 AND at < ?2")?
             .execute(params![report.to_string(), at])?;
     }
     let text: Option<String> = tx
@@ -175,29 +176,49 @@ fn recipients(conn: &Connection, author: &DeviceId) -> Result<Option<Vec<BoxPubl
     Ok(Some(to))
 }
 
-/// Records `source` (an object, or `null` to remove it) for `report`: sealed into an entry now
-/// if a county key is known, else kept here until one is.
+/// Records a change to `report`'s restricted sections (a restricted patch, see
+/// [`crate::domain::report::take_restricted`]: the source, the suspects' names and group; `null`
+/// removes): sealed into an entry now if a county key is known, else kept here until one is.
 pub(super) fn record_source(
     tx: &Transaction<'_>,
     me: &Identity,
     report: &ReportId,
-    source: &Value,
+    patch: Map<String, Value>,
 ) -> Result<()> {
-    // Only the latest source matters: earlier ones still waiting are never sent.
+    // What still waits unsealed goes with it, under it: only the latest of each part is sent.
+    let waiting = unsealed_source(tx, report, None)?;
     let dropped = tx
         .prepare_cached("DELETE FROM unsealed_sources WHERE report = ?1")?
         .execute([report.to_string()])?;
+    let mut merged = waiting.map(restricted_patch).unwrap_or_default();
+    for (part, value) in patch {
+        match (part.as_str(), value, merged.get_mut(&part)) {
+            ("suspects", Value::Object(new), Some(Value::Object(old))) => old.extend(new),
+            (_, value, _) => {
+                merged.insert(part, value);
+            }
+        }
+    }
+    let source = Value::Object(merged);
+    let removes_only = source.get("source").is_none_or(Value::is_null)
+        && source
+            .get("suspects")
+            .and_then(Value::as_object)
+            .is_none_or(|p| {
+                p.values()
+                    .all(|v| v.is_null() || v == &Value::Array(vec![]))
+            });
     match recipients(tx, &me.device)? {
         Some(to) => {
             let draft = Draft {
                 kind: EntryKind::SourceSealed,
                 subject: Some(*report),
-                body: county::seal_source(report, source, &to)?,
+                body: county::seal_source(report, &source, &to)?,
             };
             append(tx, me, draft)?;
         }
-        // Removing a source that never left this device leaves nothing to send.
-        None if source.is_null() && dropped > 0 && !ever_sealed(tx, report)? => {}
+        // Removing what never left this device leaves nothing to send.
+        None if removes_only && dropped > 0 && !ever_sealed(tx, report)? => {}
         None => {
             tx.prepare_cached(
                 "INSERT INTO unsealed_sources (report, at, source) VALUES (?1, ?2, ?3)",
@@ -284,18 +305,20 @@ pub(super) fn learn_keys(tx: &Transaction<'_>) -> Result<bool> {
         let public = key.public;
         tx.prepare_cached("INSERT OR IGNORE INTO county_keys (id, public) VALUES (?1, ?2)")?
             .execute(params![&public.id()[..], &public.0[..]])?;
+        // Its author showed it holds the key (it issued or shared it): an acknowledged holder.
+        // The recipients the box names are only what the author claims.
+        let author: Option<Vec<u8>> = tx
+            .prepare_cached("SELECT public_key FROM devices WHERE device = ?1")?
+            .query_row([e.device.0], |r| r.get(0))
+            .optional()?;
+        if let Some(author) = author.as_deref().and_then(device_box) {
+            tx.prepare_cached(
+                "INSERT INTO county_key_holders (public, holder, acknowledged) VALUES (?1, ?2, 1)
+                 ON CONFLICT (public, holder) DO UPDATE SET acknowledged = 1",
+            )?
+            .execute(params![&public.0[..], &author.id()[..]])?;
+        }
         if key.issued {
-            // Its issuer knows it too, whomever it was sealed to: a holder.
-            let issuer: Option<Vec<u8>> = tx
-                .prepare_cached("SELECT public_key FROM devices WHERE device = ?1")?
-                .query_row([e.device.0], |r| r.get(0))
-                .optional()?;
-            if let Some(issuer) = issuer.as_deref().and_then(device_box) {
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO county_key_holders (public, holder) VALUES (?1, ?2)",
-                )?
-                .execute(params![&public.0[..], &issuer.id()[..]])?;
-            }
             // A key is issued once; should two entries claim it, the first in fold order counts.
             tx.prepare_cached(
                 "UPDATE county_keys SET issued_at = ?2, issued_by = ?3, issued_seq = ?4
@@ -342,14 +365,23 @@ pub(super) fn reports_with_sealed_sources(conn: &Connection) -> Result<Vec<Repor
 /// The county keys as this device knows them.
 fn known_keys(conn: &Connection) -> Result<Vec<KnownKey>> {
     let mut holders: BTreeMap<Vec<u8>, BTreeSet<KeyId>> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached("SELECT public, holder FROM county_key_holders")?;
+    let mut acknowledged: BTreeMap<Vec<u8>, BTreeSet<KeyId>> = BTreeMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT public, holder, acknowledged FROM county_key_holders")?;
     let rows = stmt
         .query_map([], |r| {
-            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (public, holder) in rows {
+    for (public, holder, shown) in rows {
         if let Ok(id) = KeyId::try_from(holder) {
+            if shown {
+                acknowledged.entry(public.clone()).or_default().insert(id);
+            }
             holders.entry(public).or_default().insert(id);
         }
     }
@@ -383,6 +415,7 @@ fn known_keys(conn: &Connection) -> Result<Vec<KnownKey>> {
                 public: key,
                 issued,
                 holders: holders.remove(&public).unwrap_or_default(),
+                acknowledged: acknowledged.remove(&public).unwrap_or_default(),
                 secret: secret
                     .and_then(|s| <[u8; 32]>::try_from(s).ok())
                     .map(BoxSecret::from_bytes),
@@ -528,6 +561,9 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Who showed they hold which key, from every key entry (a store from before
+        // acknowledgements learns them here).
+        let mut learned = learn_keys(&tx)?;
         let keys = known_keys(&tx)?;
         let mut readers = cleared_readers(&tx)?;
         let founding = founder(&tx)?.is_none();
@@ -568,8 +604,11 @@ impl Store {
             append(&tx, &self.me, draft)?;
             written += 1;
         }
+        if written > 0 {
+            learned |= learn_keys(&tx)?;
+        }
         let mut touched = Vec::new();
-        if written > 0 && learn_keys(&tx)? {
+        if learned {
             touched = reports_with_sealed_sources(&tx)?;
         }
         let sealed = seal_waiting(&tx, &self.me)?;

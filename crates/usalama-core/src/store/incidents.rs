@@ -308,6 +308,7 @@ mod tests {
                  ALTER TABLE devices DROP COLUMN revoked_after;
                  DROP TABLE clearance;
                  DROP TABLE carried_bundles;
+                 DROP TABLE upgrade_tasks;
                  PRAGMA user_version = 4;",
             )
             .expect("aged");

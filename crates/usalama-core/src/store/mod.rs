@@ -149,6 +149,8 @@ impl Store {
         {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             schema::migrate(&tx)?;
+            // A new store has nothing written by an earlier version to upgrade.
+            tx.execute("DELETE FROM upgrade_tasks", [])?;
             let secret = Zeroizing::new(key.to_bytes());
             tx.execute(
                 "INSERT INTO identity (id, device, secret_key, name, role, unit, agency, lang,
@@ -312,7 +314,7 @@ impl Store {
             lang: Lang::parse(&lang).map_err(|e| damaged("language", e))?,
         };
         let units = load_units(&conn)?;
-        Ok(Store {
+        let mut store = Store {
             conn,
             home: home.to_owned(),
             me: Identity {
@@ -321,7 +323,32 @@ impl Store {
                 profile,
             },
             units,
-        })
+        };
+        store.run_upgrade_tasks()?;
+        Ok(store)
+    }
+
+    /// Does the work a migration left for the open store (see `schema`, `upgrade_tasks`). A
+    /// task that fails stays, to be tried again at the next opening: it never keeps the store
+    /// from opening.
+    fn run_upgrade_tasks(&mut self) -> Result<()> {
+        let tasks: Vec<String> = self
+            .conn
+            .prepare("SELECT task FROM upgrade_tasks")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for task in tasks {
+            let done = match task.as_str() {
+                "seal_plain_suspects" => self.seal_plain_suspects().is_ok(),
+                // Not one this version knows: left alone.
+                _ => false,
+            };
+            if done {
+                self.conn
+                    .execute("DELETE FROM upgrade_tasks WHERE task = ?1", [&task])?;
+            }
+        }
+        Ok(())
     }
 
     pub fn home(&self) -> &Path {

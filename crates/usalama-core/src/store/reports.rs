@@ -9,6 +9,7 @@ use time::{Date, Time};
 
 use super::county::{record_source, unsealed_source, Opener};
 use super::{format_ms, now_ms, Store};
+use crate::domain::report::{apply_restricted, restricted_patch, take_restricted};
 use crate::domain::{Agency, Amendment, Report, Role};
 use crate::error::{Error, Problems, Result};
 use crate::gazetteer::{self, COUNTY};
@@ -157,12 +158,17 @@ pub struct ReportView {
     /// force first); empty when there is no disagreement.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub contested_lead: Vec<String>,
-    /// The report has a source, sealed to keys this device does not hold (yet).
+    /// The report has restricted sections (its source, the suspects' names or group) sealed
+    /// to keys this device does not hold (yet).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub source_sealed: bool,
     pub reported_by: Author,
     pub device: String,
     pub recorded_at: String,
+    /// Its device dated it more than an hour after the hub received it (a clock running
+    /// ahead): `recorded_at` is the hub's receipt.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dated_ahead: bool,
     pub unit_counted: String,
     pub timeline: Vec<TimelineItem>,
 }
@@ -190,22 +196,25 @@ impl Store {
             }
         }
         problems.into_result()?;
-        // The source never enters a filing's body: it is sealed into an entry of its own.
+        // The restricted sections (the source, the suspects' names and group) never enter a
+        // filing's body: they are sealed into an entry of their own.
         let documents = reports
             .iter()
             .map(|r| {
-                let mut open = r.clone();
-                let source = open.source.take();
-                let body = serde_json::to_vec(&open.to_json())
-                    .map_err(|e| Error::Unsupported(e.to_string()))?;
-                Ok((body, source))
+                let Value::Object(mut open) = r.to_json() else {
+                    return Err(Error::Unsupported("a report is not an object".into()));
+                };
+                let restricted = take_restricted(&mut open);
+                let body =
+                    serde_json::to_vec(&open).map_err(|e| Error::Unsupported(e.to_string()))?;
+                Ok((body, restricted))
             })
             .collect::<Result<Vec<_>>>()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut ids = Vec::with_capacity(reports.len());
-        for (body, source) in documents {
+        for (body, restricted) in documents {
             let draft = Draft {
                 kind: EntryKind::ReportFiled,
                 subject: None,
@@ -213,10 +222,8 @@ impl Store {
             };
             let entry = append(&tx, &self.me, draft)?;
             let id = entry.report_id();
-            if let Some(source) = source {
-                let source =
-                    serde_json::to_value(source).map_err(|e| Error::Unsupported(e.to_string()))?;
-                record_source(&tx, &self.me, &id, &source)?;
+            if !restricted.is_empty() {
+                record_source(&tx, &self.me, &id, restricted)?;
             }
             reproject(&tx, &id)?;
             ids.push(id);
@@ -260,9 +267,18 @@ impl Store {
         }
         problems.into_result()?;
         let mut changes = amendment.changes().clone();
-        // A source is recorded (sealed) only when it changes.
-        let source = changes.remove("source").filter(|s| *s != source_before);
-        if changes.is_empty() && source.is_none() {
+        // The restricted sections are sealed apart; a source is recorded only when it changes.
+        let mut restricted = take_restricted(&mut changes);
+        if restricted.get("source") == Some(&source_before) {
+            restricted.remove("source");
+        }
+        if changes
+            .get("suspects")
+            .is_some_and(|s| s.as_object().is_some_and(Map::is_empty))
+        {
+            changes.remove("suspects");
+        }
+        if changes.is_empty() && restricted.is_empty() {
             return Err(Error::invalid(
                 "source",
                 "is already what the report says; nothing was saved",
@@ -280,8 +296,8 @@ impl Store {
             };
             append(&tx, &self.me, draft)?;
         }
-        if let Some(source) = source {
-            record_source(&tx, &self.me, id, &source)?;
+        if !restricted.is_empty() {
+            record_source(&tx, &self.me, id, restricted)?;
         }
         reproject(&tx, id)?;
         tx.commit()?;
@@ -321,25 +337,24 @@ impl Store {
                 return Err(Error::invalid("unit", message));
             }
         }
-        if replacement.source.is_some() && !self.is_author_of(&author)? {
-            return Err(Error::invalid(
-                "source",
-                "only the report's author may record its source; leave `source` out of the \
-                 replacement (it removes the source), and nothing was saved",
-            ));
-        }
-        let mut open = replacement.clone();
-        let source = open
-            .source
-            .take()
-            .map(serde_json::to_value)
-            .transpose()
-            .map_err(|e| Error::Unsupported(e.to_string()))?;
-        let Value::Object(document) = open.to_json() else {
+        let Value::Object(mut document) = replacement.to_json() else {
             return Err(Error::Unsupported(
                 "the replacement document is not an object".into(),
             ));
         };
+        let restricted = take_restricted(&mut document);
+        if !restricted.is_empty() && !self.is_author_of(&author)? {
+            let field = match restricted.contains_key("source") {
+                true => "source",
+                false => "suspects",
+            };
+            return Err(Error::invalid(
+                field,
+                "only the report's author may record its source and the suspects' names and \
+                 group; leave them out of the replacement (it removes them), and nothing was \
+                 saved",
+            ));
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -358,13 +373,73 @@ impl Store {
         // Sources written before the redaction and not yet sealed go with the rest.
         tx.prepare_cached("DELETE FROM unsealed_sources WHERE report = ?1")?
             .execute([id.to_string()])?;
-        if let Some(source) = source {
-            record_source(&tx, &self.me, id, &source)?;
+        if !restricted.is_empty() {
+            record_source(&tx, &self.me, id, restricted)?;
         }
         let done = reproject(&tx, id)?;
         tx.commit()?;
         self.scrub()?;
         Ok(done.removed)
+    }
+
+    /// Seals the suspects' names and group of the reports filed here before they were sealed:
+    /// each report whose plain entries hold them is redacted to its document without them
+    /// (removing the plain copies here, at the hub and on every device) and they are sealed
+    /// anew, like a source. A report whose source this device cannot open is left as it is
+    /// (redacting it would drop the source). Returns how many reports were redacted.
+    pub(super) fn seal_plain_suspects(&mut self) -> Result<usize> {
+        let ids: Vec<String> = self
+            .conn
+            .prepare("SELECT id FROM reports WHERE author = ?1")?
+            .query_map([self.me.device.0], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let plain = |doc: Option<Value>| {
+            let mut doc = match doc {
+                Some(Value::Object(doc)) => doc,
+                _ => return false,
+            };
+            take_restricted(&mut doc)
+                .get("suspects")
+                .and_then(Value::as_object)
+                .is_some_and(|p| {
+                    p.values()
+                        .any(|v| !v.is_null() && v != &Value::Array(vec![]))
+                })
+        };
+        let mut sealed = 0;
+        for id in ids.iter().filter_map(|i| ReportId::parse(i)) {
+            let holds_names = entries_about(&self.conn, &id)?
+                .iter()
+                .any(|e| match e.kind {
+                    EntryKind::ReportFiled | EntryKind::ReportAmended => plain(e.body_json()),
+                    EntryKind::ReportRedacted => {
+                        plain(Redaction::of(e).map(|r| Value::Object(r.document)))
+                    }
+                    _ => false,
+                });
+            if !holds_names {
+                continue;
+            }
+            let view = self.report(&id)?;
+            if view.source_sealed {
+                continue;
+            }
+            let now = time::OffsetDateTime::now_utc();
+            let Ok(current) = Report::parse_as(
+                &Value::Object(view.document),
+                now,
+                crate::domain::Origin::Received,
+            ) else {
+                continue;
+            };
+            self.redact_report(
+                &id,
+                &current,
+                "the suspects' names and group are now sealed for cleared readers",
+            )?;
+            sealed += 1;
+        }
+        Ok(sealed)
     }
 
     /// Whether this device's person filed reports on `author`'s device.
@@ -660,10 +735,11 @@ impl Store {
             .map(|e| {
                 let mut content = match (Redaction::of(e), e.kind) {
                     (Some(r), _) => r.summary(),
-                    (None, EntryKind::SourceSealed) if by_author(e) => opener.source(e).map_or(
-                        Value::Null,
-                        |source| serde_json::json!({ "source": source }),
-                    ),
+                    (None, EntryKind::SourceSealed) if by_author(e) => {
+                        opener.source(e).map_or(Value::Null, |sealed| {
+                            Value::Object(restricted_patch(sealed))
+                        })
+                    }
                     (None, EntryKind::SourceSealed) => Value::Null,
                     (None, _) => e.body_json().unwrap_or(Value::Null),
                 };
@@ -707,11 +783,13 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
         // "Received by the county", when the hub stored the filing.
+        let mut ahead = false;
         if let Some(filing) = entries.iter().find(|e| e.kind == EntryKind::ReportFiled) {
             let received: Option<i64> = self
                 .conn
                 .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
                 .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
+            ahead = received.is_some_and(|r| dated_ahead(filing.at, r));
             if let Some(at) = received {
                 // Among the entries (the timeline so far, in the same order), by time in ms:
                 // the printed times may be equal within a second.
@@ -769,6 +847,7 @@ impl Store {
             reported_by: self.author(&author)?,
             device: author.to_string(),
             recorded_at: format_ms(recorded_at),
+            dated_ahead: ahead,
             unit_counted: unit,
             timeline,
         })
@@ -1058,6 +1137,12 @@ pub(super) struct Reprojected {
     pub removed: usize,
 }
 
+/// Whether an entry dated `at` was dated ahead of the hub's receipt by more than the skew
+/// allowed ([`crate::ledger::MAX_AHEAD_MS`]).
+fn dated_ahead(at: i64, received: i64) -> bool {
+    at > received.saturating_add(crate::ledger::MAX_AHEAD_MS)
+}
+
 /// Rebuilds the projection of report `id` from every entry about it, first applying every
 /// redaction of the report to the bodies still held (so an entry stored after its redaction
 /// never keeps its body).
@@ -1110,21 +1195,19 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
     );
     // A source written here before any county key was known waits unsealed: the latest, unless
     // a redaction or the author's other device came after it.
-    match unsealed_source(tx, id, superseded_at)? {
-        Some(Value::Null) => {
-            state.document.remove("source");
-            state.source_sealed = false;
-        }
-        Some(source) => {
-            state.document.insert("source".into(), source);
-            state.source_sealed = false;
-        }
-        None => {}
+    if let Some(waiting) = unsealed_source(tx, id, superseded_at)? {
+        apply_restricted(&mut state.document, &restricted_patch(waiting));
+        state.source_sealed = false;
     }
     let row = ProjectedRow::of(tx, &state)?;
     let received: Option<i64> = tx
         .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
         .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
+    // A report its device dated far ahead of the hub's receipt is ordered by the receipt: a
+    // wrong clock must not keep it at the top of every list for years.
+    if let Some(received) = received.filter(|r| dated_ahead(filing.at, *r)) {
+        state.recorded_at = received;
+    }
     let (response, _) = super::incidents::response(tx, &entries)?;
     let status = match (response.status, received) {
         (Some(step), _) => step,
@@ -1139,7 +1222,8 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
              VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (id) DO UPDATE SET
                 type = excluded.type, urgency = excluded.urgency, status = excluded.status,
-                occurred_at = excluded.occurred_at, unit = excluded.unit,
+                occurred_at = excluded.occurred_at, recorded_at = excluded.recorded_at,
+                unit = excluded.unit,
                 place = excluded.place, amendments = excluded.amendments,
                 document = excluded.document, lead = excluded.lead,
                 supporting = excluded.supporting, acknowledged = excluded.acknowledged,
@@ -1365,6 +1449,78 @@ mod tests {
     use super::*;
     use crate::admission::{admit, AdmissionContext};
     use crate::store::testing;
+
+    #[test]
+    fn suspects_names_are_sealed_apart_and_old_plain_ones_sealed_at_the_upgrade() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = testing::store(
+            dir.path(),
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024-l-ombolion",
+            None,
+        );
+        let doc = json!({"type": "livestock_theft", "occurred_at": "2025-11-03T05:00:00+03:00",
+                         "unit": "ke-024-l-ombolion", "narrative": "Cattle taken at night.",
+                         "suspects": {"count": 12, "names": ["Lokoriqz"], "group": "Kalowqx"}});
+        let now = time::OffsetDateTime::now_utc();
+        let id = store
+            .file_reports(&[Report::parse(&doc, now).expect("report")])
+            .expect("filed")[0];
+        // Whether any plain (unsealed) body about report `id` holds the names.
+        let plain = |store: &Store, id: &ReportId| {
+            entries_about(&store.conn, id)
+                .expect("entries")
+                .iter()
+                .filter(|e| e.kind != EntryKind::SourceSealed)
+                .filter_map(|e| e.body.clone())
+                .any(|b| String::from_utf8_lossy(&b).contains("Lokoriqz"))
+        };
+        // Filed now: the names never enter a plain body, and the author reads them back.
+        assert!(!plain(&store, &id));
+        let shown = store.report(&id).expect("shown").document;
+        assert_eq!(shown["suspects"]["names"], json!(["Lokoriqz"]));
+        assert_eq!(shown["suspects"]["group"], "Kalowqx");
+        assert_eq!(shown["suspects"]["count"], 12);
+
+        // A report an earlier version filed, names in the clear: sealed when the store opens.
+        let tx = store.conn.transaction().expect("tx");
+        let filing = append(
+            &tx,
+            &store.me,
+            Draft {
+                kind: EntryKind::ReportFiled,
+                subject: None,
+                body: serde_json::to_vec(&doc).expect("body"),
+            },
+        )
+        .expect("appended");
+        let old_id = filing.report_id();
+        reproject(&tx, &old_id).expect("projected");
+        tx.execute(
+            "INSERT INTO upgrade_tasks (task) VALUES ('seal_plain_suspects')",
+            [],
+        )
+        .expect("task");
+        tx.commit().expect("committed");
+        drop(store);
+        let store = Store::open(dir.path(), "cows at the borehole").expect("opened");
+        assert!(!plain(&store, &old_id), "the plain names were removed");
+        let shown = store.report(&old_id).expect("shown");
+        assert_eq!(shown.document["suspects"]["names"], json!(["Lokoriqz"]));
+        assert!(shown.timeline.iter().any(|t| t.kind == "report_redacted"));
+        let tasks: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM upgrade_tasks", [], |r| r.get(0))
+            .expect("counted");
+        assert_eq!(tasks, 0);
+        // The report filed since was left alone.
+        let filed_since = store.report(&id).expect("shown");
+        assert!(!filed_since
+            .timeline
+            .iter()
+            .any(|t| t.kind == "report_redacted"));
+    }
 
     #[test]
     fn a_store_answers_admission_from_what_it_holds() {

@@ -222,6 +222,15 @@ const MIGRATIONS: &[&str] = &[
         bundle   BLOB NOT NULL,
         added_at INTEGER NOT NULL
     );
+    -- A holder of a county key counts as holding it (and is given it no more) only once an
+    -- entry of its own shows it: issuing, sharing or acknowledging the key. Recipient ids in a
+    -- box are only what its sender claims.
+    ALTER TABLE county_key_holders ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 0;
+    -- Work a migration leaves for the store to do once it is open, each in its own
+    -- transactions; a task is deleted when done, so a cut power only delays it.
+    CREATE TABLE upgrade_tasks (task TEXT PRIMARY KEY);
+    -- The suspects' names and group in plain entries are sealed (`Store::seal_plain_suspects`).
+    INSERT INTO upgrade_tasks (task) VALUES ('seal_plain_suspects');
     "#,
 ];
 

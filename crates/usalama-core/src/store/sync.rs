@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::reports::{entry_from_row, insert_entry, reproject, ENTRY_COLUMNS};
+use super::reports::{entry_from_row, insert_entry, reproject, Held, ENTRY_COLUMNS};
 use super::{format_ms, load_units, now_ms, Store};
+use crate::admission::admit;
 use crate::domain::{Agency, Role};
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
@@ -410,6 +411,11 @@ impl Store {
                 }
                 if device == link.hub {
                     reference_changed |= apply_reference(&tx, entry)?;
+                } else if admit(entry, &Held::new(&tx)).is_err() {
+                    // A body its author's own parser would not have written (a hub that let it
+                    // through, or an older one): like at the hub, no effect here.
+                    applied.refused += 1;
+                    continue;
                 }
                 insert_entry(&tx, entry, item.received_at)?;
                 applied.received += 1;
@@ -847,7 +853,7 @@ mod tests {
             subject: None,
             body: serde_json::to_vec(&named).expect("json"),
         };
-        let filing = Entry::sign(draft, &key, 1, Hash::GENESIS, 1_000);
+        let filing = Entry::sign(draft, &key, 1, Hash::GENESIS, 1_795_219_200_000);
         let mut cleaned = named.as_object().cloned().expect("object");
         cleaned.insert("narrative".into(), "A herder saw the raiders.".into());
         let redaction = Redaction {
@@ -860,7 +866,7 @@ mod tests {
             subject: Some(filing.report_id()),
             body: redaction.to_body(),
         };
-        let redacted = Entry::sign(draft, &key, 2, filing.hash(), 2_000);
+        let redacted = Entry::sign(draft, &key, 2, filing.hash(), 1_795_219_201_000);
         (filing, redacted)
     }
 
