@@ -394,4 +394,15 @@ fn a_step_dated_far_ahead_takes_no_effect_and_a_report_dated_ahead_is_kept() {
         refused[0].reason.contains("clock runs ahead"),
         "{refused:?}"
     );
+    // The report is kept, ordered by the hub's receipt and flagged on every device.
+    let officer = Home::from_enrollment(
+        "Inspector Lokwang",
+        &hub.enrollment("Inspector Lokwang", "officer", "ke-024", Some("nps")),
+    );
+    officer.sync();
+    let shown = officer.json(&["report", "show", &filing.report_id().to_string()]);
+    assert_eq!(shown["dated_ahead"], true, "{shown}");
+    let recorded = shown["recorded_at"].as_str().expect("recorded_at");
+    assert!(recorded.starts_with("20") && recorded < "2100", "{shown}");
+    assert_eq!(shown["status"], "received", "the close took no effect: {shown}");
 }
