@@ -61,11 +61,6 @@ pub fn write_durably(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
-/// Reads a whole file, naming it in the error.
-pub fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))
-}
-
 /// Reads a regular file of at most `limit` bytes, `what` naming what it should be ("a bundle").
 /// The size is checked before reading, and the read stops after `limit` bytes whatever the size
 /// said (a file that grows, a device behind a link), so a huge file costs nothing.

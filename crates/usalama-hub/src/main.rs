@@ -363,7 +363,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Import { file } => {
-            let bytes = usalama_core::files::read(&file).map_err(|e| usage(e.to_string()))?;
+            // A stick is another machine's bytes: the size is checked before anything is read.
+            let bytes = usalama_core::files::read_at_most(
+                &file,
+                usalama_core::wire::MAX_BUNDLE,
+                "a bundle",
+            )
+            .map_err(|e| usage(e.to_string()))?;
             let report = open(&cli.db)?.import_bundle(&bytes)?;
             if cli.json {
                 print_json(&report);
