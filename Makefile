@@ -35,6 +35,7 @@ test: prepare lint unit $(EXTRA_TESTS)
 lint: prepare
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+	$(CARGO) run --locked -q -p usalama-tests --bin usalama-check-rust-version
 
 unit: prepare
 	$(CARGO) test --workspace --locked

@@ -428,7 +428,7 @@ pub(crate) fn report(unit: &str, n: usize, narrative: usize) -> Value {
         text.push_str(" Tracks of about forty animals were seen near the borehole.");
     }
     json!({
-        "type": if n % 2 == 0 { "livestock_raid" } else { "early_warning" },
+        "type": if n.is_multiple_of(2) { "livestock_raid" } else { "early_warning" },
         "urgency": "urgent",
         "occurred_at": "2025-06-01T05:30:00+03:00",
         "unit": unit,

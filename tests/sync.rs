@@ -189,9 +189,9 @@ fn post(url: &str, path: &str, content_type: &str, body: Vec<u8>) -> (u16, Value
 fn announce_body(url: &str, length: usize) -> u16 {
     use std::io::{Read, Write};
     let address = url.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(address).expect("connected");
+    let mut stream = TcpStream::connect(address).expect("connected");
     stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");
     write!(
         stream,
@@ -355,7 +355,10 @@ fn bad_requests_are_refused_with_the_right_status_and_nothing_is_stored() {
         "{answer}"
     );
     // An oversized body: refused from its announced length, before it is read.
-    assert_eq!(announce_body(&hub.url, usalama_hub::http::MAX_BODY + 1), 413);
+    assert_eq!(
+        announce_body(&hub.url, usalama_hub::http::MAX_BODY + 1),
+        413
+    );
     assert_eq!(
         hub.entry_counts(),
         stored,

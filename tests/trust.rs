@@ -404,5 +404,8 @@ fn a_step_dated_far_ahead_takes_no_effect_and_a_report_dated_ahead_is_kept() {
     assert_eq!(shown["dated_ahead"], true, "{shown}");
     let recorded = shown["recorded_at"].as_str().expect("recorded_at");
     assert!(recorded.starts_with("20") && recorded < "2100", "{shown}");
-    assert_eq!(shown["status"], "received", "the close took no effect: {shown}");
+    assert_eq!(
+        shown["status"], "received",
+        "the close took no effect: {shown}"
+    );
 }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 /// A valid report document; `n` varies its narrative and counts.
 pub fn report_doc(n: u64) -> Value {
     json!({
-        "type": if n % 3 == 0 { "livestock_raid" } else { "early_warning" },
+        "type": if n.is_multiple_of(3) { "livestock_raid" } else { "early_warning" },
         "urgency": "urgent",
         "occurred_at": "2026-11-20T05:30:00+03:00",
         "unit": "ke-024-v-takaywa",

@@ -91,7 +91,7 @@ fn report(rng: &mut StdRng, units: &[String], rare_every: usize, n: usize) -> Va
         .map(|_| WORDS[rng.gen_range(0..WORDS.len())])
         .collect();
     let mut narrative = words.join(" ");
-    if n % rare_every == 0 {
+    if n.is_multiple_of(rare_every) {
         narrative.push_str(" Kanyerus");
     }
     let day = rng.gen_range(0..365);
