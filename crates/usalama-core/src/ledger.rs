@@ -24,6 +24,13 @@ pub const FORMAT: u8 = 1;
 /// The largest body an entry may carry (a report is a few KB).
 pub const MAX_BODY: usize = 1 << 20;
 
+/// The order every projection folds entries in: by date, then device, then place in the chain.
+/// Each device's `at` never decreases along its chain, so this agrees with every chain's own
+/// order; it is total, so a fold gives the same result whatever order entries arrived in.
+pub fn fold_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+    (a.at, a.device, a.seq).cmp(&(b.at, b.device, b.seq))
+}
+
 /// How far ahead of the hub's receipt an entry may be dated and still be ordered by its own
 /// date. A response step, redaction or key dated further ahead has no effect (it would win
 /// over every later one until that date); a report dated further ahead is kept, ordered by the

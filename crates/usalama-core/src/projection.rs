@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 
 use crate::domain::apply_changes;
 use crate::domain::report::{apply_restricted, restricted_patch};
-use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
+use crate::ledger::{fold_order, DeviceId, Entry, EntryKind, ReportId};
 use crate::redaction::Redaction;
 
 /// The current state of one report.
@@ -52,11 +52,6 @@ impl ReportState {
                 (t.unix_timestamp_nanos() / 1_000_000) as i64
             })
     }
-}
-
-/// The order every projection folds entries in.
-pub fn fold_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
-    (a.at, a.device, a.seq).cmp(&(b.at, b.device, b.seq))
 }
 
 /// Folds `filing` and the `related` entries (in any order) into the report's current state.

@@ -139,7 +139,7 @@ impl Redaction {
     pub fn removes(&self, redaction: &Entry, target: &Entry) -> bool {
         let same_report = target.about().is_some() && target.about() == redaction.subject;
         let earlier_source = target.kind == EntryKind::SourceSealed
-            && crate::projection::fold_order(target, redaction) == std::cmp::Ordering::Less;
+            && crate::ledger::fold_order(target, redaction) == std::cmp::Ordering::Less;
         same_report
             && carries_content(target.kind)
             && (earlier_source || self.targets.contains(&Target::of(target)))

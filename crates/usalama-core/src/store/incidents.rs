@@ -8,9 +8,8 @@ use super::reports::{append, entries_about, not_found, reproject};
 use super::Store;
 use crate::domain::{Agency, Role};
 use crate::error::{Error, Result};
-use crate::ledger::{DeviceId, Draft, Entry, ReportId};
+use crate::ledger::{fold_order, DeviceId, Draft, Entry, ReportId};
 use crate::lifecycle::{self, Action, Actor, Outcome, Response, Step};
-use crate::projection::fold_order;
 
 impl Store {
     /// Records one step of a report's response (`usalama incident ...`). Refused with a clear

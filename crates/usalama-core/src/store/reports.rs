@@ -13,8 +13,8 @@ use crate::domain::report::{apply_restricted, restricted_patch, take_restricted}
 use crate::domain::{Agency, Amendment, Report, Role};
 use crate::error::{Error, Problems, Result};
 use crate::gazetteer::{self, COUNTY};
-use crate::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
-use crate::projection::{fold_order, project_with};
+use crate::ledger::{fold_order, DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
+use crate::projection::project_with;
 use crate::redaction::{targets_in, Redaction};
 
 /// What `report list` may filter on. Every filter is optional.
