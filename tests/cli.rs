@@ -633,3 +633,69 @@ fn the_store_folder_and_its_files_are_private_to_the_user() {
         assert_eq!(mode(&path), 0o600, "{}", path.display());
     }
 }
+
+/// The desktop app and the CLI parse a list's filters and a summary's options with the one
+/// parser of the core: the same bad values get the same fields refused in both. (The desktop's
+/// `list_reports` and `summary` commands take exactly these types, from the JSON the UI sends.)
+#[test]
+fn both_shells_refuse_the_same_bad_filters_and_summary_options_naming_the_same_fields() {
+    use usalama_core::request::{ReportQuery, SummaryQuery};
+    let home = Home::chief();
+    let fields = |e: usalama_core::Error| match e {
+        usalama_core::Error::Invalid(problems) => {
+            problems.0.into_iter().map(|p| p.field).collect::<Vec<_>>()
+        }
+        other => panic!("not a refusal naming fields: {other}"),
+    };
+    for (desktop, cli) in [
+        (json!({"type": "raid"}), vec!["--type", "raid"]),
+        (json!({"status": "open"}), vec!["--status", "open"]),
+        (json!({"from": "20-11-2026"}), vec!["--from", "20-11-2026"]),
+        (
+            json!({"from": "2026-11-20", "to": "2026-11-19"}),
+            vec!["--from", "2026-11-20", "--to", "2026-11-19"],
+        ),
+    ] {
+        let query: ReportQuery = serde_json::from_value(desktop.clone()).expect("the UI's shape");
+        let refused = fields(query.filter().expect_err("refused"));
+        let mut args = vec!["report", "list"];
+        args.extend(&cli);
+        let out = home.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{cli:?}");
+        for field in &refused {
+            assert!(
+                stderr(&out).contains(&format!("--{field}")),
+                "{desktop}: the desktop refuses {field}; the CLI said {}",
+                stderr(&out)
+            );
+        }
+    }
+    let summary = json!({"unit": "ke-024", "from": "2026-11-30", "to": "2026-11-01",
+                         "edition": "secret"});
+    let query: SummaryQuery = serde_json::from_value(summary).expect("the UI's shape");
+    let refused = fields(query.parse().expect_err("refused"));
+    assert_eq!(refused, ["edition", "from"]);
+    let out = home.run(&[
+        "summary",
+        "--unit",
+        "ke-024",
+        "--from",
+        "2026-11-30",
+        "--to",
+        "2026-11-01",
+        "--format",
+        "pdf",
+        "--edition",
+        "secret",
+        "--out",
+        "/nonexistent/summary.pdf",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    for field in &refused {
+        assert!(
+            stderr(&out).contains(&format!("--{field}")),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

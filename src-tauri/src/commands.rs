@@ -9,15 +9,13 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tauri::{AppHandle, State};
-use time::Date;
 use usalama_core::domain::{Agency, Lang, Role};
 use usalama_core::gazetteer::{self, Unit};
 use usalama_core::keys::KdfParams;
 use usalama_core::lifecycle::{parse_figures, Action, Outcome};
 use usalama_core::media::{self, Found, Place};
-use usalama_core::store::{
-    AgencyFilter, Draft, Imported, Incident, Relation, ReportFilter, ReportRow, ReportView, Written,
-};
+use usalama_core::request::{ReportQuery, SummaryQuery};
+use usalama_core::store::{Draft, Imported, Incident, ReportRow, ReportView, Written};
 use usalama_core::summary::document::{self, Document};
 use usalama_core::summary::{self, Edition, Format, SummaryRequest};
 use usalama_core::sync::{self, Enrollment};
@@ -219,57 +217,12 @@ pub async fn simulate_sleep(app: AppHandle) -> Answer<()> {
     Ok(())
 }
 
-/// The list's filters as the UI sends them; dates are `YYYY-MM-DD` in East Africa Time.
-#[derive(Debug, Default, Deserialize)]
-pub struct Filter {
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub unit: Option<String>,
-    pub status: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub search: Option<String>,
-    /// With `relation`: reports this agency acknowledged (or not yet), leads or supports.
-    pub agency: Option<String>,
-    pub relation: Option<String>,
-    /// Flash and urgent first (the officer's inbox).
-    #[serde(default)]
-    pub urgent_first: bool,
-    pub limit: Option<usize>,
-}
-
-fn day(field: &str, text: Option<String>) -> Result<Option<Date>, Error> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    match text.filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => Date::parse(&t, &format).map(Some).map_err(|_| {
-            Error::invalid(field, format!("must be a date as YYYY-MM-DD (got {t:?})"))
-        }),
-    }
-}
-
 #[tauri::command]
-pub async fn list_reports(state: State<'_, AppState>, filter: Filter) -> Answer<Vec<ReportRow>> {
-    let nonempty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-    let agency = match nonempty(filter.agency) {
-        None => None,
-        Some(a) => Some(AgencyFilter {
-            agency: Agency::parse(&a).map_err(|e| Error::invalid("agency", e))?,
-            relation: Relation::parse(filter.relation.as_deref().unwrap_or("acknowledged"))
-                .map_err(|e| Error::invalid("relation", e))?,
-        }),
-    };
-    let filter = ReportFilter {
-        agency,
-        urgent_first: filter.urgent_first,
-        from: day("from", filter.from)?,
-        to: day("to", filter.to)?,
-        kind: nonempty(filter.kind),
-        unit: nonempty(filter.unit),
-        status: nonempty(filter.status),
-        search: nonempty(filter.search),
-        limit: filter.limit,
-    };
+pub async fn list_reports(
+    state: State<'_, AppState>,
+    filter: ReportQuery,
+) -> Answer<Vec<ReportRow>> {
+    let filter = filter.filter()?;
     state.with_store(|s| s.list_reports(&filter))
 }
 
@@ -459,33 +412,17 @@ pub async fn enroll(
     state.with_store(|s| ProfileView::of(s))
 }
 
-/// A summary as the Summaries screen asks for it; dates are `YYYY-MM-DD` in East Africa Time.
+/// A summary as the Summaries screen asks for it: the core's query and the language.
 #[derive(Debug, Deserialize)]
 pub struct SummaryForm {
-    pub unit: String,
-    pub from: String,
-    pub to: String,
-    pub edition: String,
+    #[serde(flatten)]
+    pub query: SummaryQuery,
     pub lang: Lang,
 }
 
 impl SummaryForm {
     fn request(self) -> Result<(SummaryRequest, Lang), Error> {
-        let edition = Edition::parse(&self.edition).map_err(|e| Error::invalid("edition", e))?;
-        let (from, to) = match (day("from", Some(self.from))?, day("to", Some(self.to))?) {
-            (Some(from), Some(to)) if from <= to => (from, to),
-            (Some(_), Some(_)) => {
-                return Err(Error::invalid("from", "must not be after the last day"))
-            }
-            _ => return Err(Error::invalid("from", "choose the first and the last day")),
-        };
-        let request = SummaryRequest {
-            unit: self.unit,
-            from,
-            to,
-            edition,
-        };
-        Ok((request, self.lang))
+        Ok((self.query.parse()?, self.lang))
     }
 }
 

@@ -26,6 +26,8 @@
 //!   cleared readers and rotated at a revocation by cleared devices, never held by the hub.
 //! - [`keys`]: the store's key header: the data key wrapped by the passphrase and by the
 //!   recovery code (Argon2id, XChaCha20-Poly1305).
+//! - [`request`]: what both shells ask the store for (report lists, summaries), parsed once
+//!   from their text, so that the same bad value gets the same error in each.
 //! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
 //!   searching, showing and verifying.
 //! - [`summary`]: summaries of a unit and a period (figures, incident log, hotspots) and their
@@ -61,6 +63,7 @@ pub mod media;
 pub mod needs;
 pub mod projection;
 pub mod redaction;
+pub mod request;
 pub mod seal;
 pub mod store;
 pub mod summary;

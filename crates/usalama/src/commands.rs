@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use serde_json::{json, Value};
-use time::{Date, OffsetDateTime};
-use usalama_core::domain::{Agency, Amendment, IncidentType, Lang, Report, Role};
+use time::OffsetDateTime;
+use usalama_core::domain::{Agency, Amendment, Lang, Report, Role};
 use usalama_core::keys::KdfParams;
-use usalama_core::store::{ReportFilter, ReportView};
-use usalama_core::summary::{Edition, Format, SummaryRequest};
+use usalama_core::request::{ReportQuery, SummaryQuery};
+use usalama_core::store::ReportView;
+use usalama_core::summary::{Edition, Format};
 use usalama_core::sync::Enrollment;
 use usalama_core::wire::MAX_BUNDLE;
 use usalama_core::{Problems, Profile, Store};
@@ -21,15 +22,6 @@ use crate::args::{
 use crate::{secrets, Failure};
 
 use usalama_core::domain::text::escape_line;
-
-/// The statuses a report can have.
-const STATUSES: &[&str] = &[
-    "pending",
-    "received",
-    "acknowledged",
-    "responding",
-    "closed",
-];
 
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let home = match cli.home {
@@ -308,58 +300,35 @@ fn without_view_fields(doc: Value) -> Value {
     }
 }
 
-fn parse_day(field: &str, text: &str) -> Result<Date, Failure> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text, &format).map_err(|_| {
-        Failure::usage(format!(
-            "--{field}: {text:?} is not a calendar day; use YYYY-MM-DD, e.g. 2026-11-20"
-        ))
-    })
+/// A core error as the command line says it: the core names its fields (`unit`, `from`), the
+/// command line names its options (`--unit`, `--from`).
+fn as_options(e: usalama_core::Error) -> Failure {
+    match e {
+        usalama_core::Error::Invalid(mut problems) => {
+            for p in &mut problems.0 {
+                if !p.field.is_empty() && !p.field.starts_with("--") {
+                    p.field = format!("--{}", p.field);
+                }
+            }
+            Failure::from(usalama_core::Error::Invalid(problems))
+        }
+        other => Failure::from(other),
+    }
 }
 
 fn report_list(home: &Path, args: ListArgs, json: bool) -> Result<(), Failure> {
-    let mut problems = Problems::default();
-    if let Some(kind) = &args.kind {
-        if let Err(e) = IncidentType::parse(kind) {
-            problems.push("--type", e);
-        }
-    }
-    if let Some(status) = &args.status {
-        if !STATUSES.contains(&status.as_str()) {
-            problems.push(
-                "--status",
-                format!(
-                    "unknown status {status:?}; allowed: {}",
-                    STATUSES.join(", ")
-                ),
-            );
-        }
-    }
-    problems.into_result()?;
-    let from = args
-        .from
-        .as_deref()
-        .map(|d| parse_day("from", d))
-        .transpose()?;
-    let to = args.to.as_deref().map(|d| parse_day("to", d)).transpose()?;
-    if let (Some(from), Some(to)) = (from, to) {
-        if from > to {
-            return Err(Failure::usage(format!(
-                "--from {from} is after --to {to}; nothing matches"
-            )));
-        }
-    }
-    let store = open(home)?;
-    let filter = ReportFilter {
+    let query = ReportQuery {
         kind: args.kind,
         unit: args.unit,
         status: args.status,
-        from,
-        to,
+        from: args.from,
+        to: args.to,
         search: args.search,
         limit: args.limit.or((!json).then_some(50)),
-        ..ReportFilter::default()
+        ..ReportQuery::default()
     };
+    let filter = query.filter().map_err(as_options)?;
+    let store = open(home)?;
     let rows = store.list_reports(&filter)?;
     if json {
         return print_json(&rows);
@@ -566,52 +535,25 @@ fn lang_or(store_lang: Lang, asked: Option<&str>) -> Result<Lang, Failure> {
 fn summary(home: &Path, args: SummaryArgs, json: bool) -> Result<(), Failure> {
     let mut problems = Problems::default();
     let format = Format::parse(&args.format)
-        .map_err(|e| problems.push("--format", e))
-        .ok();
-    let edition = Edition::parse(&args.edition)
-        .map_err(|e| problems.push("--edition", e))
+        .map_err(|e| problems.push("format", e))
         .ok();
     if let Some(Err(e)) = args.lang.as_deref().map(Lang::parse) {
-        problems.push("--lang", e);
+        problems.push("lang", e);
     }
-    let from = parse_day("from", &args.from)
-        .map_err(|f| problems.push("", f.message))
-        .ok();
-    let to = parse_day("to", &args.to)
-        .map_err(|f| problems.push("", f.message))
-        .ok();
-    if let (Some(from), Some(to)) = (from, to) {
-        if from > to {
-            problems.push(
-                "--from",
-                format!("{from} is after --to {to}; give a period whose first day comes first"),
-            );
-        }
-    }
-    problems.into_result()?;
-    let (Some(format), Some(edition), Some(from), Some(to)) = (format, edition, from, to) else {
+    let query = SummaryQuery {
+        unit: args.unit.clone(),
+        from: args.from.clone(),
+        to: args.to.clone(),
+        edition: Some(args.edition.clone()),
+    };
+    let request = query.request(&mut problems);
+    problems.into_result().map_err(as_options)?;
+    let (Some(format), Some(request)) = (format, request) else {
         return Err(Failure::usage("bad summary options"));
     };
     let store = open(home)?;
     let lang = lang_or(store.identity().profile.lang, args.lang.as_deref())?;
-    let request = SummaryRequest {
-        unit: args.unit.clone(),
-        from,
-        to,
-        edition,
-    };
-    // The core names its fields ("unit"); the command line names its options ("--unit").
-    let summary = store.summary(&request).map_err(|e| match e {
-        usalama_core::Error::Invalid(mut problems) => {
-            for p in &mut problems.0 {
-                if !p.field.is_empty() {
-                    p.field = format!("--{}", p.field);
-                }
-            }
-            Failure::from(usalama_core::Error::Invalid(problems))
-        }
-        other => Failure::from(other),
-    })?;
+    let summary = store.summary(&request).map_err(as_options)?;
     let written = usalama_core::summary::write(&summary, format, lang, &args.out)?;
     if json {
         return print_json(&json!({

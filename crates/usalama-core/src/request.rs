@@ -1,0 +1,250 @@
+//! What both shells ask the store for, as they receive it (text from a form or a command line),
+//! parsed once here: the desktop app and the CLI give the same bad values the same error, every
+//! problem at once and naming its field.
+//!
+//! - [`ReportQuery`]: a list of reports (the report list, an officer's inbox).
+//! - [`SummaryQuery`]: a summary of a unit and a period.
+//!
+//! Fields are named as the report document and the forms name them (`type`, `status`, `from`);
+//! the CLI shows them as its options (`--type`).
+
+use serde::Deserialize;
+use time::Date;
+
+use crate::domain::{Agency, IncidentType};
+use crate::error::{Error, Problems, Result};
+use crate::store::{AgencyFilter, Relation, ReportFilter};
+use crate::summary::{Edition, SummaryRequest, STATUSES};
+
+/// A list of reports as asked for; empty text asks for nothing.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReportQuery {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// A unit id: the unit and its whole subtree (an unknown one is refused by the store).
+    pub unit: Option<String>,
+    pub status: Option<String>,
+    /// Calendar days as YYYY-MM-DD (East Africa Time), both inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub search: Option<String>,
+    /// With `relation` (acknowledged by default): reports this agency acknowledged, has not
+    /// acknowledged yet, leads or supports.
+    pub agency: Option<String>,
+    pub relation: Option<String>,
+    /// Flash and urgent first (an officer's inbox).
+    pub urgent_first: bool,
+    pub limit: Option<usize>,
+}
+
+impl ReportQuery {
+    /// The filter, or every problem with the query.
+    pub fn filter(self) -> Result<ReportFilter> {
+        let mut problems = Problems::default();
+        let given = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let kind = given(self.kind);
+        if let Some(Err(e)) = kind.as_deref().map(IncidentType::parse) {
+            problems.push("type", e);
+        }
+        let status = given(self.status);
+        if let Some(status) = status.as_deref().filter(|s| !STATUSES.contains(s)) {
+            problems.push(
+                "status",
+                format!(
+                    "unknown status {status:?}; allowed: {}",
+                    STATUSES.join(", ")
+                ),
+            );
+        }
+        let (from, to) = period(given(self.from), given(self.to), &mut problems);
+        let agency = match given(self.agency) {
+            None => None,
+            Some(agency) => {
+                let agency = Agency::parse(agency.trim()).map_err(|e| problems.push("agency", e));
+                let relation = Relation::parse(
+                    given(self.relation)
+                        .as_deref()
+                        .unwrap_or("acknowledged")
+                        .trim(),
+                )
+                .map_err(|e| problems.push("relation", e));
+                match (agency, relation) {
+                    (Ok(agency), Ok(relation)) => Some(AgencyFilter { agency, relation }),
+                    _ => None,
+                }
+            }
+        };
+        problems.into_result()?;
+        Ok(ReportFilter {
+            kind,
+            unit: given(self.unit),
+            status,
+            from,
+            to,
+            search: given(self.search),
+            agency,
+            urgent_first: self.urgent_first,
+            limit: self.limit,
+        })
+    }
+}
+
+/// A summary as asked for.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SummaryQuery {
+    pub unit: String,
+    pub from: String,
+    pub to: String,
+    /// `public` (the default) or `restricted`.
+    #[serde(default)]
+    pub edition: Option<String>,
+}
+
+impl SummaryQuery {
+    /// The request, or every problem with the query (`from`, `to`, `edition`), added to
+    /// `problems` (the shell's own options' problems may already be there).
+    pub fn request(self, problems: &mut Problems) -> Option<SummaryRequest> {
+        let edition = Edition::parse(self.edition.as_deref().unwrap_or("public"))
+            .map_err(|e| problems.push("edition", e))
+            .ok();
+        let given = |s: String| Some(s).filter(|s| !s.trim().is_empty());
+        let (from, to) = (given(self.from), given(self.to));
+        for (field, value) in [("from", &from), ("to", &to)] {
+            if value.is_none() {
+                problems.push(
+                    field,
+                    "is required: the first and the last day, as YYYY-MM-DD",
+                );
+            }
+        }
+        let (from, to) = period(from, to, problems);
+        Some(SummaryRequest {
+            unit: self.unit,
+            from: from?,
+            to: to?,
+            edition: edition?,
+        })
+    }
+
+    /// [`SummaryQuery::request`] alone: the request or its problems.
+    pub fn parse(self) -> Result<SummaryRequest> {
+        let mut problems = Problems::default();
+        let request = self.request(&mut problems);
+        problems.into_result()?;
+        request.ok_or_else(|| Error::invalid("", "the summary's options are incomplete"))
+    }
+}
+
+/// Two calendar days, the first not after the second; each problem added to `problems`.
+fn period(
+    from: Option<String>,
+    to: Option<String>,
+    problems: &mut Problems,
+) -> (Option<Date>, Option<Date>) {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let mut day = |field: &str, text: Option<String>| {
+        let text = text?;
+        Date::parse(text.trim(), &format)
+            .map_err(|_| {
+                problems.push(
+                    field,
+                    format!("{text:?} is not a calendar day; use YYYY-MM-DD, e.g. 2026-11-20"),
+                )
+            })
+            .ok()
+    };
+    let (from, to) = (day("from", from), day("to", to));
+    if let (Some(first), Some(last)) = (from, to) {
+        if first > last {
+            problems.push(
+                "from",
+                format!("{first} is after the last day ({last}); give a period whose first day comes first"),
+            );
+            return (None, None);
+        }
+    }
+    (from, to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(e: Error) -> Vec<String> {
+        match e {
+            Error::Invalid(problems) => problems.0.into_iter().map(|p| p.field).collect(),
+            other => panic!("not a problem with the query: {other}"),
+        }
+    }
+
+    #[test]
+    fn every_bad_value_of_a_report_query_is_named_at_once() {
+        let query = ReportQuery {
+            kind: Some("raid".into()),
+            status: Some("open".into()),
+            from: Some("20-11-2026".into()),
+            agency: Some("army".into()),
+            ..ReportQuery::default()
+        };
+        assert_eq!(
+            fields(query.filter().expect_err("refused")),
+            ["type", "status", "from", "agency"]
+        );
+        let backwards = ReportQuery {
+            from: Some("2026-11-20".into()),
+            to: Some("2026-11-19".into()),
+            ..ReportQuery::default()
+        };
+        assert_eq!(fields(backwards.filter().expect_err("refused")), ["from"]);
+    }
+
+    #[test]
+    fn empty_text_asks_for_nothing_and_good_values_pass() {
+        let query = ReportQuery {
+            kind: Some("livestock_raid".into()),
+            status: Some(" ".into()),
+            from: Some("2026-11-01".into()),
+            to: Some("2026-11-30".into()),
+            agency: Some("nps".into()),
+            ..ReportQuery::default()
+        };
+        let filter = query.filter().expect("a filter");
+        assert_eq!(filter.kind.as_deref(), Some("livestock_raid"));
+        assert_eq!(filter.status, None);
+        assert_eq!(
+            filter.agency.map(|a| a.relation),
+            Some(Relation::Acknowledged)
+        );
+    }
+
+    #[test]
+    fn a_summary_needs_both_days_in_order_and_a_known_edition() {
+        let query = |from: &str, to: &str, edition: &str| SummaryQuery {
+            unit: "ke-024".into(),
+            from: from.into(),
+            to: to.into(),
+            edition: Some(edition.into()),
+        };
+        assert_eq!(
+            fields(
+                query("", "2026-11-30", "public")
+                    .parse()
+                    .expect_err("refused")
+            ),
+            ["from"]
+        );
+        assert_eq!(
+            fields(
+                query("2026-11-30", "2026-11-01", "secret")
+                    .parse()
+                    .expect_err("refused")
+            ),
+            ["edition", "from"]
+        );
+        let request = query("2026-11-01", "2026-11-30", "restricted")
+            .parse()
+            .expect("a request");
+        assert_eq!(request.edition, Edition::Restricted);
+    }
+}
