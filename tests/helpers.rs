@@ -41,13 +41,30 @@ fn built_binary(name: &str) -> PathBuf {
 /// A fresh home folder, removed when dropped.
 pub struct Home {
     pub dir: TempDir,
+    /// The store's passphrase: `PASSPHRASE` unless the store was made elsewhere.
+    pub passphrase: &'static str,
 }
 
 impl Home {
     pub fn new() -> Home {
         Home {
             dir: tempfile::tempdir().expect("temp dir"),
+            passphrase: PASSPHRASE,
         }
+    }
+
+    /// A home holding a copy of the store in `store` (its files, as another device or version
+    /// left them), opened with `passphrase`.
+    pub fn copied(store: &Path, passphrase: &'static str) -> Home {
+        let home = Home {
+            passphrase,
+            ..Home::new()
+        };
+        for file in std::fs::read_dir(store).expect("a store folder") {
+            let file = file.expect("an entry");
+            std::fs::copy(file.path(), home.path().join(file.file_name())).expect("copied");
+        }
+        home
     }
 
     /// A home with a chief's store in it.
@@ -73,7 +90,7 @@ impl Home {
         let mut cmd = Command::new(usalama_bin());
         cmd.args(args)
             .env("USALAMA_HOME", self.path())
-            .env("USALAMA_PASSPHRASE", PASSPHRASE)
+            .env("USALAMA_PASSPHRASE", self.passphrase)
             .env("USALAMA_KDF", "fast-insecure")
             .env_remove("USALAMA_NEW_PASSPHRASE")
             .stdin(Stdio::null());
@@ -318,7 +335,7 @@ pub fn files_holding(dir: &Path, marker: &str) -> Vec<PathBuf> {
 /// text index's own tables.
 pub fn tables_holding(home: &Home, marker: &str) -> Vec<String> {
     use rusqlite::types::ValueRef;
-    let key = usalama_core::Store::data_key(home.path(), PASSPHRASE).expect("key");
+    let key = usalama_core::Store::data_key(home.path(), home.passphrase).expect("key");
     let conn =
         rusqlite::Connection::open(usalama_core::Store::database_path(home.path())).expect("opens");
     conn.pragma_update(None, "key", key.sqlcipher_pragma().as_str())

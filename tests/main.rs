@@ -17,3 +17,4 @@ mod summary;
 mod sync;
 mod tamper;
 mod trust;
+mod upgrade;

@@ -117,14 +117,14 @@ impl Backend for SqliteBackend {
 
 /// A database per run (and one more for the restored backup), made through the admin URL with
 /// the PostgreSQL client tools and dropped when the story ends, even if it fails.
-struct PostgresBackend {
+pub(crate) struct PostgresBackend {
     admin: String,
     database: String,
     made: Mutex<Vec<String>>,
 }
 
 impl PostgresBackend {
-    fn new(admin: String) -> PostgresBackend {
+    pub(crate) fn new(admin: String) -> PostgresBackend {
         let backend = PostgresBackend {
             database: format!("usalama_story_{:016x}", rand::random::<u64>()),
             admin,
@@ -141,6 +141,29 @@ impl PostgresBackend {
 
     fn url(&self, name: &str) -> String {
         with_database(&self.admin, name)
+    }
+
+    /// The run's own database.
+    pub(crate) fn database_url(&self) -> String {
+        self.url(&self.database)
+    }
+
+    /// Runs the SQL in `file` on the run's database, stopping at the first error.
+    pub(crate) fn execute_file(&self, file: &Path) {
+        let out = Command::new("psql")
+            .args(["--no-psqlrc", "--quiet", "-v", "ON_ERROR_STOP=1"])
+            .arg("--dbname")
+            .arg(self.database_url())
+            .arg("--file")
+            .arg(file)
+            .output()
+            .expect("psql runs (package postgresql-client)");
+        assert!(
+            out.status.success(),
+            "psql --file {} failed: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
