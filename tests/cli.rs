@@ -639,7 +639,7 @@ fn the_store_folder_and_its_files_are_private_to_the_user() {
 /// `list_reports` and `summary` commands take exactly these types, from the JSON the UI sends.)
 #[test]
 fn both_shells_refuse_the_same_bad_filters_and_summary_options_naming_the_same_fields() {
-    use usalama_core::request::{ReportQuery, SummaryQuery};
+    use usalama_core::request::{Naming, ReportQuery, SummaryQuery};
     let home = Home::chief();
     let fields = |e: usalama_core::Error| match e {
         usalama_core::Error::Invalid(problems) => {
@@ -657,7 +657,7 @@ fn both_shells_refuse_the_same_bad_filters_and_summary_options_naming_the_same_f
         ),
     ] {
         let query: ReportQuery = serde_json::from_value(desktop.clone()).expect("the UI's shape");
-        let refused = fields(query.filter().expect_err("refused"));
+        let refused = fields(query.filter(Naming::Fields).expect_err("refused"));
         let mut args = vec!["report", "list"];
         args.extend(&cli);
         let out = home.run(&args);
@@ -673,7 +673,7 @@ fn both_shells_refuse_the_same_bad_filters_and_summary_options_naming_the_same_f
     let summary = json!({"unit": "ke-024", "from": "2026-11-30", "to": "2026-11-01",
                          "edition": "secret"});
     let query: SummaryQuery = serde_json::from_value(summary).expect("the UI's shape");
-    let refused = fields(query.parse().expect_err("refused"));
+    let refused = fields(query.parse(Naming::Fields).expect_err("refused"));
     assert_eq!(refused, ["edition", "from"]);
     let out = home.run(&[
         "summary",

@@ -14,7 +14,7 @@ use usalama_core::gazetteer::{self, Unit};
 use usalama_core::keys::KdfParams;
 use usalama_core::lifecycle::{parse_figures, Action, Outcome};
 use usalama_core::media::{self, Found, Place};
-use usalama_core::request::{ReportQuery, SummaryQuery};
+use usalama_core::request::{Naming, ReportQuery, SummaryQuery};
 use usalama_core::store::{Draft, Imported, Incident, ReportRow, ReportView, Written};
 use usalama_core::summary::document::{self, Document};
 use usalama_core::summary::{self, Edition, Format, SummaryRequest};
@@ -222,7 +222,7 @@ pub async fn list_reports(
     state: State<'_, AppState>,
     filter: ReportQuery,
 ) -> Answer<Vec<ReportRow>> {
-    let filter = filter.filter()?;
+    let filter = filter.filter(Naming::Fields)?;
     state.with_store(|s| s.list_reports(&filter))
 }
 
@@ -422,7 +422,7 @@ pub struct SummaryForm {
 
 impl SummaryForm {
     fn request(self) -> Result<(SummaryRequest, Lang), Error> {
-        Ok((self.query.parse()?, self.lang))
+        Ok((self.query.parse(Naming::Fields)?, self.lang))
     }
 }
 

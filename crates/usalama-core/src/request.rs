@@ -5,8 +5,8 @@
 //! - [`ReportQuery`]: a list of reports (the report list, an officer's inbox).
 //! - [`SummaryQuery`]: a summary of a unit and a period.
 //!
-//! Fields are named as the report document and the forms name them (`type`, `status`, `from`);
-//! the CLI shows them as its options (`--type`).
+//! Problems name their fields as the shell that asked names them ([`Naming`]): the report
+//! document's and the forms' names (`type`, `from`), or the CLI's options (`--type`, `--from`).
 
 use serde::Deserialize;
 use time::Date;
@@ -15,6 +15,24 @@ use crate::domain::{Agency, IncidentType};
 use crate::error::{Error, Problems, Result};
 use crate::store::{AgencyFilter, Relation, ReportFilter};
 use crate::summary::{Edition, SummaryRequest, STATUSES};
+
+/// How a shell names the fields of what it asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    /// As the forms and the report document name them: `from`.
+    Fields,
+    /// As the command line's options: `--from`.
+    Options,
+}
+
+impl Naming {
+    fn name(self, field: &str) -> String {
+        match self {
+            Naming::Fields => field.to_owned(),
+            Naming::Options => format!("--{field}"),
+        }
+    }
+}
 
 /// A list of reports as asked for; empty text asks for nothing.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -39,36 +57,32 @@ pub struct ReportQuery {
 }
 
 impl ReportQuery {
-    /// The filter, or every problem with the query.
-    pub fn filter(self) -> Result<ReportFilter> {
+    /// The filter, or every problem with the query, its fields named by `naming`.
+    pub fn filter(self, naming: Naming) -> Result<ReportFilter> {
         let mut problems = Problems::default();
         let given = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
         let kind = given(self.kind);
         if let Some(Err(e)) = kind.as_deref().map(IncidentType::parse) {
-            problems.push("type", e);
+            problems.push(naming.name("type"), e);
         }
         let status = given(self.status);
         if let Some(status) = status.as_deref().filter(|s| !STATUSES.contains(s)) {
+            let allowed = STATUSES.join(", ");
             problems.push(
-                "status",
-                format!(
-                    "unknown status {status:?}; allowed: {}",
-                    STATUSES.join(", ")
-                ),
+                naming.name("status"),
+                format!("unknown status {status:?}; allowed: {allowed}"),
             );
         }
-        let (from, to) = period(given(self.from), given(self.to), &mut problems);
+        let (from, to) = period(given(self.from), given(self.to), naming, &mut problems);
         let agency = match given(self.agency) {
             None => None,
             Some(agency) => {
-                let agency = Agency::parse(agency.trim()).map_err(|e| problems.push("agency", e));
-                let relation = Relation::parse(
-                    given(self.relation)
-                        .as_deref()
-                        .unwrap_or("acknowledged")
-                        .trim(),
-                )
-                .map_err(|e| problems.push("relation", e));
+                let agency = Agency::parse(agency.trim())
+                    .map_err(|e| problems.push(naming.name("agency"), e));
+                let relation = given(self.relation);
+                let relation =
+                    Relation::parse(relation.as_deref().unwrap_or("acknowledged").trim())
+                        .map_err(|e| problems.push(naming.name("relation"), e));
                 match (agency, relation) {
                     (Ok(agency), Ok(relation)) => Some(AgencyFilter { agency, relation }),
                     _ => None,
@@ -102,23 +116,23 @@ pub struct SummaryQuery {
 }
 
 impl SummaryQuery {
-    /// The request, or every problem with the query (`from`, `to`, `edition`), added to
-    /// `problems` (the shell's own options' problems may already be there).
-    pub fn request(self, problems: &mut Problems) -> Option<SummaryRequest> {
+    /// The request, or every problem with the query (`from`, `to`, `edition`, named by
+    /// `naming`), added to `problems` (the shell's own options' problems may be there already).
+    pub fn request(self, naming: Naming, problems: &mut Problems) -> Option<SummaryRequest> {
         let edition = Edition::parse(self.edition.as_deref().unwrap_or("public"))
-            .map_err(|e| problems.push("edition", e))
+            .map_err(|e| problems.push(naming.name("edition"), e))
             .ok();
         let given = |s: String| Some(s).filter(|s| !s.trim().is_empty());
         let (from, to) = (given(self.from), given(self.to));
         for (field, value) in [("from", &from), ("to", &to)] {
             if value.is_none() {
                 problems.push(
-                    field,
+                    naming.name(field),
                     "is required: the first and the last day, as YYYY-MM-DD",
                 );
             }
         }
-        let (from, to) = period(from, to, problems);
+        let (from, to) = period(from, to, naming, problems);
         Some(SummaryRequest {
             unit: self.unit,
             from: from?,
@@ -128,9 +142,9 @@ impl SummaryQuery {
     }
 
     /// [`SummaryQuery::request`] alone: the request or its problems.
-    pub fn parse(self) -> Result<SummaryRequest> {
+    pub fn parse(self, naming: Naming) -> Result<SummaryRequest> {
         let mut problems = Problems::default();
-        let request = self.request(&mut problems);
+        let request = self.request(naming, &mut problems);
         problems.into_result()?;
         request.ok_or_else(|| Error::invalid("", "the summary's options are incomplete"))
     }
@@ -140,6 +154,7 @@ impl SummaryQuery {
 fn period(
     from: Option<String>,
     to: Option<String>,
+    naming: Naming,
     problems: &mut Problems,
 ) -> (Option<Date>, Option<Date>) {
     let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -148,7 +163,7 @@ fn period(
         Date::parse(text.trim(), &format)
             .map_err(|_| {
                 problems.push(
-                    field,
+                    naming.name(field),
                     format!("{text:?} is not a calendar day; use YYYY-MM-DD, e.g. 2026-11-20"),
                 )
             })
@@ -157,9 +172,15 @@ fn period(
     let (from, to) = (day("from", from), day("to", to));
     if let (Some(first), Some(last)) = (from, to) {
         if first > last {
+            let last_day = match naming {
+                Naming::Fields => "the last day".to_owned(),
+                Naming::Options => naming.name("to"),
+            };
             problems.push(
-                "from",
-                format!("{first} is after the last day ({last}); give a period whose first day comes first"),
+                naming.name("from"),
+                format!(
+                    "{first} is after {last_day} {last}; give a period whose first day comes first"
+                ),
             );
             return (None, None);
         }
@@ -188,7 +209,7 @@ mod tests {
             ..ReportQuery::default()
         };
         assert_eq!(
-            fields(query.filter().expect_err("refused")),
+            fields(query.filter(Naming::Fields).expect_err("refused")),
             ["type", "status", "from", "agency"]
         );
         let backwards = ReportQuery {
@@ -196,7 +217,10 @@ mod tests {
             to: Some("2026-11-19".into()),
             ..ReportQuery::default()
         };
-        assert_eq!(fields(backwards.filter().expect_err("refused")), ["from"]);
+        assert_eq!(
+            fields(backwards.filter(Naming::Fields).expect_err("refused")),
+            ["from"]
+        );
     }
 
     #[test]
@@ -209,7 +233,7 @@ mod tests {
             agency: Some("nps".into()),
             ..ReportQuery::default()
         };
-        let filter = query.filter().expect("a filter");
+        let filter = query.filter(Naming::Fields).expect("a filter");
         assert_eq!(filter.kind.as_deref(), Some("livestock_raid"));
         assert_eq!(filter.status, None);
         assert_eq!(
@@ -229,7 +253,7 @@ mod tests {
         assert_eq!(
             fields(
                 query("", "2026-11-30", "public")
-                    .parse()
+                    .parse(Naming::Fields)
                     .expect_err("refused")
             ),
             ["from"]
@@ -237,13 +261,13 @@ mod tests {
         assert_eq!(
             fields(
                 query("2026-11-30", "2026-11-01", "secret")
-                    .parse()
+                    .parse(Naming::Fields)
                     .expect_err("refused")
             ),
             ["edition", "from"]
         );
         let request = query("2026-11-01", "2026-11-30", "restricted")
-            .parse()
+            .parse(Naming::Fields)
             .expect("a request");
         assert_eq!(request.edition, Edition::Restricted);
     }

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 use usalama_core::domain::{Agency, Amendment, Lang, Report, Role};
 use usalama_core::keys::KdfParams;
-use usalama_core::request::{ReportQuery, SummaryQuery};
+use usalama_core::request::{Naming, ReportQuery, SummaryQuery};
 use usalama_core::store::ReportView;
 use usalama_core::summary::{Edition, Format};
 use usalama_core::sync::Enrollment;
@@ -327,7 +327,7 @@ fn report_list(home: &Path, args: ListArgs, json: bool) -> Result<(), Failure> {
         limit: args.limit.or((!json).then_some(50)),
         ..ReportQuery::default()
     };
-    let filter = query.filter().map_err(as_options)?;
+    let filter = query.filter(Naming::Options)?;
     let store = open(home)?;
     let rows = store.list_reports(&filter)?;
     if json {
@@ -535,10 +535,10 @@ fn lang_or(store_lang: Lang, asked: Option<&str>) -> Result<Lang, Failure> {
 fn summary(home: &Path, args: SummaryArgs, json: bool) -> Result<(), Failure> {
     let mut problems = Problems::default();
     let format = Format::parse(&args.format)
-        .map_err(|e| problems.push("format", e))
+        .map_err(|e| problems.push("--format", e))
         .ok();
     if let Some(Err(e)) = args.lang.as_deref().map(Lang::parse) {
-        problems.push("lang", e);
+        problems.push("--lang", e);
     }
     let query = SummaryQuery {
         unit: args.unit.clone(),
@@ -546,8 +546,8 @@ fn summary(home: &Path, args: SummaryArgs, json: bool) -> Result<(), Failure> {
         to: args.to.clone(),
         edition: Some(args.edition.clone()),
     };
-    let request = query.request(&mut problems);
-    problems.into_result().map_err(as_options)?;
+    let request = query.request(Naming::Options, &mut problems);
+    problems.into_result()?;
     let (Some(format), Some(request)) = (format, request) else {
         return Err(Failure::usage("bad summary options"));
     };
