@@ -106,15 +106,24 @@ impl Body {
     }
 }
 
-/// Which signatures a run carries.
+/// Which signatures a run carries. A signature covers its entry and, through the hash chain,
+/// every earlier one; 64 bytes that do not compress, so a run carries only those it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Signatures {
-    /// Every entry's own (a device to its hub, and entries carried for others): the hub can
-    /// then forward any entry alone.
+    /// Every entry's own (an officer's device to its hub, bundles): the hub can then forward any
+    /// entry alone, as an officer's response steps are, each to its own report's readers.
     Every,
+    /// The entries whose sequence number is a multiple of [`SIGNED_EVERY`], and the last of
+    /// each run (a reporter's device to its hub): a report costs 4 bytes of signature, not 64,
+    /// and an entry the hub forwards alone is at most `SIGNED_EVERY - 1` proofs from the
+    /// signature that covers it.
+    Spaced,
     /// Only the last entry's of each run, which covers the rest (the hub to a device).
     Head,
 }
+
+/// How far apart [`Signatures::Spaced`] keeps signatures.
+pub const SIGNED_EVERY: u64 = 16;
 
 impl RunEntry {
     fn of(e: &Entry, received_at: Option<i64>) -> RunEntry {
@@ -155,7 +164,15 @@ impl Run {
             let item = RunEntry::of(e, received_at(i));
             match runs.last_mut() {
                 Some(run) if run.device == e.device && run.next_seq() == e.seq => {
-                    if signatures == Signatures::Head {
+                    // The entry before this one is no longer the run's last: it keeps its
+                    // signature only where the choice says so.
+                    let before = e.seq - 1;
+                    let keep = match signatures {
+                        Signatures::Every => true,
+                        Signatures::Spaced => before % SIGNED_EVERY == 0,
+                        Signatures::Head => false,
+                    };
+                    if !keep {
                         if let Some(last) = run.entries.last_mut() {
                             last.signature = None;
                         }
@@ -1163,6 +1180,41 @@ mod tests {
         let run = Run::from_entries(&entries, |_| None, Signatures::Head).remove(0);
         let other = SigningKey::from_bytes(&[9; 32]).verifying_key();
         assert!(run.verified(&other).is_err());
+    }
+
+    #[test]
+    fn spaced_signatures_keep_every_sixteenth_and_each_runs_last_and_still_cover_it_all() {
+        let key = SigningKey::from_bytes(&[6; 32]);
+        let bodies: Vec<Vec<u8>> = (0..40u8).map(|i| vec![i]).collect();
+        let entries = chain(&key, &bodies);
+        let run = Run::from_entries(&entries, |_| None, Signatures::Spaced).remove(0);
+        let signed: Vec<u64> = run
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.signature.is_some())
+            .map(|(i, _)| run.first_seq + i as u64)
+            .collect();
+        assert_eq!(signed, [16, 32, 40]);
+        assert_eq!(
+            run.verified(&key.verifying_key()).expect("covered").len(),
+            40
+        );
+        // Entries 1 to 16 alone are covered by the 16th's signature; 17 alone needs the proofs
+        // up to 32.
+        let mut head = run.clone();
+        head.entries.truncate(16);
+        assert!(head.verified(&key.verifying_key()).is_ok());
+        let mut alone = run.clone();
+        alone.entries.truncate(17);
+        assert!(alone.verified(&key.verifying_key()).is_err());
+        for e in &entries[17..32] {
+            alone.entries.push(RunEntry::proof_of(e, None));
+        }
+        assert_eq!(
+            alone.verified(&key.verifying_key()).expect("proved").len(),
+            17
+        );
     }
 
     #[test]

@@ -783,9 +783,10 @@ impl Hub {
         let entries: Vec<Entry> = entries.into_iter().map(|(e, _)| e).collect();
         let mut runs = Run::from_entries(&entries, |i| receipts.get(i).copied(), Signatures::Head);
         for run in runs.iter_mut().filter(|r| !r.is_signed()) {
-            // Stored before every entry travelled with its own signature: the entries that
-            // follow, up to a signed one, prove it; they travel without their bodies and are
-            // not stored by the device.
+            // A run whose last entry carries no signature of its own (a reporter's entries
+            // travel with a signature every few entries, and those stored before protocol 2
+            // with one per run): the entries that follow, up to a signed one, prove it; they
+            // travel without their bodies and are not stored by the device.
             for (e, received) in tx.entries_to_signature(&run.device, run.last_seq(), 10_000)? {
                 run.entries.push(RunEntry::proof_of(&e, Some(received)));
             }

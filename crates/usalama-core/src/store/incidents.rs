@@ -308,6 +308,7 @@ mod tests {
                  DROP TABLE clearance;
                  DROP TABLE carried_bundles;
                  DROP TABLE upgrade_tasks;
+                 DROP TABLE proofs;
                  PRAGMA user_version = 4;",
             )
             .expect("aged");

@@ -255,7 +255,7 @@ impl Store {
             counter,
             cursor,
             device_time: now_ms(),
-            runs: Run::from_entries(&entries, |_| None, Signatures::Every),
+            runs: Run::from_entries(&entries, |_| None, upload_signatures(self.me.profile.role)),
             bundles: bundles.iter().map(|(_, b)| b.clone()).collect(),
         };
         let (body, tag) = request.seal(&link.hub, &self.me.key)?;
@@ -373,6 +373,15 @@ impl Store {
                     run.last_seq()
                 ))
             })?;
+            // The proofs that cover what is stored, kept so that `verify` can check it again.
+            for (entry, item) in run.clone().into_entries().iter().zip(&run.entries) {
+                if item.proof {
+                    tx.prepare_cached(
+                        "INSERT OR REPLACE INTO proofs (device, seq, entry) VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![device.0, entry.seq, entry.encode()])?;
+                }
+            }
             let revoked_after = revoked_after(&tx, &device)?;
             for entry in &entries {
                 let item = &run.entries[(entry.seq - run.first_seq) as usize];
@@ -588,6 +597,16 @@ impl Store {
             })
             .optional()?
             .flatten())
+    }
+}
+
+/// Which signatures this device's entries travel with to the hub: an officer's response steps
+/// reach each report's readers one by one, so each carries its own; a reporter's chain reaches
+/// its readers whole, so a few signatures cover it (see [`Signatures::Spaced`]).
+fn upload_signatures(role: Role) -> Signatures {
+    match role {
+        Role::Officer | Role::Admin => Signatures::Every,
+        Role::Chief | Role::AssistantChief | Role::Elder => Signatures::Spaced,
     }
 }
 

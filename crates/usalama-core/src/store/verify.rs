@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::reports::{entry_from_row, reproject, ENTRY_COLUMNS};
 use super::Store;
 use crate::error::Result;
-use crate::ledger::{DeviceId, Hash, ReportId};
+use crate::ledger::{DeviceId, Entry, Hash, ReportId};
 
 /// What `verify` found.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -22,6 +22,17 @@ pub struct VerifyReport {
     /// signature, vouched for by the hub alone: not signed by their author as far as this
     /// device can tell. Reported, not counted as tampering.
     pub vouched: u64,
+}
+
+/// One link of another device's chain as held here: an entry (named) or a kept proof.
+struct Link {
+    name: Option<String>,
+    device: DeviceId,
+    seq: u64,
+    prev: Hash,
+    hash: Hash,
+    signed: bool,
+    vouched: bool,
 }
 
 impl VerifyReport {
@@ -64,9 +75,8 @@ impl Store {
             keys
         };
         let mut heads: HashMap<DeviceId, (u64, Hash)> = HashMap::new();
-        // Other devices' entries, in chain order: name, device, signed, linked to the one
-        // before, vouched for by the hub before every entry carried its signature.
-        let mut foreign: Vec<(String, DeviceId, bool, bool, bool)> = Vec::new();
+        // Other devices' entries, and the proofs kept with them, for the cover check below.
+        let mut foreign: Vec<Link> = Vec::new();
         {
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT {ENTRY_COLUMNS}, hash, vouched FROM entries ORDER BY device, seq"
@@ -132,8 +142,15 @@ impl Store {
                     .get(&entry.device)
                     .is_some_and(|key| entry.verify_signature(key));
                 if !own {
-                    let linked = links == Some(true);
-                    foreign.push((name.clone(), entry.device, signed, linked, vouched));
+                    foreign.push(Link {
+                        name: Some(name.clone()),
+                        device: entry.device,
+                        seq: entry.seq,
+                        prev: entry.prev,
+                        hash,
+                        signed,
+                        vouched,
+                    });
                 }
                 match (keys.get(&entry.device), entry.signature) {
                     (Some(key), Some(_)) if entry.verify_signature(key) => {}
@@ -149,17 +166,46 @@ impl Store {
                 heads.insert(entry.device, (entry.seq, hash));
             }
         }
+        // The proofs kept beside them: checked like entries, counted as none.
+        {
+            let mut stmt = self.conn.prepare("SELECT entry FROM proofs")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let bytes: Vec<u8> = row.get(0)?;
+                let Ok((proof, _)) = Entry::decode(&bytes) else {
+                    report.problems.push("a kept proof cannot be read".into());
+                    continue;
+                };
+                let signed = keys
+                    .get(&proof.device)
+                    .is_some_and(|key| proof.verify_signature(key));
+                foreign.push(Link {
+                    name: None,
+                    device: proof.device,
+                    seq: proof.seq,
+                    prev: proof.prev,
+                    hash: proof.hash(),
+                    signed,
+                    vouched: false,
+                });
+            }
+        }
+        foreign.sort_by_key(|l| (l.device, l.seq, l.name.is_none()));
+        foreign.dedup_by_key(|l| (l.device, l.seq));
         // Walking each chain backwards, a signature covers the entries linked before it.
         let mut covered = false;
-        let mut device = None;
-        for (name, d, signed, linked, vouched) in foreign.iter().rev() {
-            if device != Some(*d) {
-                device = Some(*d);
+        let mut later: Option<&Link> = None;
+        for link in foreign.iter().rev() {
+            // What comes after is covered only through an unbroken chain.
+            let linked = later.is_some_and(|l| {
+                l.device == link.device && l.seq == link.seq + 1 && l.prev == link.hash
+            });
+            if !linked {
                 covered = false;
             }
-            covered |= *signed;
-            if !covered {
-                if *vouched {
+            covered |= link.signed;
+            if let (false, Some(name)) = (covered, &link.name) {
+                if link.vouched {
                     report.vouched += 1;
                 } else {
                     report.problems.push(format!(
@@ -167,10 +213,7 @@ impl Store {
                     ));
                 }
             }
-            // A break in the chain: what comes before is covered only by its own signatures.
-            if !linked {
-                covered = false;
-            }
+            later = Some(link);
         }
         let me = self.me.device;
         let (head_seq, head_hash): (u64, Option<Vec<u8>>) = self.conn.query_row(

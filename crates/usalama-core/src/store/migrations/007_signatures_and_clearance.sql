@@ -31,3 +31,12 @@ ALTER TABLE county_key_holders ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 
 CREATE TABLE upgrade_tasks (task TEXT PRIMARY KEY);
 -- The suspects' names and group in plain entries are sealed (`Store::seal_plain_suspects`).
 INSERT INTO upgrade_tasks (task) VALUES ('seal_plain_suspects');
+-- Other devices' entries that came only as proofs: bodiless, the entries after one held here
+-- up to the one whose signature covers it (a reporter's entries carry a signature every few
+-- entries). Kept in their file form so that `verify` checks the cover again; never projected.
+CREATE TABLE proofs (
+    device BLOB NOT NULL,
+    seq    INTEGER NOT NULL,
+    entry  BLOB NOT NULL,
+    PRIMARY KEY (device, seq)
+) WITHOUT ROWID;
