@@ -225,6 +225,17 @@ fn a_damaged_or_misdirected_bundle_is_refused_and_changes_nothing() {
         stderr(&out)
     );
 
+    // A's own bundle, brought back to A: refused in words, not carried to the hub again.
+    let before = picture(&a);
+    let out = a.run(&["bundle", "import", file.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("this laptop wrote it"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(picture(&a), before, "nothing changed");
+
     // A damaged copy: one byte changed in the middle.
     let mut bytes = std::fs::read(&for_a).expect("read");
     let middle = bytes.len() / 2;

@@ -5,17 +5,21 @@
 //! a sync response, with the same checks and the same idempotency: bundles carried twice, late
 //! or out of order end in the same state as one network sync.
 
-use rusqlite::TransactionBehavior;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use super::sync::{carried_entries, device_key, unsent_entries, Exchange};
 use super::{now_ms, Store};
-use crate::seal::{BoxPublic, BoxSecret};
-use std::path::{Path, PathBuf};
-
 use crate::error::{Error, Result};
 use crate::ledger::DeviceId;
+use crate::seal::{BoxPublic, BoxSecret};
 use crate::wire::{Bundle, DeviceBundle, Run, Signatures, MAX_BUNDLE};
+
+/// How many of the bundles it wrote a device remembers, to know one brought back to it.
+const REMEMBERED_EXPORTS: i64 = 50;
 
 /// What `bundle export` wrote.
 #[derive(Debug, Clone, Serialize)]
@@ -107,6 +111,17 @@ impl Store {
             runs: Run::from_entries(&entries, |_| None, Signatures::Every),
         });
         let bytes = bundle.seal(&self.me.key, &BoxPublic::of_device(&link.hub_key))?;
+        // Remembered, so that this laptop knows its own bundle if it is brought back to it.
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
+        self.conn.execute(
+            "INSERT OR REPLACE INTO exported_bundles (digest, at) VALUES (?1, ?2)",
+            params![digest, now_ms()],
+        )?;
+        self.conn.execute(
+            "DELETE FROM exported_bundles WHERE digest NOT IN
+               (SELECT digest FROM exported_bundles ORDER BY at DESC LIMIT ?1)",
+            [REMEMBERED_EXPORTS],
+        )?;
         let exported = Exported {
             entries: own,
             carried: entries.len() - own,
@@ -123,6 +138,19 @@ impl Store {
             ));
         }
         let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let mine: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM exported_bundles WHERE digest = ?1)",
+            [digest],
+            |r| r.get(0),
+        )?;
+        if mine {
+            return Err(Error::invalid(
+                "bundle",
+                "this laptop wrote it: take it to the county office, where `usalama-hub import` \
+                 reads it; nothing was received",
+            ));
+        }
         let me = BoxSecret::of_device(&self.me.key);
         let recipients = Bundle::recipients(bytes)?;
         if !recipients.contains(&me.public().id()) {

@@ -309,6 +309,7 @@ mod tests {
                  DROP TABLE carried_bundles;
                  DROP TABLE upgrade_tasks;
                  DROP TABLE proofs;
+                 DROP TABLE exported_bundles;
                  PRAGMA user_version = 4;",
             )
             .expect("aged");

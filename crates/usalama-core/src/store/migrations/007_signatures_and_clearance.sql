@@ -40,3 +40,9 @@ CREATE TABLE proofs (
     entry  BLOB NOT NULL,
     PRIMARY KEY (device, seq)
 ) WITHOUT ROWID;
+-- The digests of the last bundles this device wrote (sealed to the hub, so it cannot read them
+-- back): one brought back to it is refused in words rather than carried to the hub again.
+CREATE TABLE exported_bundles (
+    digest BLOB PRIMARY KEY,
+    at     INTEGER NOT NULL
+) WITHOUT ROWID;
