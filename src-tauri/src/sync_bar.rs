@@ -7,6 +7,7 @@
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 use usalama_core::autosync::Live;
+use usalama_core::store::FailureKind;
 use usalama_core::{Error, Store};
 
 /// The event the UI listens to.
@@ -39,9 +40,9 @@ pub struct SyncStatus {
 #[derive(Debug, Clone, Serialize)]
 pub struct SyncFailure {
     pub at: Option<String>,
-    /// A closed set the UI translates: `unreachable`, `refused`, `rejected`, `outdated`,
-    /// `server`, `integrity` or `local`.
-    pub kind: String,
+    /// A closed set the UI translates (serialised as `unreachable`, `refused`, `rejected`,
+    /// `outdated`, `server`, `integrity` or `local`).
+    pub kind: FailureKind,
     /// In plain words (English), with what to do.
     pub message: String,
 }
@@ -58,7 +59,7 @@ impl SyncStatus {
                 status
                     .last_error
                     .as_ref()
-                    .map(|e| e.kind != "unreachable")
+                    .map(|e| e.kind != FailureKind::Unreachable)
                     .or(status.last_success.as_ref().map(|_| true))
                     .filter(|_| status.enrolled)
             }),

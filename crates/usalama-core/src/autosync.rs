@@ -20,7 +20,7 @@ use rand::Rng;
 use serde::Serialize;
 use tokio::sync::Notify;
 
-use crate::store::{Outgoing, SyncFailure};
+use crate::store::{FailureKind, Outgoing, SyncFailure};
 use crate::sync::{self, RetryPolicy};
 use crate::Store;
 
@@ -57,7 +57,7 @@ impl Schedule {
             return self.every;
         };
         // A refusal or an outdated app will not mend itself in a minute: wait the longest.
-        let lasting = matches!(failure.kind.as_str(), "refused" | "outdated" | "integrity");
+        let lasting = failure.kind.lasting();
         let base = if lasting {
             self.max_backoff
         } else {
@@ -145,7 +145,7 @@ impl AutoSync {
                 let online = report
                     .error
                     .as_ref()
-                    .is_none_or(|e| e.kind != "unreachable");
+                    .is_none_or(|e| e.kind != FailureKind::Unreachable);
                 self.set(|l| {
                     l.syncing = false;
                     l.online = Some(online);
@@ -180,7 +180,7 @@ pub async fn send_sealed(outgoing: Outgoing, sent: impl FnOnce(bool) + Send) {
             Ok(()) => return sent(true),
             Err(failure) => failure,
         };
-        if !matches!(failure.kind.as_str(), "unreachable" | "server") {
+        if !failure.kind.transient() {
             // Refused, or a version the hub no longer takes: the next unlock's sync says so.
             return sent(false);
         }
@@ -193,23 +193,20 @@ pub async fn send_sealed(outgoing: Outgoing, sent: impl FnOnce(bool) + Send) {
 }
 
 async fn post_sealed(outgoing: &Outgoing) -> Result<(), SyncFailure> {
-    let failure = |kind: &str, message: String| SyncFailure {
-        kind: kind.into(),
-        message,
-    };
+    let failure = |kind: FailureKind, message: String| SyncFailure { kind, message };
     let client = sync::http_client(outgoing.cert_sha256.as_deref())
-        .map_err(|e| failure("local", e.to_string()))?;
+        .map_err(|e| failure(FailureKind::Local, e.to_string()))?;
     let response = client
         .post(format!("{}/v1/sync", outgoing.url))
         .header("content-type", "application/octet-stream")
         .body(outgoing.body.clone())
         .send()
         .await
-        .map_err(|e| failure("unreachable", e.to_string()))?;
+        .map_err(|e| failure(FailureKind::Unreachable, e.to_string()))?;
     match response.status().as_u16() {
         200 => Ok(()),
-        500..=599 => Err(failure("server", response.status().to_string())),
-        status => Err(failure("refused", format!("HTTP {status}"))),
+        500..=599 => Err(failure(FailureKind::Server, response.status().to_string())),
+        status => Err(failure(FailureKind::Refused, format!("HTTP {status}"))),
     }
 }
 
@@ -284,9 +281,9 @@ impl Default for NetworkWatch {
 mod tests {
     use super::*;
 
-    fn failure(kind: &str) -> SyncFailure {
+    fn failure(kind: FailureKind) -> SyncFailure {
         SyncFailure {
-            kind: kind.into(),
+            kind,
             message: String::new(),
         }
     }
@@ -294,7 +291,7 @@ mod tests {
     #[test]
     fn failures_back_off_exponentially_with_jitter_up_to_the_cap() {
         let mut s = Schedule::default();
-        let unreachable = failure("unreachable");
+        let unreachable = failure(FailureKind::Unreachable);
         let waits: Vec<Duration> = (0..12).map(|_| s.after(Some(&unreachable))).collect();
         for (n, wait) in waits.iter().enumerate() {
             let base = (s.first_backoff * (1 << n.min(16))).min(s.max_backoff);
@@ -315,18 +312,18 @@ mod tests {
     fn a_success_resets_the_backoff() {
         let mut s = Schedule::default();
         for _ in 0..5 {
-            s.after(Some(&failure("server")));
+            s.after(Some(&failure(FailureKind::Server)));
         }
         assert_eq!(s.after(None), s.every);
         assert_eq!(s.failures(), 0);
-        let first = s.after(Some(&failure("unreachable")));
+        let first = s.after(Some(&failure(FailureKind::Unreachable)));
         assert!(first <= s.first_backoff.mul_f64(1.25));
     }
 
     #[test]
     fn a_refusal_waits_the_longest() {
         let mut s = Schedule::default();
-        let wait = s.after(Some(&failure("refused")));
+        let wait = s.after(Some(&failure(FailureKind::Refused)));
         assert!(wait >= s.max_backoff.mul_f64(0.75));
     }
 }

@@ -26,6 +26,8 @@
 //!   cleared readers and rotated at a revocation by cleared devices, never held by the hub.
 //! - [`keys`]: the store's key header: the data key wrapped by the passphrase and by the
 //!   recovery code (Argon2id, XChaCha20-Poly1305).
+//! - [`refusal`]: why the hub refuses a request, one code each with its HTTP status, and the
+//!   error body: shared by the hub that answers and the client that reads it.
 //! - [`request`]: what both shells ask the store for (report lists, summaries), parsed once
 //!   from their text, so that the same bad value gets the same error in each.
 //! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
@@ -63,6 +65,7 @@ pub mod media;
 pub mod needs;
 pub mod projection;
 pub mod redaction;
+pub mod refusal;
 pub mod request;
 pub mod seal;
 pub mod store;

@@ -15,12 +15,13 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::store::{Enrolled, SyncFailure};
-use crate::wire::{RequestTag, SyncResponse, CHUNK_BYTES};
+use crate::refusal::{ErrorBody, Refusal};
+use crate::store::{Enrolled, FailureKind, SyncFailure};
+use crate::wire::{EnrollRequest, RequestTag, SyncResponse, CHUNK_BYTES};
 use crate::Store;
 
 /// How hard one sync tries before it reports failure.
@@ -258,24 +259,6 @@ pub fn sync_url(url: Option<&str>, enrolled: &str) -> Result<Option<String>> {
     Ok(Some(url))
 }
 
-#[derive(Serialize)]
-struct EnrollRequest<'a> {
-    code: &'a str,
-    public_key: String,
-    proof: String,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize)]
-struct ErrorDetail {
-    code: String,
-    message: String,
-}
-
 fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     // A panic while holding the lock leaves the store as its last committed transaction did.
     store
@@ -293,7 +276,7 @@ pub async fn enroll(store: &Mutex<Store>, enrollment: &Enrollment) -> Result<Enr
     };
     let client = http_client(enrollment.cert_sha256.as_deref())?;
     let body = EnrollRequest {
-        code: &enrollment.code,
+        code: enrollment.code.clone(),
         public_key: hex::encode(public),
         proof: hex::encode(proof),
     };
@@ -348,8 +331,9 @@ async fn sync_steps(
     let link = lock(store)
         .hub_link()
         .map_err(local_failure)?
-        .ok_or_else(|| failure("refused", Error::NotEnrolled.to_string()))?;
-    let url = sync_url(url, &link.url).map_err(|e| failure("rejected", e.to_string()))?;
+        .ok_or_else(|| failure(FailureKind::Refused, Error::NotEnrolled.to_string()))?;
+    let url =
+        sync_url(url, &link.url).map_err(|e| failure(FailureKind::Rejected, e.to_string()))?;
     let pin = link.cert_sha256;
     let client = http_client(pin.as_deref()).map_err(local_failure)?;
     // Each step sends a chunk and receives a chunk; a backlog of thousands of reports takes a
@@ -377,7 +361,7 @@ async fn sync_steps(
         }
         if carried > 0 && applied.acknowledged == 0 {
             return Err(failure(
-                "rejected",
+                FailureKind::Rejected,
                 "the hub did not acknowledge the entries sent; try again later, and tell the \
                  county ICT office if this goes on"
                     .into(),
@@ -397,7 +381,7 @@ async fn sync_steps(
         }
     }
     Err(failure(
-        "server",
+        FailureKind::Server,
         "the hub kept asking for more; try again later".into(),
     ))
 }
@@ -429,7 +413,7 @@ async fn exchange(
 }
 
 fn transient(f: &SyncFailure) -> bool {
-    matches!(f.kind.as_str(), "unreachable" | "server")
+    f.kind.transient()
 }
 
 async fn post(
@@ -439,7 +423,8 @@ async fn post(
     hub_key: &ed25519_dalek::VerifyingKey,
     tag: &RequestTag,
 ) -> std::result::Result<SyncResponse, SyncFailure> {
-    let unreachable = |e: reqwest::Error| failure("unreachable", unreachable_message(base, &e));
+    let unreachable =
+        |e: reqwest::Error| failure(FailureKind::Unreachable, unreachable_message(base, &e));
     let response = client
         .post(format!("{base}/v1/sync"))
         .header("content-type", "application/octet-stream")
@@ -453,28 +438,25 @@ async fn post(
         return Err(failure_from(status, &bytes));
     }
     SyncResponse::open(&bytes, hub_key, tag).map_err(|e| match e {
-        Error::Unsupported(m) => failure("outdated", m),
-        Error::Integrity(m) => failure("integrity", m),
+        Error::Unsupported(m) => failure(FailureKind::Outdated, m),
+        Error::Integrity(m) => failure(FailureKind::Integrity, m),
         other => failure(
-            "server",
+            FailureKind::Server,
             format!("the hub's answer could not be read ({other}); try again later"),
         ),
     })
 }
 
-fn failure(kind: &str, message: String) -> SyncFailure {
-    SyncFailure {
-        kind: kind.to_owned(),
-        message,
-    }
+fn failure(kind: FailureKind, message: String) -> SyncFailure {
+    SyncFailure { kind, message }
 }
 
 fn local_failure(e: Error) -> SyncFailure {
     match e {
-        Error::Integrity(m) => failure("integrity", m),
-        Error::NotEnrolled => failure("refused", e.to_string()),
+        Error::Integrity(m) => failure(FailureKind::Integrity, m),
+        Error::NotEnrolled => failure(FailureKind::Refused, e.to_string()),
         other => failure(
-            "local",
+            FailureKind::Local,
             format!("this device could not record the exchange: {other}"),
         ),
     }
@@ -496,31 +478,31 @@ fn unreachable_message(base: &str, e: &reqwest::Error) -> String {
 
 /// A hub refusal in words a chief's ICT helper understands, by the hub's machine-readable code.
 fn failure_from(status: u16, body: &[u8]) -> SyncFailure {
-    let detail = serde_json::from_slice::<ErrorBody>(body)
-        .ok()
-        .map(|b| b.error);
-    let code = detail.as_ref().map_or("", |d| d.code.as_str());
-    let hub_says = detail
-        .as_ref()
-        .map_or(String::new(), |d| format!(" (the hub says: {})", d.message));
+    let detail = serde_json::from_slice::<ErrorBody>(body).ok();
+    let refusal = detail.as_ref().and_then(ErrorBody::refusal);
+    let hub_says = detail.as_ref().map_or(String::new(), |d| {
+        format!(" (the hub says: {})", d.error.message)
+    });
     let hub_message = detail
         .as_ref()
-        .map_or_else(|| format!("HTTP {status}"), |d| d.message.clone());
-    match (status, code) {
-        (_, "bad_code" | "expired_code" | "already_enrolled") => failure("refused", hub_message),
+        .map_or_else(|| format!("HTTP {status}"), |d| d.error.message.clone());
+    match (status, refusal) {
+        (_, Some(Refusal::BadCode | Refusal::ExpiredCode | Refusal::AlreadyEnrolled)) => {
+            failure(FailureKind::Refused, hub_message)
+        }
         (426, _) => failure(
-            "outdated",
+            FailureKind::Outdated,
             format!("this version of Usalama is too old for the county hub; update it{hub_says}"),
         ),
-        (403, "revoked") => failure(
-            "refused",
+        (_, Some(Refusal::Revoked)) => failure(
+            FailureKind::Refused,
             format!(
                 "the county hub refuses this device: it was revoked. Ask the county ICT office \
                  to enroll a new one{hub_says}"
             ),
         ),
         (401, _) => failure(
-            "refused",
+            FailureKind::Refused,
             format!(
                 "the county hub does not recognise this device; ask the county ICT office to \
                  enroll it again{hub_says}"
@@ -529,8 +511,8 @@ fn failure_from(status: u16, body: &[u8]) -> SyncFailure {
         // This device's fresh request carried a counter the hub has already seen: the store
         // is behind what it once sent (restored from an older backup, or copied to another
         // laptop), and its next entries would reuse numbers the hub holds.
-        (409, "replayed") => failure(
-            "integrity",
+        (_, Some(Refusal::Replayed)) => failure(
+            FailureKind::Integrity,
             format!(
                 "the county hub has seen newer requests from this laptop than its store holds: \
                  was it restored from an older backup, or copied? Nothing was sent. Tell the \
@@ -538,19 +520,19 @@ fn failure_from(status: u16, body: &[u8]) -> SyncFailure {
                  (`usalama-hub invite --person`){hub_says}"
             ),
         ),
-        (409, "fork") => failure(
-            "integrity",
+        (_, Some(Refusal::Fork)) => failure(
+            FailureKind::Integrity,
             format!(
                 "the hub holds different entries under this device's numbers (was this device \
                  restored from a backup?). Tell the county ICT office{hub_says}"
             ),
         ),
         (500..=599, _) => failure(
-            "server",
+            FailureKind::Server,
             format!("the county hub had a problem; try again later{hub_says}"),
         ),
         _ => failure(
-            "rejected",
+            FailureKind::Rejected,
             format!("the county hub refused the exchange (HTTP {status}){hub_says}"),
         ),
     }

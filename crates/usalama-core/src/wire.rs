@@ -106,6 +106,15 @@ impl Body {
     }
 }
 
+/// The body of `POST /v1/enroll` (JSON): the one-time code, the device's Ed25519 public key
+/// and its signature over [`crate::store::enrollment_proof_digest`], both in hex.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EnrollRequest {
+    pub code: String,
+    pub public_key: String,
+    pub proof: String,
+}
+
 /// Which signatures a run carries. A signature covers its entry and, through the hash chain,
 /// every earlier one; 64 bytes that do not compress, so a run carries only those it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

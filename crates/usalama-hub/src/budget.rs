@@ -2,11 +2,10 @@
 //! day. A device that misbehaves (or a stolen one) cannot fill the hub's disk or every other
 //! device's 2G link; a chief's own new reports and flash alerts are never refused for it.
 
-use axum::http::StatusCode;
 use usalama_core::ledger::DeviceId;
 
 use crate::db::{self, Tx};
-use crate::error::{HubError, Result};
+use crate::error::{HubError, Refusal, Result};
 use crate::hub::Hub;
 use crate::now_ms;
 
@@ -68,9 +67,8 @@ impl Hub {
 fn over_budget(budget: u64, spent: u64, now: i64) -> HubError {
     let reset = (budget_day(now) + 1) * DAY_MS - EAT_OFFSET_MS;
     let minutes = (reset - now + 59_999) / 60_000;
-    HubError::rejected(
-        StatusCode::TOO_MANY_REQUESTS,
-        "over_budget",
+    HubError::refused(
+        Refusal::OverBudget,
         format!(
             "this device has sent {} of the {} the hub accepts from one device per day; its own \
              new reports still go through, the rest waits until the budget starts again at \
@@ -90,6 +88,7 @@ fn mib(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     fn hub(dir: &tempfile::TempDir, budget: u64) -> Hub {
         let db = db::open(&dir.path().join("hub.db").display().to_string()).expect("db");

@@ -2,16 +2,13 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+pub use usalama_core::refusal::{ErrorBody, Refusal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
     /// The request is not what the protocol allows; nothing was stored.
     #[error("{message}")]
-    Rejected {
-        status: StatusCode,
-        code: &'static str,
-        message: String,
-    },
+    Refused { refusal: Refusal, message: String },
     #[error("database: {0}")]
     Database(String),
     #[error("{0}")]
@@ -19,31 +16,28 @@ pub enum HubError {
 }
 
 impl HubError {
-    pub fn rejected(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        HubError::Rejected {
-            status,
-            code,
+    pub fn refused(refusal: Refusal, message: impl Into<String>) -> Self {
+        HubError::Refused {
+            refusal,
             message: message.into(),
         }
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        HubError::rejected(StatusCode::BAD_REQUEST, code, message)
+    /// Why, as the shared list of refusals has it (an internal failure is [`Refusal::Internal`]).
+    pub fn refusal(&self) -> Refusal {
+        match self {
+            HubError::Refused { refusal, .. } => *refusal,
+            HubError::Database(_) | HubError::Internal(_) => Refusal::Internal,
+        }
     }
 
     /// The machine-readable reason, also the label of the refusal metric.
     pub fn code(&self) -> &'static str {
-        match self {
-            HubError::Rejected { code, .. } => code,
-            HubError::Database(_) | HubError::Internal(_) => "internal",
-        }
+        self.refusal().code()
     }
 
     pub fn status(&self) -> StatusCode {
-        match self {
-            HubError::Rejected { status, .. } => *status,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.refusal().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 }
 
@@ -62,11 +56,9 @@ impl From<postgres::Error> for HubError {
 impl From<usalama_core::Error> for HubError {
     fn from(e: usalama_core::Error) -> Self {
         match e {
-            usalama_core::Error::Malformed(m) => HubError::bad_request("malformed", m),
-            usalama_core::Error::Unsupported(m) => {
-                HubError::rejected(StatusCode::UPGRADE_REQUIRED, "protocol", m)
-            }
-            usalama_core::Error::Invalid(p) => HubError::bad_request("invalid", p.to_string()),
+            usalama_core::Error::Malformed(m) => HubError::refused(Refusal::Malformed, m),
+            usalama_core::Error::Unsupported(m) => HubError::refused(Refusal::Protocol, m),
+            usalama_core::Error::Invalid(p) => HubError::refused(Refusal::Invalid, p.to_string()),
             other => HubError::Internal(other.to_string()),
         }
     }
@@ -77,14 +69,13 @@ impl IntoResponse for HubError {
         let status = self.status();
         // An internal failure gets an opaque answer; its cause goes to the log.
         let message = match &self {
-            HubError::Rejected { message, .. } => message.clone(),
+            HubError::Refused { message, .. } => message.clone(),
             other => {
                 tracing::error!(error = %other, "internal error");
                 "the hub had an internal problem; try again later".to_owned()
             }
         };
-        let body = serde_json::json!({"error": {"code": self.code(), "message": message}});
-        (status, axum::Json(body)).into_response()
+        (status, axum::Json(ErrorBody::new(self.refusal(), message))).into_response()
     }
 }
 

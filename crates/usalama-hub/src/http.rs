@@ -22,7 +22,7 @@ use http_body_util::BodyExt;
 use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::error::HubError;
+use crate::error::{HubError, Refusal};
 use crate::hub::{EnrollRequest, Hub};
 
 /// The largest sync body accepted: a request frame inflates to at most
@@ -146,7 +146,7 @@ impl Gate {
             map.retain(|_, b| b.in_flight > 0 || refill(b) < burst);
             if map.len() >= l.addresses {
                 return Err(too_many(
-                    "busy",
+                    Refusal::Busy,
                     "the hub is answering too many addresses at once; try again in a minute",
                 ));
             }
@@ -160,7 +160,7 @@ impl Gate {
         b.at = now;
         if b.in_flight >= l.per_address {
             return Err(too_many(
-                "busy",
+                Refusal::Busy,
                 format!(
                     "this address already has {} requests in progress; wait for them to finish",
                     b.in_flight
@@ -170,7 +170,7 @@ impl Gate {
         if b.tokens < 1.0 {
             let wait = ((1.0 - b.tokens) * 60.0 / f64::from(l.per_minute.max(1))).ceil();
             return Err(too_many(
-                "rate_limited",
+                Refusal::RateLimited,
                 format!(
                     "too many requests from this address; try again in {wait} seconds (at most \
                      {} a minute)",
@@ -197,13 +197,12 @@ impl Gate {
         let permit = match self.places.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(_) => {
-                let _queued = self
-                    .waiting
-                    .try_acquire()
-                    .map_err(|_| too_many("busy", "the hub is busy; try again in a minute"))?;
+                let _queued = self.waiting.try_acquire().map_err(|_| {
+                    too_many(Refusal::Busy, "the hub is busy; try again in a minute")
+                })?;
                 tokio::time::timeout(self.limits.wait, self.places.clone().acquire_owned())
                     .await
-                    .map_err(|_| too_many("busy", "the hub is busy; try again in a minute"))?
+                    .map_err(|_| too_many(Refusal::Busy, "the hub is busy; try again in a minute"))?
                     .map_err(|_| HubError::Internal("the request limiter was closed".into()))?
             }
         };
@@ -235,8 +234,8 @@ impl Drop for Undo {
     }
 }
 
-fn too_many(code: &'static str, message: impl Into<String>) -> HubError {
-    HubError::rejected(StatusCode::TOO_MANY_REQUESTS, code, message)
+fn too_many(refusal: Refusal, message: impl Into<String>) -> HubError {
+    HubError::refused(refusal, message)
 }
 
 /// The public API with the default [`Limits`].
@@ -305,9 +304,8 @@ async fn limit(State(shared): State<Shared>, request: Request, next: Next) -> Re
 /// otherwise, without reading the rest.
 async fn read_body(body: Body, max: usize, limits: &Limits) -> Result<Bytes, HubError> {
     let too_large = || {
-        HubError::rejected(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
+        HubError::refused(
+            Refusal::TooLarge,
             format!("the request body is larger than the {max} bytes allowed here"),
         )
     };
@@ -320,9 +318,8 @@ async fn read_body(body: Body, max: usize, limits: &Limits) -> Result<Bytes, Hub
         let left = allowed.saturating_sub(started.elapsed());
         let frame = match tokio::time::timeout(left, body.frame()).await {
             Err(_) => {
-                return Err(HubError::rejected(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "too_slow",
+                return Err(HubError::refused(
+                    Refusal::TooSlow,
                     format!(
                         "the request body arrived too slowly ({} bytes in {} seconds); try again \
                          on a better connection",
@@ -333,8 +330,8 @@ async fn read_body(body: Body, max: usize, limits: &Limits) -> Result<Bytes, Hub
             }
             Ok(None) => break,
             Ok(Some(Err(e))) => {
-                return Err(HubError::bad_request(
-                    "malformed",
+                return Err(HubError::refused(
+                    Refusal::Malformed,
                     format!("the request body could not be read: {e}"),
                 ))
             }
@@ -358,9 +355,8 @@ fn declared_length(request: &Request, max: usize) -> Result<(), HubError> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     match declared {
-        Some(n) if n > max as u64 => Err(HubError::rejected(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
+        Some(n) if n > max as u64 => Err(HubError::refused(
+            Refusal::TooLarge,
             format!("the request body ({n} bytes) is larger than the {max} bytes allowed here"),
         )),
         _ => Ok(()),
@@ -411,7 +407,7 @@ async fn sync(State(shared): State<Shared>, request: Request) -> Result<Response
 async fn enroll(State(shared): State<Shared>, request: Request) -> Result<Response, HubError> {
     let body = body_of(&shared, request, MAX_ENROLL_BODY).await?;
     let request: EnrollRequest = serde_json::from_slice(&body)
-        .map_err(|e| HubError::bad_request("malformed", format!("enrollment request: {e}")))?;
+        .map_err(|e| HubError::refused(Refusal::Malformed, format!("enrollment request: {e}")))?;
     let enrolled = blocking(&shared.hub, move |h| h.enroll(&request)).await?;
     shared.hub.metrics.enrolled();
     Ok(Json(enrolled).into_response())

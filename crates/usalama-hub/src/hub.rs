@@ -4,13 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use axum::http::StatusCode;
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use usalama_core::admission::{admit, Known, Refusal, MAX_UNKNOWN_BODY};
+use usalama_core::admission::{self, admit, Known, MAX_UNKNOWN_BODY};
 use usalama_core::domain::{Agency, Report, Role};
 use usalama_core::gazetteer::{self, Unit, COUNTY, KINDS};
 use usalama_core::ledger::{fold_order, DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
@@ -24,7 +23,7 @@ use usalama_core::wire::{
 };
 
 use crate::db::{self, Audience, Database, DeviceRecord, Fork, Invite, ReportScope, Tx};
-use crate::error::{HubError, Result};
+use crate::error::{HubError, Refusal, Result};
 use crate::metrics::Metrics;
 use crate::now_ms;
 
@@ -106,13 +105,7 @@ pub struct InviteCode {
     pub expires_at: i64,
 }
 
-/// The body of `POST /v1/enroll`.
-#[derive(Debug, Clone, Deserialize)]
-pub struct EnrollRequest {
-    pub code: String,
-    pub public_key: String,
-    pub proof: String,
-}
+pub use usalama_core::wire::EnrollRequest;
 
 impl Hub {
     /// Opens the hub over `db`, creating its signing key and loading the shipped gazetteer the
@@ -274,8 +267,8 @@ impl Hub {
     pub fn invite(&self, req: &InviteRequest) -> Result<InviteCode> {
         let units = self.units()?;
         if !units.iter().any(|u| u.id == req.unit && !u.retired) {
-            return Err(HubError::bad_request(
-                "unknown_unit",
+            return Err(HubError::refused(
+                Refusal::UnknownUnit,
                 format!(
                     "--unit: no unit {:?}; see `usalama-hub units list`",
                     req.unit
@@ -283,15 +276,15 @@ impl Hub {
             ));
         }
         if req.role == Role::Officer && req.agency.is_none() {
-            return Err(HubError::bad_request(
-                "agency_required",
+            return Err(HubError::refused(
+                Refusal::AgencyRequired,
                 "--agency is required for an officer: nps, npr, kdf, nis, ngao or cso",
             ));
         }
         let name = req.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(HubError::bad_request(
-                "invalid",
+            return Err(HubError::refused(
+                Refusal::Invalid,
                 "--name: 1 to 100 characters",
             ));
         }
@@ -302,8 +295,7 @@ impl Hub {
                     Ok(tx.devices()?.iter().any(|d| &d.person == p))
                 })?;
                 if !known {
-                    return Err(HubError::bad_request(
-                        "unknown_person",
+                    return Err(HubError::refused(Refusal::UnknownPerson,
                         format!("--person: no enrolled device belongs to person {p:?}; see `usalama-hub devices list`"),
                     ));
                 }
@@ -335,20 +327,19 @@ impl Hub {
     pub fn enroll(&self, req: &EnrollRequest) -> Result<Enrolled> {
         let mut key = [0u8; 32];
         hex::decode_to_slice(&req.public_key, &mut key)
-            .map_err(|_| HubError::bad_request("malformed", "public_key: 64 hex digits"))?;
+            .map_err(|_| HubError::refused(Refusal::Malformed, "public_key: 64 hex digits"))?;
         let public = VerifyingKey::from_bytes(&key)
-            .map_err(|_| HubError::bad_request("malformed", "public_key: not an Ed25519 key"))?;
+            .map_err(|_| HubError::refused(Refusal::Malformed, "public_key: not an Ed25519 key"))?;
         let mut proof = [0u8; 64];
         hex::decode_to_slice(&req.proof, &mut proof)
-            .map_err(|_| HubError::bad_request("malformed", "proof: 128 hex digits"))?;
+            .map_err(|_| HubError::refused(Refusal::Malformed, "proof: 128 hex digits"))?;
         let digest = enrollment_proof_digest(&req.code, &key);
         if public
             .verify_strict(&digest, &ed25519_dalek::Signature::from_bytes(&proof))
             .is_err()
         {
-            return Err(HubError::rejected(
-                StatusCode::UNAUTHORIZED,
-                "bad_signature",
+            return Err(HubError::refused(
+                Refusal::Unauthenticated,
                 "the enrollment proof does not match the device's key",
             ));
         }
@@ -361,24 +352,21 @@ impl Hub {
                 None => tx.take_invite(&legacy)?,
             };
             let invite = invite.ok_or_else(|| {
-                HubError::rejected(
-                    StatusCode::FORBIDDEN,
-                    "bad_code",
+                HubError::refused(
+                    Refusal::BadCode,
                     "this enrollment code is unknown or was already used; ask the county ICT \
                      office for a new one",
                 )
             })?;
             if invite.expires_at < now {
-                return Err(HubError::rejected(
-                    StatusCode::FORBIDDEN,
-                    "expired_code",
+                return Err(HubError::refused(
+                    Refusal::ExpiredCode,
                     "this enrollment code has expired; ask the county ICT office for a new one",
                 ));
             }
             if tx.device(&id)?.is_some() {
-                return Err(HubError::rejected(
-                    StatusCode::CONFLICT,
-                    "already_enrolled",
+                return Err(HubError::refused(
+                    Refusal::AlreadyEnrolled,
                     "this device is already enrolled",
                 ));
             }
@@ -457,8 +445,8 @@ impl Hub {
     pub fn approve(&self, text: &str) -> Result<DeviceRecord> {
         let device = db::read(self.db(), |tx| find_device(tx, text, self.id))?;
         if device.revoked {
-            return Err(HubError::bad_request(
-                "revoked",
+            return Err(HubError::refused(
+                Refusal::Revoked,
                 format!("device {} was revoked; it cannot be approved", device.id),
             ));
         }
@@ -471,8 +459,8 @@ impl Hub {
             Ok(true)
         })?;
         if !approved {
-            return Err(HubError::bad_request(
-                "not_pending",
+            return Err(HubError::refused(
+                Refusal::NotPending,
                 format!(
                     "device {} ({}) is not waiting for approval",
                     device.id, device.name
@@ -489,9 +477,8 @@ impl Hub {
     /// Refuses a device that waits for the administrator's approval.
     pub(crate) fn refuse_pending(device: &DeviceRecord) -> Result<()> {
         if device.pending {
-            return Err(HubError::rejected(
-                StatusCode::FORBIDDEN,
-                "pending_approval",
+            return Err(HubError::refused(
+                Refusal::PendingApproval,
                 format!(
                     "this device waits for the county ICT officer's approval: read out the id \
                      your laptop shows ({}) to the county ICT officer, who approves it with \
@@ -528,9 +515,8 @@ impl Hub {
         let key = VerifyingKey::from_bytes(&device.public_key)
             .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
         if !frame.verify(&self.id, &key) {
-            return Err(HubError::rejected(
-                StatusCode::UNAUTHORIZED,
-                "bad_signature",
+            return Err(HubError::refused(
+                Refusal::Unauthenticated,
                 "the request is not signed by this device's key",
             ));
         }
@@ -540,8 +526,8 @@ impl Hub {
             .iter()
             .any(|r| r.entries.iter().any(|e| e.proof))
         {
-            return Err(HubError::bad_request(
-                "malformed",
+            return Err(HubError::refused(
+                Refusal::Malformed,
                 "a device sends entries, never proofs",
             ));
         }
@@ -575,9 +561,8 @@ impl Hub {
             });
             self.charge_in(tx, &device.id, body.len() as u64, own_reports)?;
             if request.counter <= device.counter {
-                return Err(HubError::rejected(
-                    StatusCode::CONFLICT,
-                    "replayed",
+                return Err(HubError::refused(
+                    Refusal::Replayed,
                     format!(
                         "request {} was already seen (the last was {}); a replayed request is \
                          refused",
@@ -615,11 +600,11 @@ impl Hub {
                     // ones the carrier lacks the start of, or the hub was restored from a
                     // backup older than the device's last sync. The hub's head for that device
                     // tells the sender where to start again; nothing is refused.
-                    Err(e) if e.code() == "gap" => {
+                    Err(e) if e.refusal() == Refusal::Gap => {
                         let head = tx.device(&run.device)?.map_or(0, |d| d.head_seq);
                         (run.device, head, 0)
                     }
-                    Err(e @ HubError::Rejected { .. }) if !own => {
+                    Err(e @ HubError::Refused { .. }) if !own => {
                         forks.extend(fork);
                         tracing::warn!(
                             carrier = %device.id, author = %run.device, code = e.code(),
@@ -705,23 +690,20 @@ impl Hub {
     /// The device a request names, if it may sync: enrolled and not revoked.
     fn authenticated(&self, device: Option<DeviceRecord>) -> Result<DeviceRecord> {
         let device = device.ok_or_else(|| {
-            HubError::rejected(
-                StatusCode::UNAUTHORIZED,
-                "unknown_device",
+            HubError::refused(
+                Refusal::UnknownDevice,
                 "this device is not enrolled with this hub",
             )
         })?;
         if device.revoked {
-            return Err(HubError::rejected(
-                StatusCode::FORBIDDEN,
-                "revoked",
+            return Err(HubError::refused(
+                Refusal::Revoked,
                 "this device has been revoked",
             ));
         }
         if device.id == self.id {
-            return Err(HubError::rejected(
-                StatusCode::UNAUTHORIZED,
-                "unknown_device",
+            return Err(HubError::refused(
+                Refusal::UnknownDevice,
                 "the hub does not sync with itself",
             ));
         }
@@ -832,7 +814,7 @@ impl Hub {
                     report.stored += added;
                     report.already_held += run.entries.len() as u64 - added;
                 }
-                Err(e @ HubError::Rejected { .. }) => {
+                Err(e @ HubError::Refused { .. }) => {
                     if let Some(f) = fork {
                         db::write(self.db(), |tx| tx.insert_fork(&f))?;
                     }
@@ -868,36 +850,31 @@ impl Hub {
     /// bundle and the maker's record.
     fn open_device_bundle(&self, bytes: &[u8]) -> Result<(DeviceBundle, DeviceRecord)> {
         let (bundle, signature) = Bundle::open(bytes, &self.box_secret()).map_err(|e| match e {
-            usalama_core::Error::Unsupported(m) => {
-                HubError::rejected(StatusCode::UPGRADE_REQUIRED, "outdated", m)
-            }
-            usalama_core::Error::Refused(_) => HubError::bad_request(
-                "wrong_hub",
+            usalama_core::Error::Unsupported(m) => HubError::refused(Refusal::Outdated, m),
+            usalama_core::Error::Refused(_) => HubError::refused(
+                Refusal::WrongHub,
                 "this bundle was made for another county hub (or a device): it cannot be read \
                  here",
             ),
-            usalama_core::Error::Integrity(m) => {
-                HubError::rejected(StatusCode::UNPROCESSABLE_ENTITY, "bad_signature", m)
-            }
-            other => HubError::bad_request("malformed", other.to_string()),
+            usalama_core::Error::Integrity(m) => HubError::refused(Refusal::BadSignature, m),
+            other => HubError::refused(Refusal::Malformed, other.to_string()),
         })?;
         let Bundle::FromDevice(bundle) = bundle else {
-            return Err(HubError::bad_request(
-                "wrong_bundle",
+            return Err(HubError::refused(
+                Refusal::WrongBundle,
                 "this bundle was made by a hub for a device: import it on that device with \
                  `usalama bundle import`",
             ));
         };
         if bundle.hub != self.id {
-            return Err(HubError::bad_request(
-                "wrong_hub",
+            return Err(HubError::refused(
+                Refusal::WrongHub,
                 "this bundle was made for another county hub",
             ));
         }
         let maker = db::read(self.db(), |tx| tx.device(&bundle.device))?.ok_or_else(|| {
-            HubError::rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_author",
+            HubError::refused(
+                Refusal::UnknownAuthor,
                 format!(
                     "the bundle was made by device {}, which is not enrolled here",
                     bundle.device
@@ -907,9 +884,8 @@ impl Hub {
         let key = VerifyingKey::from_bytes(&maker.public_key)
             .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
         if !signature.verify(&key) {
-            return Err(HubError::rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_signature",
+            return Err(HubError::refused(
+                Refusal::BadSignature,
                 "the bundle's signature does not match the device that made it: it was changed \
                  or damaged on the way; nothing was imported",
             ));
@@ -929,8 +905,8 @@ impl Hub {
         let response = db::write(self.db(), |tx| {
             let record = find_device(tx, device, self.id)?;
             if record.revoked {
-                return Err(HubError::bad_request(
-                    "revoked",
+                return Err(HubError::refused(
+                    Refusal::Revoked,
                     format!("device {} has been revoked", record.id),
                 ));
             }
@@ -995,9 +971,8 @@ impl Hub {
         removed: &mut usize,
     ) -> Result<(DeviceId, u64, u64)> {
         let author = tx.device(&run.device)?.ok_or_else(|| {
-            HubError::rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_author",
+            HubError::refused(
+                Refusal::UnknownAuthor,
                 format!(
                     "entries of device {} which is not enrolled here",
                     run.device
@@ -1005,18 +980,16 @@ impl Hub {
             )
         })?;
         if author.id == self.id {
-            return Err(HubError::rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_signature",
+            return Err(HubError::refused(
+                Refusal::BadSignature,
                 "entries of the hub's own chain come only from the hub",
             ));
         }
         let key = VerifyingKey::from_bytes(&author.public_key)
             .map_err(|_| HubError::Database("a stored device key is damaged".into()))?;
         let entries = run.verified(&key).map_err(|e| {
-            HubError::rejected(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "bad_signature",
+            HubError::refused(
+                Refusal::BadSignature,
                 format!(
                     "entries {} to {} of device {}: {e}",
                     run.first_seq,
@@ -1039,9 +1012,8 @@ impl Hub {
                         offered_hash: hash.to_string(),
                         seen_at: now,
                     });
-                    return Err(HubError::rejected(
-                        StatusCode::CONFLICT,
-                        "fork",
+                    return Err(HubError::refused(
+                        Refusal::Fork,
                         format!(
                             "entry {} of device {} differs from the one the hub holds; it is \
                              kept aside for the county ICT office",
@@ -1052,9 +1024,8 @@ impl Hub {
                 continue;
             }
             if entry.seq != head_seq + 1 {
-                return Err(HubError::rejected(
-                    StatusCode::CONFLICT,
-                    "gap",
+                return Err(HubError::refused(
+                    Refusal::Gap,
                     format!(
                         "entries of device {} must continue from {} (got {})",
                         author.id,
@@ -1064,9 +1035,8 @@ impl Hub {
                 ));
             }
             if entry.prev != head_hash {
-                return Err(HubError::rejected(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "broken_chain",
+                return Err(HubError::refused(
+                    Refusal::BrokenChain,
                     format!(
                         "entry {} of device {} does not link to entry {}",
                         entry.seq, author.id, head_seq
@@ -1326,8 +1296,8 @@ impl Hub {
     /// on every device that holds it at its next sync. Recorded in the hub's own chain.
     pub fn redact(&self, id: &str, replacement: &Report, reason: &str) -> Result<Redacted> {
         let id = ReportId::parse(id.trim()).ok_or_else(|| {
-            HubError::bad_request(
-                "unknown_report",
+            HubError::refused(
+                Refusal::UnknownReport,
                 format!(
                     "{id:?} is not a report id: give the whole id, 16 letters and digits, as \
                      `usalama report show` prints it"
@@ -1337,15 +1307,15 @@ impl Hub {
         let reason = Redaction::check_reason(reason)?;
         if let Some(unit) = &replacement.unit {
             if !self.units()?.iter().any(|u| &u.id == unit && !u.retired) {
-                return Err(HubError::bad_request(
-                    "unknown_unit",
+                return Err(HubError::refused(
+                    Refusal::UnknownUnit,
                     format!("unit: no unit {unit:?} in use; see `usalama-hub units list`"),
                 ));
             }
         }
         if replacement.source.is_some() {
-            return Err(HubError::bad_request(
-                "source_in_clear",
+            return Err(HubError::refused(
+                Refusal::SourceInClear,
                 "source: the hub never holds a source in the clear, so a redaction here cannot \
                  set one; leave `source` out (the report's author may record it again)",
             ));
@@ -1358,8 +1328,8 @@ impl Hub {
         let now = now_ms();
         let done = db::write(self.db(), |tx| {
             if tx.report(&id)?.is_none() {
-                return Err(HubError::bad_request(
-                    "unknown_report",
+                return Err(HubError::refused(
+                    Refusal::UnknownReport,
                     format!("the hub holds no report {id}"),
                 ));
             }
@@ -1464,21 +1434,24 @@ impl Hub {
         let units = self.units()?;
         let name = unit_name(name)?;
         if !KINDS.contains(&kind) || kind == "county" {
-            return Err(HubError::bad_request(
-                "invalid",
+            return Err(HubError::refused(
+                Refusal::Invalid,
                 format!("--kind: one of {}", KINDS[1..].join(", ")),
             ));
         }
         let parent_unit = units.iter().find(|u| u.id == parent).ok_or_else(|| {
-            HubError::bad_request("unknown_unit", format!("--parent: no unit {parent:?}"))
+            HubError::refused(
+                Refusal::UnknownUnit,
+                format!("--parent: no unit {parent:?}"),
+            )
         })?;
         let electoral = |k: &str| k == "constituency" || k == "ward";
         let rank = |k: &str| KINDS.iter().position(|x| *x == k).unwrap_or(0);
         let same_branch =
             parent_unit.kind == "county" || electoral(kind) == electoral(&parent_unit.kind);
         if !same_branch || rank(kind) <= rank(&parent_unit.kind) {
-            return Err(HubError::bad_request(
-                "invalid",
+            return Err(HubError::refused(
+                Refusal::Invalid,
                 format!(
                     "a {kind} cannot be placed under a {} ({parent}); the electoral branch is \
                      county > constituency > ward, the administrative one county > sub_county > \
@@ -1497,8 +1470,8 @@ impl Hub {
                 .and_then(|x| x.parent.clone())
         };
         if gazetteer::would_loop(parent_of, &id, parent) {
-            return Err(HubError::bad_request(
-                "unit_loop",
+            return Err(HubError::refused(
+                Refusal::UnitLoop,
                 format!(
                     "--parent: {parent:?} lies on a loop of parents in this hub's gazetteer; \
                      place the unit under another"
@@ -1543,8 +1516,8 @@ impl Hub {
                 .into_iter()
                 .find(|u| u.id == id)
                 .ok_or_else(|| {
-                    HubError::bad_request(
-                        "unknown_unit",
+                    HubError::refused(
+                        Refusal::UnknownUnit,
                         format!("no unit {id:?}; see `usalama-hub units list`"),
                     )
                 })?;
@@ -1627,7 +1600,7 @@ impl Hub {
 /// author's parsers, the units it names against the hub's gazetteer, and a filing's report id
 /// against the reports the hub holds. Only entries new to the hub reach this, so a held report
 /// with the same id was filed by another entry.
-fn admission(tx: &mut dyn Tx, e: &Entry) -> Result<std::result::Result<(), Refusal>> {
+fn admission(tx: &mut dyn Tx, e: &Entry) -> Result<std::result::Result<(), admission::Refusal>> {
     let names_units = matches!(
         e.kind,
         EntryKind::ReportFiled
@@ -1685,13 +1658,13 @@ fn unkeepable_body(e: &Entry) -> Option<String> {
 fn unit_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > gazetteer::MAX_NAME {
-        return Err(HubError::bad_request(
-            "invalid",
+        return Err(HubError::refused(
+            Refusal::Invalid,
             format!("--name: 1 to {} characters", gazetteer::MAX_NAME),
         ));
     }
     usalama_core::domain::text::check(name, usalama_core::domain::text::Lines::One)
-        .map_err(|message| HubError::bad_request("invalid", format!("--name: {message}")))?;
+        .map_err(|message| HubError::refused(Refusal::Invalid, format!("--name: {message}")))?;
     Ok(name.to_owned())
 }
 
@@ -1752,12 +1725,12 @@ fn find_device(tx: &mut dyn Tx, text: &str, hub: DeviceId) -> Result<DeviceRecor
         .collect();
     match <[DeviceRecord; 1]>::try_from(matches) {
         Ok([one]) => Ok(one),
-        Err(matches) if matches.is_empty() => Err(HubError::bad_request(
-            "unknown_device",
+        Err(matches) if matches.is_empty() => Err(HubError::refused(
+            Refusal::UnknownDevice,
             format!("no enrolled device {text:?}; see `usalama-hub devices list`"),
         )),
-        Err(_) => Err(HubError::bad_request(
-            "ambiguous",
+        Err(_) => Err(HubError::refused(
+            Refusal::Ambiguous,
             format!("{text:?} matches several devices; give more of the id"),
         )),
     }

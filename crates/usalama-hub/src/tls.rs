@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::db;
-use crate::error::{HubError, Result};
+use crate::error::{HubError, Refusal, Result};
 
 /// The file names of the hub's own certificate and key, in their folder.
 pub const CERT_FILE: &str = "usalama-hub-tls.crt";
@@ -38,8 +38,8 @@ pub fn self_signed(dir: &Path, names: &[String]) -> Result<SelfSigned> {
         }
         (false, false) => {}
         _ => {
-            return Err(HubError::bad_request(
-                "invalid",
+            return Err(HubError::refused(
+                Refusal::Invalid,
                 format!(
                     "only one of {} and {} exists; put back the other, or move both aside to \
                      make a new certificate (enrolled devices must then be enrolled again)",
@@ -74,7 +74,10 @@ pub fn fingerprint(path: &Path) -> Result<String> {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::CertificateDer;
     let bad = |why: String| {
-        HubError::bad_request("invalid", format!("--tls-cert {}: {why}", path.display()))
+        HubError::refused(
+            Refusal::Invalid,
+            format!("--tls-cert {}: {why}", path.display()),
+        )
     };
     let cert = CertificateDer::pem_file_iter(path)
         .map_err(|e| bad(e.to_string()))?

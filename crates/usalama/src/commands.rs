@@ -1132,7 +1132,11 @@ fn sync(home: &Path, hub: Option<&str>, json: bool) -> Result<(), Failure> {
     match report.error {
         None => Ok(()),
         Some(e) => Err(Failure {
-            status: if e.kind == "integrity" { 3 } else { 4 },
+            status: if e.kind == usalama_core::store::FailureKind::Integrity {
+                3
+            } else {
+                4
+            },
             message: e.message,
         }),
     }

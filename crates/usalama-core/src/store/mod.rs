@@ -38,7 +38,8 @@ pub use reports::{
     TimelineItem,
 };
 pub use sync::{
-    enrollment_proof_digest, Applied, Enrolled, HubLink, Outgoing, SyncFailure, SyncStatus,
+    enrollment_proof_digest, Applied, Enrolled, FailureKind, HubLink, Outgoing, SyncFailure,
+    SyncStatus,
 };
 pub use verify::VerifyReport;
 

@@ -110,9 +110,70 @@ pub struct SyncStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SyncFailure {
-    /// `unreachable`, `refused`, `rejected`, `outdated`, `server` or `integrity`.
-    pub kind: String,
+    pub kind: FailureKind,
     pub message: String,
+}
+
+/// What kind of failure ended a sync: what the sync bar says, and whether to try again soon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// No connection to the hub: retried with backoff, and at once when the network returns.
+    Unreachable,
+    /// The hub had a problem of its own: retried with backoff.
+    Server,
+    /// The hub refuses this device (revoked, unknown, a spent code): until someone acts.
+    Refused,
+    /// The hub refused this exchange (a value it does not accept).
+    Rejected,
+    /// This version of Usalama is too old for the hub: until it is updated.
+    Outdated,
+    /// The hub's answer, or this store, is not what it must be: nothing was applied.
+    Integrity,
+    /// This device could not prepare or record the exchange.
+    Local,
+}
+
+impl FailureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureKind::Unreachable => "unreachable",
+            FailureKind::Server => "server",
+            FailureKind::Refused => "refused",
+            FailureKind::Rejected => "rejected",
+            FailureKind::Outdated => "outdated",
+            FailureKind::Integrity => "integrity",
+            FailureKind::Local => "local",
+        }
+    }
+
+    /// The kind a stored name stands for (an unknown one, from a newer version: `local`).
+    pub fn parse(name: &str) -> FailureKind {
+        [
+            FailureKind::Unreachable,
+            FailureKind::Server,
+            FailureKind::Refused,
+            FailureKind::Rejected,
+            FailureKind::Outdated,
+            FailureKind::Integrity,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+        .unwrap_or(FailureKind::Local)
+    }
+
+    /// Whether trying again soon may succeed (the link or the hub, not this device).
+    pub fn transient(self) -> bool {
+        matches!(self, FailureKind::Unreachable | FailureKind::Server)
+    }
+
+    /// Whether it lasts until someone acts (the next sync would fail the same way).
+    pub fn lasting(self) -> bool {
+        matches!(
+            self,
+            FailureKind::Refused | FailureKind::Outdated | FailureKind::Integrity
+        )
+    }
 }
 
 /// The bytes a device signs to prove, at enrollment, that it holds its key.
@@ -529,7 +590,7 @@ impl Store {
         self.conn.execute(
             "UPDATE hub SET last_error_kind = ?1, last_error_message = ?2, last_attempt = ?3
              WHERE id = 1",
-            params![failure.kind, failure.message, now_ms()],
+            params![failure.kind.as_str(), failure.message, now_ms()],
         )?;
         Ok(())
     }
@@ -572,9 +633,10 @@ impl Store {
                 waiting_entries,
                 last_success: success.map(format_ms),
                 last_attempt: attempt.map(format_ms),
-                last_error: kind
-                    .zip(message)
-                    .map(|(kind, message)| SyncFailure { kind, message }),
+                last_error: kind.zip(message).map(|(kind, message)| SyncFailure {
+                    kind: FailureKind::parse(&kind),
+                    message,
+                }),
             },
             None => SyncStatus {
                 enrolled: false,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use usalama_core::gazetteer::Unit;
 use usalama_core::ledger::{DeviceId, Entry, Hash, ReportId};
 
-use crate::error::{HubError, Result};
+use crate::error::{HubError, Refusal, Result};
 
 /// An enrolled device and the person using it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -274,8 +274,8 @@ pub fn open(spec: &str) -> Result<Box<dyn Database>> {
     } else {
         let path = spec.strip_prefix("sqlite://").unwrap_or(spec);
         if path.is_empty() {
-            return Err(HubError::bad_request(
-                "invalid",
+            return Err(HubError::refused(
+                Refusal::Invalid,
                 "--db: give a file path, sqlite://PATH or postgres://…",
             ));
         }

@@ -24,7 +24,7 @@ use usalama_core::gazetteer::Unit;
 use usalama_core::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId};
 
 use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope, Stored, Tx};
-use crate::error::{HubError, Result};
+use crate::error::{HubError, Refusal, Result};
 
 /// Append-only: never change a migration that has shipped; add a new one. Each is recorded in
 /// `schema_migrations` when applied.
@@ -75,8 +75,7 @@ impl Postgres {
     /// `?host=/run/postgresql` for a unix socket) and brings its schema up to date.
     pub fn open(url: &str) -> Result<Postgres> {
         let config = Config::from_str(url).map_err(|e| {
-            HubError::bad_request(
-                "invalid",
+            HubError::refused(Refusal::Invalid,
                 format!("--db: not a PostgreSQL address ({e}); it looks like postgres://USER:PASSWORD@HOST:5432/DATABASE"),
             )
         })?;
@@ -246,8 +245,8 @@ impl Database for Postgres {
     /// and writers are not blocked). Restore with `pg_restore` (see docs/hub.md).
     fn backup(&self, out: &Path) -> Result<()> {
         if out.exists() {
-            return Err(HubError::bad_request(
-                "exists",
+            return Err(HubError::refused(
+                Refusal::Exists,
                 format!("{} exists already; choose a new file", out.display()),
             ));
         }
@@ -428,7 +427,10 @@ fn fixed<const N: usize>(v: Vec<u8>, what: &str) -> Result<[u8; N]> {
 /// PostgreSQL has no unsigned integers: counters and sequence numbers are stored as BIGINT.
 fn signed(v: u64, what: &str) -> Result<i64> {
     i64::try_from(v).map_err(|_| {
-        HubError::bad_request("invalid", format!("{what} {v} is too large to be stored"))
+        HubError::refused(
+            Refusal::Invalid,
+            format!("{what} {v} is too large to be stored"),
+        )
     })
 }
 

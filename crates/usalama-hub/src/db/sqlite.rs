@@ -8,7 +8,7 @@ use usalama_core::gazetteer::Unit;
 use usalama_core::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId, FORMAT};
 
 use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope, Stored, Tx};
-use crate::error::{HubError, Result};
+use crate::error::{HubError, Refusal, Result};
 
 /// One SQL file each in `migrations/sqlite/`, in order. Append-only: never change a
 /// migration that has shipped; add a new file.
@@ -92,8 +92,8 @@ impl Database for Sqlite {
 
     fn backup(&self, out: &Path) -> Result<()> {
         if out.exists() {
-            return Err(HubError::bad_request(
-                "exists",
+            return Err(HubError::refused(
+                Refusal::Exists,
                 format!("{} exists already; choose a new file", out.display()),
             ));
         }
