@@ -532,6 +532,11 @@ pub fn restricted_patch(sealed: Value) -> Map<String, Value> {
     }
 }
 
+/// Whether a part of a restricted patch gives something: not `null`, not an empty list.
+pub fn gives(part: &Value) -> bool {
+    !part.is_null() && part.as_array().is_none_or(|a| !a.is_empty())
+}
+
 /// Applies a restricted patch to a report document: each part present replaces the earlier
 /// one; `null` (or no names) removes it.
 pub fn apply_restricted(document: &mut Map<String, Value>, patch: &Map<String, Value>) {
@@ -547,9 +552,8 @@ pub fn apply_restricted(document: &mut Map<String, Value>, patch: &Map<String, V
     let Some(Value::Object(parts)) = patch.get("suspects") else {
         return;
     };
-    let given = |v: &Value| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty());
     if !matches!(document.get("suspects"), Some(Value::Object(_))) {
-        if !parts.values().any(given) {
+        if !parts.values().any(gives) {
             return;
         }
         document.insert("suspects".into(), Value::Object(Map::new()));
@@ -559,7 +563,7 @@ pub fn apply_restricted(document: &mut Map<String, Value>, patch: &Map<String, V
     };
     for key in RESTRICTED_SUSPECTS {
         match parts.get(key) {
-            Some(v) if given(v) => {
+            Some(v) if gives(v) => {
                 suspects.insert(key.into(), v.clone());
             }
             Some(_) => {

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::reports::{append, entry_from_row, reproject, ENTRY_COLUMNS};
 use super::{format_ms, Identity, Store};
 use crate::county::{self, KeyEntry, KnownKey, Reader, Step};
-use crate::domain::report::restricted_patch;
+use crate::domain::report::{gives, restricted_patch};
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, Draft, Entry, EntryKind, ReportId};
 use crate::seal::{BoxPublic, BoxSecret, KeyId};
@@ -204,10 +204,7 @@ pub(super) fn record_source(
         && source
             .get("suspects")
             .and_then(Value::as_object)
-            .is_none_or(|p| {
-                p.values()
-                    .all(|v| v.is_null() || v == &Value::Array(vec![]))
-            });
+            .is_none_or(|p| p.values().all(|v| !gives(v)));
     match recipients(tx, &me.device)? {
         Some(to) => {
             let draft = Draft {

@@ -9,7 +9,7 @@ use time::{Date, Time};
 
 use super::county::{record_source, unsealed_source, Opener};
 use super::{format_ms, now_ms, Store};
-use crate::domain::report::{apply_restricted, restricted_patch, take_restricted};
+use crate::domain::report::{apply_restricted, gives, restricted_patch, take_restricted};
 use crate::domain::{Agency, Amendment, Report, Role};
 use crate::error::{Error, Problems, Result};
 use crate::gazetteer::{self, COUNTY};
@@ -401,10 +401,7 @@ impl Store {
             take_restricted(&mut doc)
                 .get("suspects")
                 .and_then(Value::as_object)
-                .is_some_and(|p| {
-                    p.values()
-                        .any(|v| !v.is_null() && v != &Value::Array(vec![]))
-                })
+                .is_some_and(|p| p.values().any(gives))
         };
         let mut sealed = 0;
         for id in ids.iter().filter_map(|i| ReportId::parse(i)) {
