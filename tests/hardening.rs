@@ -452,7 +452,7 @@ fn invite_puts_a_proxys_certificate_fingerprint_in_the_enrollment_string() {
         ],
     );
     let enrollment = invite["enrollment"].as_str().expect("enrollment");
-    let parsed = usalama_core::sync::Enrollment::parse(enrollment).expect("parses");
+    let parsed = usalama_core::enrollment::Enrollment::parse(enrollment).expect("parses");
     assert_eq!(parsed.url, "https://hub.county.example:443");
     assert_eq!(parsed.cert_sha256.as_deref(), Some(fingerprint.as_str()));
     assert_eq!(parsed.code, invite["code"].as_str().expect("code"));
@@ -662,7 +662,7 @@ fn invite_codes_are_stored_under_a_keyed_hash_and_older_invites_still_enroll() {
     );
     let code = invite["code"].as_str().expect("code");
     let plain: Vec<u8> =
-        sha2::Sha256::digest(usalama_core::keys::canonical_code(code).as_bytes()).to_vec();
+        sha2::Sha256::digest(usalama_core::enrollment::canonical_code(code).as_bytes()).to_vec();
     let conn = rusqlite::Connection::open(hub.dir.path().join("hub.db")).expect("opens");
     let held: i64 = conn
         .query_row(
@@ -675,7 +675,8 @@ fn invite_codes_are_stored_under_a_keyed_hash_and_older_invites_still_enroll() {
     // An invite as an older hub stored it: plain SHA-256 of the code.
     let old_code = "K7QXM-4HDPR";
     let old_hash: Vec<u8> =
-        sha2::Sha256::digest(usalama_core::keys::canonical_code(old_code).as_bytes()).to_vec();
+        sha2::Sha256::digest(usalama_core::enrollment::canonical_code(old_code).as_bytes())
+            .to_vec();
     conn.execute(
         "INSERT INTO invites (code_hash, person, name, role, unit, agency, cleared, expires_at)
          VALUES (?1, 'p-old', 'Old Chief', 'chief', ?2, NULL, 0, ?3)",
@@ -683,7 +684,7 @@ fn invite_codes_are_stored_under_a_keyed_hash_and_older_invites_still_enroll() {
     )
     .expect("inserted");
     drop(conn);
-    let enrollment = usalama_core::sync::Enrollment::new(&hub.url, old_code, None)
+    let enrollment = usalama_core::enrollment::Enrollment::new(&hub.url, old_code, None)
         .expect("enrollment")
         .to_string();
     let home = Home::from_enrollment("Old Chief", &enrollment);

@@ -12,10 +12,12 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use usalama_core::domain::{Lang, Report, Role};
+use usalama_core::enrollment::enrollment_proof_digest;
+use usalama_core::enrollment::Enrollment;
 use usalama_core::keys::KdfParams;
 use usalama_core::ledger::{DeviceId, Draft, Entry, EntryKind, Hash};
-use usalama_core::store::{enrollment_proof_digest, ReportFilter};
-use usalama_core::sync::{sync, Enrollment, RetryPolicy};
+use usalama_core::store::ReportFilter;
+use usalama_core::sync::{sync, RetryPolicy};
 use usalama_core::wire::{compress, Run, Signatures, SyncRequest};
 use usalama_core::{Profile, Store};
 

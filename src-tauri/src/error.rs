@@ -50,6 +50,12 @@ impl From<Error> for CommandError {
     }
 }
 
+impl From<usalama_core::protocol::Error> for CommandError {
+    fn from(e: usalama_core::protocol::Error) -> Self {
+        CommandError::from(Error::from(e))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,7 +60,7 @@ impl TestHub {
                 hours: 1,
             })
             .expect("invited");
-        usalama_core::sync::Enrollment::new(&self.url, &invite.code, None)
+        usalama_core::enrollment::Enrollment::new(&self.url, &invite.code, None)
             .expect("enrollment")
             .to_string()
     }

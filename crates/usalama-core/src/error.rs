@@ -1,7 +1,8 @@
 //! The one error type of the core, with the variants callers branch on.
 
-use std::fmt;
 use std::path::PathBuf;
+
+pub use usalama_protocol::{Problem, Problems};
 
 /// Everything that can go wrong below the shell.
 ///
@@ -99,79 +100,17 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// One rule an input broke: the field at fault and what is allowed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Problem {
-    pub field: String,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem {
-            field: field.into(),
-            message: message.into(),
+impl From<usalama_protocol::Error> for Error {
+    /// The shared checks' errors, each as the variant of the same name.
+    fn from(e: usalama_protocol::Error) -> Self {
+        use usalama_protocol::Error as Shared;
+        match e {
+            Shared::Invalid(problems) => Error::Invalid(problems),
+            Shared::Integrity(why) => Error::Integrity(why),
+            Shared::Malformed(why) => Error::Malformed(why),
+            Shared::Unsupported(why) => Error::Unsupported(why),
+            Shared::Refused(why) => Error::Refused(why),
+            Shared::Io { context, source } => Error::Io { context, source },
         }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.field, self.message)
-        }
-    }
-}
-
-/// Every problem found in one input, so the user can fix them all at once.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Problems(pub Vec<Problem>);
-
-impl Problems {
-    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Problem::new(field, message));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Prefix every field with `prefix` (e.g. the file and document a problem came from).
-    pub fn within(mut self, prefix: &str) -> Self {
-        for p in &mut self.0 {
-            p.field = if p.field.is_empty() {
-                prefix.to_owned()
-            } else {
-                format!("{prefix}: {}", p.field)
-            };
-        }
-        self
-    }
-
-    pub fn extend(&mut self, other: Problems) {
-        self.0.extend(other.0);
-    }
-
-    /// `Ok(())` when nothing was found, the problems otherwise.
-    pub fn into_result(self) -> Result<()> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Invalid(self))
-        }
-    }
-}
-
-impl fmt::Display for Problems {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            write!(f, "{p}")?;
-        }
-        Ok(())
     }
 }

@@ -25,13 +25,13 @@ use crate::county::{self, Grant, KeyEntry};
 use crate::domain::report::strip_restricted;
 use crate::domain::text::Origin;
 use crate::domain::{apply_changes, Amendment, Report};
+use crate::enrollment::{self, Enrollment};
 use crate::gazetteer::{self, Unit};
 use crate::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
 use crate::lifecycle::Action;
 use crate::needs::Needs;
 use crate::redaction::Redaction;
 use crate::seal::{self, BoxPublic, BoxSecret, Envelope};
-use crate::sync::{self, Enrollment};
 use crate::wire::{
     self, Body, Bundle, DeviceBundle, HubBundle, Refused, RequestTag, Run, RunEntry, Signatures,
     SyncRequest, SyncResponse,
@@ -562,8 +562,8 @@ pub fn enrollment(data: &[u8]) {
     }
     // The first line as the address given for one sync, the rest as the enrolled one.
     let (given, enrolled) = text.split_once('\n').unwrap_or((text, "https://hub:7878"));
-    let _ = sync::hub_url(given);
-    if let Ok(Some(url)) = sync::sync_url(Some(given), enrolled) {
+    let _ = enrollment::hub_url(given);
+    if let Ok(Some(url)) = enrollment::sync_url(Some(given), enrolled) {
         assert!(!enrolled.starts_with("https://") || url.starts_with("https://"));
     }
 }
@@ -574,7 +574,10 @@ fn check_enrollment(e: &Enrollment) {
         &Enrollment::parse(&printed).expect("a printed enrollment parses"),
         e
     );
-    assert_eq!(sync::hub_url(&e.url).expect("its address parses"), e.url);
+    assert_eq!(
+        enrollment::hub_url(&e.url).expect("its address parses"),
+        e.url
+    );
     if e.url.starts_with("https://") {
         assert!(e.cert_sha256.is_some());
         let downgraded = printed.replacen("https://", "http://", 1);

@@ -25,6 +25,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::enrollment::canonical_code;
 use crate::error::{Error, Result};
 
 /// The shortest passphrase accepted: a short PIN can be guessed from a stolen laptop.
@@ -136,20 +137,6 @@ impl std::fmt::Debug for RecoveryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RecoveryCode(…)")
     }
-}
-
-/// The canonical form of a code as typed (recovery and enrollment codes): case, spaces, dashes
-/// and the look-alikes I, L and O forgiven.
-pub fn canonical_code(typed: &str) -> String {
-    typed
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| match c.to_ascii_uppercase() {
-            'I' | 'L' => '1',
-            'O' => '0',
-            c => c,
-        })
-        .collect()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

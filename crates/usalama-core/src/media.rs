@@ -129,7 +129,7 @@ fn found(place: Place, path: PathBuf) -> Found {
             let ms = t
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_millis() as i64);
-            crate::store::format_ms(ms)
+            crate::clock::format_ms(ms)
         });
     Found {
         name: path

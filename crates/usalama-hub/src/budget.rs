@@ -2,7 +2,7 @@
 //! day. A device that misbehaves (or a stolen one) cannot fill the hub's disk or every other
 //! device's 2G link; a chief's own new reports and flash alerts are never refused for it.
 
-use usalama_core::ledger::DeviceId;
+use usalama_protocol::ledger::DeviceId;
 
 use crate::db::{self, Tx};
 use crate::error::{HubError, Refusal, Result};

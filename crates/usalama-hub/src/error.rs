@@ -2,7 +2,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-pub use usalama_core::refusal::{ErrorBody, Refusal};
+pub use usalama_protocol::refusal::{ErrorBody, Refusal};
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
@@ -53,12 +53,14 @@ impl From<postgres::Error> for HubError {
     }
 }
 
-impl From<usalama_core::Error> for HubError {
-    fn from(e: usalama_core::Error) -> Self {
+impl From<usalama_protocol::Error> for HubError {
+    fn from(e: usalama_protocol::Error) -> Self {
         match e {
-            usalama_core::Error::Malformed(m) => HubError::refused(Refusal::Malformed, m),
-            usalama_core::Error::Unsupported(m) => HubError::refused(Refusal::Protocol, m),
-            usalama_core::Error::Invalid(p) => HubError::refused(Refusal::Invalid, p.to_string()),
+            usalama_protocol::Error::Malformed(m) => HubError::refused(Refusal::Malformed, m),
+            usalama_protocol::Error::Unsupported(m) => HubError::refused(Refusal::Protocol, m),
+            usalama_protocol::Error::Invalid(p) => {
+                HubError::refused(Refusal::Invalid, p.to_string())
+            }
             other => HubError::Internal(other.to_string()),
         }
     }

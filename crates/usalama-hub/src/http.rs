@@ -26,9 +26,9 @@ use crate::error::{HubError, Refusal};
 use crate::hub::{EnrollRequest, Hub};
 
 /// The largest sync body accepted: a request frame inflates to at most
-/// [`usalama_core::wire::MAX_FRAME`], and zstd never makes data much larger, so a bigger body
+/// [`usalama_protocol::wire::MAX_FRAME`], and zstd never makes data much larger, so a bigger body
 /// cannot be a request.
-pub const MAX_BODY: usize = usalama_core::wire::MAX_FRAME + (64 << 10);
+pub const MAX_BODY: usize = usalama_protocol::wire::MAX_FRAME + (64 << 10);
 /// The largest enrollment body: a code, a key and a signature in JSON take about 300 bytes.
 pub const MAX_ENROLL_BODY: usize = 4 << 10;
 const OPENAPI: &str = include_str!("../openapi.json");
@@ -418,7 +418,7 @@ async fn health(State(hub): State<Arc<Hub>>) -> Response {
     match blocking(&hub, |h| h.entry_counts()).await {
         Ok((entries, refused)) => Json(json!({
             "status": "ok",
-            "protocol": usalama_core::wire::PROTOCOL,
+            "protocol": usalama_protocol::wire::PROTOCOL,
             "version": env!("CARGO_PKG_VERSION"),
             "database": backend,
             "entries": entries,

@@ -9,15 +9,15 @@ use rand::RngCore;
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use usalama_core::admission::{self, admit, Known, MAX_UNKNOWN_BODY};
-use usalama_core::domain::{Agency, Report, Role};
-use usalama_core::gazetteer::{self, Unit, COUNTY, KINDS};
-use usalama_core::ledger::{fold_order, DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
-use usalama_core::lifecycle::{Action, Actor, Response};
-use usalama_core::redaction::{targets_in, Redaction};
-use usalama_core::seal::{BoxPublic, BoxSecret};
-use usalama_core::store::{enrollment_proof_digest, Enrolled};
-use usalama_core::wire::{
+use usalama_protocol::admission::{self, admit, Known, MAX_UNKNOWN_BODY};
+use usalama_protocol::domain::{Agency, Report, Role};
+use usalama_protocol::enrollment::{enrollment_proof_digest, Enrolled};
+use usalama_protocol::gazetteer::{self, Unit, COUNTY, KINDS};
+use usalama_protocol::ledger::{fold_order, DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
+use usalama_protocol::lifecycle::{Action, Actor, Response};
+use usalama_protocol::redaction::{targets_in, Redaction};
+use usalama_protocol::seal::{BoxPublic, BoxSecret};
+use usalama_protocol::wire::{
     Bundle, DeviceBundle, HubBundle, Refused, Run, RunEntry, Signatures, SyncRequest, SyncResponse,
     CHUNK_BYTES,
 };
@@ -105,7 +105,7 @@ pub struct InviteCode {
     pub expires_at: i64,
 }
 
-pub use usalama_core::wire::EnrollRequest;
+pub use usalama_protocol::wire::EnrollRequest;
 
 impl Hub {
     /// Opens the hub over `db`, creating its signing key and loading the shipped gazetteer the
@@ -494,7 +494,7 @@ impl Hub {
     fn code_hash(&self, code: &str) -> [u8; 32] {
         hmac_sha256(
             &self.invite_key,
-            usalama_core::keys::canonical_code(code).as_bytes(),
+            usalama_protocol::enrollment::canonical_code(code).as_bytes(),
         )
     }
 
@@ -850,13 +850,13 @@ impl Hub {
     /// bundle and the maker's record.
     fn open_device_bundle(&self, bytes: &[u8]) -> Result<(DeviceBundle, DeviceRecord)> {
         let (bundle, signature) = Bundle::open(bytes, &self.box_secret()).map_err(|e| match e {
-            usalama_core::Error::Unsupported(m) => HubError::refused(Refusal::Outdated, m),
-            usalama_core::Error::Refused(_) => HubError::refused(
+            usalama_protocol::Error::Unsupported(m) => HubError::refused(Refusal::Outdated, m),
+            usalama_protocol::Error::Refused(_) => HubError::refused(
                 Refusal::WrongHub,
                 "this bundle was made for another county hub (or a device): it cannot be read \
                  here",
             ),
-            usalama_core::Error::Integrity(m) => HubError::refused(Refusal::BadSignature, m),
+            usalama_protocol::Error::Integrity(m) => HubError::refused(Refusal::BadSignature, m),
             other => HubError::refused(Refusal::Malformed, other.to_string()),
         })?;
         let Bundle::FromDevice(bundle) = bundle else {
@@ -1105,7 +1105,7 @@ impl Hub {
     }
 
     /// Why an entry may have no effect, or `None`: its body fails the checks its author's
-    /// device applies (see `usalama_core::admission`), or the table "Who may do what" does not
+    /// device applies (see `usalama_protocol::admission`), or the table "Who may do what" does not
     /// let its author take the step.
     fn refusal(&self, tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Result<Option<String>> {
         if let Err(refusal) = admission(tx, e)? {
@@ -1176,7 +1176,7 @@ impl Hub {
             EntryKind::ClearanceGranted => e
                 .body
                 .as_deref()
-                .and_then(|b| usalama_core::county::Grant::parse(b).err())
+                .and_then(|b| usalama_protocol::county::Grant::parse(b).err())
                 .map(|err| format!("the clearance approval cannot be read: {err}")),
             EntryKind::UnitAdded
             | EntryKind::UnitRenamed
@@ -1555,8 +1555,9 @@ impl Hub {
                     }
                 }
                 let entries: Vec<&Entry> = steps.iter().map(|(e, _)| e).collect();
-                let (_, folded) =
-                    usalama_core::lifecycle::fold(&entries, |d| actors.get(d).copied().flatten());
+                let (_, folded) = usalama_protocol::lifecycle::fold(&entries, |d| {
+                    actors.get(d).copied().flatten()
+                });
                 for (step, (e, received_at)) in folded.into_iter().zip(&steps) {
                     if let Some(why) = step.refused {
                         refused.push(db::Refused {
@@ -1638,10 +1639,10 @@ fn unkeepable_body(e: &Entry) -> Option<String> {
         EntryKind::ReportRedacted => {
             Redaction::of(e).and_then(|r| r.document.get("source").map(|_| clear()))
         }
-        EntryKind::SourceSealed => usalama_core::seal::Envelope::parse(body)
+        EntryKind::SourceSealed => usalama_protocol::seal::Envelope::parse(body)
             .err()
             .map(|_| "its sealed source is not a sealed box; the hub kept only its hash".into()),
-        EntryKind::CountyKey => usalama_core::county::KeyEntry::parse(body)
+        EntryKind::CountyKey => usalama_protocol::county::KeyEntry::parse(body)
             .err()
             .map(|_| "its county key cannot be read; the hub kept only its hash".into()),
         EntryKind::Unknown(code) if body.len() > MAX_UNKNOWN_BODY => Some(format!(
@@ -1663,7 +1664,7 @@ fn unit_name(name: &str) -> Result<String> {
             format!("--name: 1 to {} characters", gazetteer::MAX_NAME),
         ));
     }
-    usalama_core::domain::text::check(name, usalama_core::domain::text::Lines::One)
+    usalama_protocol::domain::text::check(name, usalama_protocol::domain::text::Lines::One)
         .map_err(|message| HubError::refused(Refusal::Invalid, format!("--name: {message}")))?;
     Ok(name.to_owned())
 }
@@ -1680,7 +1681,7 @@ fn actor_of(device: &DeviceRecord) -> Actor {
 /// Why a step of a report's response may have no effect, as far as the hub can tell without
 /// the response's state: the author's role and agency, and the reports it names. The rules
 /// that depend on the state (the lead agency, a closed report) every device applies alike
-/// when it folds the response (see `usalama_core::lifecycle`).
+/// when it folds the response (see `usalama_protocol::lifecycle`).
 fn lifecycle_refusal(tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Result<Option<String>> {
     let Some(action) = Action::of(e) else {
         return Ok(Some(format!(
@@ -1736,7 +1737,7 @@ fn find_device(tx: &mut dyn Tx, text: &str, hub: DeviceId) -> Result<DeviceRecor
     }
 }
 
-pub use usalama_core::ledger::MAX_AHEAD_MS;
+pub use usalama_protocol::ledger::MAX_AHEAD_MS;
 
 /// Why an entry dated too far ahead of the hub's receipt has no effect: a response step, a
 /// redaction, a county key or a clearance approval dated in the future would win over every
@@ -1830,7 +1831,7 @@ fn new_code() -> String {
 /// How invites made before codes were keyed were stored (plain SHA-256): such an invite is
 /// still honoured until it expires.
 fn legacy_code_hash(code: &str) -> [u8; 32] {
-    Sha256::digest(usalama_core::keys::canonical_code(code).as_bytes()).into()
+    Sha256::digest(usalama_protocol::enrollment::canonical_code(code).as_bytes()).into()
 }
 
 /// HMAC-SHA256 (RFC 2104).

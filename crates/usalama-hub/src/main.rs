@@ -17,11 +17,11 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::json;
-use usalama_core::domain::{Agency, Report, Role};
-use usalama_core::sync::Enrollment;
 use usalama_hub::http::Limits;
 use usalama_hub::hub::{InviteRequest, DEFAULT_INVITE_HOURS};
 use usalama_hub::{db, Hub, HubError};
+use usalama_protocol::domain::{Agency, Report, Role};
+use usalama_protocol::enrollment::Enrollment;
 
 #[derive(Debug, Parser)]
 #[command(name = "usalama-hub", version, about = "The Usalama county hub")]
@@ -352,7 +352,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 for r in refused {
                     say!(
                         "{}  device {} entry {} ({}): {}",
-                        usalama_core::store::format_ms(r.received_at),
+                        usalama_protocol::clock::format_ms(r.received_at),
                         r.device,
                         r.seq,
                         r.kind,
@@ -364,9 +364,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Import { file } => {
             // A stick is another machine's bytes: the size is checked before anything is read.
-            let bytes = usalama_core::files::read_at_most(
+            let bytes = usalama_protocol::files::read_at_most(
                 &file,
-                usalama_core::wire::MAX_BUNDLE,
+                usalama_protocol::wire::MAX_BUNDLE,
                 "a bundle",
             )
             .map_err(|e| usage(e.to_string()))?;
@@ -388,7 +388,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Export { device, out, since } => {
             let (bytes, export) = open(&cli.db)?.export_bundle(&device, since)?;
-            usalama_core::files::write_durably(&out, &bytes).map_err(|e| usage(e.to_string()))?;
+            usalama_protocol::files::write_durably(&out, &bytes)
+                .map_err(|e| usage(e.to_string()))?;
             if cli.json {
                 print_json(&json!({
                     "file": out,
@@ -451,7 +452,9 @@ fn redact(
     // `usalama report show --json` output, edited, will do: the fields it adds are set aside.
     let doc = match doc {
         serde_json::Value::Object(mut map) if map.contains_key("timeline") => {
-            map.retain(|k, _| usalama_core::domain::report::REPORT_FIELDS.contains(&k.as_str()));
+            map.retain(|k, _| {
+                usalama_protocol::domain::report::REPORT_FIELDS.contains(&k.as_str())
+            });
             serde_json::Value::Object(map)
         }
         other => other,
@@ -546,7 +549,7 @@ fn invite(db: &str, args: InviteArgs, json: bool) -> Result<(), Failure> {
             "code": code.code,
             "enrollment": enrollment.map(|e| e.to_string()),
             "person": code.person,
-            "expires_at": usalama_core::store::format_ms(code.expires_at),
+            "expires_at": usalama_protocol::clock::format_ms(code.expires_at),
         }));
     } else {
         say!("{}", code.code);

@@ -7,11 +7,11 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 use usalama_core::domain::{Agency, Amendment, Lang, Report, Role};
+use usalama_core::enrollment::Enrollment;
 use usalama_core::keys::KdfParams;
 use usalama_core::request::{Naming, ReportQuery, SummaryQuery};
 use usalama_core::store::ReportView;
 use usalama_core::summary::{Edition, Format};
-use usalama_core::sync::Enrollment;
 use usalama_core::wire::MAX_BUNDLE;
 use usalama_core::{Problems, Profile, Store};
 

@@ -72,6 +72,13 @@ impl From<Error> for Failure {
     }
 }
 
+impl From<usalama_core::protocol::Error> for Failure {
+    /// The shared checks' errors, as the device's error of the same kind.
+    fn from(e: usalama_core::protocol::Error) -> Self {
+        Failure::from(Error::from(e))
+    }
+}
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     match commands::run(cli) {

@@ -217,7 +217,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let mut store = store(dir.path());
         store.may_enroll().expect("not enrolled yet");
-        let enrolled = crate::store::Enrolled {
+        let enrolled = crate::enrollment::Enrolled {
             hub_key: hex::encode(
                 ed25519_dalek::SigningKey::from_bytes(&[7u8; 32])
                     .verifying_key()

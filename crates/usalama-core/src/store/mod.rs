@@ -37,12 +37,10 @@ pub use reports::{
     AgencyFilter, Held, Incident, RedactedMark, Relation, ReportFilter, ReportRow, ReportView,
     TimelineItem,
 };
-pub use sync::{
-    enrollment_proof_digest, Applied, Enrolled, FailureKind, HubLink, Outgoing, SyncFailure,
-    SyncStatus,
-};
+pub use sync::{Applied, FailureKind, HubLink, Outgoing, SyncFailure, SyncStatus};
 pub use verify::VerifyReport;
 
+use crate::clock::format_ms;
 use crate::domain::{Agency, Lang, Role};
 use crate::error::{Error, Problems, Result};
 use crate::gazetteer::{self, Unit};
@@ -515,21 +513,11 @@ fn check_profile(profile: &Profile, units: &[Unit]) -> Result<()> {
             "is required for an officer; one of nps, npr, kdf, nis, ngao, cso",
         );
     }
-    problems.into_result()
+    Ok(problems.into_result()?)
 }
 
 pub(crate) fn now_ms() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
-/// Unix milliseconds as RFC 3339 in East Africa Time.
-pub fn format_ms(ms: i64) -> String {
-    use time::format_description::well_known::Rfc3339;
-    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .map(|t| t.to_offset(crate::EAT))
-        .ok()
-        .and_then(|t| t.format(&Rfc3339).ok())
-        .unwrap_or_else(|| ms.to_string())
 }
 
 /// Stores for the unit tests of this module's parts.

@@ -175,10 +175,11 @@ impl Store {
         out: &Path,
     ) -> Result<()> {
         let doc = self.slip(id, edition, lang)?;
-        match format {
-            Format::Html => write_durably(out, html::render(&doc).as_bytes()),
-            _ => write_durably(out, &pdf::render(&doc)?),
-        }
+        let bytes = match format {
+            Format::Html => html::render(&doc).into_bytes(),
+            _ => pdf::render(&doc)?,
+        };
+        Ok(write_durably(out, &bytes)?)
     }
 
     /// Writes the slip of a report as PDF into `folder`, as `usalama-slip-ID-EDITION.pdf`.

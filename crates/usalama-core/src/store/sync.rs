@@ -14,6 +14,7 @@ use super::reports::{entry_from_row, insert_entry, reproject, Held, ENTRY_COLUMN
 use super::{format_ms, load_units, now_ms, Store};
 use crate::admission::admit;
 use crate::domain::{Agency, Role};
+use crate::enrollment::{enrollment_proof_digest, Enrolled};
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
 use crate::wire::{self, RequestTag, Run, Signatures, SyncRequest, SyncResponse};
@@ -29,21 +30,6 @@ pub struct HubLink {
     pub hub_key: VerifyingKey,
     /// SHA-256 (hex) of the hub's TLS certificate, pinned at enrollment.
     pub cert_sha256: Option<String>,
-}
-
-/// What the hub says about the person at enrollment; the device adopts it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Enrolled {
-    /// The hub's Ed25519 public key, hex.
-    pub hub_key: String,
-    pub name: String,
-    pub role: Role,
-    pub unit: Option<String>,
-    pub agency: Option<Agency>,
-    pub person: String,
-    pub cleared: bool,
-    /// The hub's clock, Unix ms.
-    pub hub_time: i64,
 }
 
 /// The next request to send, and what it carries.
@@ -174,15 +160,6 @@ impl FailureKind {
             FailureKind::Refused | FailureKind::Outdated | FailureKind::Integrity
         )
     }
-}
-
-/// The bytes a device signs to prove, at enrollment, that it holds its key.
-pub fn enrollment_proof_digest(code: &str, public_key: &[u8; 32]) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(b"usalama.enroll\0");
-    h.update(crate::keys::canonical_code(code));
-    h.update(public_key);
-    h.finalize().into()
 }
 
 impl Store {

@@ -948,7 +948,7 @@ pub fn slip(
             w,
             &prepared_by.name,
             &prepared_by.role,
-            &crate::store::format_ms(crate::store::now_ms()),
+            &crate::clock::format_ms(crate::store::now_ms()),
             lang,
         ),
         blocks,

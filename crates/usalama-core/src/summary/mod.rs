@@ -1093,7 +1093,7 @@ impl Summary {
             period,
             previous_period,
             prepared_by: context.prepared_by.clone(),
-            prepared_at: crate::store::format_ms(context.prepared_at),
+            prepared_at: crate::clock::format_ms(context.prepared_at),
             figures,
             previous,
             log,

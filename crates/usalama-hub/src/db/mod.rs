@@ -10,8 +10,8 @@ pub mod sqlite;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use usalama_core::gazetteer::Unit;
-use usalama_core::ledger::{DeviceId, Entry, Hash, ReportId};
+use usalama_protocol::gazetteer::Unit;
+use usalama_protocol::ledger::{DeviceId, Entry, Hash, ReportId};
 
 use crate::error::{HubError, Refusal, Result};
 

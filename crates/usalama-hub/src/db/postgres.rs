@@ -20,8 +20,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use postgres::config::Host;
 use postgres::types::ToSql;
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, Statement, Transaction};
-use usalama_core::gazetteer::Unit;
-use usalama_core::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId};
+use usalama_protocol::gazetteer::Unit;
+use usalama_protocol::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId};
 
 use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope, Stored, Tx};
 use crate::error::{HubError, Refusal, Result};
@@ -992,7 +992,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use ed25519_dalek::SigningKey;
-    use usalama_core::ledger::{Draft, EntryKind};
+    use usalama_protocol::ledger::{Draft, EntryKind};
 
     use super::*;
     use crate::db::{read, write};

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
-use usalama_core::gazetteer::Unit;
-use usalama_core::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId, FORMAT};
+use usalama_protocol::gazetteer::Unit;
+use usalama_protocol::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId, FORMAT};
 
 use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope, Stored, Tx};
 use crate::error::{HubError, Refusal, Result};

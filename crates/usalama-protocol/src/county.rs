@@ -55,7 +55,7 @@ pub struct KeyEntry {
     sealed: Vec<u8>,
 }
 
-pub(crate) fn key_context(public: &BoxPublic) -> Vec<u8> {
+pub fn key_context(public: &BoxPublic) -> Vec<u8> {
     let mut context = b"usalama.county-key\0".to_vec();
     context.extend_from_slice(&public.0);
     context
@@ -139,7 +139,7 @@ impl KeyEntry {
     }
 }
 
-pub(crate) fn source_context(report: &ReportId) -> Vec<u8> {
+pub fn source_context(report: &ReportId) -> Vec<u8> {
     let mut context = b"usalama.source\0".to_vec();
     context.extend_from_slice(&report.0);
     context

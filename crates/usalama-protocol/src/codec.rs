@@ -3,17 +3,18 @@
 
 use crate::error::{Error, Result};
 
-pub(crate) struct Reader<'a> {
+#[derive(Debug)]
+pub struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+    pub fn new(bytes: &'a [u8]) -> Self {
         Reader { bytes, at: 0 }
     }
 
-    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8]> {
         let end = self
             .at
             .checked_add(n)
@@ -24,17 +25,17 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
-    pub(crate) fn byte(&mut self) -> Result<u8> {
+    pub fn byte(&mut self) -> Result<u8> {
         Ok(self.take(1)?[0])
     }
 
-    pub(crate) fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+    pub fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
         let mut out = [0; N];
         out.copy_from_slice(self.take(N)?);
         Ok(out)
     }
 
-    pub(crate) fn varint(&mut self) -> Result<u64> {
+    pub fn varint(&mut self) -> Result<u64> {
         let mut value: u64 = 0;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -47,7 +48,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A count of items each at least `min_size` bytes long: refused if the rest cannot hold it.
-    pub(crate) fn count(&mut self, min_size: usize) -> Result<usize> {
+    pub fn count(&mut self, min_size: usize) -> Result<usize> {
         let n = usize::try_from(self.varint()?).unwrap_or(usize::MAX);
         if n.saturating_mul(min_size) > self.bytes.len() - self.at {
             return Err(Error::Malformed("a count larger than the data".into()));
@@ -55,11 +56,11 @@ impl<'a> Reader<'a> {
         Ok(n)
     }
 
-    pub(crate) fn position(&self) -> usize {
+    pub fn position(&self) -> usize {
         self.at
     }
 
-    pub(crate) fn end(&self) -> Result<()> {
+    pub fn end(&self) -> Result<()> {
         if self.at == self.bytes.len() {
             Ok(())
         } else {
@@ -68,7 +69,7 @@ impl<'a> Reader<'a> {
     }
 }
 
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -76,10 +77,10 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-pub(crate) fn zigzag(v: i64) -> u64 {
+pub fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
-pub(crate) fn unzigzag(v: u64) -> i64 {
+pub fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }

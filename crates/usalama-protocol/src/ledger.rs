@@ -139,7 +139,7 @@ impl ReportId {
 }
 
 /// The base32 digit values of `text`, or `None` if it holds something else.
-pub(crate) fn crockford_digits(text: &str) -> Option<Vec<u8>> {
+pub fn crockford_digits(text: &str) -> Option<Vec<u8>> {
     text.chars()
         .map(|c| {
             let c = match c.to_ascii_lowercase() {

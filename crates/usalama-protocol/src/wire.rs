@@ -107,7 +107,7 @@ impl Body {
 }
 
 /// The body of `POST /v1/enroll` (JSON): the one-time code, the device's Ed25519 public key
-/// and its signature over [`crate::store::enrollment_proof_digest`], both in hex.
+/// and its signature over [`crate::enrollment::enrollment_proof_digest`], both in hex.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EnrollRequest {
     pub code: String,
@@ -353,7 +353,8 @@ impl SyncRequest {
     }
 
     /// The request's fields, before compression.
-    pub(crate) fn payload(&self) -> Vec<u8> {
+    #[doc(hidden)]
+    pub fn payload(&self) -> Vec<u8> {
         let mut payload = Vec::new();
         put_varint(&mut payload, self.counter);
         put_varint(&mut payload, self.cursor);
@@ -417,7 +418,8 @@ impl SyncRequest {
 /// A request frame from `device` around `payload` (the request's fields, uncompressed),
 /// signed with `key` for `hub`. The fuzz targets use it to put any bytes behind a valid
 /// signature.
-pub(crate) fn seal_request_payload(
+#[doc(hidden)]
+pub fn seal_request_payload(
     payload: &[u8],
     device: &DeviceId,
     hub: &DeviceId,
@@ -520,7 +522,8 @@ impl SyncResponse {
     }
 
     /// The response's fields (a hub bundle holds them too).
-    pub(crate) fn put(&self, out: &mut Vec<u8>) {
+    #[doc(hidden)]
+    pub fn put(&self, out: &mut Vec<u8>) {
         put_varint(out, zigzag(self.hub_time));
         put_varint(out, self.acks.len() as u64);
         for (device, seq) in &self.acks {
@@ -626,7 +629,8 @@ impl SyncResponse {
 /// A response frame around `payload` (the response's fields, uncompressed), signed with the
 /// hub's `key` for the request tagged `request`. The fuzz targets use it to put any bytes
 /// behind a valid signature.
-pub(crate) fn seal_response_payload(
+#[doc(hidden)]
+pub fn seal_response_payload(
     payload: &[u8],
     hub: &SigningKey,
     request: &RequestTag,
@@ -827,7 +831,8 @@ impl Bundle {
     }
 
     /// The bundle's kind and fields, before its signature.
-    pub(crate) fn payload(&self) -> Vec<u8> {
+    #[doc(hidden)]
+    pub fn payload(&self) -> Vec<u8> {
         let mut inner = Vec::new();
         match self {
             Bundle::FromDevice(b) => {
@@ -938,7 +943,8 @@ impl Bundle {
 /// A bundle file around `payload` (a bundle's kind and fields), signed with the maker's `key`
 /// and sealed to `recipient`. The fuzz targets use it to put any bytes behind a valid seal and
 /// signature.
-pub(crate) fn seal_bundle_payload(
+#[doc(hidden)]
+pub fn seal_bundle_payload(
     payload: &[u8],
     key: &SigningKey,
     recipient: &BoxPublic,
