@@ -11,6 +11,7 @@ use serde_json::Value;
 use tauri::{AppHandle, State};
 use usalama_core::domain::{Agency, Lang, Role};
 use usalama_core::enrollment::Enrollment;
+use usalama_core::error::{Broken, Rule};
 use usalama_core::gazetteer::{self, Unit};
 use usalama_core::keys::KdfParams;
 use usalama_core::lifecycle::{parse_figures, Action, Outcome};
@@ -268,7 +269,9 @@ pub enum StepForm {
 
 impl StepForm {
     fn action(self, store: &Store) -> Result<Action, Error> {
-        let agency = |field: &str, a: &str| Agency::parse(a).map_err(|e| Error::invalid(field, e));
+        let agency = |field: &str, a: &str| {
+            Agency::parse(a).map_err(|e| Error::broke(field, Broken::new(Rule::Choice, e)))
+        };
         Ok(match self {
             StepForm::Acknowledge => Action::Acknowledge {
                 agency: store.identity().profile.agency.ok_or_else(|| {
@@ -289,7 +292,8 @@ impl StepForm {
                 note,
                 figures,
             } => Action::Close {
-                outcome: Outcome::parse(&outcome).map_err(|e| Error::invalid("outcome", e))?,
+                outcome: Outcome::parse(&outcome)
+                    .map_err(|e| Error::broke("outcome", Broken::new(Rule::Choice, e)))?,
                 note: note.filter(|n| !n.trim().is_empty()),
                 figures: figures.map(|f| parse_figures(&f.to_string())).transpose()?,
             },
@@ -443,7 +447,8 @@ pub async fn save_summary(
     format: String,
     place: PathBuf,
 ) -> Answer<Vec<String>> {
-    let format = Format::parse(&format).map_err(|e| Error::invalid("format", e))?;
+    let format =
+        Format::parse(&format).map_err(|e| Error::broke("format", Broken::new(Rule::Choice, e)))?;
     let place = media::offered(&place)?;
     let (request, lang) = form.request()?;
     let written =
@@ -471,7 +476,8 @@ pub async fn slip(
     edition: String,
     lang: Lang,
 ) -> Answer<Document> {
-    let edition = Edition::parse(&edition).map_err(|e| Error::invalid("edition", e))?;
+    let edition = Edition::parse(&edition)
+        .map_err(|e| Error::broke("edition", Broken::new(Rule::Choice, e)))?;
     state.with_store(|s| s.slip(&s.resolve_report(&id)?, edition, lang))
 }
 
@@ -484,7 +490,8 @@ pub async fn save_slip(
     lang: Lang,
     place: PathBuf,
 ) -> Answer<String> {
-    let edition = Edition::parse(&edition).map_err(|e| Error::invalid("edition", e))?;
+    let edition = Edition::parse(&edition)
+        .map_err(|e| Error::broke("edition", Broken::new(Rule::Choice, e)))?;
     let place = media::offered(&place)?;
     let out = state
         .with_store(|s| s.save_slip_in(&s.resolve_report(&id)?, edition, lang, &place.path))?;

@@ -59,14 +59,18 @@ impl From<usalama_core::protocol::Error> for CommandError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use usalama_core::form::Rule;
+    use usalama_core::error::{Broken, Rule};
     use usalama_core::{Problem, Problems};
 
     #[test]
     fn an_invalid_input_carries_each_field_and_its_rule() {
-        let e = Error::Invalid(Problems(vec![Problem::new(
+        let e = Error::Invalid(Problems(vec![Problem::broke(
             "people.killed",
-            "must be a whole number from 0 to 100000, or null when unknown (got -1)",
+            Broken::new(
+                Rule::Count,
+                "must be a whole number from 0 to 100000, or null when unknown (got -1)",
+            )
+            .up_to(100_000),
         )]));
         let payload = CommandError::from(e);
         assert_eq!(payload.kind, "invalid");

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-pub use usalama_protocol::{Problem, Problems};
+pub use usalama_protocol::{Broken, Problem, Problems, Rule};
 
 /// Everything that can go wrong below the shell.
 ///
@@ -73,6 +73,11 @@ impl Error {
     /// Bad input in one field, with what is allowed.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid(Problems(vec![Problem::new(field, message)]))
+    }
+
+    /// The field `field` broke `broken`.
+    pub fn broke(field: impl Into<String>, broken: Broken) -> Self {
+        Error::Invalid(Problems(vec![Problem::broke(field, broken)]))
     }
 
     /// A short machine-readable name for the variant, for `{ kind, message }` payloads.

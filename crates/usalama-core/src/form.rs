@@ -1,67 +1,16 @@
 //! The report form's view of a problem: the rule it broke, as a code a user interface can say in
 //! the user's language.
 //!
-//! Parsing names the field and says what is allowed in English (for the CLI and the logs). The
-//! desktop app shows problems in English or Kiswahili next to the field, so it needs the rule as
-//! data, not as a sentence to pick apart. The rule is derived here, beside the parser whose
-//! messages it reads, and the tests below pin every message the form can meet; a message this
-//! version does not know becomes [`Rule::Other`] and the UI shows it as it is.
+//! Each parser names the rule where it finds the problem ([`crate::error::Broken`]), beside the
+//! English message for the CLI and the logs; the desktop app shows the rule in English or
+//! Kiswahili next to the field. A problem with no rule the form knows is [`Rule::Other`], and the
+//! UI shows its message as it is. The tests below pin the rule of every problem the form can
+//! meet, from real documents.
 
 use serde::Serialize;
 
-use crate::domain::report::MAX_COUNT;
+pub use crate::error::Rule;
 use crate::error::{Problem, Problems};
-
-/// What a field's value broke.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Rule {
-    /// The field must be given.
-    Required,
-    /// A count: a whole number from 0 to [`MAX_COUNT`], or unknown.
-    Count,
-    /// Text that must not be empty.
-    NotEmpty,
-    /// Text longer than `max` characters.
-    TooLong,
-    /// A key of a closed vocabulary (type, urgency, species, agency, source kind).
-    Choice,
-    /// A date and time with its offset.
-    DateTime,
-    /// A date before the year 2000.
-    TooEarly,
-    /// A date later than now.
-    Future,
-    /// Latitude −90..90, longitude −180..180.
-    Gps,
-    /// At least one of unit and place.
-    UnitOrPlace,
-    /// A unit id that is not in the gazetteer.
-    UnknownUnit,
-    /// A unit that was retired.
-    RetiredUnit,
-    /// A species listed twice in the livestock table.
-    DuplicateSpecies,
-    /// Yes or no.
-    YesNo,
-    /// A required field an amendment tried to remove.
-    CannotRemove,
-    /// A field the document may not hold.
-    UnknownField,
-    /// Text holding a control or text-direction character (or a line break in a one-line
-    /// field).
-    Characters,
-    /// A new passphrase shorter than [`crate::keys::MIN_PASSPHRASE_CHARS`].
-    PassphraseShort,
-    /// A new passphrase that is the example Usalama once suggested.
-    PassphraseExample,
-    /// A new passphrase that is the user's name or an area's name.
-    PassphrasePersonal,
-    /// A new passphrase that is digits only, one character repeated, or a very common phrase.
-    PassphraseGuessable,
-    /// Anything else: show the message as it is.
-    Other,
-}
 
 /// A problem with its rule, and the limit the rule names where it has one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -77,11 +26,10 @@ pub struct FormProblem {
 
 impl FormProblem {
     pub fn of(problem: &Problem) -> FormProblem {
-        let (rule, max) = rule_of(&problem.message);
         FormProblem {
             field: problem.field.clone(),
-            rule,
-            max,
+            rule: problem.rule,
+            max: problem.limit,
             message: problem.message.clone(),
         }
     }
@@ -90,59 +38,6 @@ impl FormProblem {
 /// Every problem with its rule.
 pub fn classify(problems: &Problems) -> Vec<FormProblem> {
     problems.0.iter().map(FormProblem::of).collect()
-}
-
-fn rule_of(message: &str) -> (Rule, Option<u64>) {
-    let m = message;
-    let has = |s: &str| m.contains(s);
-    // The passphrase's rules (crate::keys::check_new_passphrase), first: their words are
-    // nothing like the report's.
-    if m.starts_with("must be at least") && has("characters") && has("several words") {
-        (Rule::PassphraseShort, None)
-    } else if m.starts_with("is the example phrase") {
-        (Rule::PassphraseExample, None)
-    } else if m.starts_with("is too easy to guess from who you are") {
-        (Rule::PassphrasePersonal, None)
-    } else if m.starts_with("is too easy to guess") {
-        (Rule::PassphraseGuessable, None)
-    } else if has("must not hold control or text-direction characters") {
-        (Rule::Characters, None)
-    } else if has("whole number from 0 to") {
-        (Rule::Count, Some(MAX_COUNT))
-    } else if m.starts_with("is required") || m.ends_with(" is required") {
-        (Rule::Required, None)
-    } else if has("must not be empty") {
-        (Rule::NotEmpty, None)
-    } else if let Some(rest) = m.strip_prefix("must be at most ") {
-        let max = rest.split(' ').next().and_then(|n| n.parse().ok());
-        (Rule::TooLong, max)
-    } else if has("must not be in the future") {
-        (Rule::Future, None)
-    } else if has("before the year 2000") {
-        (Rule::TooEarly, None)
-    } else if has("time zone offset") || has("must be a date and time") {
-        (Rule::DateTime, None)
-    } else if has("degrees") {
-        (Rule::Gps, None)
-    } else if has("give at least one of unit") || has("neither unit nor place") {
-        (Rule::UnitOrPlace, None)
-    } else if has("has been retired") {
-        (Rule::RetiredUnit, None)
-    } else if m.starts_with("unknown unit") || has("must be a unit id") {
-        (Rule::UnknownUnit, None)
-    } else if m.starts_with("unknown field") {
-        (Rule::UnknownField, None)
-    } else if m.starts_with("unknown ") && has("; allowed: ") {
-        (Rule::Choice, None)
-    } else if has("is listed twice") {
-        (Rule::DuplicateSpecies, None)
-    } else if has("must be true or false") || has("must be true, false or null") {
-        (Rule::YesNo, None)
-    } else if has("cannot be removed") {
-        (Rule::CannotRemove, None)
-    } else {
-        (Rule::Other, None)
-    }
 }
 
 #[cfg(test)]

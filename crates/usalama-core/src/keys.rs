@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::enrollment::canonical_code;
-use crate::error::{Error, Result};
+use crate::error::{Broken, Error, Result, Rule};
 
 /// The shortest passphrase accepted: a short PIN can be guessed from a stolen laptop.
 pub const MIN_PASSPHRASE_CHARS: usize = 10;
@@ -451,19 +451,24 @@ const COMMON: &[&str] = &[
 /// would try first (see the module's documentation). Errors name the field `passphrase` and say
 /// what to do; the desktop app shows each by its rule code (see [`crate::form`]).
 pub fn check_new_passphrase(passphrase: &str, own: &OwnWords) -> Result<()> {
-    let refuse = |message: String| Err(Error::invalid("passphrase", message));
+    let refuse =
+        |rule, message: String| Err(Error::broke("passphrase", Broken::new(rule, message)));
     let chars = passphrase.chars().count();
     if chars < MIN_PASSPHRASE_CHARS {
-        return refuse(format!(
+        return refuse(
+            Rule::PassphraseShort,
+            format!(
             "must be at least {MIN_PASSPHRASE_CHARS} characters (got {chars}); make up a short \
              sentence of several words of your own"
-        ));
+        ),
+        );
     }
     let squeezed = squeeze(passphrase);
     let core = squeezed.trim_matches(|c: char| c.is_ascii_digit());
     let is = |word: &str| !word.is_empty() && (squeezed == word || core == word);
     if EXAMPLES.iter().any(|e| is(&squeeze(e))) {
         return refuse(
+            Rule::PassphraseExample,
             "is the example phrase Usalama once suggested, so it is the first one a thief \
              would try; make up a short sentence of several words of your own"
                 .into(),
@@ -471,16 +476,20 @@ pub fn check_new_passphrase(passphrase: &str, own: &OwnWords) -> Result<()> {
     }
     if own.names.iter().any(|n| is(n)) {
         return refuse(
+            Rule::PassphrasePersonal,
             "is too easy to guess from who you are: it is your own name; make up a short \
              sentence of several words of your own"
                 .into(),
         );
     }
     if let Some((_, place)) = own.places.iter().find(|(p, _)| is(p)) {
-        return refuse(format!(
-            "is too easy to guess from who you are: it is the name of an area ({place}); make \
+        return refuse(
+            Rule::PassphrasePersonal,
+            format!(
+                "is too easy to guess from who you are: it is the name of an area ({place}); make \
              up a short sentence of several words of your own"
-        ));
+            ),
+        );
     }
     let mut letters = passphrase.chars().filter(|c| !c.is_whitespace());
     let first = letters.next();
@@ -494,9 +503,12 @@ pub fn check_new_passphrase(passphrase: &str, own: &OwnWords) -> Result<()> {
         None
     };
     match why {
-        Some(why) => refuse(format!(
+        Some(why) => refuse(
+            Rule::PassphraseGuessable,
+            format!(
             "is too easy to guess: {why}; make up a short sentence of several words of your own"
-        )),
+        ),
+        ),
         None => Ok(()),
     }
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use time::Date;
 
 use crate::domain::{Agency, IncidentType};
-use crate::error::{Error, Problems, Result};
+use crate::error::{Broken, Error, Problems, Result, Rule};
 use crate::store::{AgencyFilter, Relation, ReportFilter};
 use crate::summary::{Edition, SummaryRequest, STATUSES};
 
@@ -63,14 +63,17 @@ impl ReportQuery {
         let given = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
         let kind = given(self.kind);
         if let Some(Err(e)) = kind.as_deref().map(IncidentType::parse) {
-            problems.push(naming.name("type"), e);
+            problems.add(naming.name("type"), Broken::new(Rule::Choice, e));
         }
         let status = given(self.status);
         if let Some(status) = status.as_deref().filter(|s| !STATUSES.contains(s)) {
             let allowed = STATUSES.join(", ");
-            problems.push(
+            problems.add(
                 naming.name("status"),
-                format!("unknown status {status:?}; allowed: {allowed}"),
+                Broken::new(
+                    Rule::Choice,
+                    format!("unknown status {status:?}; allowed: {allowed}"),
+                ),
             );
         }
         let (from, to) = period(given(self.from), given(self.to), naming, &mut problems);
@@ -78,11 +81,12 @@ impl ReportQuery {
             None => None,
             Some(agency) => {
                 let agency = Agency::parse(agency.trim())
-                    .map_err(|e| problems.push(naming.name("agency"), e));
+                    .map_err(|e| problems.add(naming.name("agency"), Broken::new(Rule::Choice, e)));
                 let relation = given(self.relation);
-                let relation =
-                    Relation::parse(relation.as_deref().unwrap_or("acknowledged").trim())
-                        .map_err(|e| problems.push(naming.name("relation"), e));
+                let relation = Relation::parse(
+                    relation.as_deref().unwrap_or("acknowledged").trim(),
+                )
+                .map_err(|e| problems.add(naming.name("relation"), Broken::new(Rule::Choice, e)));
                 match (agency, relation) {
                     (Ok(agency), Ok(relation)) => Some(AgencyFilter { agency, relation }),
                     _ => None,
@@ -120,15 +124,18 @@ impl SummaryQuery {
     /// `naming`), added to `problems` (the shell's own options' problems may be there already).
     pub fn request(self, naming: Naming, problems: &mut Problems) -> Option<SummaryRequest> {
         let edition = Edition::parse(self.edition.as_deref().unwrap_or("public"))
-            .map_err(|e| problems.push(naming.name("edition"), e))
+            .map_err(|e| problems.add(naming.name("edition"), Broken::new(Rule::Choice, e)))
             .ok();
         let given = |s: String| Some(s).filter(|s| !s.trim().is_empty());
         let (from, to) = (given(self.from), given(self.to));
         for (field, value) in [("from", &from), ("to", &to)] {
             if value.is_none() {
-                problems.push(
+                problems.add(
                     naming.name(field),
-                    "is required: the first and the last day, as YYYY-MM-DD",
+                    Broken::new(
+                        Rule::Required,
+                        "is required: the first and the last day, as YYYY-MM-DD",
+                    ),
                 );
             }
         }

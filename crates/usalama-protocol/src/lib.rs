@@ -57,4 +57,4 @@ pub mod seal;
 pub mod wire;
 
 pub use clock::EAT;
-pub use error::{Error, Problem, Problems, Result};
+pub use error::{Broken, Error, Problem, Problems, Result, Rule};

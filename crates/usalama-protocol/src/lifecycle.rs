@@ -23,7 +23,7 @@ use serde_json::{json, Map, Value};
 
 use crate::domain::text::{self, Lines, Origin};
 use crate::domain::{Agency, Role};
-use crate::error::{Error, Result};
+use crate::error::{Broken, Error, Result, Rule};
 use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
 use crate::Problems;
 
@@ -285,12 +285,25 @@ impl Action {
         let mut problems = Problems::default();
         let mut note = |field: &str, note: &str, required: bool| {
             if required && note.trim().is_empty() {
-                problems.push(field, "is required: say what happened, in a few words");
+                problems.add(
+                    field,
+                    Broken::new(
+                        Rule::Required,
+                        "is required: say what happened, in a few words",
+                    ),
+                );
             } else if note.chars().count() > MAX_NOTE {
-                problems.push(field, format!("must be at most {MAX_NOTE} characters"));
+                problems.add(
+                    field,
+                    Broken::new(
+                        Rule::TooLong,
+                        format!("must be at most {MAX_NOTE} characters"),
+                    )
+                    .up_to(MAX_NOTE as u64),
+                );
             } else if origin == Origin::Author {
                 if let Err(message) = text::check(note, Lines::Many) {
-                    problems.push(field, message);
+                    problems.add(field, Broken::new(Rule::Characters, message));
                 }
             }
         };

@@ -18,7 +18,7 @@ use time::Date;
 
 use crate::domain::text::{self, Lines, Origin};
 use crate::domain::Agency;
-use crate::error::{Error, Result};
+use crate::error::{Broken, Error, Result, Rule};
 use crate::Problems;
 
 /// What a team may need for an operation.
@@ -103,16 +103,19 @@ impl Needs {
             Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_TEXT => {
                 match origin {
                     Origin::Author => text::check(s.trim(), Lines::One)
-                        .map_err(|message| problems.push(k, message))
+                        .map_err(|message| problems.add(k, Broken::new(Rule::Characters, message)))
                         .ok()
                         .map(|()| s.trim().to_owned()),
                     Origin::Received => Some(s.trim().to_owned()),
                 }
             }
             _ => {
-                problems.push(
+                problems.add(
                     k,
-                    format!("is required: text of 1 to {MAX_TEXT} characters"),
+                    Broken::new(
+                        Rule::Required,
+                        format!("is required: text of 1 to {MAX_TEXT} characters"),
+                    ),
                 );
                 None
             }
@@ -122,7 +125,10 @@ impl Needs {
         let date = |k: &str, problems: &mut Problems| {
             let d = map.get(k).and_then(Value::as_str).and_then(day);
             if d.is_none() {
-                problems.push(k, "is required: a date as YYYY-MM-DD");
+                problems.add(
+                    k,
+                    Broken::new(Rule::Required, "is required: a date as YYYY-MM-DD"),
+                );
             }
             d
         };
@@ -136,11 +142,17 @@ impl Needs {
         let lead = match map.get("lead").and_then(Value::as_str).map(Agency::parse) {
             Some(Ok(a)) => Some(a),
             Some(Err(e)) => {
-                problems.push("lead", e);
+                problems.add("lead", Broken::new(Rule::Choice, e));
                 None
             }
             None => {
-                problems.push("lead", "is required: nps, npr, kdf, nis, ngao or cso");
+                problems.add(
+                    "lead",
+                    Broken::new(
+                        Rule::Required,
+                        "is required: nps, npr, kdf, nis, ngao or cso",
+                    ),
+                );
                 None
             }
         };
@@ -153,9 +165,12 @@ impl Needs {
                     }
                 }
             }
-            _ => problems.push(
+            _ => problems.add(
                 "items",
-                "is required: a list of {\"resource\", \"have\", \"need\"}",
+                Broken::new(
+                    Rule::Required,
+                    "is required: a list of {\"resource\", \"have\", \"need\"}",
+                ),
             ),
         }
         problems.into_result()?;
@@ -202,16 +217,22 @@ impl Need {
         };
         let resource = match map.get("resource").and_then(Value::as_str) {
             Some(r) => RESOURCES.iter().find(|k| **k == r).copied().or_else(|| {
-                problems.push(
+                problems.add(
                     field("resource"),
-                    format!("unknown resource {r:?}; allowed: {}", RESOURCES.join(", ")),
+                    Broken::new(
+                        Rule::Choice,
+                        format!("unknown resource {r:?}; allowed: {}", RESOURCES.join(", ")),
+                    ),
                 );
                 None
             }),
             None => {
-                problems.push(
+                problems.add(
                     field("resource"),
-                    format!("is required: one of {}", RESOURCES.join(", ")),
+                    Broken::new(
+                        Rule::Required,
+                        format!("is required: one of {}", RESOURCES.join(", ")),
+                    ),
                 );
                 None
             }
@@ -219,9 +240,13 @@ impl Need {
         let quantity = |k: &str, problems: &mut Problems| match map.get(k).and_then(Value::as_u64) {
             Some(n) if n <= MAX_QUANTITY => Some(n),
             _ => {
-                problems.push(
+                problems.add(
                     field(k),
-                    format!("must be a whole number from 0 to {MAX_QUANTITY}"),
+                    Broken::new(
+                        Rule::Count,
+                        format!("must be a whole number from 0 to {MAX_QUANTITY}"),
+                    )
+                    .up_to(MAX_QUANTITY),
                 );
                 None
             }
@@ -233,16 +258,20 @@ impl Need {
             Some(Value::String(s)) if s.chars().count() <= MAX_TEXT => {
                 match (origin, text::check(s, Lines::One)) {
                     (Origin::Author, Err(message)) => {
-                        problems.push(field("note"), message);
+                        problems.add(field("note"), Broken::new(Rule::Characters, message));
                         None
                     }
                     _ => Some(s.clone()),
                 }
             }
             Some(_) => {
-                problems.push(
+                problems.add(
                     field("note"),
-                    format!("must be text of at most {MAX_TEXT} characters"),
+                    Broken::new(
+                        Rule::TooLong,
+                        format!("must be text of at most {MAX_TEXT} characters"),
+                    )
+                    .up_to(MAX_TEXT as u64),
                 );
                 None
             }

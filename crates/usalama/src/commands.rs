@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 use usalama_core::domain::{Agency, Amendment, Lang, Report, Role};
 use usalama_core::enrollment::Enrollment;
+use usalama_core::error::{Broken, Rule};
 use usalama_core::keys::KdfParams;
 use usalama_core::request::{Naming, ReportQuery, SummaryQuery};
 use usalama_core::store::ReportView;
@@ -98,15 +99,15 @@ fn warn_clock(store: &Store) -> Result<(), Failure> {
 fn init(home: &Path, args: crate::args::InitArgs, json: bool) -> Result<(), Failure> {
     let mut problems = Problems::default();
     let role = Role::parse(&args.role)
-        .map_err(|e| problems.push("role", e))
+        .map_err(|e| problems.add("role", Broken::new(Rule::Choice, e)))
         .ok();
     let lang = Lang::parse(&args.lang)
-        .map_err(|e| problems.push("lang", e))
+        .map_err(|e| problems.add("lang", Broken::new(Rule::Choice, e)))
         .ok();
     let agency = match args.agency.as_deref().map(Agency::parse) {
         Some(Ok(a)) => Some(a),
         Some(Err(e)) => {
-            problems.push("agency", e);
+            problems.add("agency", Broken::new(Rule::Choice, e));
             None
         }
         None => None,
@@ -526,7 +527,7 @@ fn lang_or(store_lang: Lang, asked: Option<&str>) -> Result<Lang, Failure> {
         None => Ok(store_lang),
         Some(text) => Lang::parse(text).map_err(|e| {
             let mut problems = Problems::default();
-            problems.push("--lang", e);
+            problems.add("--lang", Broken::new(Rule::Choice, e));
             usalama_core::Error::Invalid(problems).into()
         }),
     }
@@ -535,10 +536,10 @@ fn lang_or(store_lang: Lang, asked: Option<&str>) -> Result<Lang, Failure> {
 fn summary(home: &Path, args: SummaryArgs, json: bool) -> Result<(), Failure> {
     let mut problems = Problems::default();
     let format = Format::parse(&args.format)
-        .map_err(|e| problems.push("--format", e))
+        .map_err(|e| problems.add("--format", Broken::new(Rule::Choice, e)))
         .ok();
     if let Some(Err(e)) = args.lang.as_deref().map(Lang::parse) {
-        problems.push("--lang", e);
+        problems.add("--lang", Broken::new(Rule::Choice, e));
     }
     let query = SummaryQuery {
         unit: args.unit.clone(),
@@ -575,7 +576,8 @@ fn summary(home: &Path, args: SummaryArgs, json: bool) -> Result<(), Failure> {
 fn incident(home: &Path, command: IncidentCommand, json: bool) -> Result<(), Failure> {
     use usalama_core::lifecycle::{parse_figures, Action, Outcome};
     let agency = |flag: &str, text: &str| {
-        Agency::parse(text.trim()).map_err(|e| usalama_core::Error::invalid(flag, e))
+        Agency::parse(text.trim())
+            .map_err(|e| usalama_core::Error::broke(flag, Broken::new(Rule::Choice, e)))
     };
     let mut store = open(home)?;
     let (id, action) = match command {
@@ -610,9 +612,12 @@ fn incident(home: &Path, command: IncidentCommand, json: bool) -> Result<(), Fai
                 None => false,
                 Some("responding") => true,
                 Some(other) => {
-                    return Err(usalama_core::Error::invalid(
+                    return Err(usalama_core::Error::broke(
                         "--status",
-                        format!("unknown status {other:?}; allowed: responding"),
+                        Broken::new(
+                            Rule::Choice,
+                            format!("unknown status {other:?}; allowed: responding"),
+                        ),
                     )
                     .into())
                 }
@@ -625,8 +630,9 @@ fn incident(home: &Path, command: IncidentCommand, json: bool) -> Result<(), Fai
             note,
             figures,
         } => {
-            let outcome = Outcome::parse(&outcome)
-                .map_err(|e| usalama_core::Error::invalid("--outcome", e))?;
+            let outcome = Outcome::parse(&outcome).map_err(|e| {
+                usalama_core::Error::broke("--outcome", Broken::new(Rule::Choice, e))
+            })?;
             let figures = match figures {
                 None => None,
                 Some(path) => {
@@ -962,21 +968,24 @@ fn bundle_import(home: &Path, file: &Path, json: bool) -> Result<(), Failure> {
 fn report_slip(home: &Path, args: SlipArgs, json: bool) -> Result<(), Failure> {
     let mut problems = Problems::default();
     let edition = Edition::parse(&args.edition)
-        .map_err(|e| problems.push("--edition", e))
+        .map_err(|e| problems.add("--edition", Broken::new(Rule::Choice, e)))
         .ok();
     let format = match args.format.as_str() {
         "pdf" => Some(Format::Pdf),
         "html" => Some(Format::Html),
         other => {
-            problems.push(
+            problems.add(
                 "--format",
-                format!("unknown format {other:?} for a slip; allowed: pdf, html"),
+                Broken::new(
+                    Rule::Choice,
+                    format!("unknown format {other:?} for a slip; allowed: pdf, html"),
+                ),
             );
             None
         }
     };
     if let Some(Err(e)) = args.lang.as_deref().map(Lang::parse) {
-        problems.push("--lang", e);
+        problems.add("--lang", Broken::new(Rule::Choice, e));
     }
     problems.into_result()?;
     let (Some(edition), Some(format)) = (edition, format) else {

@@ -42,7 +42,7 @@ pub use verify::VerifyReport;
 
 use crate::clock::format_ms;
 use crate::domain::{Agency, Lang, Role};
-use crate::error::{Error, Problems, Result};
+use crate::error::{Broken, Error, Problems, Result, Rule};
 use crate::gazetteer::{self, Unit};
 use crate::keys::{check_new_passphrase, DataKey, KdfParams, KeyHeader, OwnWords, RecoveryCode};
 use crate::ledger::DeviceId;
@@ -501,16 +501,22 @@ fn check_profile(profile: &Profile, units: &[Unit]) -> Result<()> {
     }
     if let Some(unit) = &profile.unit {
         if !units.iter().any(|u| &u.id == unit) {
-            problems.push(
+            problems.add(
                 "unit",
-                format!("unknown unit {unit:?}; see `usalama units list` for the ids"),
+                Broken::new(
+                    Rule::UnknownUnit,
+                    format!("unknown unit {unit:?}; see `usalama units list` for the ids"),
+                ),
             );
         }
     }
     if profile.role == Role::Officer && profile.agency.is_none() {
-        problems.push(
+        problems.add(
             "agency",
-            "is required for an officer; one of nps, npr, kdf, nis, ngao, cso",
+            Broken::new(
+                Rule::Required,
+                "is required for an officer; one of nps, npr, kdf, nis, ngao, cso",
+            ),
         );
     }
     Ok(problems.into_result()?)

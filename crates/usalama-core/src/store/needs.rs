@@ -34,8 +34,8 @@ impl Store {
             )));
         }
         let needs = Needs::parse(doc)?;
-        if let Err(message) = self.check_unit(&needs.area) {
-            return Err(Error::invalid("area", message));
+        if let Err(broken) = self.check_unit(&needs.area) {
+            return Err(Error::broke("area", broken));
         }
         let body =
             serde_json::to_vec(&needs.to_value()).map_err(|e| Error::Unsupported(e.to_string()))?;

@@ -11,7 +11,7 @@ use super::county::{record_source, unsealed_source, Opener};
 use super::{format_ms, now_ms, Store};
 use crate::domain::report::{apply_restricted, gives, restricted_patch, take_restricted};
 use crate::domain::{Agency, Amendment, Report, Role};
-use crate::error::{Error, Problems, Result};
+use crate::error::{Broken, Error, Problems, Result, Rule};
 use crate::gazetteer::{self, COUNTY};
 use crate::ledger::{fold_order, DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
 use crate::projection::project_with;
@@ -185,13 +185,13 @@ impl Store {
         let mut problems = Problems::default();
         for (i, report) in reports.iter().enumerate() {
             if let Some(unit) = &report.unit {
-                if let Err(message) = self.check_unit(unit) {
+                if let Err(broken) = self.check_unit(unit) {
                     let field = if reports.len() > 1 {
                         format!("document {}: unit", i + 1)
                     } else {
                         "unit".to_owned()
                     };
-                    problems.push(field, message);
+                    problems.add(field, broken);
                 }
             }
         }
@@ -251,8 +251,8 @@ impl Store {
         }
         let mut problems = Problems::default();
         if let Some(unit) = amendment.unit() {
-            if let Err(message) = self.check_unit(unit) {
-                problems.push("unit", message);
+            if let Err(broken) = self.check_unit(unit) {
+                problems.add("unit", broken);
             }
         }
         let mut state: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
@@ -260,9 +260,12 @@ impl Store {
         crate::domain::apply_changes(&mut state, amendment.changes());
         let has = |k: &str| state.get(k).is_some_and(|v| !v.is_null());
         if !has("unit") && !has("place") {
-            problems.push(
+            problems.add(
                 "unit",
-                "the report would have neither unit nor place; keep at least one",
+                Broken::new(
+                    Rule::UnitOrPlace,
+                    "the report would have neither unit nor place; keep at least one",
+                ),
             );
         }
         problems.into_result()?;
@@ -333,8 +336,8 @@ impl Store {
             )));
         }
         if let Some(unit) = &replacement.unit {
-            if let Err(message) = self.check_unit(unit) {
-                return Err(Error::invalid("unit", message));
+            if let Err(broken) = self.check_unit(unit) {
+                return Err(Error::broke("unit", broken));
             }
         }
         let Value::Object(mut document) = replacement.to_json() else {
@@ -515,9 +518,12 @@ impl Store {
         }
         if let Some(unit) = &filter.unit {
             if self.unit(unit).is_none() {
-                return Err(Error::invalid(
+                return Err(Error::broke(
                     "unit",
-                    format!("unknown unit {unit:?}; see `usalama units list` for the ids"),
+                    Broken::new(
+                        Rule::UnknownUnit,
+                        format!("unknown unit {unit:?}; see `usalama units list` for the ids"),
+                    ),
                 ));
             }
             let ids = gazetteer::subtree(&self.units, unit);
@@ -869,15 +875,19 @@ impl Store {
         }))
     }
 
-    pub(super) fn check_unit(&self, id: &str) -> std::result::Result<(), String> {
+    pub(super) fn check_unit(&self, id: &str) -> std::result::Result<(), Broken> {
         match self.unit(id) {
-            Some(u) if u.retired => Err(format!(
-                "unit {id:?} ({}) has been retired; choose the unit that replaced it",
-                u.name
+            Some(u) if u.retired => Err(Broken::new(
+                Rule::RetiredUnit,
+                format!(
+                    "unit {id:?} ({}) has been retired; choose the unit that replaced it",
+                    u.name
+                ),
             )),
             Some(_) => Ok(()),
-            None => Err(format!(
-                "unknown unit {id:?}; see `usalama units list` for the ids"
+            None => Err(Broken::new(
+                Rule::UnknownUnit,
+                format!("unknown unit {id:?}; see `usalama units list` for the ids"),
             )),
         }
     }

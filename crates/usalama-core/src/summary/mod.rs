@@ -36,7 +36,7 @@ use time::{Date, Duration, Time};
 
 use crate::domain::report::MAX_COUNT;
 use crate::domain::{Agency, IncidentType, Lang, SourceKind, Species, Urgency};
-use crate::error::{Error, Result};
+use crate::error::{Broken, Error, Result, Rule};
 use crate::files::write_durably;
 use crate::gazetteer::Unit;
 use words::{fill, Words};
@@ -960,11 +960,14 @@ impl Summary {
             .iter()
             .find(|u| u.id == request.unit)
             .ok_or_else(|| {
-                Error::invalid(
+                Error::broke(
                     "unit",
-                    format!(
-                        "unknown unit {:?}; see `usalama units list` for the ids",
-                        request.unit
+                    Broken::new(
+                        Rule::UnknownUnit,
+                        format!(
+                            "unknown unit {:?}; see `usalama units list` for the ids",
+                            request.unit
+                        ),
                     ),
                 )
             })?;

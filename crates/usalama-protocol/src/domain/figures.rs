@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::report::Tally;
 use super::taxonomy::Species;
-use crate::error::Problems;
+use crate::error::{Broken, Problems, Rule};
 
 /// The keys a figures object may hold.
 pub const FIGURES_FIELDS: &[&str] = &[
@@ -44,9 +44,12 @@ pub fn parse_figures(value: &Value) -> Result<Map<String, Value>, Problems> {
                         if k == "rescued" {
                             count(n, &format!("people.{k}"), &mut problems);
                         } else {
-                            problems.push(
+                            problems.add(
                                 format!("people.{k}"),
-                                "unknown field (a typo?); allowed here: rescued",
+                                Broken::new(
+                                    Rule::UnknownField,
+                                    "unknown field (a typo?); allowed here: rescued",
+                                ),
                             );
                         }
                     }
@@ -55,11 +58,14 @@ pub fn parse_figures(value: &Value) -> Result<Map<String, Value>, Problems> {
             },
             "livestock" => lines(v, key, "recovered", &mut problems),
             "livestock_recovered" => lines(v, key, "count", &mut problems),
-            _ => problems.push(
+            _ => problems.add(
                 key.as_str(),
-                format!(
-                    "unknown field (a typo?); fields of closing figures: {}",
-                    FIGURES_FIELDS.join(", ")
+                Broken::new(
+                    Rule::UnknownField,
+                    format!(
+                        "unknown field (a typo?); fields of closing figures: {}",
+                        FIGURES_FIELDS.join(", ")
+                    ),
                 ),
             ),
         }
@@ -69,8 +75,8 @@ pub fn parse_figures(value: &Value) -> Result<Map<String, Value>, Problems> {
 }
 
 fn count(value: &Value, field: &str, problems: &mut Problems) {
-    if let Err(message) = Tally::parse(value) {
-        problems.push(field, message);
+    if let Err(broken) = Tally::parse(value) {
+        problems.add(field, broken);
     }
 }
 
@@ -94,9 +100,12 @@ fn lines(value: &Value, field: &str, number: &str, problems: &mut Problems) {
             continue;
         };
         for k in line.keys().filter(|k| *k != "species" && *k != number) {
-            problems.push(
+            problems.add(
                 at(k),
-                format!("unknown field (a typo?); allowed here: species, {number}"),
+                Broken::new(
+                    Rule::UnknownField,
+                    format!("unknown field (a typo?); allowed here: species, {number}"),
+                ),
             );
         }
         match line
@@ -104,17 +113,20 @@ fn lines(value: &Value, field: &str, number: &str, problems: &mut Problems) {
             .and_then(Value::as_str)
             .map(Species::parse)
         {
-            Some(Ok(s)) if seen.contains(&s) => problems.push(
+            Some(Ok(s)) if seen.contains(&s) => problems.add(
                 at("species"),
-                format!("{s} is listed twice; give one entry per species"),
+                Broken::new(
+                    Rule::DuplicateSpecies,
+                    format!("{s} is listed twice; give one entry per species"),
+                ),
             ),
             Some(Ok(s)) => seen.push(s),
-            Some(Err(e)) => problems.push(at("species"), e),
-            None => problems.push(at("species"), "is required"),
+            Some(Err(e)) => problems.add(at("species"), Broken::new(Rule::Choice, e)),
+            None => problems.add(at("species"), Broken::new(Rule::Required, "is required")),
         }
         match line.get(number) {
             Some(n) => count(n, &at(number), problems),
-            None => problems.push(at(number), "is required"),
+            None => problems.add(at(number), Broken::new(Rule::Required, "is required")),
         }
     }
 }

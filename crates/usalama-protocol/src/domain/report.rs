@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use super::taxonomy::{Agency, IncidentType, SourceKind, Species, Urgency};
 use super::text::{self, Lines, Origin};
-use crate::error::Problems;
+use crate::error::{Broken, Problems, Rule};
 
 /// The largest head count or people count a report may hold.
 pub const MAX_COUNT: u64 = 100_000;
@@ -26,15 +26,21 @@ const MAX_TEXT_CHARS: usize = 500;
 pub struct Count(u32);
 
 impl Count {
-    pub fn parse(value: &Value) -> Result<Self, String> {
+    pub fn parse(value: &Value) -> Result<Self, Broken> {
         let allowed = format!("a whole number from 0 to {MAX_COUNT}, or null when unknown");
+        let broken = |message| Broken::new(Rule::Count, message).up_to(MAX_COUNT);
         match value {
             Value::Number(n) => match n.as_u64() {
                 Some(v) if v <= MAX_COUNT => Ok(Count(v as u32)),
-                Some(v) => Err(format!("must be {allowed} (got {v}, which is too large)")),
-                None => Err(format!("must be {allowed} (got {n})")),
+                Some(v) => Err(broken(format!(
+                    "must be {allowed} (got {v}, which is too large)"
+                ))),
+                None => Err(broken(format!("must be {allowed} (got {n})"))),
             },
-            other => Err(format!("must be {allowed} (got {})", describe(other))),
+            other => Err(broken(format!(
+                "must be {allowed} (got {})",
+                describe(other)
+            ))),
         }
     }
 
@@ -54,7 +60,7 @@ pub enum Tally {
 impl Tally {
     pub const UNKNOWN: Tally = Tally::Unknown(());
 
-    pub fn parse(value: &Value) -> Result<Self, String> {
+    pub fn parse(value: &Value) -> Result<Self, Broken> {
         if value.is_null() {
             Ok(Tally::UNKNOWN)
         } else {
@@ -160,36 +166,53 @@ pub struct Source {
 pub struct OccurredAt(OffsetDateTime);
 
 impl OccurredAt {
-    pub fn parse(value: &Value, now: OffsetDateTime) -> Result<Self, String> {
+    pub fn parse(value: &Value, now: OffsetDateTime) -> Result<Self, Broken> {
         let example = "e.g. \"2026-11-20T05:30:00+03:00\"";
         let Value::String(text) = value else {
-            return Err(format!(
-                "must be a date and time with its offset, {example} (got {})",
-                describe(value)
+            return Err(Broken::new(
+                Rule::DateTime,
+                format!(
+                    "must be a date and time with its offset, {example} (got {})",
+                    describe(value)
+                ),
             ));
         };
         let at = match OffsetDateTime::parse(text, &Rfc3339) {
             Ok(at) => at,
             Err(_) if looks_like_local_time(text) => {
-                return Err(format!(
-                "must include the time zone offset, {example} for East Africa Time (got {text:?})"
-            ))
+                return Err(Broken::new(
+                    Rule::DateTime,
+                    format!(
+                        "must include the time zone offset, {example} for East Africa Time \
+                         (got {text:?})"
+                    ),
+                ))
             }
             Err(_) => {
-                return Err(format!(
-                    "must be a date and time with its offset (RFC 3339), {example} (got {text:?})"
+                return Err(Broken::new(
+                    Rule::DateTime,
+                    format!(
+                        "must be a date and time with its offset (RFC 3339), {example} \
+                         (got {text:?})"
+                    ),
                 ))
             }
         };
         if at.year() < 2000 {
-            return Err(format!("must not be before the year 2000 (got {text:?})"));
+            return Err(Broken::new(
+                Rule::TooEarly,
+                format!("must not be before the year 2000 (got {text:?})"),
+            ));
         }
         if at > now + FUTURE_TOLERANCE {
-            return Err(format!(
-                "must not be in the future (got {text:?}; this device's clock says {})",
-                now.to_offset(crate::EAT)
-                    .format(&Rfc3339)
-                    .unwrap_or_default()
+            return Err(Broken::new(
+                Rule::Future,
+                format!(
+                    "must not be in the future (got {text:?}; this device's clock says {})",
+                    now.to_offset(crate::EAT)
+                        .format(&Rfc3339)
+                        .unwrap_or_default()
+                ),
             ));
         }
         Ok(OccurredAt(at))
@@ -299,9 +322,13 @@ impl Report {
                 .iter()
                 .any(|p| p.field == "unit" || p.field == "place")
         {
-            problems.push(
+            problems.add(
                 "unit",
-                "give at least one of unit (an id from `usalama units list`) and place (a place name)",
+                Broken::new(
+                    Rule::UnitOrPlace,
+                    "give at least one of unit (an id from `usalama units list`) and place (a \
+                     place name)",
+                ),
             );
         }
         match (kind, occurred_at, narrative) {
@@ -332,7 +359,7 @@ impl Report {
 
 fn required<T>(value: Option<T>, field: &str, problems: &mut Problems) -> Option<T> {
     if value.is_none() && !problems.0.iter().any(|p| p.field == field) {
-        problems.push(field, "is required");
+        problems.add(field, Broken::new(Rule::Required, "is required"));
     }
     value
 }
@@ -379,7 +406,13 @@ impl Amendment {
         let fields = Fields::parse(object, now, origin, &mut problems);
         for required in ["type", "occurred_at", "narrative"] {
             if object.get(required).is_some_and(Value::is_null) {
-                problems.push(required, "cannot be removed (null); give a new value");
+                problems.add(
+                    required,
+                    Broken::new(
+                        Rule::CannotRemove,
+                        "cannot be removed (null); give a new value",
+                    ),
+                );
             }
         }
         problems.clone().into_result().map_err(|_| problems)?;
@@ -625,9 +658,12 @@ impl Fields {
                 "agencies_notified" => f.agencies_notified = agencies(value, &mut at),
                 "ob" => f.ob = at.nullable_section(value, ob),
                 "source" => f.source = at.nullable_section(value, source),
-                _ => at.problem(format!(
-                    "unknown field (a typo?); fields of a report: {}",
-                    REPORT_FIELDS.join(", ")
+                _ => at.problem(Broken::new(
+                    Rule::UnknownField,
+                    format!(
+                        "unknown field (a typo?); fields of a report: {}",
+                        REPORT_FIELDS.join(", ")
+                    ),
                 )),
             }
         }
@@ -652,22 +688,26 @@ impl<'p> Path<'p> {
     }
 
     /// Text of `lines` kind, at most `max_chars` once trimmed.
-    fn text(&self, value: &Value, max_chars: usize, lines: Lines) -> Result<String, String> {
+    fn text(&self, value: &Value, max_chars: usize, lines: Lines) -> Result<String, Broken> {
         text(value, max_chars, lines, self.origin)
     }
 
-    fn problem(&mut self, message: impl Into<String>) {
-        self.problems.push(self.path.clone(), message);
+    fn problem(&mut self, broken: Broken) {
+        self.problems.add(self.path.clone(), broken);
     }
 
-    fn check<T>(&mut self, result: Result<T, String>) -> Option<T> {
+    fn broke(&mut self, rule: Rule, message: impl Into<String>) {
+        self.problem(Broken::new(rule, message));
+    }
+
+    fn check<T>(&mut self, result: Result<T, Broken>) -> Option<T> {
         result.map_err(|m| self.problem(m)).ok()
     }
 
     fn nullable<T>(
         &mut self,
         value: &Value,
-        parse: impl FnOnce(&Value) -> Result<T, String>,
+        parse: impl FnOnce(&Value) -> Result<T, Broken>,
     ) -> Option<Option<T>> {
         if value.is_null() {
             Some(None)
@@ -686,9 +726,9 @@ impl<'p> Path<'p> {
             Value::Null => Some(None),
             Value::Object(map) => parse(map, self).map(Some),
             other => {
-                self.problem(format!(
-                    "must be an object or null (got {})",
-                    describe(other)
+                self.problem(Broken::new(
+                    Rule::Other,
+                    format!("must be an object or null (got {})", describe(other)),
                 ));
                 None
             }
@@ -712,9 +752,12 @@ impl<'p> Path<'p> {
     fn unknown_keys(&mut self, map: &Map<String, Value>, allowed: &[&str]) {
         for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
             self.at(key, |p| {
-                p.problem(format!(
-                    "unknown field (a typo?); allowed here: {}",
-                    allowed.join(", ")
+                p.problem(Broken::new(
+                    Rule::UnknownField,
+                    format!(
+                        "unknown field (a typo?); allowed here: {}",
+                        allowed.join(", ")
+                    ),
                 ))
             });
         }
@@ -733,55 +776,72 @@ fn describe(value: &Value) -> String {
     }
 }
 
-fn vocab<T>(value: &Value, parse: fn(&str) -> Result<T, String>) -> Result<T, String> {
+/// A key of a closed vocabulary.
+fn vocab<T>(value: &Value, parse: fn(&str) -> Result<T, String>) -> Result<T, Broken> {
     match value {
         Value::String(s) => parse(s),
         other => parse("").map_err(|m| m.replacen("\"\"", &describe(other), 1)),
     }
+    .map_err(|m| Broken::new(Rule::Choice, m))
 }
 
-fn text(value: &Value, max_chars: usize, lines: Lines, origin: Origin) -> Result<String, String> {
+fn text(value: &Value, max_chars: usize, lines: Lines, origin: Origin) -> Result<String, Broken> {
     let Value::String(s) = value else {
-        return Err(format!("must be text (got {})", describe(value)));
+        return Err(Broken::new(
+            Rule::Other,
+            format!("must be text (got {})", describe(value)),
+        ));
     };
     let trimmed = s.trim();
     if trimmed.is_empty() {
-        return Err("must not be empty".into());
+        return Err(Broken::new(Rule::NotEmpty, "must not be empty"));
     }
     if origin == Origin::Author {
-        text::check(trimmed, lines)?;
+        text::check(trimmed, lines).map_err(|m| Broken::new(Rule::Characters, m))?;
     }
     let chars = trimmed.chars().count();
     if chars > max_chars {
-        return Err(format!(
-            "must be at most {max_chars} characters (got {chars})"
-        ));
+        return Err(Broken::new(
+            Rule::TooLong,
+            format!("must be at most {max_chars} characters (got {chars})"),
+        )
+        .up_to(max_chars as u64));
     }
     Ok(trimmed.to_owned())
 }
 
-fn unit_id(id: String) -> Result<String, String> {
+fn unit_id(id: String) -> Result<String, Broken> {
     if id
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         Ok(id)
     } else {
-        Err(format!(
-            "must be a unit id from `usalama units list`, such as \"ke-024-w0641\" (got {id:?})"
+        Err(Broken::new(
+            Rule::UnknownUnit,
+            format!(
+                "must be a unit id from `usalama units list`, such as \"ke-024-w0641\" \
+                 (got {id:?})"
+            ),
         ))
     }
 }
 
-fn gps(value: &Value) -> Result<Gps, String> {
+fn gps(value: &Value) -> Result<Gps, Broken> {
     let Value::Object(map) = value else {
-        return Err(format!(
-            "must be {{\"lat\": degrees, \"lon\": degrees}} or null (got {})",
-            describe(value)
+        return Err(Broken::new(
+            Rule::Gps,
+            format!(
+                "must be {{\"lat\": degrees, \"lon\": degrees}} or null (got {})",
+                describe(value)
+            ),
         ));
     };
     if let Some(k) = map.keys().find(|k| *k != "lat" && *k != "lon") {
-        return Err(format!("unknown field {k:?}; allowed here: lat, lon"));
+        return Err(Broken::new(
+            Rule::UnknownField,
+            format!("unknown field {k:?}; allowed here: lat, lon"),
+        ));
     }
     let coordinate = |key: &str, limit: f64| -> Result<f64, String> {
         match map.get(key) {
@@ -802,8 +862,8 @@ fn gps(value: &Value) -> Result<Gps, String> {
     let lon = coordinate("lon", 180.0);
     match (lat, lon) {
         (Ok(lat), Ok(lon)) => Ok(Gps { lat, lon }),
-        (Err(a), Err(b)) => Err(format!("{a}; {b}")),
-        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Err(a), Err(b)) => Err(Broken::new(Rule::Gps, format!("{a}; {b}"))),
+        (Err(e), _) | (_, Err(e)) => Err(Broken::new(Rule::Gps, e)),
     }
 }
 
@@ -813,10 +873,13 @@ fn tally(value: &Value, at: &mut Path<'_>) -> Option<Tally> {
 
 fn people(value: &Value, at: &mut Path<'_>) -> Option<People> {
     let Value::Object(map) = value else {
-        at.problem(format!(
-            "must be an object with killed, injured, abducted (got {})",
-            describe(value)
-        ));
+        at.broke(
+            Rule::Other,
+            format!(
+                "must be an object with killed, injured, abducted (got {})",
+                describe(value)
+            ),
+        );
         return None;
     };
     at.unknown_keys(map, &["killed", "injured", "abducted"]);
@@ -864,7 +927,7 @@ fn people_figure(value: &Value, at: &mut Path<'_>) -> Option<PeopleFigure> {
 
 fn livestock(value: &Value, at: &mut Path<'_>) -> Option<Vec<Livestock>> {
     let Value::Array(items) = value else {
-        at.problem(format!(
+        at.broke(Rule::Other, format!(
             "must be a list of {{\"species\", \"stolen\", \"recovered\", \"killed\", \"estimate\"}} (got {})",
             describe(value)
         ));
@@ -877,10 +940,13 @@ fn livestock(value: &Value, at: &mut Path<'_>) -> Option<Vec<Livestock>> {
         match line {
             Some(line) if lines.iter().any(|l| l.species == line.species) => {
                 at.at(&format!("[{i}].species"), |p| {
-                    p.problem(format!(
-                        "{} is listed twice; give one entry per species",
-                        line.species
-                    ))
+                    p.broke(
+                        Rule::DuplicateSpecies,
+                        format!(
+                            "{} is listed twice; give one entry per species",
+                            line.species
+                        ),
+                    )
                 });
                 ok = false;
             }
@@ -893,7 +959,10 @@ fn livestock(value: &Value, at: &mut Path<'_>) -> Option<Vec<Livestock>> {
 
 fn livestock_line(value: &Value, at: &mut Path<'_>) -> Option<Livestock> {
     let Value::Object(map) = value else {
-        at.problem(format!("must be an object (got {})", describe(value)));
+        at.broke(
+            Rule::Other,
+            format!("must be an object (got {})", describe(value)),
+        );
         return None;
     };
     at.unknown_keys(
@@ -903,7 +972,7 @@ fn livestock_line(value: &Value, at: &mut Path<'_>) -> Option<Livestock> {
     let species = match map.get("species") {
         Some(v) => at.at("species", |p| p.check(vocab(v, Species::parse))),
         None => {
-            at.at("species", |p| p.problem("is required"));
+            at.at("species", |p| p.broke(Rule::Required, "is required"));
             None
         }
     };
@@ -922,7 +991,10 @@ fn livestock_line(value: &Value, at: &mut Path<'_>) -> Option<Livestock> {
         None | Some(Value::Null) => Some(false),
         Some(Value::Bool(b)) => Some(*b),
         Some(other) => at.at("estimate", |p| {
-            p.problem(format!("must be true or false (got {})", describe(other)));
+            p.broke(
+                Rule::YesNo,
+                format!("must be true or false (got {})", describe(other)),
+            );
             None
         }),
     };
@@ -969,10 +1041,10 @@ fn suspects(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Suspects> {
         Some(Value::Bool(b)) => Some(*b),
         Some(other) => {
             at.at("armed", |p| {
-                p.problem(format!(
-                    "must be true, false or null (got {})",
-                    describe(other)
-                ))
+                p.broke(
+                    Rule::YesNo,
+                    format!("must be true, false or null (got {})", describe(other)),
+                )
             });
             ok = false;
             None
@@ -997,7 +1069,10 @@ fn suspects(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Suspects> {
         }
         Some(other) => {
             at.at("names", |p| {
-                p.problem(format!("must be a list of names (got {})", describe(other)))
+                p.broke(
+                    Rule::Other,
+                    format!("must be a list of names (got {})", describe(other)),
+                )
             });
             None
         }
@@ -1016,10 +1091,13 @@ fn suspects(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Suspects> {
 
 fn agencies(value: &Value, at: &mut Path<'_>) -> Option<Vec<Agency>> {
     let Value::Array(items) = value else {
-        at.problem(format!(
-            "must be a list of agencies such as [\"nps\", \"kdf\"] (got {})",
-            describe(value)
-        ));
+        at.broke(
+            Rule::Other,
+            format!(
+                "must be a list of agencies such as [\"nps\", \"kdf\"] (got {})",
+                describe(value)
+            ),
+        );
         return None;
     };
     let mut out = Vec::new();
@@ -1042,7 +1120,9 @@ fn ob(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Ob> {
             p.check(t)
         }),
         None => {
-            at.at("number", |p| p.problem("is required when ob is given"));
+            at.at("number", |p| {
+                p.broke(Rule::Required, "is required when ob is given")
+            });
             None
         }
     };
@@ -1059,14 +1139,17 @@ fn source(map: &Map<String, Value>, at: &mut Path<'_>) -> Option<Source> {
         Some(v) => at.at("kind", |p| p.check(vocab(v, SourceKind::parse))),
         None => {
             at.at("kind", |p| {
-                p.problem(format!(
-                    "is required when source is given; allowed: {}",
-                    SourceKind::ALL
-                        .iter()
-                        .map(|k| k.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
+                p.broke(
+                    Rule::Required,
+                    format!(
+                        "is required when source is given; allowed: {}",
+                        SourceKind::ALL
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
             });
             None
         }
