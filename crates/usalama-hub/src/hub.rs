@@ -22,7 +22,7 @@ use usalama_protocol::wire::{
     CHUNK_BYTES,
 };
 
-use crate::db::{self, Audience, Database, DeviceRecord, Fork, Invite, ReportScope, Tx};
+use crate::db::{self, Audience, Database, DeviceRecord, Fork, Holder, Invite, ReportScope, Tx};
 use crate::error::{HubError, Refusal, Result};
 use crate::metrics::Metrics;
 use crate::now_ms;
@@ -191,7 +191,7 @@ impl Hub {
                     public_key: verifying.to_bytes(),
                     person: "hub".into(),
                     name: "County hub".into(),
-                    role: "hub".into(),
+                    role: Holder::Hub,
                     unit: Some(COUNTY.into()),
                     agency: None,
                     cleared: false,
@@ -308,7 +308,7 @@ impl Hub {
             code_hash: self.code_hash(&code),
             person: person.clone(),
             name: name.to_owned(),
-            role: req.role.as_str().into(),
+            role: req.role,
             unit: req.unit.clone(),
             agency: req.agency.map(|a| a.as_str().to_owned()),
             cleared: req.cleared,
@@ -375,7 +375,7 @@ impl Hub {
                 public_key: key,
                 person: invite.person.clone(),
                 name: invite.name.clone(),
-                role: invite.role.clone(),
+                role: Holder::Person(invite.role),
                 unit: Some(invite.unit.clone()),
                 agency: invite.agency.clone(),
                 cleared: invite.cleared,
@@ -383,7 +383,7 @@ impl Hub {
                 // Whoever holds a cleared or administrator's code could otherwise read
                 // informants' names or speak for the county: the administrator approves such
                 // a device after comparing the id its laptop shows.
-                pending: invite.cleared || invite.role == Role::Admin.as_str(),
+                pending: invite.cleared || invite.role == Role::Admin,
                 enrolled_at: now,
                 counter: 0,
                 head_seq: 0,
@@ -396,7 +396,10 @@ impl Hub {
             Ok(Enrolled {
                 hub_key: hex::encode(self.key.verifying_key().to_bytes()),
                 name: record.name,
-                role: Role::parse(&record.role).map_err(HubError::Internal)?,
+                role: record
+                    .role
+                    .role()
+                    .ok_or_else(|| HubError::Internal("a person enrolled as the hub".into()))?,
                 unit: record.unit,
                 agency: record
                     .agency
@@ -750,8 +753,7 @@ impl Hub {
             person: &device.person,
             units: &scope,
             hub: self.id,
-            operations: device.role == Role::Officer.as_str()
-                || device.role == Role::Admin.as_str(),
+            operations: device.role == Role::Officer || device.role == Role::Admin,
             cleared: device.cleared,
         };
         let (pulled, more) = tx.pull(&audience, cursor, max_bytes)?;
@@ -1112,7 +1114,7 @@ impl Hub {
             return Ok(Some(refusal.message));
         }
         Ok(match e.kind {
-            EntryKind::ReportFiled if author.role == Role::Admin.as_str() => {
+            EntryKind::ReportFiled if author.role == Role::Admin => {
                 Some("an administrator's device may not file reports".into())
             }
             EntryKind::ReportFiled => None,
@@ -1132,7 +1134,7 @@ impl Hub {
             | EntryKind::Closed
             | EntryKind::Reopened
             | EntryKind::Linked => lifecycle_refusal(tx, author, e)?,
-            EntryKind::NeedsAssessed if author.role != Role::Officer.as_str() => {
+            EntryKind::NeedsAssessed if author.role != Role::Officer => {
                 Some("only agency officers record needs assessments".into())
             }
             EntryKind::NeedsAssessed => None,
@@ -1140,13 +1142,11 @@ impl Hub {
                 None => Some("a redaction must name its report".into()),
                 Some(id) => match tx.report(&id)? {
                     None => Some(format!("redacts report {id}, which the hub does not hold")),
-                    Some(r) if r.person != author.person && author.role != Role::Admin.as_str() => {
-                        Some(
-                            "only the report's author or the county administrator (role admin) \
+                    Some(r) if r.person != author.person && author.role != Role::Admin => Some(
+                        "only the report's author or the county administrator (role admin) \
                              may redact it"
-                                .into(),
-                        )
-                    }
+                            .into(),
+                    ),
                     // A redaction whose own body a later one removed has nothing left to do.
                     Some(_) if e.body.is_some() && Redaction::of(e).is_none() => {
                         Some("the redaction cannot be read".into())
@@ -1250,7 +1250,7 @@ impl Hub {
             let admissible = r.device == self.id
                 || tx
                     .device(&r.device)?
-                    .is_some_and(|d| d.person == scope.person || d.role == Role::Admin.as_str());
+                    .is_some_and(|d| d.person == scope.person || d.role == Role::Admin);
             if admissible && redaction.removes(&r, e) && tx.drop_body(&e.device, e.seq)? {
                 return Ok(1);
             }
@@ -1669,11 +1669,11 @@ fn unit_name(name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
-/// Who a device's user is, for the response's rules (an unknown role counts as a chief's: it
-/// may take no step).
+/// Who a device's user is, for the response's rules (the hub's own chain counts as a chief's:
+/// it may take no step).
 fn actor_of(device: &DeviceRecord) -> Actor {
     Actor {
-        role: Role::parse(&device.role).unwrap_or(Role::Chief),
+        role: device.role.role().unwrap_or(Role::Chief),
         agency: device.agency.as_deref().and_then(|a| Agency::parse(a).ok()),
     }
 }
@@ -1782,9 +1782,9 @@ fn pull_from_key(device: &DeviceId) -> String {
 /// The units whose reports a device may see: its unit's subtree; the county for a county-wide
 /// officer or an administrator.
 fn audience_units(device: &DeviceRecord, units: &[Unit]) -> Vec<String> {
-    let root = match (device.role.as_str(), device.unit.as_deref()) {
+    let root = match (device.role.role(), device.unit.as_deref()) {
         (_, Some(unit)) => unit,
-        ("officer" | "admin", None) => COUNTY,
+        (Some(Role::Officer | Role::Admin), None) => COUNTY,
         _ => return Vec::new(),
     };
     gazetteer::subtree(units, root)

@@ -10,6 +10,7 @@ pub mod sqlite;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use usalama_protocol::domain::Role;
 use usalama_protocol::gazetteer::Unit;
 use usalama_protocol::ledger::{DeviceId, Entry, Hash, ReportId};
 
@@ -23,7 +24,7 @@ pub struct DeviceRecord {
     pub public_key: [u8; 32],
     pub person: String,
     pub name: String,
-    pub role: String,
+    pub role: Holder,
     pub unit: Option<String>,
     pub agency: Option<String>,
     pub cleared: bool,
@@ -41,6 +42,56 @@ pub struct DeviceRecord {
     pub head_hash: Hash,
 }
 
+/// Who holds an enrolled device: a person in one of the domain's roles, or the county hub
+/// itself (its own chain, stored as a device), parsed once where the row is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    Person(Role),
+    Hub,
+}
+
+impl Holder {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Holder::Person(role) => role.as_str(),
+            Holder::Hub => "hub",
+        }
+    }
+
+    pub fn parse(text: &str) -> std::result::Result<Holder, String> {
+        match text {
+            "hub" => Ok(Holder::Hub),
+            role => Role::parse(role).map(Holder::Person),
+        }
+    }
+
+    /// The person's role; none for the hub.
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Holder::Person(role) => Some(role),
+            Holder::Hub => None,
+        }
+    }
+}
+
+impl PartialEq<Role> for Holder {
+    fn eq(&self, role: &Role) -> bool {
+        *self == Holder::Person(*role)
+    }
+}
+
+impl std::fmt::Display for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Holder {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 fn hex_key<S: serde::Serializer>(key: &[u8; 32], s: S) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(&hex::encode(key))
 }
@@ -51,7 +102,7 @@ pub struct Invite {
     pub code_hash: [u8; 32],
     pub person: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub unit: String,
     pub agency: Option<String>,
     pub cleared: bool,
@@ -301,4 +352,29 @@ pub fn read<T>(db: &dyn Database, mut work: impl FnMut(&mut dyn Tx) -> Result<T>
         Ok(())
     })?;
     out.ok_or_else(|| HubError::Internal("a read produced nothing".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_holder_is_read_back_as_it_was_written_and_no_other_word_is_a_holder() {
+        for holder in [
+            Holder::Hub,
+            Holder::Person(Role::Chief),
+            Holder::Person(Role::AssistantChief),
+            Holder::Person(Role::Elder),
+            Holder::Person(Role::Officer),
+            Holder::Person(Role::Admin),
+        ] {
+            assert_eq!(Holder::parse(holder.as_str()), Ok(holder));
+        }
+        assert_eq!(Holder::Person(Role::Admin), Role::Admin);
+        assert_ne!(Holder::Hub, Role::Admin);
+        assert_eq!(Holder::Hub.role(), None);
+        for word in ["", "Hub", "king", "officer "] {
+            assert!(Holder::parse(word).is_err(), "{word:?}");
+        }
+    }
 }

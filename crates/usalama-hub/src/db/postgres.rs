@@ -20,10 +20,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use postgres::config::Host;
 use postgres::types::ToSql;
 use postgres::{Client, Config, IsolationLevel, NoTls, Row, Statement, Transaction};
+use usalama_protocol::domain::Role;
 use usalama_protocol::gazetteer::Unit;
 use usalama_protocol::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId};
 
-use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope, Stored, Tx};
+use super::{
+    Audience, Database, DeviceRecord, Fork, Holder, Invite, Refused, ReportScope, Stored, Tx,
+};
 use crate::error::{HubError, Refusal, Result};
 
 /// Append-only: never change a migration that has shipped; add a new one. Each is recorded in
@@ -420,6 +423,11 @@ fn damaged(what: &str) -> HubError {
     HubError::Database(format!("a stored {what} is damaged"))
 }
 
+/// A role as stored; another word is a damaged row.
+fn role(text: String) -> Result<Role> {
+    Role::parse(&text).map_err(|_| damaged("role"))
+}
+
 fn fixed<const N: usize>(v: Vec<u8>, what: &str) -> Result<[u8; N]> {
     v.try_into().map_err(|_| damaged(what))
 }
@@ -460,7 +468,7 @@ fn device_from(r: &Row) -> Result<DeviceRecord> {
         public_key: fixed(r.try_get(1).pg()?, "device key")?,
         person: r.try_get(2).pg()?,
         name: r.try_get(3).pg()?,
-        role: r.try_get(4).pg()?,
+        role: Holder::parse(&r.try_get::<_, String>(4).pg()?).map_err(|_| damaged("role"))?,
         unit: r.try_get(5).pg()?,
         agency: r.try_get(6).pg()?,
         cleared: r.try_get(7).pg()?,
@@ -567,7 +575,7 @@ impl Tx for PgTx<'_> {
                 &&i.code_hash[..],
                 &i.person,
                 &i.name,
-                &i.role,
+                &i.role.as_str(),
                 &i.unit,
                 &i.agency,
                 &i.cleared,
@@ -588,7 +596,7 @@ impl Tx for PgTx<'_> {
                 code_hash: *code_hash,
                 person: r.try_get(0).pg()?,
                 name: r.try_get(1).pg()?,
-                role: r.try_get(2).pg()?,
+                role: role(r.try_get(2).pg()?)?,
                 unit: r.try_get(3).pg()?,
                 agency: r.try_get(4).pg()?,
                 cleared: r.try_get(5).pg()?,
@@ -608,7 +616,7 @@ impl Tx for PgTx<'_> {
                 &&d.public_key[..],
                 &d.person,
                 &d.name,
-                &d.role,
+                &d.role.as_str(),
                 &d.unit,
                 &d.agency,
                 &d.cleared,

@@ -4,10 +4,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use usalama_protocol::domain::Role;
 use usalama_protocol::gazetteer::Unit;
 use usalama_protocol::ledger::{DeviceId, Entry, EntryKind, Hash, ReportId, FORMAT};
 
-use super::{Audience, Database, DeviceRecord, Fork, Invite, Refused, ReportScope, Stored, Tx};
+use super::{
+    Audience, Database, DeviceRecord, Fork, Holder, Invite, Refused, ReportScope, Stored, Tx,
+};
 use crate::error::{HubError, Refusal, Result};
 
 /// One SQL file each in `migrations/sqlite/`, in order. Append-only: never change a
@@ -153,6 +156,27 @@ fn fixed<const N: usize>(v: Vec<u8>, what: &str) -> Result<[u8; N]> {
         .map_err(|_| HubError::Database(format!("a stored {what} is damaged")))
 }
 
+/// A role as stored; another word is a damaged row.
+fn role(r: &Row<'_>, column: usize) -> rusqlite::Result<Role> {
+    stored(r, column, Role::parse)
+}
+
+/// A device's holder as stored.
+fn holder(r: &Row<'_>, column: usize) -> rusqlite::Result<Holder> {
+    stored(r, column, Holder::parse)
+}
+
+fn stored<T>(
+    r: &Row<'_>,
+    column: usize,
+    parse: fn(&str) -> std::result::Result<T, String>,
+) -> rusqlite::Result<T> {
+    let text: String = r.get(column)?;
+    parse(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, e.into())
+    })
+}
+
 fn device_row(r: &Row<'_>) -> rusqlite::Result<(Vec<u8>, Vec<u8>, DeviceRecord)> {
     Ok((
         r.get(0)?,
@@ -162,7 +186,7 @@ fn device_row(r: &Row<'_>) -> rusqlite::Result<(Vec<u8>, Vec<u8>, DeviceRecord)>
             public_key: [0; 32],
             person: r.get(2)?,
             name: r.get(3)?,
-            role: r.get(4)?,
+            role: holder(r, 4)?,
             unit: r.get(5)?,
             agency: r.get(6)?,
             cleared: r.get(7)?,
@@ -264,7 +288,7 @@ impl Tx for SqliteTx<'_> {
                 i.code_hash,
                 i.person,
                 i.name,
-                i.role,
+                i.role.as_str(),
                 i.unit,
                 i.agency,
                 i.cleared,
@@ -286,7 +310,7 @@ impl Tx for SqliteTx<'_> {
                         code_hash: *code_hash,
                         person: r.get(0)?,
                         name: r.get(1)?,
-                        role: r.get(2)?,
+                        role: role(r, 2)?,
                         unit: r.get(3)?,
                         agency: r.get(4)?,
                         cleared: r.get(5)?,
@@ -308,7 +332,7 @@ impl Tx for SqliteTx<'_> {
                 d.public_key,
                 d.person,
                 d.name,
-                d.role,
+                d.role.as_str(),
                 d.unit,
                 d.agency,
                 d.cleared,
