@@ -17,7 +17,6 @@ impl TestHub {
         let hub = std::sync::Arc::new(usalama_hub::Hub::open(db).expect("hub"));
         // The port is bound before the server task starts: no sleeps, no races.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
-        listener.set_nonblocking(true).expect("nonblocking");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         hub.set_address(&url, None).expect("address recorded");
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -32,12 +31,16 @@ impl TestHub {
             per_minute: 100_000,
             ..usalama_hub::http::Limits::default()
         };
-        let app = usalama_hub::http::router_with(hub.clone(), limits)
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        runtime.spawn(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            axum::serve(listener, app).await.expect("serves");
-        });
+        // The production serve path, as `usalama-hub serve` runs it (plain HTTP on loopback).
+        let served = usalama_hub::serve::serve(
+            hub.clone(),
+            listener,
+            None,
+            None,
+            limits,
+            usalama_hub::serve::Handle::new(),
+        );
+        runtime.spawn(async move { served.await.expect("serves") });
         TestHub {
             url,
             hub,

@@ -9,6 +9,8 @@
 //! - [`budget`]: the daily byte budget of each device.
 //! - [`db`]: the storage trait and its SQLite and PostgreSQL backends.
 //! - [`http`]: the HTTP API (axum), and the limits that apply before a device is known.
+//! - [`serve`]: serving as in production (TLS, limits, the health listener), for the
+//!   `serve` command and the tests alike.
 //! - [`tls`]: the hub's own self-signed certificate, when no other is given.
 //! - [`metrics`]: Prometheus counters.
 //! - [`error`]: the one error type, as HTTP statuses and machine-readable codes.
@@ -19,6 +21,7 @@ pub mod error;
 pub mod http;
 pub mod hub;
 pub mod metrics;
+pub mod serve;
 pub mod tls;
 
 pub use error::{HubError, Result};

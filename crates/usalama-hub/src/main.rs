@@ -643,63 +643,24 @@ fn serve(db: &str, args: ServeArgs) -> Result<(), Failure> {
             );
         }
         say!("health and metrics on http://{admin_bound}");
-        let handle = axum_server::Handle::new();
-        let admin_handle = axum_server::Handle::new();
+        let tls = match tls {
+            Some((cert, key)) => Some(
+                usalama_hub::serve::tls_config(&cert, &key)
+                    .await
+                    .map_err(|e| usage(format!("--tls-cert/--tls-key: {e}")))?,
+            ),
+            None => None,
+        };
+        let handle = usalama_hub::serve::Handle::new();
         let shutdown = handle.clone();
-        let admin_shutdown = admin_handle.clone();
         tokio::spawn(async move {
             shutdown_signal().await;
-            admin_shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(1)));
             shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
         });
-        for l in [&listener, &admin] {
-            l.set_nonblocking(true)
-                .map_err(|e| Failure(1, e.to_string()))?;
-        }
-        let admin_app = usalama_hub::http::admin_router(hub.clone());
-        tokio::spawn(async move {
-            if let Err(e) = axum_server::from_tcp(admin)
-                .handle(admin_handle)
-                .serve(admin_app.into_make_service())
-                .await
-            {
-                tracing::error!(error = %e, "the health and metrics listener stopped");
-            }
-        });
-        let header_timeout = limits.header_timeout;
-        let app = usalama_hub::http::router_with(hub.clone(), limits)
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let result = match tls {
-            Some((cert, key)) => {
-                let _ = rustls::crypto::ring::default_provider().install_default();
-                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
-                    .await
-                    .map_err(|e| usage(format!("--tls-cert/--tls-key: {e}")))?;
-                let mut server = axum_server::from_tcp_rustls(listener, config).handle(handle);
-                time_limits(server.http_builder(), header_timeout);
-                server.serve(app).await
-            }
-            None => {
-                let mut server = axum_server::from_tcp(listener).handle(handle);
-                time_limits(server.http_builder(), header_timeout);
-                server.serve(app).await
-            }
-        };
-        result.map_err(|e| Failure(1, format!("the server stopped: {e}")))
+        usalama_hub::serve::serve(hub, listener, Some(admin), tls, limits, handle)
+            .await
+            .map_err(|e| Failure(1, format!("the server stopped: {e}")))
     })
-}
-
-/// A client that opens a connection and sends its headers slowly holds a connection and a task:
-/// it has `header_timeout` to send them, then the connection is closed.
-fn time_limits(
-    builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>,
-    header_timeout: std::time::Duration,
-) {
-    builder
-        .http1()
-        .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(header_timeout);
-    builder.http2().timer(hyper_util::rt::TokioTimer::new());
 }
 
 /// The folder of an SQLite database file; the current folder for PostgreSQL.
