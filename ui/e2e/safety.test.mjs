@@ -120,3 +120,39 @@ test("the first run refuses the example passphrase and the user's own name, in t
   await app.screenshot("14-first-run-passphrase-refused", { top: true });
   assert.equal(await app.exec("return document.body.innerText.includes('borehole');"), false);
 });
+
+test("Enter in a field never files, Ctrl+S saves from anywhere, and discarding asks first in the app's own dialog", async () => {
+  const home = initHome();
+  const app = await start(home);
+  await app.unlock();
+  await app.waitFor("main[data-screen=home]");
+  await app.click("#new-report");
+  await app.waitFor("main[data-screen=form]");
+  await app.choose('input[name=type][value="killing"]');
+  await app.type("#f-narrative", NARRATIVE);
+  // Enter in one-line fields, as a chief ends a line: nothing is filed.
+  await app.type("#f-place", "Kases\uE007");
+  await app.type("#f-people-killed", "1\uE007");
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.ok(await app.exec("return document.querySelector('main[data-screen=form]') !== null;"));
+  assert.deepEqual(JSON.parse(cli(home, "report", "list", "--json")), []);
+
+  // Discard asks first, in the app's own words; Cancel (which has the focus) keeps everything.
+  await app.click("#discard-draft");
+  await app.waitFor("[data-testid=confirm-dialog]", { text: "Discard this unfinished report?" });
+  assert.equal(await app.exec("return document.activeElement?.dataset.answer ?? null;"), "no");
+  await app.screenshot("14-discard-asks");
+  await app.click("[data-testid=confirm-dialog] [data-answer=no]");
+  assert.equal(await app.exec("return document.querySelector('[data-testid=confirm-dialog]');"), null);
+  assert.equal(await app.value("#f-place"), "Kases");
+
+  // Ctrl+S from inside the narrative saves the report, and types nothing.
+  await app.type("#f-narrative", "\uE009s\uE000");
+  await app.waitFor("main[data-screen=report]");
+  const filed = JSON.parse(cli(home, "report", "list", "--json"));
+  assert.equal(filed.length, 1);
+  const shown = JSON.parse(cli(home, "report", "show", filed[0].id, "--json"));
+  assert.equal(shown.narrative, NARRATIVE);
+  assert.equal(shown.place, "Kases");
+  assert.deepEqual(shown.people, { killed: 1 });
+});

@@ -1,5 +1,6 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
+import ConfirmDialog from "../src/components/ConfirmDialog.svelte";
 import ReportForm from "../src/components/ReportForm.svelte";
 import { setLang } from "../src/lib/i18n.svelte";
 import { fakeBackend, invalid, profile, units } from "./fake";
@@ -118,5 +119,67 @@ describe("the report form", () => {
     setLang("sw");
     await waitFor(() => expect(screen.getByRole("heading", { name: "Watu" })).toBeTruthy());
     expect(screen.getByRole("heading", { name: "Mifugo" })).toBeTruthy();
+  });
+
+  it("never files on Enter in a one-line field; Ctrl+S saves from anywhere in the form", async () => {
+    const calls = fakeBackend();
+    const { onsaved } = open();
+    await fireEvent.click(screen.getByRole("radio", { name: "Killing" }));
+    await fireEvent.input(screen.getByLabelText("What happened, in your words"), {
+      target: { value: "A herder was shot at the river." },
+    });
+    const place = document.getElementById("f-place") as HTMLInputElement;
+    await fireEvent.input(place, { target: { value: "Kases" } });
+    // The keydown's default (the browser's implicit submission) is prevented.
+    expect(await fireEvent.keyDown(place, { key: "Enter" })).toBe(false);
+    expect(await fireEvent.keyDown(document.getElementById("f-people-killed")!, { key: "Enter" })).toBe(false);
+    // In the narrative, Enter is a new line, as ever.
+    expect(await fireEvent.keyDown(screen.getByLabelText("What happened, in your words"), { key: "Enter" })).toBe(true);
+    expect(calls.some((c) => c.cmd === "file_report")).toBe(false);
+    expect(onsaved).not.toHaveBeenCalled();
+
+    expect(await fireEvent.keyDown(place, { key: "s", ctrlKey: true })).toBe(false);
+    await waitFor(() => expect(onsaved).toHaveBeenCalledWith("4wbp6907abcdefgh", false));
+    expect(calls.filter((c) => c.cmd === "file_report")).toHaveLength(1);
+    expect(screen.getByRole("button", { name: "Save report" }).getAttribute("aria-keyshortcuts")).toBe("Control+S");
+  });
+
+  it("asks before discarding a draft, in the app's own dialog, and Cancel keeps it", async () => {
+    const calls = fakeBackend();
+    const { oncancel } = open();
+    render(ConfirmDialog);
+    await fireEvent.click(screen.getByRole("button", { name: "Discard draft" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(dialog.textContent).toContain("Discard this unfinished report? It cannot be undone.");
+    // The safe answer has the focus: a stray Enter or Space discards nothing.
+    await waitFor(() => expect(document.activeElement?.textContent).toBe("Cancel"));
+    await fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(calls.some((c) => c.cmd === "delete_draft")).toBe(false);
+    expect(oncancel).not.toHaveBeenCalled();
+
+    // Escape is Cancel too.
+    await fireEvent.click(screen.getByRole("button", { name: "Discard draft" }));
+    await fireEvent.keyDown(await screen.findByRole("alertdialog"), { key: "Escape" });
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(calls.some((c) => c.cmd === "delete_draft")).toBe(false);
+
+    await fireEvent.click(screen.getByRole("button", { name: "Discard draft" }));
+    const yes = within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Discard draft" });
+    await fireEvent.click(yes);
+    await waitFor(() => expect(oncancel).toHaveBeenCalled());
+    expect(calls.filter((c) => c.cmd === "delete_draft")).toHaveLength(1);
+  });
+
+  it("asks in Kiswahili when the app speaks Kiswahili", async () => {
+    fakeBackend();
+    setLang("sw");
+    open();
+    render(ConfirmDialog);
+    await fireEvent.click(screen.getByRole("button", { name: "Tupa rasimu" }));
+    const dialog = await screen.findByRole("alertdialog");
+    expect(within(dialog).getByRole("heading").textContent).toBe("Una uhakika?");
+    expect(within(dialog).getByRole("button", { name: "Ghairi" })).toBeTruthy();
+    await fireEvent.click(within(dialog).getByRole("button", { name: "Ghairi" }));
   });
 });

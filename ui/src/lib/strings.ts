@@ -21,6 +21,7 @@ export const strings = {
   "common.optional": ["optional", "si lazima"],
   "common.restricted": ["Restricted", "Siri"],
   "common.error": ["Something went wrong", "Kuna tatizo"],
+  "confirm.title": ["Are you sure?", "Una uhakika?"],
 
   // Language
   "lang.label": ["Language", "Lugha"],
@@ -297,6 +298,7 @@ export const strings = {
   "form.has_errors": ["Nothing was saved. Please correct:", "Hakuna kilichohifadhiwa. Tafadhali sahihisha:"],
   "form.no_changes": ["Nothing was changed.", "Hakuna kilichobadilishwa."],
   "form.discard": ["Discard draft", "Tupa rasimu"],
+  "form.save_shortcut": ["Ctrl+S saves from anywhere in the form", "Ctrl+S huhifadhi ukiwa popote kwenye fomu"],
   "form.saved": ["Report saved on this laptop. It waits here until it can be sent to the county.", "Ripoti imehifadhiwa kwenye kompyuta hii. Inasubiri hapa hadi iweze kutumwa kwa kaunti."],
   "form.amended": ["The new information was saved.", "Taarifa mpya imehifadhiwa."],
 
