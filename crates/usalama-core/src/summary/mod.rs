@@ -221,9 +221,22 @@ impl Period {
         (self.to - self.from).whole_days() + 1
     }
 
-    /// The period of the same length that ends the day before this one starts.
+    /// The period this one is compared with: as many whole calendar months before, when this
+    /// one is whole months (November is compared with October, February with January); else
+    /// the period of the same length that ends the day before this one starts.
     pub fn previous(self) -> Period {
         let to = self.from - Duration::days(1);
+        let whole_months = self.from.day() == 1 && self.to.next_day().is_none_or(|d| d.day() == 1);
+        if whole_months {
+            let months = months_between(self.from, self.to) + 1;
+            let mut from = to.replace_day(1).unwrap_or(to);
+            for _ in 1..months {
+                from = from
+                    .previous_day()
+                    .map_or(from, |d| d.replace_day(1).unwrap_or(d));
+            }
+            return Period { from, to };
+        }
         Period {
             from: to - Duration::days(self.days() - 1),
             to,
@@ -253,6 +266,12 @@ impl Period {
             format!("{} – {}", self.from, self.to)
         }
     }
+}
+
+/// How many calendar months `to`'s month is after `from`'s.
+fn months_between(from: Date, to: Date) -> i32 {
+    (to.year() - from.year()) * 12 + i32::from(u8::from(to.month()))
+        - i32::from(u8::from(from.month()))
 }
 
 /// A number of people or animals added up over reports, honest about what is not known.
@@ -1367,7 +1386,7 @@ mod tests {
     }
 
     #[test]
-    fn the_previous_period_has_the_same_length_and_ends_the_day_before() {
+    fn the_previous_period_is_the_month_before_a_month_and_else_as_long_and_just_before() {
         let p = Period {
             from: date!(2026 - 11 - 01),
             to: date!(2026 - 11 - 30),
@@ -1375,12 +1394,37 @@ mod tests {
         assert_eq!(
             p.previous(),
             Period {
-                from: date!(2026 - 10 - 02),
+                from: date!(2026 - 10 - 01),
                 to: date!(2026 - 10 - 31)
-            }
+            },
+            "a month is compared with the month before"
         );
         let (from, to) = p.bounds_ms();
         assert_eq!(to - from, 30 * 24 * 3600 * 1000);
+        let previous = |from, to| Period { from, to }.previous();
+        let period = |from, to| Period { from, to };
+        // March after February, January after December across the year's end, a quarter.
+        assert_eq!(
+            previous(date!(2026 - 03 - 01), date!(2026 - 03 - 31)),
+            period(date!(2026 - 02 - 01), date!(2026 - 02 - 28))
+        );
+        assert_eq!(
+            previous(date!(2027 - 01 - 01), date!(2027 - 01 - 31)),
+            period(date!(2026 - 12 - 01), date!(2026 - 12 - 31))
+        );
+        assert_eq!(
+            previous(date!(2026 - 04 - 01), date!(2026 - 06 - 30)),
+            period(date!(2026 - 01 - 01), date!(2026 - 03 - 31))
+        );
+        // A week, and days that are not whole months: as long, just before.
+        assert_eq!(
+            previous(date!(2026 - 11 - 23), date!(2026 - 11 - 29)),
+            period(date!(2026 - 11 - 16), date!(2026 - 11 - 22))
+        );
+        assert_eq!(
+            previous(date!(2026 - 11 - 01), date!(2026 - 11 - 15)),
+            period(date!(2026 - 10 - 17), date!(2026 - 10 - 31))
+        );
     }
 
     #[test]
@@ -1505,9 +1549,10 @@ mod tests {
                 "ke-024",
                 json!({"type": "arrest"}),
             ),
+            // Just before October, the month November is compared with.
             row(
                 "e",
-                "2026-10-01T23:59:00+03:00",
+                "2026-09-30T23:59:00+03:00",
                 "ke-024",
                 json!({"type": "arrest"}),
             ),
