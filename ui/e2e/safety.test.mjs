@@ -146,6 +146,14 @@ test("Enter in a field never files, Ctrl+S saves from anywhere, and discarding a
   assert.equal(await app.exec("return document.querySelector('[data-testid=confirm-dialog]');"), null);
   assert.equal(await app.value("#f-place"), "Kases");
 
+  // The day is typed day first, whatever the laptop's locale, and read back in words.
+  const yesterday = new Date(Date.now() + 3 * 3600000 - 86400000);
+  const [y, m, d] = [yesterday.getUTCFullYear(), yesterday.getUTCMonth() + 1, yesterday.getUTCDate()];
+  await app.clear("#f-occurred_at");
+  await app.type("#f-occurred_at", `${d}/${m}/${y}`);
+  const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+  await app.waitFor("#f-occurred_at-words", { text: `${d} ${months[m - 1]} ${y}` });
+
   // Ctrl+S from inside the narrative saves the report, and types nothing.
   await app.type("#f-narrative", "\uE009s\uE000");
   await app.waitFor("main[data-screen=report]");
@@ -155,4 +163,6 @@ test("Enter in a field never files, Ctrl+S saves from anywhere, and discarding a
   assert.equal(shown.narrative, NARRATIVE);
   assert.equal(shown.place, "Kases");
   assert.deepEqual(shown.people, { killed: 1 });
+  const iso = `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  assert.ok(shown.occurred_at.startsWith(iso), `${shown.occurred_at} is on ${iso}`);
 });

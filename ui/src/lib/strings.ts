@@ -23,6 +23,23 @@ export const strings = {
   "common.error": ["Something went wrong", "Kuna tatizo"],
   "confirm.title": ["Are you sure?", "Una uhakika?"],
 
+  // Dates, typed day first whatever the laptop's locale
+  "date.placeholder": ["DD/MM/YYYY", "SS/MM/MMMM"],
+  "date.help": ["Day/month/year, e.g. 02/12/2026", "Siku/mwezi/mwaka, mfano 02/12/2026"],
+  "date.not_a_day": ["Not a date: type day/month/year, e.g. 02/12/2026", "Si tarehe: andika siku/mwezi/mwaka, mfano 02/12/2026"],
+  "month.1": ["January", "Januari"],
+  "month.2": ["February", "Februari"],
+  "month.3": ["March", "Machi"],
+  "month.4": ["April", "Aprili"],
+  "month.5": ["May", "Mei"],
+  "month.6": ["June", "Juni"],
+  "month.7": ["July", "Julai"],
+  "month.8": ["August", "Agosti"],
+  "month.9": ["September", "Septemba"],
+  "month.10": ["October", "Oktoba"],
+  "month.11": ["November", "Novemba"],
+  "month.12": ["December", "Desemba"],
+
   // Language
   "lang.label": ["Language", "Lugha"],
   "lang.en": ["English", "Kiingereza"],

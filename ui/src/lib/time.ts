@@ -38,3 +38,31 @@ export function showTime(text: string | null | undefined): string {
 export function eatToday(): string {
   return eatLocal().slice(0, 10);
 }
+
+/**
+ * A day as a person types it, day first whatever the laptop's locale: "2/12/2026", "02.12.2026",
+ * "2-12-2026", "2 12 2026", "02122026", or the stored form "2026-12-02". "YYYY-MM-DD", or null
+ * when it is not a day of the calendar.
+ */
+export function parseDay(text: string): string | null {
+  const s = text.trim();
+  let parts: string[] | null = null;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  if (iso) parts = [iso[3], iso[2], iso[1]];
+  else if (/^\d{8}$/.test(s)) parts = [s.slice(0, 2), s.slice(2, 4), s.slice(4)];
+  else {
+    const m = /^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})$/.exec(s);
+    if (m) parts = [m[1], m[2], m[3]];
+  }
+  if (!parts) return null;
+  const [d, mo, y] = parts.map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 1000 || t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return null;
+  return `${y}-${pad(mo)}-${pad(d)}`;
+}
+
+/** A stored day ("YYYY-MM-DD") as people in Kenya write it: "02/12/2026"; other text as it is. */
+export function showDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : day;
+}
