@@ -124,6 +124,10 @@ test("the first run refuses the example passphrase and the user's own name, in t
 test("Enter in a field never files, Ctrl+S saves from anywhere, and discarding asks first in the app's own dialog", async () => {
   const home = initHome();
   const app = await start(home);
+  // The passphrase field has the focus: the chief types at once.
+  await app.waitFor("#f-unlock");
+  for (let i = 0; i < 30 && (await app.exec("return document.activeElement?.id;")) !== "f-unlock"; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await app.exec("return document.activeElement?.id;"), "f-unlock");
   await app.unlock();
   await app.waitFor("main[data-screen=home]");
   await app.click("#new-report");
@@ -146,9 +150,23 @@ test("Enter in a field never files, Ctrl+S saves from anywhere, and discarding a
   assert.equal(await app.exec("return document.querySelector('[data-testid=confirm-dialog]');"), null);
   assert.equal(await app.value("#f-place"), "Kases");
 
+  // Tab from the last field before the narrative: the narrative is scrolled clear of the sticky
+  // save bar, not left under it.
+  await app.exec("window.scrollTo(0, 0); document.getElementById('f-gps-lon').focus();");
+  await app.type("#f-gps-lon", "\uE004");
+  await new Promise((r) => setTimeout(r, 300));
+  const clear = await app.exec(
+    `const box = document.getElementById("f-narrative").getBoundingClientRect();
+     const bar = document.querySelector(".report-form .actions").getBoundingClientRect();
+     return { focused: document.activeElement?.id, top: box.top, bottom: box.bottom, bar: bar.top };`,
+  );
+  assert.equal(clear.focused, "f-narrative");
+  assert.ok(clear.top >= 0 && clear.bottom <= clear.bar, JSON.stringify(clear));
+
   // The day is typed day first, whatever the laptop's locale, and read back in words.
   const yesterday = new Date(Date.now() + 3 * 3600000 - 86400000);
   const [y, m, d] = [yesterday.getUTCFullYear(), yesterday.getUTCMonth() + 1, yesterday.getUTCDate()];
+  await app.exec("document.getElementById('f-occurred_at').scrollIntoView({ block: 'center' });");
   await app.clear("#f-occurred_at");
   await app.type("#f-occurred_at", `${d}/${m}/${y}`);
   const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
@@ -157,6 +175,10 @@ test("Enter in a field never files, Ctrl+S saves from anywhere, and discarding a
   // Ctrl+S from inside the narrative saves the report, and types nothing.
   await app.type("#f-narrative", "\uE009s\uE000");
   await app.waitFor("main[data-screen=report]");
+  // The saved report's heading has the focus, so a keyboard starts there.
+  await app.waitFor("[data-report-id] h1");
+  for (let i = 0; i < 30 && !(await app.exec("return document.activeElement?.matches('[data-report-id] h1') ?? false;")); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await app.exec("return document.activeElement?.matches('[data-report-id] h1') ?? false;"));
   const filed = JSON.parse(cli(home, "report", "list", "--json"));
   assert.equal(filed.length, 1);
   const shown = JSON.parse(cli(home, "report", "show", filed[0].id, "--json"));

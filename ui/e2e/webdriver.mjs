@@ -122,6 +122,8 @@ export class App {
 
   /** Ticks a checkbox or radio button by clicking its label, as a person does. */
   async choose(inputCss) {
+    // What was just asked for (a folder looked at again) may not be listed yet.
+    await this.waitFor(inputCss);
     const id = await this.exec(
       `const input = document.querySelector(arguments[0]);
        const label = input && input.closest("label");

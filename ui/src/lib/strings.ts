@@ -316,7 +316,7 @@ export const strings = {
   "form.no_changes": ["Nothing was changed.", "Hakuna kilichobadilishwa."],
   "form.discard": ["Discard draft", "Tupa rasimu"],
   "form.save_shortcut": ["Ctrl+S saves from anywhere in the form", "Ctrl+S huhifadhi ukiwa popote kwenye fomu"],
-  "form.saved": ["Report saved on this laptop. It waits here until it can be sent to the county.", "Ripoti imehifadhiwa kwenye kompyuta hii. Inasubiri hapa hadi iweze kutumwa kwa kaunti."],
+  "form.saved": ["Report saved on this laptop. It goes to the county whenever the laptop is connected; its status shows where it is.", "Ripoti imehifadhiwa kwenye kompyuta hii. Inatumwa kwa kaunti kila kompyuta inapounganishwa; hali yake inaonyesha ilipo."],
   "form.amended": ["The new information was saved.", "Taarifa mpya imehifadhiwa."],
 
   // Problems, by rule

@@ -1,0 +1,57 @@
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import { describe, expect, it, vi } from "vitest";
+import Home from "../src/components/Home.svelte";
+import ReportList from "../src/components/ReportList.svelte";
+import { setLang } from "../src/lib/i18n.svelte";
+import type { ReportRow } from "../src/lib/ipc";
+import { fakeBackend, profile, units } from "./fake";
+
+const row = (id: string, urgency: string): ReportRow => ({
+  id,
+  type: "livestock_raid",
+  urgency,
+  status: "pending",
+  occurred_at: "2026-11-20T05:30:00+03:00",
+  unit: "ke-024-l-ombolion",
+  place: "Kases",
+  recorded_at: "2026-11-20T05:40:00+03:00",
+  narrative: "Raiders drove cattle towards the river.",
+  lead_agency: null,
+  supporting_agencies: [],
+  acknowledged_by: [],
+  linked: [],
+});
+
+/** The element `css` names, once it is there. */
+const found = (css: string) =>
+  waitFor(() => {
+    const e = document.querySelector<HTMLElement>(css);
+    if (!e) throw new Error(`no ${css} yet`);
+    return e;
+  });
+
+const rows = [row("aaaa0001abcdefgh", "flash"), row("bbbb0002abcdefgh", "urgent"), row("cccc0003abcdefgh", "routine")];
+
+describe("urgency at a glance", () => {
+  it("marks flash and urgent reports in the report list, and leaves routine ones plain", async () => {
+    fakeBackend({ list_reports: () => rows, count_reports: () => rows.length });
+    render(ReportList, { props: { units, revision: 0, onopen: vi.fn() } });
+    const flash = await found('tr[data-report="aaaa0001abcdefgh"]');
+    expect(within(flash).getByText("FLASH")).toBeTruthy();
+    const urgent = document.querySelector<HTMLElement>('tr[data-report="bbbb0002abcdefgh"]')!;
+    expect(within(urgent).getByText("URGENT")).toBeTruthy();
+    expect(document.querySelector('tr[data-report="cccc0003abcdefgh"] .urgency')).toBeNull();
+  });
+
+  it("marks them on Home too, in Kiswahili when the app speaks it", async () => {
+    setLang("sw");
+    fakeBackend({ list_reports: () => rows });
+    render(Home, {
+      props: { profile, units, revision: 0, onnew: vi.fn(), oncontinue: vi.fn(), onopen: vi.fn(), onlist: vi.fn() },
+    });
+    const flash = await found('[data-report="aaaa0001abcdefgh"]');
+    expect(within(flash).getByText("HATARI SASA")).toBeTruthy();
+    expect(screen.getByText("DHARURA")).toBeTruthy();
+    expect(document.querySelector('[data-report="cccc0003abcdefgh"] .urgency')).toBeNull();
+  });
+});
