@@ -6,10 +6,14 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Build tools for the bundled SQLCipher and its vendored OpenSSL.
+# Build tools for the bundled SQLCipher and its vendored OpenSSL: what building and running need.
 SYSTEM_PACKAGES := build-essential perl pkg-config
+# What only the tests need (a PostgreSQL server, a headless display): `make run` skips them.
+TEST_PACKAGES :=
 # Targets that must run before anything is compiled (e.g. building the frontend).
 PREPARE :=
+# Targets the tests need running first (e.g. the PostgreSQL test server).
+TEST_PREPARE :=
 # Test targets beyond the Rust workspace's own (e.g. end-to-end tests).
 EXTRA_TESTS :=
 # What `make run` starts.
@@ -17,27 +21,35 @@ RUN := demo
 
 -include mk/*.mk
 
-.PHONY: deps prepare test lint unit run demo bench fmt
+.PHONY: deps test-deps prepare test-prepare test lint unit run demo bench fmt
 
-deps:
-	@command -v $(CARGO) >/dev/null || { echo "Rust is required: install it with rustup, then run make again"; exit 1; }
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the packages named in $(1) that are missing.
+install = @missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing system packages:" $$missing; \
 		$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
+deps:
+	@command -v $(CARGO) >/dev/null || { echo "Rust is required: install it with rustup, then run make again"; exit 1; }
+	$(call install,$(SYSTEM_PACKAGES))
+
+test-deps: deps
+	$(call install,$(TEST_PACKAGES))
+
 prepare: deps $(PREPARE)
 
+test-prepare: prepare test-deps $(TEST_PREPARE)
+
 ## Every test, with the formatting and lint checks (what CI runs).
-test: prepare lint unit $(EXTRA_TESTS)
+test: test-prepare lint unit $(EXTRA_TESTS)
 
 lint: prepare
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) run --locked -q -p usalama-tests --bin usalama-check-rust-version
 
-unit: prepare
+unit: test-prepare
 	$(CARGO) test --workspace --locked
 
 run: prepare $(RUN)

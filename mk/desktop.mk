@@ -7,7 +7,8 @@
 # WebKitGTK and friends to build and run the app; Xvfb and WebKitWebDriver for the headless
 # tests. Node 20 and npm come with the machine (see the README).
 # libdbus-1-dev: the app listens for logind's sleep signal (and the windowing library links it).
-SYSTEM_PACKAGES += libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev libdbus-1-dev xvfb xauth webkit2gtk-driver
+SYSTEM_PACKAGES += libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev libdbus-1-dev
+TEST_PACKAGES += xvfb xauth webkit2gtk-driver
 # The frontend is built before anything compiles: the app embeds ui/dist.
 PREPARE += ui-build
 EXTRA_TESTS += ui-test e2e
@@ -43,14 +44,17 @@ tauri-driver:
 ## USB stick (USALAMA_MEDIA_DIR: folders that count as sticks), a round trip by USB stick, and
 ## the lock (its button, the idle time, a sleep injected through a debug-only command) and the
 ## passphrase rules (e2e/safety.test.mjs).
-e2e: ui-build tauri-driver
+e2e: test-prepare ui-build tauri-driver
 	$(CARGO) build --locked -p usalama-desktop -p usalama -p usalama-hub
 	APP=$(DESKTOP_TARGET)/debug/usalama-desktop CLI=$(DESKTOP_TARGET)/debug/usalama \
 		HUB=$(DESKTOP_TARGET)/debug/usalama-hub E2E_OUT=$(DESKTOP_TARGET)/e2e ui/e2e/run.sh
 
-## Starts the app on this machine's own store (the CLI's: ~/.local/share/usalama).
+## Starts the app on this machine's own store (the CLI's: ~/.local/share/usalama). Built as the
+## end-to-end tests build it (the same packages, so the same features): after `make test`,
+## nothing is compiled again.
 desktop: ui-build
-	$(CARGO) run --locked -p usalama-desktop
+	$(CARGO) build --locked -p usalama-desktop -p usalama -p usalama-hub
+	$(DESKTOP_TARGET)/debug/usalama-desktop
 
 ## The .deb and the AppImage, the conventional way (target/release/bundle/); `tauri build`
 ## builds the frontend itself first. The AppImage step fetches linuxdeploy from GitHub, so on a

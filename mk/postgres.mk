@@ -9,8 +9,8 @@
 # The tests reach it through USALAMA_TEST_POSTGRES; its role may create databases, so each test
 # run makes its own and drops it afterwards.
 
-SYSTEM_PACKAGES += postgresql
-PREPARE += postgres-start
+TEST_PACKAGES += postgresql
+TEST_PREPARE += postgres-start
 
 PG_PORT ?= 55432
 PG_DIR ?= /tmp/usalama-pg-$(PG_PORT)

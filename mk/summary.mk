@@ -1,2 +1,2 @@
 # Summaries: the integration tests read the PDFs back with poppler (pdftotext, pdftoppm).
-SYSTEM_PACKAGES += poppler-utils
+TEST_PACKAGES += poppler-utils
