@@ -228,6 +228,13 @@ pub async fn list_reports(
     state.with_store(|s| s.list_reports(&filter))
 }
 
+/// How many reports a filter finds, its limit aside (the list shows a page of them).
+#[tauri::command]
+pub async fn count_reports(state: State<'_, AppState>, filter: ReportQuery) -> Answer<u64> {
+    let filter = filter.filter(Naming::Fields)?;
+    state.with_store(|s| s.count_reports(&filter))
+}
+
 #[tauri::command]
 pub async fn show_report(state: State<'_, AppState>, id: String) -> Answer<ReportView> {
     state.with_store(|s| s.report(&s.resolve_report(&id)?))

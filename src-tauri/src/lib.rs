@@ -73,6 +73,7 @@ pub fn run() {
             commands::set_lock_after,
             commands::simulate_sleep,
             commands::list_reports,
+            commands::count_reports,
             commands::show_report,
             commands::allowed_actions,
             commands::act,

@@ -278,6 +278,7 @@ export const ipc = {
   lock: () => invoke<Locked>("lock"),
   setLockAfter: (minutes: number) => invoke<void>("set_lock_after", { minutes }),
   listReports: (filter: Filter) => invoke<ReportRow[]>("list_reports", { filter }),
+  countReports: (filter: Filter) => invoke<number>("count_reports", { filter }),
   showReport: (id: string) => invoke<ReportView>("show_report", { id }),
   allowedActions: (id: string) => invoke<Step[]>("allowed_actions", { id }),
   act: (id: string, step: StepForm) => invoke<string>("act", { id, step }),

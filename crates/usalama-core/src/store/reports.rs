@@ -499,18 +499,19 @@ impl Store {
         }
     }
 
-    /// Reports matching `filter`, newest first.
-    pub fn list_reports(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
-        // Words that many reports hold: walk reports newest first and keep those the text index
-        // holds, since fetching and sorting thousands of matches is slow. Rare words: fetch and
-        // sort the few matches, since walking every report is slow.
-        let walk = match filter.search.as_deref().and_then(fts_query) {
-            Some(query) if self.text_matches_at_least(&query, 2_000)? => {
-                "INDEXED BY reports_by_time"
-            }
-            _ => "",
-        };
-        let mut sql = format!("SELECT {ROW_COLUMNS} FROM reports r {walk} WHERE 1 = 1");
+    /// How many reports `filter` finds, its limit aside.
+    pub fn count_reports(&self, filter: &ReportFilter) -> Result<u64> {
+        let (conditions, args) = self.conditions(filter)?;
+        let sql = format!("SELECT count(*) FROM reports r WHERE 1 = 1{conditions}");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?)
+    }
+
+    /// The SQL conditions of `filter` (each starting with " AND ") and their arguments.
+    fn conditions(&self, filter: &ReportFilter) -> Result<Conditions> {
+        let mut sql = String::new();
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(kind) = &filter.kind {
             args.push(Box::new(kind.clone()));
@@ -565,6 +566,22 @@ impl Store {
                 Relation::Supporting => format!(" AND supporting LIKE '%,' || ?{n} || ',%'"),
             });
         }
+        Ok((sql, args))
+    }
+
+    /// Reports matching `filter`, newest first.
+    pub fn list_reports(&self, filter: &ReportFilter) -> Result<Vec<ReportRow>> {
+        // Words that many reports hold: walk reports newest first and keep those the text index
+        // holds, since fetching and sorting thousands of matches is slow. Rare words: fetch and
+        // sort the few matches, since walking every report is slow.
+        let walk = match filter.search.as_deref().and_then(fts_query) {
+            Some(query) if self.text_matches_at_least(&query, 2_000)? => {
+                "INDEXED BY reports_by_time"
+            }
+            _ => "",
+        };
+        let (conditions, mut args) = self.conditions(filter)?;
+        let mut sql = format!("SELECT {ROW_COLUMNS} FROM reports r {walk} WHERE 1 = 1{conditions}");
         sql.push_str(if filter.urgent_first {
             // The expression of the `reports_by_urgency` index, word for word.
             " ORDER BY (CASE urgency WHEN 'flash' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END),
@@ -982,6 +999,9 @@ fn items(text: String) -> Vec<String> {
 }
 
 /// Items stored as ",a,b,", so that `LIKE '%,a,%'` finds one.
+/// SQL conditions, each starting with " AND ", and their arguments in order.
+type Conditions = (String, Vec<Box<dyn rusqlite::ToSql>>);
+
 fn stored_list(items: impl IntoIterator<Item = String>) -> String {
     let mut text = String::from(",");
     for item in items {
@@ -1456,6 +1476,52 @@ mod tests {
     use super::*;
     use crate::admission::{admit, AdmissionContext};
     use crate::store::testing;
+
+    #[test]
+    fn the_count_of_a_filter_is_every_report_it_finds_whatever_the_limit() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = testing::store(
+            dir.path(),
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024-l-ombolion",
+            None,
+        );
+        let now = time::OffsetDateTime::now_utc();
+        let reports: Vec<Report> = (0..7)
+            .map(|i| {
+                let kind = if i < 5 { "livestock_raid" } else { "killing" };
+                let doc = json!({"type": kind, "occurred_at": format!("2026-11-0{}T05:00:00+03:00", i + 1),
+                                 "unit": "ke-024-l-ombolion", "narrative": format!("Report {i} at the river.")});
+                Report::parse(&doc, now).expect("report")
+            })
+            .collect();
+        store.file_reports(&reports).expect("filed");
+        let raids = ReportFilter {
+            kind: Some("livestock_raid".into()),
+            limit: Some(2),
+            ..ReportFilter::default()
+        };
+        assert_eq!(store.list_reports(&raids).expect("list").len(), 2);
+        assert_eq!(store.count_reports(&raids).expect("count"), 5);
+        assert_eq!(
+            store
+                .count_reports(&ReportFilter::default())
+                .expect("count"),
+            7
+        );
+        let searched = ReportFilter {
+            search: Some("river".into()),
+            limit: Some(1),
+            ..ReportFilter::default()
+        };
+        assert_eq!(store.count_reports(&searched).expect("count"), 7);
+        let bad = ReportFilter {
+            unit: Some("ke-024-nowhere".into()),
+            ..ReportFilter::default()
+        };
+        assert!(matches!(store.count_reports(&bad), Err(Error::Invalid(_))));
+    }
 
     #[test]
     fn suspects_names_are_sealed_apart_and_old_plain_ones_sealed_at_the_upgrade() {

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
 import Home from "../src/components/Home.svelte";
 import ReportList from "../src/components/ReportList.svelte";
@@ -32,7 +32,7 @@ const found = (css: string) =>
 
 const rows = [row("aaaa0001abcdefgh", "flash"), row("bbbb0002abcdefgh", "urgent"), row("cccc0003abcdefgh", "routine")];
 
-describe("urgency at a glance", () => {
+describe("the report list and Home", () => {
   it("marks flash and urgent reports in the report list, and leaves routine ones plain", async () => {
     fakeBackend({ list_reports: () => rows, count_reports: () => rows.length });
     render(ReportList, { props: { units, revision: 0, onopen: vi.fn() } });
@@ -53,5 +53,24 @@ describe("urgency at a glance", () => {
     expect(within(flash).getByText("HATARI SASA")).toBeTruthy();
     expect(screen.getByText("DHARURA")).toBeTruthy();
     expect(document.querySelector('[data-report="cccc0003abcdefgh"] .urgency')).toBeNull();
+  });
+
+  it("says how many reports a search found beyond the page shown, and shows more on request", async () => {
+    const all = Array.from({ length: 450 }, (_, i) => row(`r${String(i).padStart(7, "0")}abcdefgh`, "routine"));
+    const calls = fakeBackend({
+      list_reports: (a) => all.slice(0, (a.filter as { limit: number }).limit),
+      count_reports: () => all.length,
+    });
+    render(ReportList, { props: { units, revision: 0, onopen: vi.fn() } });
+    await waitFor(() => expect(screen.getByTestId("list-count").textContent).toContain("450 reports found; showing the 200 newest."));
+    expect(document.querySelectorAll("tbody tr")).toHaveLength(200);
+    await fireEvent.click(screen.getByRole("button", { name: "Show 200 more" }));
+    await waitFor(() => expect(document.querySelectorAll("tbody tr")).toHaveLength(400));
+    await fireEvent.click(screen.getByRole("button", { name: "Show 50 more" }));
+    await waitFor(() => expect(document.querySelectorAll("tbody tr")).toHaveLength(450));
+    expect(screen.queryByRole("button", { name: /Show \d+ more/ })).toBeNull();
+    expect(screen.getByTestId("list-count").textContent).toContain("450 reports found");
+    // A page that holds everything is not counted again.
+    expect(calls.filter((c) => c.cmd === "count_reports")).toHaveLength(2);
   });
 });
