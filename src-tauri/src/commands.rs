@@ -70,6 +70,9 @@ pub struct NewProfile {
     pub name: String,
     pub role: Role,
     pub unit: Option<String>,
+    /// An officer's agency; the county hub confirms it at enrollment.
+    #[serde(default)]
+    pub agency: Option<Agency>,
     pub lang: Lang,
 }
 
@@ -129,7 +132,7 @@ pub async fn set_up(
         name: profile.name.trim().to_owned(),
         role: profile.role,
         unit: profile.unit.filter(|u| !u.is_empty()),
-        agency: None,
+        agency: profile.agency,
         lang: profile.lang,
     };
     let (store, code) = Store::set_up(

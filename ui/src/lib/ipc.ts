@@ -71,6 +71,8 @@ export interface NewProfile {
   name: string;
   role: string;
   unit: string | null;
+  /** An officer's agency (the county hub confirms it at enrollment). */
+  agency?: string | null;
   lang: Lang;
 }
 

@@ -53,9 +53,12 @@ export const strings = {
   "setup.name": ["Your name", "Jina lako"],
   "setup.role": ["Your role", "Wadhifa wako"],
   "setup.role_help": [
-    "Officers and county staff get their role from the county hub.",
-    "Maafisa na wafanyakazi wa kaunti hupata wadhifa wao kutoka kituo cha kaunti.",
+    "An officer also chooses an agency. The county hub confirms every role when this laptop connects to it.",
+    "Afisa huchagua pia idara yake. Kituo cha kaunti huthibitisha kila wadhifa kompyuta hii inapounganishwa nacho.",
   ],
+  "setup.agency": ["Your agency", "Idara yako"],
+  "setup.agency_choose": ["Choose your agency", "Chagua idara yako"],
+  "setup.unit_officer": ["Your area (leave it empty if you serve the whole county)", "Eneo lako (liache tupu kama unahudumia kaunti nzima)"],
   "setup.unit": ["Your area (location, ward or village)", "Eneo lako (lokesheni, wadi au kijiji)"],
   "setup.passphrase": ["Passphrase", "Nenosiri"],
   "setup.passphrase_help": [
