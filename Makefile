@@ -48,6 +48,7 @@ lint: prepare
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) run --locked -q -p usalama-tests --bin usalama-check-rust-version
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --locked -q
 
 unit: test-prepare
 	$(CARGO) test --workspace --locked

@@ -23,7 +23,7 @@
 //! The hub's `--cleared` only *requests* clearance. A device is an **approved reader** when it
 //! is the county's **founder** (the issuer of the county's first key, pinned by each device
 //! the first time it learns it) or when an approved reader recorded a
-//! [`Grant`](crate::county::Grant) for it, having compared the fingerprint the new laptop
+//! [`Grant`] for it, having compared the fingerprint the new laptop
 //! shows with the key the hub announced. Only keys issued by approved readers count, keys are
 //! shared only with approved readers, and earlier keys only when the grant says so. Every
 //! device computes the same approved readers from the same signed entries, and the hub can

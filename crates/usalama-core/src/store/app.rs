@@ -73,7 +73,7 @@ impl Store {
     }
 
     /// Sets how long the desktop app waits without use before it locks: one of
-    /// [`LOCK_AFTER_CHOICES`] minutes.
+    /// `LOCK_AFTER_CHOICES` minutes.
     pub fn set_lock_after(&self, minutes: u32) -> Result<()> {
         if !LOCK_AFTER_CHOICES.contains(&minutes) {
             return Err(Error::invalid(

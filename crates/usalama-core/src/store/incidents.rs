@@ -72,7 +72,7 @@ impl Store {
 pub const STEPS: &[&str] = &["acknowledge", "assign", "update", "close", "reopen", "link"];
 
 impl Store {
-    /// The steps (of [`STEPS`]) this device may take on report `id` now: those `act` would
+    /// The steps (of `STEPS`) this device may take on report `id` now: those `act` would
     /// record, by the same rule (`Response::refusal`) on the report's state as this device
     /// knows it. An agency that has acknowledged the report is not offered to again.
     pub fn allowed_actions(&self, id: &ReportId) -> Result<Vec<&'static str>> {
