@@ -307,3 +307,35 @@ fn closing_figures_are_counts_like_a_reports() {
         &good,
     ]);
 }
+
+#[test]
+fn the_hubs_lists_escape_names_a_tampered_database_holds() {
+    let hub = TestHub::start();
+    let _chief = Home::enrolled(&hub, "Joseph Korkimul", "chief", "ke-024-l-ombolion", None);
+    // Names are checked when the administrator types them; a database changed behind the hub's
+    // back is printed escaped all the same, never as a line or a terminal command of its own.
+    let db = rusqlite::Connection::open(hub.dir.path().join("hub.db")).expect("opens");
+    db.execute(
+        "UPDATE devices SET name = 'Joseph\nSTATE active\u{1b}[2J' WHERE name = 'Joseph Korkimul'",
+        [],
+    )
+    .expect("tampered");
+    db.execute(
+        "UPDATE units SET name = 'Ombolion\u{202e}' WHERE id = 'ke-024-l-ombolion'",
+        [],
+    )
+    .expect("tampered");
+    drop(db);
+    let listed = hub_cli(&hub, &["devices", "list"]);
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let listed = String::from_utf8(listed.stdout).expect("text");
+    assert!(
+        !listed.contains('\u{1b}') && !listed.contains("Joseph\n"),
+        "{listed:?}"
+    );
+    assert!(listed.contains("Joseph\\u{000a}STATE"), "{listed:?}");
+    let units = hub_cli(&hub, &["units", "list"]);
+    let units = String::from_utf8(units.stdout).expect("text");
+    assert!(!units.contains('\u{202e}'), "{units:?}");
+    assert!(units.contains("Ombolion"), "{units:?}");
+}

@@ -20,6 +20,7 @@ use serde_json::json;
 use usalama_hub::http::Limits;
 use usalama_hub::hub::{InviteRequest, DEFAULT_INVITE_HOURS};
 use usalama_hub::{db, Hub, HubError};
+use usalama_protocol::domain::text::escape_line;
 use usalama_protocol::domain::{Agency, Report, Role};
 use usalama_protocol::enrollment::Enrollment;
 
@@ -279,7 +280,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     say!(
                         "{:<34} {:<20} {:<16} {:<6} {:<24} {}",
                         d.id.to_string(),
-                        d.name,
+                        escape_line(&d.name),
                         d.role,
                         d.agency.as_deref().unwrap_or("-"),
                         d.unit.as_deref().unwrap_or("-"),
@@ -303,7 +304,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 say!(
                     "Revoked device {} ({}); it is refused from its next request.",
                     d.id,
-                    d.name
+                    escape_line(&d.name)
                 );
             }
             Ok(())
@@ -316,7 +317,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 say!(
                     "Approved device {} ({}, {}); it syncs from its next request.",
                     d.id,
-                    d.name,
+                    escape_line(&d.name),
                     d.role
                 );
             }
@@ -494,7 +495,7 @@ fn units(db: &str, command: UnitsCommand, json: bool) -> Result<(), Failure> {
                         "{:<26} {:<13} {:<24} {}",
                         u.id,
                         u.kind,
-                        format!("{}{retired}", u.name),
+                        format!("{}{retired}", escape_line(&u.name)),
                         u.parent.as_deref().unwrap_or("-")
                     );
                 }
@@ -511,7 +512,7 @@ fn units(db: &str, command: UnitsCommand, json: bool) -> Result<(), Failure> {
         say!(
             "{} {} ({}); every device receives the change at its next sync.",
             changed.id,
-            changed.name,
+            escape_line(&changed.name),
             changed.kind
         );
     }
