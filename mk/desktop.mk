@@ -43,11 +43,13 @@ tauri-driver:
 ## report received by a county hub on 127.0.0.1 without a click, a summary saved as PDF on a
 ## USB stick (USALAMA_MEDIA_DIR: folders that count as sticks), a round trip by USB stick, and
 ## the lock (its button, the idle time, a sleep injected through a debug-only command) and the
-## passphrase rules (e2e/safety.test.mjs).
+## passphrase rules (e2e/safety.test.mjs); then the window on a 1024×600 screen (e2e/screen.test.mjs).
 e2e: test-prepare ui-build tauri-driver
 	$(CARGO) build --locked -p usalama-desktop -p usalama -p usalama-hub
 	APP=$(DESKTOP_TARGET)/debug/usalama-desktop CLI=$(DESKTOP_TARGET)/debug/usalama \
 		HUB=$(DESKTOP_TARGET)/debug/usalama-hub E2E_OUT=$(DESKTOP_TARGET)/e2e ui/e2e/run.sh
+	APP=$(DESKTOP_TARGET)/debug/usalama-desktop CLI=$(DESKTOP_TARGET)/debug/usalama \
+		E2E_OUT=$(DESKTOP_TARGET)/e2e E2E_SCREEN=1024x600x24 ui/e2e/run.sh node --test e2e/screen.test.mjs
 
 ## Starts the app on this machine's own store (the CLI's: ~/.local/share/usalama). Built as the
 ## end-to-end tests build it (the same packages, so the same features): after `make test`,

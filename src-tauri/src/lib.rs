@@ -12,9 +12,11 @@
 //! - [`commands`]: the commands the UI invokes, a few lines each.
 //! - [`error`]: the error payload the UI switches on.
 //! - [`sync_bar`]: the sync bar's data, pushed to the UI as the `sync-status` event.
+//! - [`screen`]: the window fits the screen it opens on.
 
 pub mod commands;
 pub mod error;
+pub mod screen;
 pub mod state;
 pub mod suspend;
 pub mod sync_bar;
@@ -57,6 +59,9 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(AppState::new(home))
         .setup(|app| {
+            if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
+                screen::fit(&window);
+            }
             suspend::watch(app.handle().clone());
             Ok(())
         })

@@ -18,7 +18,8 @@ free_display() {
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 display=$(free_display)
-Xvfb ":$display" -screen 0 1366x768x24 -nolisten tcp >"$E2E_OUT/xvfb.log" 2>&1 &
+# The screen: a common laptop's by default; E2E_SCREEN=1024x600x24 for an old netbook's.
+Xvfb ":$display" -screen 0 "${E2E_SCREEN:-1366x768x24}" -nolisten tcp >"$E2E_OUT/xvfb.log" 2>&1 &
 xvfb=$!
 driver=""
 media=""

@@ -154,6 +154,11 @@ export class App {
     return this.exec("const e = document.querySelector(arguments[0]); return e ? e.value : null;", css);
   }
 
+  /** The window's position and outer size, as the window system has it. */
+  async rect() {
+    return call("GET", this.s("/window/rect"));
+  }
+
   async size(width, height) {
     await call("POST", this.s("/window/rect"), { width, height }).catch(() => {});
   }
