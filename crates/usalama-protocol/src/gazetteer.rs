@@ -9,6 +9,8 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Broken, Rule};
+
 /// The units shipped with this version.
 const SHIPPED: &str = include_str!("../data/gazetteer.json");
 
@@ -42,6 +44,14 @@ pub struct Unit {
 }
 
 /// The units shipped with this version, parents before children.
+/// The problem of an id that names no unit of the county, with where to find the ids.
+pub fn unknown_unit(id: &str) -> Broken {
+    Broken::new(
+        Rule::UnknownUnit,
+        format!("unknown unit {id:?}; see `usalama units list` for the ids"),
+    )
+}
+
 pub fn shipped() -> Vec<Unit> {
     // The file is part of the build; a test checks that it parses.
     serde_json::from_str(SHIPPED).unwrap_or_default()

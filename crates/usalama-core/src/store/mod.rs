@@ -501,13 +501,7 @@ fn check_profile(profile: &Profile, units: &[Unit]) -> Result<()> {
     }
     if let Some(unit) = &profile.unit {
         if !units.iter().any(|u| &u.id == unit) {
-            problems.add(
-                "unit",
-                Broken::new(
-                    Rule::UnknownUnit,
-                    format!("unknown unit {unit:?}; see `usalama units list` for the ids"),
-                ),
-            );
+            problems.add("unit", gazetteer::unknown_unit(unit));
         }
     }
     if profile.role == Role::Officer && profile.agency.is_none() {

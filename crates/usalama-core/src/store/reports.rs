@@ -519,13 +519,7 @@ impl Store {
         }
         if let Some(unit) = &filter.unit {
             if self.unit(unit).is_none() {
-                return Err(Error::broke(
-                    "unit",
-                    Broken::new(
-                        Rule::UnknownUnit,
-                        format!("unknown unit {unit:?}; see `usalama units list` for the ids"),
-                    ),
-                ));
+                return Err(Error::broke("unit", gazetteer::unknown_unit(unit)));
             }
             let ids = gazetteer::subtree(&self.units, unit);
             args.push(Box::new(serde_json::to_string(&ids).unwrap_or_default()));
@@ -902,10 +896,7 @@ impl Store {
                 ),
             )),
             Some(_) => Ok(()),
-            None => Err(Broken::new(
-                Rule::UnknownUnit,
-                format!("unknown unit {id:?}; see `usalama units list` for the ids"),
-            )),
+            None => Err(gazetteer::unknown_unit(id)),
         }
     }
 

@@ -7,7 +7,7 @@ use rusqlite::types::ValueRef;
 
 use super::{now_ms, Store};
 use crate::domain::Lang;
-use crate::error::{Broken, Error, Result, Rule};
+use crate::error::{Error, Result};
 use crate::files::write_durably;
 use crate::gazetteer;
 use crate::ledger::ReportId;
@@ -21,16 +21,7 @@ impl Store {
     /// before it, as this device's user may read it.
     pub fn summary(&self, request: &SummaryRequest) -> Result<Summary> {
         if self.unit(&request.unit).is_none() {
-            return Err(Error::broke(
-                "unit",
-                Broken::new(
-                    Rule::UnknownUnit,
-                    format!(
-                        "unknown unit {:?}; see `usalama units list` for the ids",
-                        request.unit
-                    ),
-                ),
-            ));
+            return Err(Error::broke("unit", gazetteer::unknown_unit(&request.unit)));
         }
         let period = crate::summary::Period {
             from: request.from,

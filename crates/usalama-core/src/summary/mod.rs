@@ -36,7 +36,7 @@ use time::{Date, Duration, Time};
 
 use crate::domain::report::MAX_COUNT;
 use crate::domain::{Agency, IncidentType, Lang, SourceKind, Species, Urgency};
-use crate::error::{Broken, Error, Result, Rule};
+use crate::error::{Error, Result};
 use crate::files::write_durably;
 use crate::gazetteer::Unit;
 use words::{fill, Words};
@@ -978,18 +978,7 @@ impl Summary {
             .units
             .iter()
             .find(|u| u.id == request.unit)
-            .ok_or_else(|| {
-                Error::broke(
-                    "unit",
-                    Broken::new(
-                        Rule::UnknownUnit,
-                        format!(
-                            "unknown unit {:?}; see `usalama units list` for the ids",
-                            request.unit
-                        ),
-                    ),
-                )
-            })?;
+            .ok_or_else(|| Error::broke("unit", crate::gazetteer::unknown_unit(&request.unit)))?;
         if request.from > request.to {
             return Err(Error::invalid(
                 "from",
