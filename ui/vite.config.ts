@@ -19,5 +19,6 @@ export default defineConfig({
     globals: true,
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
+    testTimeout: 30_000,
   },
 });

@@ -141,6 +141,27 @@ export class App {
     await call("POST", this.s(`/element/${el}/value`), { text });
   }
 
+  /** Presses each key in turn (a WebDriver key such as "\uE004" for Tab, or one character)
+   * through WebDriver's actions, which WebKit receives as a person's key presses. */
+  async press(...keys) {
+    const actions = keys.flatMap((value) => [
+      { type: "keyDown", value },
+      { type: "keyUp", value },
+    ]);
+    await call("POST", this.s("/actions"), { actions: [{ type: "key", id: "keyboard", actions }] });
+  }
+
+  /** Holds `modifier` (e.g. "\uE009" for Control) while pressing `key`. */
+  async chord(modifier, key) {
+    const actions = [
+      { type: "keyDown", value: modifier },
+      { type: "keyDown", value: key },
+      { type: "keyUp", value: key },
+      { type: "keyUp", value: modifier },
+    ];
+    await call("POST", this.s("/actions"), { actions: [{ type: "key", id: "keyboard", actions }] });
+  }
+
   async clear(css) {
     const el = await this.waitFor(css);
     await call("POST", this.s(`/element/${el}/clear`), {});

@@ -1,6 +1,14 @@
+import { configure } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach } from "vitest";
 import { setLang } from "../src/lib/i18n.svelte";
+
+// A shared, busy machine renders a few hundred rows slowly: waiting is bounded by what is
+// asserted, not by the machine's speed.
+configure({ asyncUtilTimeout: 5000 });
+
+// jsdom lays nothing out, so it cannot scroll; the form scrolls a field clear of its save bar.
+window.scrollBy = () => {};
 
 afterEach(() => {
   clearMocks();

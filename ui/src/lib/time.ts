@@ -66,3 +66,19 @@ export function showDay(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   return m ? `${m[3]}/${m[2]}/${m[1]}` : day;
 }
+
+/**
+ * A time of day as a person types it, on the 24-hour clock whatever the laptop's locale:
+ * "05:30", "5:30", "05.30", "5 30", "0530", "530", or the hour alone ("5" is 05:00). "HH:MM",
+ * or null when it is not a time of day.
+ */
+export function parseClock(text: string): string | null {
+  const s = text.trim();
+  let m = /^(\d{1,2})\s*[:.\s]\s*(\d{2})$/.exec(s);
+  if (!m) m = /^(\d{1,2})(\d{2})$/.exec(s);
+  if (!m && /^\d{1,2}$/.test(s)) m = ["", s, "00"] as unknown as RegExpExecArray;
+  if (!m) return null;
+  const [h, min] = [Number(m[1]), Number(m[2])];
+  if (h > 23 || min > 59) return null;
+  return `${pad(h)}:${pad(min)}`;
+}
