@@ -43,7 +43,9 @@ tauri-driver:
 ## report received by a county hub on 127.0.0.1 without a click, a summary saved as PDF on a
 ## USB stick (USALAMA_MEDIA_DIR: folders that count as sticks), a round trip by USB stick, and
 ## the lock (its button, the idle time, a sleep injected through a debug-only command) and the
-## passphrase rules (e2e/safety.test.mjs); then the window on a 1024×600 screen (e2e/screen.test.mjs).
+## passphrase rules (e2e/safety.test.mjs), a flash raid filed by keyboard alone with its keys
+## counted (e2e/keyboard.test.mjs), axe-core on every screen in both languages (e2e/a11y.test.mjs);
+## then the window on a 1024×600 screen (e2e/screen.test.mjs).
 e2e: test-prepare ui-build tauri-driver
 	$(CARGO) build --locked -p usalama-desktop -p usalama -p usalama-hub
 	APP=$(DESKTOP_TARGET)/debug/usalama-desktop CLI=$(DESKTOP_TARGET)/debug/usalama \

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, test } from "node:test";
-import { App, Hub, PASSPHRASE, addReport, cli, freshHome, initHome, usbStick } from "./webdriver.mjs";
+import { App, Hub, PASSPHRASE, addReport, cli, eatAgo, freshHome, initHome, usbStick } from "./webdriver.mjs";
 
 const open = [];
 async function start(home) {
@@ -268,11 +268,6 @@ test("with a hub on 127.0.0.1, a saved report goes from waiting to send to recei
 });
 
 /** Now, less `minutes`, as RFC 3339 in East Africa Time. */
-function eatAgo(minutes) {
-  const d = new Date(Date.now() - minutes * 60000 + 3 * 3600000);
-  return `${d.toISOString().slice(0, 19)}+03:00`;
-}
-
 /** The cells of the print view's row whose first cell is `label`. */
 async function printedRow(app, label) {
   return app.exec(

@@ -60,5 +60,5 @@ done
 if [ $# -gt 0 ]; then
   "$@"
 else
-  node --test --test-concurrency=1 e2e/app.test.mjs e2e/safety.test.mjs e2e/keyboard.test.mjs
+  node --test --test-concurrency=1 e2e/app.test.mjs e2e/safety.test.mjs e2e/keyboard.test.mjs e2e/a11y.test.mjs
 fi

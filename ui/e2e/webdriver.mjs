@@ -228,6 +228,12 @@ export function addReport(home, report) {
   return cli(home, "report", "add", file).trim();
 }
 
+/** `minutes` ago as RFC 3339 in East Africa Time, for a report's `occurred_at`. */
+export function eatAgo(minutes) {
+  const d = new Date(Date.now() - minutes * 60000 + 3 * 3600000);
+  return `${d.toISOString().slice(0, 19)}+03:00`;
+}
+
 /** The CLI on the same home folder. */
 export function cli(home, ...args) {
   return execFileSync(process.env.CLI, ["--home", home, ...args], {

@@ -41,3 +41,32 @@ describe("the print view's pages", () => {
     expect(pages.map((p) => p.length)).toEqual([1, 1, 1]);
   });
 });
+
+describe("the print view's bar chart", () => {
+  it("puts each series' legend on its own line, and says its figures in words", async () => {
+    const { render } = await import("@testing-library/svelte");
+    const PrintView = (await import("../src/components/PrintView.svelte")).default;
+    const bars: PrintBlock = {
+      kind: "bars",
+      data: {
+        title: "Incidents by sub-county",
+        labels: ["Pokot North", "Kacheliba"],
+        series: [
+          { legend: "This month (1–30 November 2026), all incidents", values: [3, 1], texts: ["3", "1"] },
+          { legend: "Previous month (1–31 October 2026), all incidents", values: [2, 0], texts: ["2", "0"] },
+        ],
+      },
+    };
+    render(PrintView, {
+      props: { doc: { lang: "en", title: "T", edition: "public", banner: "", footer: "", blocks: [bars] } },
+    });
+    const svg = document.querySelector("svg[role=img]")!;
+    const legends = [...svg.querySelectorAll("text")].filter((e) => e.textContent!.includes("incidents"));
+    expect(legends).toHaveLength(2);
+    expect(new Set(legends.map((e) => e.getAttribute("y"))).size).toBe(2);
+    expect(new Set(legends.map((e) => e.getAttribute("x"))).size).toBe(1);
+    expect(svg.getAttribute("aria-label")).toBe(
+      "Incidents by sub-county. Pokot North: This month (1–30 November 2026), all incidents 3, Previous month (1–31 October 2026), all incidents 2. Kacheliba: This month (1–30 November 2026), all incidents 1, Previous month (1–31 October 2026), all incidents 0",
+    );
+  });
+});
