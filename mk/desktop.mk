@@ -7,7 +7,9 @@
 # WebKitGTK and friends to build and run the app; Xvfb and WebKitWebDriver for the headless
 # tests. Node 20 and npm come with the machine (see the README).
 # libdbus-1-dev: the app listens for logind's sleep signal (and the windowing library links it).
-SYSTEM_PACKAGES += libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev libdbus-1-dev
+# fonts-noto-color-emoji: emoji typed into a narrative show as themselves, not as boxes (the .deb
+# depends on it too).
+SYSTEM_PACKAGES += libwebkit2gtk-4.1-dev libxdo-dev libssl-dev librsvg2-dev libdbus-1-dev fonts-noto-color-emoji
 TEST_PACKAGES += xvfb xauth webkit2gtk-driver
 # The frontend is built before anything compiles: the app embeds ui/dist.
 PREPARE += ui-build

@@ -182,6 +182,37 @@ test("a draft survives the app being killed and is offered at the next start", a
   );
 });
 
+test("an emoji typed into a narrative shows as itself, in colour, not as a box", async () => {
+  const home = initHome();
+  const id = addReport(home, {
+    type: "livestock_theft",
+    occurred_at: eatAgo(30),
+    unit: "ke-024-l-ombolion",
+    narrative: "Two cows 🐄🐄 taken from the boma",
+  });
+  const app = await start(home);
+  await app.unlock();
+  await app.click("#nav-list");
+  await app.click(`tr[data-report="${id}"] button`);
+  await app.waitFor("[data-testid=narrative]", { text: "🐄" });
+  // Drawn in the narrative's own font: a colour emoji font gives coloured pixels, a missing
+  // glyph only the text's colour.
+  const coloured = await app.exec(
+    `const font = getComputedStyle(document.querySelector("[data-testid=narrative]")).fontFamily;
+     const canvas = document.createElement("canvas");
+     canvas.width = canvas.height = 64;
+     const g = canvas.getContext("2d");
+     g.font = "48px " + font;
+     g.fillStyle = "#000";
+     g.fillText("🐄", 4, 52);
+     const px = g.getImageData(0, 0, 64, 64).data;
+     let n = 0;
+     for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && (Math.abs(px[i] - px[i + 1]) > 40 || Math.abs(px[i + 1] - px[i + 2]) > 40)) n++;
+     return n;`,
+  );
+  assert.ok(coloured > 50, `${coloured} coloured pixels`);
+});
+
 test("the language switch changes the labels and is remembered", async () => {
   const home = initHome();
   let app = await start(home);
