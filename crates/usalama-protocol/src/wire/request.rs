@@ -150,8 +150,8 @@ impl RequestFrame<'_> {
         RequestTag(self.signature)
     }
 
-    /// Decompresses (at most [`MAX_FRAME`] bytes) and reads the request. Call it only once the
-    /// signature is checked.
+    /// Decompresses (at most [`MAX_FRAME`](super::MAX_FRAME) bytes) and reads the request.
+    /// Call it only once the signature is checked.
     pub fn open(&self) -> Result<SyncRequest> {
         let raw = decompress(self.compressed)?;
         let mut r = Reader::new(&raw);
