@@ -1,6 +1,8 @@
 //! One report as people read it on a terminal: its fields, its sections and its timeline,
 //! every value escaped.
 
+use std::borrow::Cow;
+
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 use usalama_core::store::ReportView;
@@ -9,15 +11,27 @@ use usalama_core::Store;
 use usalama_core::domain::text::escape_line;
 
 pub(super) fn print_report(store: &Store, v: &ReportView) {
-    // Every value but the narrative is shown on its one line.
-    let text = |k: &str| escape_line(v.document.get(k).and_then(Value::as_str).unwrap_or("-"));
+    print_heading(store, v);
+    print_counts(v);
+    print_sections(v);
+    print_narrative(v);
+    print_timeline(v);
+}
+
+/// A text field of the document on its one line (every value but the narrative is).
+fn one_line<'v>(v: &'v ReportView, key: &str) -> Cow<'v, str> {
+    escape_line(v.document.get(key).and_then(Value::as_str).unwrap_or("-"))
+}
+
+/// What, when, by whom and where.
+fn print_heading(store: &Store, v: &ReportView) {
     say!("Report {}  ({})", v.id, v.status);
     say!(
         "Type:        {}   urgency: {}",
-        text("type"),
-        text("urgency")
+        one_line(v, "type"),
+        one_line(v, "urgency")
     );
-    say!("Occurred:    {}", text("occurred_at"));
+    say!("Occurred:    {}", one_line(v, "occurred_at"));
     say!(
         "Recorded:    {} by {} ({})",
         v.recorded_at,
@@ -35,6 +49,10 @@ pub(super) fn print_report(store: &Store, v: &ReportView) {
     if let Some(gps) = v.document.get("gps").filter(|g| !g.is_null()) {
         say!("GPS:         {}, {}", gps["lat"], gps["lon"]);
     }
+}
+
+/// People, and livestock one line per species.
+fn print_counts(v: &ReportView) {
     if let Some(Value::Object(people)) = v.document.get("people") {
         let parts: Vec<String> = people
             .iter()
@@ -60,6 +78,10 @@ pub(super) fn print_report(store: &Store, v: &ReportView) {
             );
         }
     }
+}
+
+/// The other sections, each on one line; the source marked restricted.
+fn print_sections(v: &ReportView) {
     for (key, label) in [
         ("suspects", "Suspects"),
         ("agencies_notified", "Notified"),
@@ -82,11 +104,17 @@ pub(super) fn print_report(store: &Store, v: &ReportView) {
     if v.source_sealed {
         say!("Source:      sealed [restricted]: this device holds no key for it");
     }
+}
+
+fn print_narrative(v: &ReportView) {
     say!("Narrative:");
     let narrative = v.document.get("narrative").and_then(Value::as_str);
     for line in narrative.unwrap_or("-").lines() {
         say!("  {line}");
     }
+}
+
+fn print_timeline(v: &ReportView) {
     say!("Timeline:");
     for item in &v.timeline {
         let by = match &item.by.agency {
