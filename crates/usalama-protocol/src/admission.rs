@@ -173,61 +173,15 @@ pub fn admit(entry: &Entry, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
 
 fn format_1(entry: &Entry, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
     let kind = entry.kind;
-    let about_a_report = matches!(
-        kind,
-        EntryKind::ReportAmended
-            | EntryKind::ReportRedacted
-            | EntryKind::SourceSealed
-            | EntryKind::Acknowledged
-            | EntryKind::Assigned
-            | EntryKind::Updated
-            | EntryKind::Closed
-            | EntryKind::Reopened
-            | EntryKind::Linked
-    );
-    if about_a_report && entry.subject.is_none() {
-        return Err(Refusal::new(
-            Reason::NoSubject,
-            format!("a {} entry must name its report", kind.name()),
-        ));
-    }
+    names_its_report(entry)?;
     let Some(body) = entry.body.as_deref() else {
         return Ok(());
     };
     // The author's clock when it recorded the entry: the "now" its parsers used.
     let now = recorded_at(entry.at);
-    let json = || {
-        serde_json::from_slice::<Value>(body).map_err(|e| {
-            Refusal::new(
-                Reason::Malformed,
-                format!("the {} entry's body is not JSON: {e}", kind.name()),
-            )
-        })
-    };
-    let invalid = |what: &str, problems: &dyn fmt::Display| {
-        Refusal::new(
-            Reason::Invalid,
-            format!("the {what} breaks the rules its author's device applies: {problems}"),
-        )
-    };
+    let json = || body_json(kind, body);
     match kind {
-        EntryKind::ReportFiled => {
-            let report = Report::parse_as(&json()?, now, Origin::Received)
-                .map_err(|p| invalid("report document", &one_line(&p)))?;
-            if let Some(unit) = &report.unit {
-                known_unit(ctx, unit, "the report's unit")?;
-            }
-            let id = entry.report_id();
-            if ctx.holds_other_filing(&id, entry) {
-                return Err(Refusal::new(
-                    Reason::ReportIdTaken,
-                    format!(
-                        "report id {id} is already held, filed by another entry; a second \
-                         filing with the same id is refused"
-                    ),
-                ));
-            }
-        }
+        EntryKind::ReportFiled => report_filed(entry, &json()?, now, ctx)?,
         EntryKind::ReportAmended => {
             let amendment = Amendment::parse_as(&json()?, now, Origin::Received)
                 .map_err(|p| invalid("amendment", &one_line(&p)))?;
@@ -235,28 +189,7 @@ fn format_1(entry: &Entry, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
                 known_unit(ctx, unit, "the amendment's unit")?;
             }
         }
-        EntryKind::ReportRedacted => {
-            let redaction = Redaction::of(entry).ok_or_else(|| {
-                Refusal::new(
-                    Reason::Malformed,
-                    "a redaction's body holds a reason, the report's new document and the \
-                     entries it removes",
-                )
-            })?;
-            let reason = redaction.reason.trim().chars().count();
-            if reason == 0 || reason > MAX_REASON {
-                return Err(Refusal::new(
-                    Reason::Invalid,
-                    format!("a redaction's reason must be 1 to {MAX_REASON} characters"),
-                ));
-            }
-            let document = Value::Object(redaction.document);
-            let report = Report::parse_as(&document, now, Origin::Received)
-                .map_err(|p| invalid("redaction's new document", &one_line(&p)))?;
-            if let Some(unit) = &report.unit {
-                known_unit(ctx, unit, "the new document's unit")?;
-            }
-        }
+        EntryKind::ReportRedacted => report_redacted(entry, now, ctx)?,
         EntryKind::SourceSealed => {
             crate::seal::Envelope::parse(body).map_err(|e| {
                 Refusal::new(
@@ -270,17 +203,7 @@ fn format_1(entry: &Entry, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
         | EntryKind::Updated
         | EntryKind::Closed
         | EntryKind::Reopened
-        | EntryKind::Linked => {
-            let action = Action::parse_body(kind, &json()?).map_err(|m| {
-                Refusal::new(
-                    Reason::Malformed,
-                    format!("the {} entry's body: {m}", kind.name()),
-                )
-            })?;
-            action
-                .check_as(Origin::Received)
-                .map_err(|e| invalid(&format!("{} step", kind.name()), &e))?;
-        }
+        | EntryKind::Linked => response_step(kind, &json()?)?,
         EntryKind::NeedsAssessed => {
             let needs = Needs::parse_as(&json()?, Origin::Received)
                 .map_err(|e| invalid("needs assessment", &e))?;
@@ -303,34 +226,146 @@ fn format_1(entry: &Entry, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
             })?;
         }
         EntryKind::UnitAdded => unit_added(&json()?, ctx)?,
-        EntryKind::UnitRenamed | EntryKind::UnitRetired => {
-            let body = json()?;
-            let id = field_text(&body, "id")?;
-            known_unit(ctx, id, "the unit")?;
-            if kind == EntryKind::UnitRenamed {
-                unit_name(field_text(&body, "name")?)?;
-            }
-        }
+        EntryKind::UnitRenamed | EntryKind::UnitRetired => unit_changed(kind, &json()?, ctx)?,
         EntryKind::DeviceEnrolled => device_enrolled(&json()?)?,
-        EntryKind::DeviceRevoked => {
-            let body = json()?;
-            device_id(field_text(&body, "device")?)?;
-            if let Some(by) = body.get("replaced_by").filter(|v| !v.is_null()) {
-                device_id(by.as_str().unwrap_or_default())?;
-            }
-        }
-        EntryKind::Unknown(code) => {
-            if body.len() > MAX_UNKNOWN_BODY {
-                return Err(Refusal::new(
-                    Reason::TooLarge,
-                    format!(
-                        "an entry of kind {code}, which this version does not know, may carry \
-                         at most {MAX_UNKNOWN_BODY} bytes (it carries {})",
-                        body.len()
-                    ),
-                ));
-            }
-        }
+        EntryKind::DeviceRevoked => device_revoked(&json()?)?,
+        EntryKind::Unknown(code) => unknown_kind(code, body)?,
+    }
+    Ok(())
+}
+
+/// Every entry about a report names it.
+fn names_its_report(entry: &Entry) -> Result<(), Refusal> {
+    let kind = entry.kind;
+    let about_a_report = matches!(
+        kind,
+        EntryKind::ReportAmended
+            | EntryKind::ReportRedacted
+            | EntryKind::SourceSealed
+            | EntryKind::Acknowledged
+            | EntryKind::Assigned
+            | EntryKind::Updated
+            | EntryKind::Closed
+            | EntryKind::Reopened
+            | EntryKind::Linked
+    );
+    if about_a_report && entry.subject.is_none() {
+        return Err(Refusal::new(
+            Reason::NoSubject,
+            format!("a {} entry must name its report", kind.name()),
+        ));
+    }
+    Ok(())
+}
+
+fn body_json(kind: EntryKind, body: &[u8]) -> Result<Value, Refusal> {
+    serde_json::from_slice::<Value>(body).map_err(|e| {
+        Refusal::new(
+            Reason::Malformed,
+            format!("the {} entry's body is not JSON: {e}", kind.name()),
+        )
+    })
+}
+
+fn invalid(what: &str, problems: &dyn fmt::Display) -> Refusal {
+    Refusal::new(
+        Reason::Invalid,
+        format!("the {what} breaks the rules its author's device applies: {problems}"),
+    )
+}
+
+fn report_filed(
+    entry: &Entry,
+    document: &Value,
+    now: OffsetDateTime,
+    ctx: &dyn AdmissionContext,
+) -> Result<(), Refusal> {
+    let report = Report::parse_as(document, now, Origin::Received)
+        .map_err(|p| invalid("report document", &one_line(&p)))?;
+    if let Some(unit) = &report.unit {
+        known_unit(ctx, unit, "the report's unit")?;
+    }
+    let id = entry.report_id();
+    if ctx.holds_other_filing(&id, entry) {
+        return Err(Refusal::new(
+            Reason::ReportIdTaken,
+            format!(
+                "report id {id} is already held, filed by another entry; a second \
+                 filing with the same id is refused"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn report_redacted(
+    entry: &Entry,
+    now: OffsetDateTime,
+    ctx: &dyn AdmissionContext,
+) -> Result<(), Refusal> {
+    let redaction = Redaction::of(entry).ok_or_else(|| {
+        Refusal::new(
+            Reason::Malformed,
+            "a redaction's body holds a reason, the report's new document and the \
+             entries it removes",
+        )
+    })?;
+    let reason = redaction.reason.trim().chars().count();
+    if reason == 0 || reason > MAX_REASON {
+        return Err(Refusal::new(
+            Reason::Invalid,
+            format!("a redaction's reason must be 1 to {MAX_REASON} characters"),
+        ));
+    }
+    let document = Value::Object(redaction.document);
+    let report = Report::parse_as(&document, now, Origin::Received)
+        .map_err(|p| invalid("redaction's new document", &one_line(&p)))?;
+    if let Some(unit) = &report.unit {
+        known_unit(ctx, unit, "the new document's unit")?;
+    }
+    Ok(())
+}
+
+fn response_step(kind: EntryKind, body: &Value) -> Result<(), Refusal> {
+    let action = Action::parse_body(kind, body).map_err(|m| {
+        Refusal::new(
+            Reason::Malformed,
+            format!("the {} entry's body: {m}", kind.name()),
+        )
+    })?;
+    action
+        .check_as(Origin::Received)
+        .map_err(|e| invalid(&format!("{} step", kind.name()), &e))
+}
+
+fn unit_changed(kind: EntryKind, body: &Value, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
+    let id = field_text(body, "id")?;
+    known_unit(ctx, id, "the unit")?;
+    if kind == EntryKind::UnitRenamed {
+        unit_name(field_text(body, "name")?)?;
+    }
+    Ok(())
+}
+
+fn device_revoked(body: &Value) -> Result<(), Refusal> {
+    device_id(field_text(body, "device")?)?;
+    if let Some(by) = body.get("replaced_by").filter(|v| !v.is_null()) {
+        device_id(by.as_str().unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// A kind this version does not know is kept whole for a newer version, within a bound.
+fn unknown_kind(code: u16, body: &[u8]) -> Result<(), Refusal> {
+    if body.len() > MAX_UNKNOWN_BODY {
+        return Err(Refusal::new(
+            Reason::TooLarge,
+            format!(
+                "an entry of kind {code}, which this version does not know, may carry \
+                 at most {MAX_UNKNOWN_BODY} bytes (it carries {})",
+                body.len()
+            ),
+        ));
     }
     Ok(())
 }

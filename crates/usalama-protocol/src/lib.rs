@@ -10,7 +10,10 @@
 //!
 //! - [`domain`]: what a report holds, as types that can only hold valid values; parsing of
 //!   report documents, amendments and closing figures with every problem named; the
-//!   characters new text may not hold.
+//!   characters new text may not hold. [`domain::report`] keeps one module per section of the
+//!   document (`incident`, `people`, `livestock`, `suspects`, `source`), each with its parser,
+//!   beside `counts`, `reading` (paths and text), `fields`, `document`, `amendment` and
+//!   `restricted`.
 //! - [`admission`]: whether an entry recorded elsewhere may take effect: its body checked with
 //!   the author's own parsers, by the rules of its format version (the hub and devices alike).
 //! - [`ledger`]: entries, their hash chain, signatures and binary encoding; device and report
@@ -27,7 +30,9 @@
 //! - [`county`]: the county key that restricted sources are sealed to: issued, shared with
 //!   cleared readers and rotated at a revocation by cleared devices, never held by the hub.
 //! - [`wire`]: the sync protocol's frames: runs of entries, zstd, the signed request and
-//!   answer, USB bundles, the enrollment request.
+//!   answer, USB bundles, the enrollment request; inside it, `frame` (version, limits, zstd),
+//!   `run` (entries and their signatures), `encoding` (runs as bytes), `request`, `response`
+//!   and `bundle`.
 //! - [`enrollment`]: the enrollment string, the proof a device holds its key, and what the hub
 //!   answers.
 //! - [`refusal`]: why a hub refuses a request, one code each with its HTTP status, and the

@@ -180,20 +180,7 @@ impl Action {
     /// kind and no others, each of its type. [`Action::of`] reads leniently for display; this
     /// is what a received step must pass (see [`crate::admission`]).
     pub fn parse_body(kind: EntryKind, body: &Value) -> std::result::Result<Action, String> {
-        let allowed: &[&str] = match kind {
-            EntryKind::Acknowledged => &["agency"],
-            EntryKind::Assigned => &["lead", "support", "replaces"],
-            EntryKind::Updated => &["note", "status"],
-            EntryKind::Closed => &["outcome", "note", "figures"],
-            EntryKind::Reopened => &["note"],
-            EntryKind::Linked => &["other"],
-            other => {
-                return Err(format!(
-                    "{} is not a step of a report's response",
-                    other.name()
-                ))
-            }
-        };
+        let allowed = step_fields(kind)?;
         let Some(map) = body.as_object() else {
             return Err("the body must be a JSON object".into());
         };
@@ -204,74 +191,19 @@ impl Action {
                 allowed.join(", ")
             ));
         }
-        let text = |k: &str| match map.get(k) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(format!("{k} must be text")),
-        };
-        let required = |k: &str| text(k)?.ok_or_else(|| format!("{k} is required"));
-        let agency = |v: &str| Agency::parse(v);
-        Ok(match kind {
-            EntryKind::Acknowledged => Action::Acknowledge {
-                agency: agency(&required("agency")?)?,
-            },
-            EntryKind::Assigned => {
-                let support = match map.get("support") {
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(items)) => {
-                        let mut support = Vec::with_capacity(items.len());
-                        for item in items {
-                            let a = item.as_str().ok_or("support must list agencies")?;
-                            support.push(agency(a)?);
-                        }
-                        support
-                    }
-                    Some(_) => return Err("support must be a list of agencies".into()),
-                };
-                let replaces = text("replaces")?;
-                if let Some(r) = &replaces {
-                    if r.len() != 64 || !r.bytes().all(|b| b.is_ascii_hexdigit()) {
-                        return Err("replaces must be an entry hash (64 hex digits)".into());
-                    }
-                }
-                Action::Assign {
-                    lead: agency(&required("lead")?)?,
-                    support,
-                    replaces,
-                }
-            }
-            EntryKind::Updated => Action::Update {
-                note: required("note")?,
-                responding: match text("status")?.as_deref() {
-                    None => false,
-                    Some("responding") => true,
-                    Some(other) => {
-                        return Err(format!(
-                            "status must be \"responding\" or null (got {other:?})"
-                        ))
-                    }
-                },
-            },
-            EntryKind::Closed => Action::Close {
-                outcome: Outcome::parse(&required("outcome")?)?,
-                note: text("note")?,
-                figures: match map.get("figures") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::Object(figures)) => Some(figures.clone()),
-                    Some(_) => return Err("figures must be an object".into()),
-                },
-            },
-            EntryKind::Reopened => Action::Reopen {
-                note: required("note")?,
-            },
-            _ => {
-                let other = required("other")?;
-                Action::Link {
-                    other: ReportId::parse(&other)
-                        .ok_or_else(|| format!("other must be a report id (got {other:?})"))?,
-                }
-            }
-        })
+        let body = StepBody(map);
+        match kind {
+            EntryKind::Acknowledged => Ok(Action::Acknowledge {
+                agency: Agency::parse(&body.required("agency")?)?,
+            }),
+            EntryKind::Assigned => body.assignment(),
+            EntryKind::Updated => body.update(),
+            EntryKind::Closed => body.closing(),
+            EntryKind::Reopened => Ok(Action::Reopen {
+                note: body.required("note")?,
+            }),
+            _ => body.link(),
+        }
     }
 
     /// Checks what a person typed, naming each field at fault.
@@ -330,6 +262,102 @@ impl Action {
             _ => {}
         }
         problems.into_result()
+    }
+}
+
+/// The fields a step's body of `kind` may hold; an error for a kind that is not a step.
+fn step_fields(kind: EntryKind) -> std::result::Result<&'static [&'static str], String> {
+    Ok(match kind {
+        EntryKind::Acknowledged => &["agency"],
+        EntryKind::Assigned => &["lead", "support", "replaces"],
+        EntryKind::Updated => &["note", "status"],
+        EntryKind::Closed => &["outcome", "note", "figures"],
+        EntryKind::Reopened => &["note"],
+        EntryKind::Linked => &["other"],
+        other => {
+            return Err(format!(
+                "{} is not a step of a report's response",
+                other.name()
+            ))
+        }
+    })
+}
+
+/// A step's body, known to hold only its kind's fields, read field by field.
+struct StepBody<'a>(&'a Map<String, Value>);
+
+impl StepBody<'_> {
+    fn text(&self, k: &str) -> std::result::Result<Option<String>, String> {
+        match self.0.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(format!("{k} must be text")),
+        }
+    }
+
+    fn required(&self, k: &str) -> std::result::Result<String, String> {
+        self.text(k)?.ok_or_else(|| format!("{k} is required"))
+    }
+
+    fn assignment(&self) -> std::result::Result<Action, String> {
+        let support = match self.0.get("support") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => {
+                let mut support = Vec::with_capacity(items.len());
+                for item in items {
+                    let a = item.as_str().ok_or("support must list agencies")?;
+                    support.push(Agency::parse(a)?);
+                }
+                support
+            }
+            Some(_) => return Err("support must be a list of agencies".into()),
+        };
+        let replaces = self.text("replaces")?;
+        if let Some(r) = &replaces {
+            if r.len() != 64 || !r.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err("replaces must be an entry hash (64 hex digits)".into());
+            }
+        }
+        Ok(Action::Assign {
+            lead: Agency::parse(&self.required("lead")?)?,
+            support,
+            replaces,
+        })
+    }
+
+    fn update(&self) -> std::result::Result<Action, String> {
+        Ok(Action::Update {
+            note: self.required("note")?,
+            responding: match self.text("status")?.as_deref() {
+                None => false,
+                Some("responding") => true,
+                Some(other) => {
+                    return Err(format!(
+                        "status must be \"responding\" or null (got {other:?})"
+                    ))
+                }
+            },
+        })
+    }
+
+    fn closing(&self) -> std::result::Result<Action, String> {
+        Ok(Action::Close {
+            outcome: Outcome::parse(&self.required("outcome")?)?,
+            note: self.text("note")?,
+            figures: match self.0.get("figures") {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(figures)) => Some(figures.clone()),
+                Some(_) => return Err("figures must be an object".into()),
+            },
+        })
+    }
+
+    fn link(&self) -> std::result::Result<Action, String> {
+        let other = self.required("other")?;
+        Ok(Action::Link {
+            other: ReportId::parse(&other)
+                .ok_or_else(|| format!("other must be a report id (got {other:?})"))?,
+        })
     }
 }
 

@@ -90,89 +90,18 @@ impl Needs {
         let Some(map) = doc.as_object() else {
             return Err(Error::invalid("", "a needs assessment is a JSON object"));
         };
-        for key in map.keys() {
-            if !["operation", "area", "from", "to", "lead", "items"].contains(&key.as_str()) {
-                problems.push(
-                    key.as_str(),
-                    "is not a field of a needs assessment; allowed: operation, area, from, to, \
-                     lead, items",
-                );
-            }
-        }
-        let text = |k: &str, problems: &mut Problems| match map.get(k) {
-            Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_TEXT => {
-                match origin {
-                    Origin::Author => text::check(s.trim(), Lines::One)
-                        .map_err(|message| problems.add(k, Broken::new(Rule::Characters, message)))
-                        .ok()
-                        .map(|()| s.trim().to_owned()),
-                    Origin::Received => Some(s.trim().to_owned()),
-                }
-            }
-            _ => {
-                problems.add(
-                    k,
-                    Broken::new(
-                        Rule::Required,
-                        format!("is required: text of 1 to {MAX_TEXT} characters"),
-                    ),
-                );
-                None
-            }
-        };
-        let operation = text("operation", &mut problems);
-        let area = text("area", &mut problems);
-        let date = |k: &str, problems: &mut Problems| {
-            let d = map.get(k).and_then(Value::as_str).and_then(day);
-            if d.is_none() {
-                problems.add(
-                    k,
-                    Broken::new(Rule::Required, "is required: a date as YYYY-MM-DD"),
-                );
-            }
-            d
-        };
-        let from = date("from", &mut problems);
-        let to = date("to", &mut problems);
+        unknown_fields(map, &mut problems);
+        let operation = required_text(map, "operation", origin, &mut problems);
+        let area = required_text(map, "area", origin, &mut problems);
+        let from = required_day(map, "from", &mut problems);
+        let to = required_day(map, "to", &mut problems);
         if let (Some(f), Some(t)) = (from, to) {
             if t < f {
                 problems.push("to", format!("{t} is before from ({f})"));
             }
         }
-        let lead = match map.get("lead").and_then(Value::as_str).map(Agency::parse) {
-            Some(Ok(a)) => Some(a),
-            Some(Err(e)) => {
-                problems.add("lead", Broken::new(Rule::Choice, e));
-                None
-            }
-            None => {
-                problems.add(
-                    "lead",
-                    Broken::new(
-                        Rule::Required,
-                        "is required: nps, npr, kdf, nis, ngao or cso",
-                    ),
-                );
-                None
-            }
-        };
-        let mut items = Vec::new();
-        match map.get("items").and_then(Value::as_array) {
-            Some(list) if !list.is_empty() => {
-                for (i, item) in list.iter().enumerate() {
-                    if let Some(need) = Need::parse(item, i, origin, &mut problems) {
-                        items.push(need);
-                    }
-                }
-            }
-            _ => problems.add(
-                "items",
-                Broken::new(
-                    Rule::Required,
-                    "is required: a list of {\"resource\", \"have\", \"need\"}",
-                ),
-            ),
-        }
+        let lead = lead(map, &mut problems);
+        let items = items(map, origin, &mut problems);
         problems.into_result()?;
         match (operation, area, from, to, lead) {
             (Some(operation), Some(area), Some(from), Some(to), Some(lead)) => Ok(Needs {
@@ -203,6 +132,100 @@ impl Needs {
     pub fn open_on(&self, today: Date) -> bool {
         self.to >= today
     }
+}
+
+fn unknown_fields(map: &Map<String, Value>, problems: &mut Problems) {
+    for key in map.keys() {
+        if !["operation", "area", "from", "to", "lead", "items"].contains(&key.as_str()) {
+            problems.push(
+                key.as_str(),
+                "is not a field of a needs assessment; allowed: operation, area, from, to, \
+                 lead, items",
+            );
+        }
+    }
+}
+
+/// Text of 1 to [`MAX_TEXT`] characters, trimmed.
+fn required_text(
+    map: &Map<String, Value>,
+    k: &str,
+    origin: Origin,
+    problems: &mut Problems,
+) -> Option<String> {
+    match map.get(k) {
+        Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_TEXT => {
+            match origin {
+                Origin::Author => text::check(s.trim(), Lines::One)
+                    .map_err(|message| problems.add(k, Broken::new(Rule::Characters, message)))
+                    .ok()
+                    .map(|()| s.trim().to_owned()),
+                Origin::Received => Some(s.trim().to_owned()),
+            }
+        }
+        _ => {
+            problems.add(
+                k,
+                Broken::new(
+                    Rule::Required,
+                    format!("is required: text of 1 to {MAX_TEXT} characters"),
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn required_day(map: &Map<String, Value>, k: &str, problems: &mut Problems) -> Option<Date> {
+    let d = map.get(k).and_then(Value::as_str).and_then(day);
+    if d.is_none() {
+        problems.add(
+            k,
+            Broken::new(Rule::Required, "is required: a date as YYYY-MM-DD"),
+        );
+    }
+    d
+}
+
+fn lead(map: &Map<String, Value>, problems: &mut Problems) -> Option<Agency> {
+    match map.get("lead").and_then(Value::as_str).map(Agency::parse) {
+        Some(Ok(a)) => Some(a),
+        Some(Err(e)) => {
+            problems.add("lead", Broken::new(Rule::Choice, e));
+            None
+        }
+        None => {
+            problems.add(
+                "lead",
+                Broken::new(
+                    Rule::Required,
+                    "is required: nps, npr, kdf, nis, ngao or cso",
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn items(map: &Map<String, Value>, origin: Origin, problems: &mut Problems) -> Vec<Need> {
+    let mut items = Vec::new();
+    match map.get("items").and_then(Value::as_array) {
+        Some(list) if !list.is_empty() => {
+            for (i, item) in list.iter().enumerate() {
+                if let Some(need) = Need::parse(item, i, origin, problems) {
+                    items.push(need);
+                }
+            }
+        }
+        _ => problems.add(
+            "items",
+            Broken::new(
+                Rule::Required,
+                "is required: a list of {\"resource\", \"have\", \"need\"}",
+            ),
+        ),
+    }
+    items
 }
 
 impl Need {

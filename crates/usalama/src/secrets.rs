@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use zeroize::Zeroizing;
 
-use crate::Failure;
+use crate::failure::Failure;
 
 /// A passphrase, wiped from memory when dropped.
 pub type Secret = Zeroizing<String>;

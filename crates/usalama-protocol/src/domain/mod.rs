@@ -1,6 +1,6 @@
 //! What a report holds, as types that can only hold valid values.
 //!
-//! - [`report`]: the report document and its amendments.
+//! - [`report`]: the report document and its amendments, one module per section.
 //! - [`figures`]: the figures recorded when an incident is closed.
 //! - [`taxonomy`]: the closed vocabularies (types, urgencies, species, agencies, roles).
 //! - [`text`]: the characters new text may not hold, and how they are shown when it does.
