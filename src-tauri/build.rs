@@ -22,6 +22,7 @@ fn usalama_desktop_commands() -> &'static [&'static str] {
         "set_lock_after",
         "simulate_sleep",
         "list_reports",
+        "count_reports",
         "show_report",
         "allowed_actions",
         "act",

@@ -1,7 +1,7 @@
 // End-to-end tests of the desktop app through its real webview (see run.sh).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, test } from "node:test";
 import { App, Hub, PASSPHRASE, addReport, cli, eatAgo, freshHome, initHome, usbStick } from "./webdriver.mjs";
@@ -180,6 +180,28 @@ test("a draft survives the app being killed and is offered at the next start", a
     await app.exec("return document.querySelector('input[name=type][value=early_warning]').checked;"),
     true,
   );
+});
+
+test("the list says how many reports it found beyond the 200 shown, and shows the rest on request", async () => {
+  const home = initHome();
+  const docs = Array.from({ length: 230 }, (_, i) => ({
+    type: "killing",
+    occurred_at: eatAgo(600 + i),
+    unit: "ke-024-l-ombolion",
+    narrative: `Report number ${i}`,
+  }));
+  const file = join(home, "many.json");
+  writeFileSync(file, JSON.stringify(docs));
+  cli(home, "report", "add", file);
+  const app = await start(home);
+  await app.unlock();
+  await app.click("#nav-list");
+  await app.waitFor("[data-testid=list-count]", { text: "230 reports found; showing the 200 newest." });
+  assert.equal(await app.exec("return document.querySelectorAll('tr[data-report]').length;"), 200);
+  await app.waitFor("#list-more", { text: "Show 30 more" });
+  await app.click("#list-more");
+  await app.waitFor("[data-testid=list-count][data-count='230']");
+  assert.equal(await app.exec("return document.querySelector('#list-more');"), null);
 });
 
 test("an emoji typed into a narrative shows as itself, in colour, not as a box", async () => {
