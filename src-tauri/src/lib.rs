@@ -13,9 +13,11 @@
 //! - [`error`]: the error payload the UI switches on.
 //! - [`sync_bar`]: the sync bar's data, pushed to the UI as the `sync-status` event.
 //! - [`screen`]: the window fits the screen it opens on.
+//! - [`memory`]: the web view's memory stays bounded (WebKit's budget and cache model).
 
 pub mod commands;
 pub mod error;
+pub mod memory;
 pub mod screen;
 pub mod state;
 pub mod suspend;
@@ -55,12 +57,14 @@ pub fn run() {
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
+    memory::bound_web_process();
     let home = home_folder(std::env::args().skip(1));
     let result = tauri::Builder::default()
         .manage(AppState::new(home))
         .setup(|app| {
             if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
                 screen::fit(&window);
+                memory::bound_caches(&window);
             }
             suspend::watch(app.handle().clone());
             Ok(())
@@ -110,6 +114,46 @@ pub fn run() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words between `start` and the next `end` in `text`, as a list of names.
+    fn names_between(text: &str, start: &str, end: &str) -> Vec<String> {
+        let from = text.find(start).expect("the list's start") + start.len();
+        let to = from + text[from..].find(end).expect("the list's end");
+        text[from..to]
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == ':'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    // A command the UI invokes must be handled, declared (build.rs) and granted to the window
+    // (the capability): one missing from either of the last two is refused at run time with
+    // "not allowed", which no compiler catches.
+    #[test]
+    fn every_command_is_handled_declared_and_granted() {
+        let handled: Vec<String> = names_between(include_str!("lib.rs"), "generate_handler![", "]")
+            .into_iter()
+            .filter_map(|w| w.strip_prefix("commands::").map(str::to_owned))
+            .collect();
+        let declared = names_between(include_str!("../build.rs"), "&[", "]");
+        let granted: Vec<String> = names_between(
+            include_str!("../capabilities/default.json"),
+            "\"permissions\"",
+            "]",
+        )
+        .into_iter()
+        .filter_map(|w| w.strip_prefix("allow-").map(|n| n.replace('-', "_")))
+        .collect();
+        assert!(handled.len() > 30, "{handled:?}");
+        assert_eq!(
+            declared, handled,
+            "build.rs declares other commands than lib.rs handles"
+        );
+        assert_eq!(
+            granted, handled,
+            "the capability grants other commands than lib.rs handles"
+        );
+    }
 
     #[test]
     fn the_home_folder_comes_from_the_command_line_first() {
