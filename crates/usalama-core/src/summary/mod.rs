@@ -25,7 +25,6 @@ pub mod pdf;
 pub mod table;
 pub mod words;
 pub mod xlsx;
-mod zip;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
