@@ -809,7 +809,7 @@ pub fn slip(
         action: None,
         closure: None,
     };
-    figures.count(&super::Incident::read(&row_doc));
+    figures.count(&super::incident::Incident::read(&row_doc));
     let mut rows = vec![];
     for (label, t) in [
         (w.killed, figures.killed),
