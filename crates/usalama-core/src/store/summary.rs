@@ -5,6 +5,7 @@ use std::path::Path;
 use rusqlite::params;
 use rusqlite::types::ValueRef;
 
+use super::reports::{Author, ReportView};
 use super::{now_ms, Store};
 use crate::domain::Lang;
 use crate::error::{Error, Result};
@@ -13,7 +14,8 @@ use crate::gazetteer;
 use crate::ledger::ReportId;
 use crate::summary::document::{self, Document};
 use crate::summary::{
-    html, pdf, Context, Edition, Format, Preparer, Summary, SummaryDoc, SummaryRequest, SummaryRow,
+    html, pdf, Context, Edition, Format, Preparer, Signer, SlipReport, SlipStep, Summary,
+    SummaryDoc, SummaryRequest, SummaryRow,
 };
 
 impl Store {
@@ -151,11 +153,12 @@ impl Store {
             None => view.unit_counted.clone(),
         };
         Ok(document::slip(
-            &view,
+            &slip_report(view),
             edition,
             lang,
             &unit,
             &self.preparer(),
+            now_ms(),
         ))
     }
 
@@ -203,6 +206,35 @@ impl Store {
             .query_row("SELECT cleared FROM identity WHERE id = 1", [], |r| {
                 r.get::<_, bool>(0)
             })?)
+    }
+}
+
+/// The store's view of a report, in the terms its slip is drawn from.
+fn slip_report(view: ReportView) -> SlipReport {
+    let signer = |a: Author| Signer {
+        name: a.name,
+        role: a.role,
+        agency: a.agency,
+    };
+    SlipReport {
+        id: view.id,
+        document: view.document,
+        status: view.status,
+        lead_agency: view.lead_agency,
+        reported_by: signer(view.reported_by),
+        recorded_at: view.recorded_at,
+        unit_counted: view.unit_counted,
+        timeline: view
+            .timeline
+            .into_iter()
+            .map(|t| SlipStep {
+                kind: t.kind,
+                at: t.at,
+                by: signer(t.by),
+                seq: t.entry.seq,
+                hash: t.entry.hash,
+            })
+            .collect(),
     }
 }
 

@@ -9,7 +9,8 @@
 //! # Layout
 //!
 //! - this module: the editions and formats, and writing a summary to a file.
-//! - `model`: the model every rendering prints ([`Summary`], [`LogEntry`], [`Hotspot`]).
+//! - `model`: the model every rendering prints ([`Summary`], [`LogEntry`], [`Hotspot`]), and
+//!   the report a slip prints ([`SlipReport`]).
 //! - `figures`: the key figures of a period ([`Figures`], [`Amount`], [`PeopleTotal`]) and how
 //!   each incident adds to them.
 //! - `period`: the [`Period`] asked for and the one it is compared with.
@@ -43,8 +44,8 @@ pub use figures::{
 };
 pub use incident::{eat_minutes, shorten, SummaryDoc, SummaryRow};
 pub use model::{
-    change, Hotspot, LivestockLine, LogEntry, Pending, Preparer, Restricted, SourceView, Summary,
-    UnitName, Waiting,
+    change, Hotspot, LivestockLine, LogEntry, Pending, Preparer, Restricted, Signer, SlipReport,
+    SlipStep, SourceView, Summary, UnitName, Waiting,
 };
 pub use period::Period;
 

@@ -211,3 +211,41 @@ pub fn change(now: u64, before: u64) -> String {
         std::cmp::Ordering::Equal => "0".into(),
     }
 }
+
+/// A report as its slip prints it: its current document and state, who reported it and its
+/// timeline. The store fills it from its own view of the report, so that the slip is drawn
+/// from the summary's model alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlipReport {
+    pub id: String,
+    pub document: serde_json::Map<String, serde_json::Value>,
+    pub status: String,
+    /// The agency leading the response, as recorded (a known agency's id, or other text).
+    pub lead_agency: Option<String>,
+    pub reported_by: Signer,
+    /// RFC 3339.
+    pub recorded_at: String,
+    /// The unit it counts under.
+    pub unit_counted: String,
+    pub timeline: Vec<SlipStep>,
+}
+
+/// Who signed an entry: a name, a role and, for an officer, an agency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    pub name: String,
+    pub role: String,
+    pub agency: Option<String>,
+}
+
+/// One step of a report's timeline, with the ledger entry that records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlipStep {
+    /// The entry's kind: `report_filed`, `report_amended`, ...
+    pub kind: String,
+    /// RFC 3339.
+    pub at: String,
+    pub by: Signer,
+    pub seq: u64,
+    pub hash: String,
+}
