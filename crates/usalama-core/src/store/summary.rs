@@ -314,18 +314,11 @@ mod tests {
         assert!(std::fs::read(&out).expect("read").starts_with(b"%PDF"));
     }
 
-    #[test]
-    fn a_summary_counts_linked_reports_once_with_the_closures_figures() {
+    /// Two raids filed as one incident (the second linked to the first), assigned to the KDF
+    /// and closed with the animals recovered and the arrests made.
+    fn file_two_linked_raids_and_close(store: &mut crate::Store) {
         use crate::domain::Agency;
         use crate::lifecycle::{Action, Outcome};
-        let dir = tempfile::tempdir().expect("dir");
-        let mut store = testing::store(
-            dir.path(),
-            "County commissioner's desk",
-            Role::Officer,
-            "ke-024",
-            Some(Agency::Ngao),
-        );
         let now = time::OffsetDateTime::now_utc();
         let raid = |stolen: u32| {
             Report::parse(
@@ -360,14 +353,31 @@ mod tests {
                 },
             )
             .expect("closed");
-        let summary = store
-            .summary(&SummaryRequest {
-                unit: "ke-024".into(),
-                from: date!(2025 - 11 - 01),
-                to: date!(2025 - 11 - 30),
-                edition: Edition::Public,
-            })
-            .expect("summary");
+    }
+
+    /// November 2025 in `unit`, public edition.
+    fn november(unit: &str) -> SummaryRequest {
+        SummaryRequest {
+            unit: unit.into(),
+            from: date!(2025 - 11 - 01),
+            to: date!(2025 - 11 - 30),
+            edition: Edition::Public,
+        }
+    }
+
+    #[test]
+    fn a_summary_counts_linked_reports_once_with_the_closures_figures() {
+        use crate::domain::Agency;
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = testing::store(
+            dir.path(),
+            "County commissioner's desk",
+            Role::Officer,
+            "ke-024",
+            Some(Agency::Ngao),
+        );
+        file_two_linked_raids_and_close(&mut store);
+        let summary = store.summary(&november("ke-024")).expect("summary");
         let f = &summary.figures;
         assert_eq!(f.incidents, 1);
         assert_eq!(summary.linked_reports, 1);
@@ -397,12 +407,7 @@ mod tests {
             .add_needs(&needs("ke-047", "2025-12-15"))
             .expect_err("not a unit here");
         let summary = store
-            .summary(&SummaryRequest {
-                unit: "ke-024-sc-pokot-north".into(),
-                from: date!(2025 - 11 - 01),
-                to: date!(2025 - 11 - 30),
-                edition: Edition::Public,
-            })
+            .summary(&november("ke-024-sc-pokot-north"))
             .expect("summary");
         let listed: Vec<&str> = summary.needs.iter().map(|n| n.operation.as_str()).collect();
         assert_eq!(listed, ["Operation ke-024-v-takaywa 2025-12-15"]);
