@@ -4,7 +4,6 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::incident::Incident;
 use super::words::{self, fill, Words};
 use crate::domain::report::MAX_COUNT;
 use crate::domain::{IncidentType, Lang, Species};
@@ -255,51 +254,6 @@ impl Default for Figures {
 }
 
 impl Figures {
-    pub(super) fn count(&mut self, incident: &Incident) {
-        let one = |n: &mut u32| *n = n.saturating_add(1);
-        one(&mut self.incidents);
-        if let Some(t) = self.by_type.iter_mut().find(|t| t.kind == incident.kind) {
-            one(&mut t.count);
-        }
-        match incident.kind {
-            IncidentType::Firearm => one(&mut self.firearms),
-            IncidentType::Arrest => one(&mut self.arrests),
-            IncidentType::EarlyWarning => one(&mut self.early_warnings),
-            IncidentType::PeaceMeeting => one(&mut self.peace_meetings),
-            IncidentType::LivestockRecovered => one(&mut self.recoveries),
-            _ => {}
-        }
-        self.arrested = self.arrested.saturating_add(incident.arrested);
-        self.firearms_recovered = self
-            .firearms_recovered
-            .saturating_add(incident.firearms_recovered);
-        self.killed.merge(incident.killed);
-        self.injured.merge(incident.injured);
-        self.abducted.merge(incident.abducted);
-        for line in &incident.livestock {
-            if let Some(f) = self
-                .livestock
-                .iter_mut()
-                .find(|f| f.species == line.species)
-            {
-                f.stolen.merge(line.stolen);
-                f.recovered.merge(line.recovered);
-                f.killed.merge(line.killed);
-            }
-        }
-        if incident.status != "closed" {
-            one(&mut self.open);
-        }
-        match self
-            .by_status
-            .iter_mut()
-            .find(|(s, _)| *s == incident.status)
-        {
-            Some((_, n)) => one(n),
-            None => self.by_status.push((incident.status.clone(), 1)),
-        }
-    }
-
     pub fn of_type(&self, kind: IncidentType) -> u32 {
         self.by_type
             .iter()

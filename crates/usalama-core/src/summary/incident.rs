@@ -3,9 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::figures::{count_of, Amount, PeopleTotal};
-use super::model::{LivestockLine, LogEntry, Restricted, SourceView};
-use super::Edition;
+use super::figures::{count_of, Amount, Figures, PeopleTotal};
+use super::model::{Edition, LivestockLine, LogEntry, Restricted, SourceView};
 use crate::domain::{Agency, IncidentType, SourceKind, Species, Urgency};
 
 /// How many characters of a narrative the log prints.
@@ -90,6 +89,55 @@ pub(super) struct Incident {
     pub(super) livestock: Vec<LivestockLine>,
     pub(super) arrested: u64,
     pub(super) firearms_recovered: u64,
+}
+
+// How an incident adds to the figures lives here, beside the reading of the incident, so
+// that the figures know nothing of reports and the two modules never depend on each other.
+impl Figures {
+    pub(super) fn count(&mut self, incident: &Incident) {
+        let one = |n: &mut u32| *n = n.saturating_add(1);
+        one(&mut self.incidents);
+        if let Some(t) = self.by_type.iter_mut().find(|t| t.kind == incident.kind) {
+            one(&mut t.count);
+        }
+        match incident.kind {
+            IncidentType::Firearm => one(&mut self.firearms),
+            IncidentType::Arrest => one(&mut self.arrests),
+            IncidentType::EarlyWarning => one(&mut self.early_warnings),
+            IncidentType::PeaceMeeting => one(&mut self.peace_meetings),
+            IncidentType::LivestockRecovered => one(&mut self.recoveries),
+            _ => {}
+        }
+        self.arrested = self.arrested.saturating_add(incident.arrested);
+        self.firearms_recovered = self
+            .firearms_recovered
+            .saturating_add(incident.firearms_recovered);
+        self.killed.merge(incident.killed);
+        self.injured.merge(incident.injured);
+        self.abducted.merge(incident.abducted);
+        for line in &incident.livestock {
+            if let Some(f) = self
+                .livestock
+                .iter_mut()
+                .find(|f| f.species == line.species)
+            {
+                f.stolen.merge(line.stolen);
+                f.recovered.merge(line.recovered);
+                f.killed.merge(line.killed);
+            }
+        }
+        if incident.status != "closed" {
+            one(&mut self.open);
+        }
+        match self
+            .by_status
+            .iter_mut()
+            .find(|(s, _)| *s == incident.status)
+        {
+            Some((_, n)) => one(n),
+            None => self.by_status.push((incident.status.clone(), 1)),
+        }
+    }
 }
 
 impl Incident {

@@ -8,9 +8,9 @@
 //!
 //! # Layout
 //!
-//! - this module: the editions and formats, and writing a summary to a file.
-//! - `model`: the model every rendering prints ([`Summary`], [`LogEntry`], [`Hotspot`]), and
-//!   the report a slip prints ([`SlipReport`]).
+//! - this module: the formats, and writing a summary to a file.
+//! - `model`: the model every rendering prints ([`Summary`], [`LogEntry`], [`Hotspot`]), its
+//!   [`Edition`], and the report a slip prints ([`SlipReport`]).
 //! - `figures`: the key figures of a period ([`Figures`], [`Amount`], [`PeopleTotal`]) and how
 //!   each incident adds to them.
 //! - `period`: the [`Period`] asked for and the one it is compared with.
@@ -44,69 +44,18 @@ pub use figures::{
 };
 pub use incident::{eat_minutes, shorten, SummaryDoc, SummaryRow};
 pub use model::{
-    change, Hotspot, LivestockLine, LogEntry, Pending, Preparer, Restricted, Signer, SlipReport,
-    SlipStep, SourceView, Summary, UnitName, Waiting,
+    change, Edition, Hotspot, LivestockLine, LogEntry, Pending, Preparer, Restricted, Signer,
+    SlipReport, SlipStep, SourceView, Summary, UnitName, Waiting,
 };
 pub use period::Period;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use time::Date;
 
 use crate::domain::Lang;
 use crate::error::Result;
 use crate::files::write_durably;
-use words::Words;
-
-/// Which readers a summary is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Edition {
-    /// For the baraza (the default): no restricted field and no GPS.
-    Public,
-    /// For the security committee: everything the reader may read.
-    Restricted,
-}
-
-impl Edition {
-    pub const ALL: &'static [&'static str] = &["public", "restricted"];
-
-    pub fn parse(text: &str) -> std::result::Result<Edition, String> {
-        match text {
-            "public" => Ok(Edition::Public),
-            "restricted" => Ok(Edition::Restricted),
-            other => Err(format!(
-                "unknown edition {other:?}; allowed: public (for the baraza, the default), \
-                 restricted (for the security committee)"
-            )),
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Edition::Public => "public",
-            Edition::Restricted => "restricted",
-        }
-    }
-
-    /// The banner printed on every page.
-    pub fn banner(self, w: &Words) -> String {
-        match self {
-            Edition::Public => format!("{}: {}", w.edition_public, w.edition_public_note),
-            Edition::Restricted => {
-                format!("{}: {}", w.edition_restricted, w.edition_restricted_note)
-            }
-        }
-    }
-
-    pub fn label(self, w: &Words) -> &'static str {
-        match self {
-            Edition::Public => w.edition_public,
-            Edition::Restricted => w.edition_restricted,
-        }
-    }
-}
 
 /// The file formats of a summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,56 @@ use serde::Serialize;
 use super::figures::{Amount, Figures, PeopleTotal};
 use super::period::Period;
 use super::words::{self, Words};
-use super::Edition;
 use crate::domain::{Agency, IncidentType, Lang, SourceKind, Species, Urgency};
+
+/// Which readers a summary is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Edition {
+    /// For the baraza (the default): no restricted field and no GPS.
+    Public,
+    /// For the security committee: everything the reader may read.
+    Restricted,
+}
+
+impl Edition {
+    pub const ALL: &'static [&'static str] = &["public", "restricted"];
+
+    pub fn parse(text: &str) -> Result<Edition, String> {
+        match text {
+            "public" => Ok(Edition::Public),
+            "restricted" => Ok(Edition::Restricted),
+            other => Err(format!(
+                "unknown edition {other:?}; allowed: public (for the baraza, the default), \
+                 restricted (for the security committee)"
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edition::Public => "public",
+            Edition::Restricted => "restricted",
+        }
+    }
+
+    /// The banner printed on every page.
+    pub fn banner(self, w: &Words) -> String {
+        match self {
+            Edition::Public => format!("{}: {}", w.edition_public, w.edition_public_note),
+            Edition::Restricted => {
+                format!("{}: {}", w.edition_restricted, w.edition_restricted_note)
+            }
+        }
+    }
+
+    pub fn label(self, w: &Words) -> &'static str {
+        match self {
+            Edition::Public => w.edition_public,
+            Edition::Restricted => w.edition_restricted,
+        }
+    }
+}
 
 /// The restricted details of an incident, in the restricted edition only, and each only where
 /// the reader may read it.
