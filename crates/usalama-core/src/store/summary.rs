@@ -5,6 +5,7 @@ use std::path::Path;
 use rusqlite::params;
 use rusqlite::types::ValueRef;
 
+use super::reports::{Author, ReportView};
 use super::{now_ms, Store};
 use crate::domain::Lang;
 use crate::error::{Error, Result};
@@ -13,7 +14,8 @@ use crate::gazetteer;
 use crate::ledger::ReportId;
 use crate::summary::document::{self, Document};
 use crate::summary::{
-    html, pdf, Context, Edition, Format, Preparer, Summary, SummaryDoc, SummaryRequest, SummaryRow,
+    html, pdf, Context, Edition, Format, Preparer, Signer, SlipReport, SlipStep, Summary,
+    SummaryDoc, SummaryRequest, SummaryRow,
 };
 
 impl Store {
@@ -151,11 +153,12 @@ impl Store {
             None => view.unit_counted.clone(),
         };
         Ok(document::slip(
-            &view,
+            &slip_report(view),
             edition,
             lang,
             &unit,
             &self.preparer(),
+            now_ms(),
         ))
     }
 
@@ -203,6 +206,35 @@ impl Store {
             .query_row("SELECT cleared FROM identity WHERE id = 1", [], |r| {
                 r.get::<_, bool>(0)
             })?)
+    }
+}
+
+/// The store's view of a report, in the terms its slip is drawn from.
+fn slip_report(view: ReportView) -> SlipReport {
+    let signer = |a: Author| Signer {
+        name: a.name,
+        role: a.role,
+        agency: a.agency,
+    };
+    SlipReport {
+        id: view.id,
+        document: view.document,
+        status: view.status,
+        lead_agency: view.lead_agency,
+        reported_by: signer(view.reported_by),
+        recorded_at: view.recorded_at,
+        unit_counted: view.unit_counted,
+        timeline: view
+            .timeline
+            .into_iter()
+            .map(|t| SlipStep {
+                kind: t.kind,
+                at: t.at,
+                by: signer(t.by),
+                seq: t.entry.seq,
+                hash: t.entry.hash,
+            })
+            .collect(),
     }
 }
 
@@ -282,18 +314,11 @@ mod tests {
         assert!(std::fs::read(&out).expect("read").starts_with(b"%PDF"));
     }
 
-    #[test]
-    fn a_summary_counts_linked_reports_once_with_the_closures_figures() {
+    /// Two raids filed as one incident (the second linked to the first), assigned to the KDF
+    /// and closed with the animals recovered and the arrests made.
+    fn file_two_linked_raids_and_close(store: &mut crate::Store) {
         use crate::domain::Agency;
         use crate::lifecycle::{Action, Outcome};
-        let dir = tempfile::tempdir().expect("dir");
-        let mut store = testing::store(
-            dir.path(),
-            "County commissioner's desk",
-            Role::Officer,
-            "ke-024",
-            Some(Agency::Ngao),
-        );
         let now = time::OffsetDateTime::now_utc();
         let raid = |stolen: u32| {
             Report::parse(
@@ -328,14 +353,31 @@ mod tests {
                 },
             )
             .expect("closed");
-        let summary = store
-            .summary(&SummaryRequest {
-                unit: "ke-024".into(),
-                from: date!(2025 - 11 - 01),
-                to: date!(2025 - 11 - 30),
-                edition: Edition::Public,
-            })
-            .expect("summary");
+    }
+
+    /// November 2025 in `unit`, public edition.
+    fn november(unit: &str) -> SummaryRequest {
+        SummaryRequest {
+            unit: unit.into(),
+            from: date!(2025 - 11 - 01),
+            to: date!(2025 - 11 - 30),
+            edition: Edition::Public,
+        }
+    }
+
+    #[test]
+    fn a_summary_counts_linked_reports_once_with_the_closures_figures() {
+        use crate::domain::Agency;
+        let dir = tempfile::tempdir().expect("dir");
+        let mut store = testing::store(
+            dir.path(),
+            "County commissioner's desk",
+            Role::Officer,
+            "ke-024",
+            Some(Agency::Ngao),
+        );
+        file_two_linked_raids_and_close(&mut store);
+        let summary = store.summary(&november("ke-024")).expect("summary");
         let f = &summary.figures;
         assert_eq!(f.incidents, 1);
         assert_eq!(summary.linked_reports, 1);
@@ -365,12 +407,7 @@ mod tests {
             .add_needs(&needs("ke-047", "2025-12-15"))
             .expect_err("not a unit here");
         let summary = store
-            .summary(&SummaryRequest {
-                unit: "ke-024-sc-pokot-north".into(),
-                from: date!(2025 - 11 - 01),
-                to: date!(2025 - 11 - 30),
-                edition: Edition::Public,
-            })
+            .summary(&november("ke-024-sc-pokot-north"))
             .expect("summary");
         let listed: Vec<&str> = summary.needs.iter().map(|n| n.operation.as_str()).collect();
         assert_eq!(listed, ["Operation ke-024-v-takaywa 2025-12-15"]);

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::document::{Align, Block, Document};
+use super::document::{Align, Block, Column, Document, Row};
 use super::Edition;
 
 const STYLE: &str = r#"
@@ -119,77 +119,81 @@ fn block_html(out: &mut String, block: &Block) {
             columns,
             rows,
             small,
-        } => {
-            let _ = writeln!(
-                out,
-                "<table class=\"data{}\">\n<thead><tr>",
-                if *small { " small" } else { "" }
-            );
-            for c in columns {
-                let _ = write!(
-                    out,
-                    "<th style=\"width:{:.1}%\"{}>{}</th>",
-                    c.width * 100.0,
-                    if c.align == Align::Right {
-                        " class=\"num\""
-                    } else {
-                        ""
-                    },
-                    escape(&c.label)
-                );
-            }
-            out.push_str("</tr></thead>\n<tbody>\n");
-            for r in rows {
-                let _ = write!(
-                    out,
-                    "<tr{}>",
-                    if r.strong { " class=\"strong\"" } else { "" }
-                );
-                for (cell, c) in r.cells.iter().zip(columns) {
-                    let _ = write!(
-                        out,
-                        "<td{}>{}</td>",
-                        if c.align == Align::Right {
-                            " class=\"num\""
-                        } else {
-                            ""
-                        },
-                        escape(cell)
-                    );
-                }
-                out.push_str("</tr>\n");
-                if let Some(detail) = &r.detail {
-                    let _ = writeln!(
-                        out,
-                        "<tr><td class=\"detail\" colspan=\"{}\">{}</td></tr>",
-                        columns.len(),
-                        escape(detail)
-                    );
-                }
-            }
-            out.push_str("</tbody>\n</table>\n");
-        }
+        } => table_html(out, columns, rows, *small),
         Block::Bars {
             title,
             labels,
             series,
         } => bars_svg(out, title, labels, series),
-        Block::SignOff { roles, fields } => {
-            out.push_str("<div class=\"signoff\">\n");
-            for role in roles {
-                let _ = write!(out, "<div><strong>{}</strong><br>", escape(role));
-                for f in fields {
-                    let _ = write!(
-                        out,
-                        "<span class=\"field\">{}: ____________________</span> ",
-                        escape(f)
-                    );
-                }
-                out.push_str("</div>\n");
-            }
-            out.push_str("</div>\n");
+        Block::SignOff { roles, fields } => sign_off_html(out, roles, fields),
+    }
+}
+
+fn table_html(out: &mut String, columns: &[Column], rows: &[Row], small: bool) {
+    let _ = writeln!(
+        out,
+        "<table class=\"data{}\">\n<thead><tr>",
+        if small { " small" } else { "" }
+    );
+    for c in columns {
+        let _ = write!(
+            out,
+            "<th style=\"width:{:.1}%\"{}>{}</th>",
+            c.width * 100.0,
+            if c.align == Align::Right {
+                " class=\"num\""
+            } else {
+                ""
+            },
+            escape(&c.label)
+        );
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for r in rows {
+        let _ = write!(
+            out,
+            "<tr{}>",
+            if r.strong { " class=\"strong\"" } else { "" }
+        );
+        for (cell, c) in r.cells.iter().zip(columns) {
+            let _ = write!(
+                out,
+                "<td{}>{}</td>",
+                if c.align == Align::Right {
+                    " class=\"num\""
+                } else {
+                    ""
+                },
+                escape(cell)
+            );
+        }
+        out.push_str("</tr>\n");
+        if let Some(detail) = &r.detail {
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"detail\" colspan=\"{}\">{}</td></tr>",
+                columns.len(),
+                escape(detail)
+            );
         }
     }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn sign_off_html(out: &mut String, roles: &[String], fields: &[String]) {
+    out.push_str("<div class=\"signoff\">\n");
+    for role in roles {
+        let _ = write!(out, "<div><strong>{}</strong><br>", escape(role));
+        for f in fields {
+            let _ = write!(
+                out,
+                "<span class=\"field\">{}: ____________________</span> ",
+                escape(f)
+            );
+        }
+        out.push_str("</div>\n");
+    }
+    out.push_str("</div>\n");
 }
 
 /// Bar colours: this period (or the first series) dark, the other light.

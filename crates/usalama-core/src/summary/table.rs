@@ -3,7 +3,7 @@
 //! tables.
 
 use super::words::{self, Words};
-use super::{change, Amount, Edition, LivestockCount, PeopleTotal, Summary};
+use super::{change, Amount, Edition, LivestockCount, LogEntry, PeopleTotal, Summary};
 use crate::domain::{IncidentType, Lang};
 
 /// A cell: text, or a whole number a spreadsheet can add up.
@@ -70,9 +70,27 @@ fn people(p: PeopleTotal, w: &Words) -> Cell {
 /// The figures, one per row: section, figure, this period, previous period, change, note.
 pub fn figures(s: &Summary, lang: Lang) -> Table {
     let w = words::words(lang);
-    let f = &s.figures;
-    let p = &s.previous;
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    let mut rows = facts(s, lang, w);
+    rows.extend(counts(s, lang, w));
+    rows.extend(people_rows(s, w));
+    rows.extend(livestock_rows(s, lang, w));
+    rows.extend(hotspot_rows(s, lang, w));
+    Table {
+        name: w.figures_sheet.into(),
+        header: vec![
+            w.section.into(),
+            w.figure.into(),
+            w.this_period.into(),
+            w.previous.into(),
+            w.change.into(),
+            w.note.into(),
+        ],
+        rows,
+    }
+}
+
+/// What the summary is of: the area, the periods, who prepared it and the edition.
+fn facts(s: &Summary, lang: Lang, w: &Words) -> Vec<Vec<Cell>> {
     let facts: [(&str, String); 5] = [
         (w.area, s.unit_with_parent(&s.unit, lang)),
         (w.period, s.period.text()),
@@ -88,16 +106,26 @@ pub fn figures(s: &Summary, lang: Lang) -> Table {
         ),
         (w.edition, s.edition.banner(w)),
     ];
-    for (label, value) in facts {
-        rows.push(vec![
-            w.title.into(),
-            label.into(),
-            value.into(),
-            "".into(),
-            "".into(),
-            "".into(),
-        ]);
-    }
+    facts
+        .into_iter()
+        .map(|(label, value)| {
+            vec![
+                w.title.into(),
+                label.into(),
+                value.into(),
+                "".into(),
+                "".into(),
+                "".into(),
+            ]
+        })
+        .collect()
+}
+
+/// The counts of incidents: all, by type, of each kind the key figures name, by status; and
+/// the arrests and firearms recovered the closures recorded.
+fn counts(s: &Summary, lang: Lang, w: &Words) -> Vec<Vec<Cell>> {
+    let (f, p) = (&s.figures, &s.previous);
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
     let mut count = |section: &str, label: &str, now: u32, before: u32| {
         rows.push(vec![
             section.into(),
@@ -163,6 +191,13 @@ pub fn figures(s: &Summary, lang: Lang) -> Table {
             "".into(),
         ]);
     }
+    rows
+}
+
+/// People killed, injured and abducted, each with its split into men, women and children.
+fn people_rows(s: &Summary, w: &Words) -> Vec<Vec<Cell>> {
+    let (f, p) = (&s.figures, &s.previous);
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
     for (label, now, before) in [
         (w.killed, f.killed, p.killed),
         (w.injured, f.injured, p.injured),
@@ -191,7 +226,13 @@ pub fn figures(s: &Summary, lang: Lang) -> Table {
             ]);
         }
     }
-    for (now, before) in f.livestock.iter().zip(&p.livestock) {
+    rows
+}
+
+/// Every species: stolen, recovered and killed.
+fn livestock_rows(s: &Summary, lang: Lang, w: &Words) -> Vec<Vec<Cell>> {
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for (now, before) in s.figures.livestock.iter().zip(&s.previous.livestock) {
         for (label, which) in [
             (w.stolen, LivestockCount::Stolen),
             (w.recovered, LivestockCount::Recovered),
@@ -213,28 +254,23 @@ pub fn figures(s: &Summary, lang: Lang) -> Table {
             ]);
         }
     }
-    for h in &s.hotspots {
-        rows.push(vec![
-            w.hotspots.into(),
-            s.unit_with_parent(&h.unit, lang).into(),
-            h.incidents.into(),
-            h.previous.into(),
-            change(u64::from(h.incidents), u64::from(h.previous)).into(),
-            "".into(),
-        ]);
-    }
-    Table {
-        name: w.figures_sheet.into(),
-        header: vec![
-            w.section.into(),
-            w.figure.into(),
-            w.this_period.into(),
-            w.previous.into(),
-            w.change.into(),
-            w.note.into(),
-        ],
-        rows,
-    }
+    rows
+}
+
+fn hotspot_rows(s: &Summary, lang: Lang, w: &Words) -> Vec<Vec<Cell>> {
+    s.hotspots
+        .iter()
+        .map(|h| {
+            vec![
+                w.hotspots.into(),
+                s.unit_with_parent(&h.unit, lang).into(),
+                h.incidents.into(),
+                h.previous.into(),
+                change(u64::from(h.incidents), u64::from(h.previous)).into(),
+                "".into(),
+            ]
+        })
+        .collect()
 }
 
 /// The incident log: one row per incident of the period, oldest first.
@@ -266,61 +302,60 @@ pub fn log(s: &Summary, lang: Lang) -> Table {
         header.push(w.restricted_details.into());
     }
     header.push(w.edition.into());
-    let rows = s
-        .log
-        .iter()
-        .map(|e| {
-            let mut one = super::Figures::default();
-            for line in &e.livestock {
-                if let Some(x) = one.livestock.iter_mut().find(|x| x.species == line.species) {
-                    x.stolen = line.stolen;
-                    x.recovered = line.recovered;
-                }
-            }
-            let sentence = |which| {
-                one.livestock_sentence(which, lang, w)
-                    .unwrap_or_default()
-                    .into()
-            };
-            let mut row: Vec<Cell> = vec![
-                e.id.clone().into(),
-                e.when.clone().into(),
-                s.unit_name(&e.unit, lang).into(),
-                e.place.clone().unwrap_or_default().into(),
-                words::incident_type(lang, e.kind).into(),
-                words::urgency(lang, e.urgency).into(),
-                e.narrative.clone().into(),
-                s.agencies(e, w).into(),
-                e.action
-                    .as_deref()
-                    .map(|a| words::outcome(lang, a))
-                    .unwrap_or_default()
-                    .into(),
-                e.ob.clone().unwrap_or_default().into(),
-                words::status(lang, &e.status).into(),
-                people(e.killed, w),
-                people(e.injured, w),
-                people(e.abducted, w),
-                sentence(LivestockCount::Stolen),
-                sentence(LivestockCount::Recovered),
-            ];
-            if restricted {
-                row.push(
-                    e.restricted
-                        .as_ref()
-                        .filter(|r| !r.is_empty())
-                        .map(|r| super::document::restricted_line(r, lang, w))
-                        .unwrap_or_default()
-                        .into(),
-                );
-            }
-            row.push(s.edition.label(w).into());
-            row
-        })
-        .collect();
+    let rows = s.log.iter().map(|e| log_row(s, e, lang, w)).collect();
     Table {
         name: w.incidents_sheet.into(),
         header,
         rows,
     }
+}
+
+/// One incident: the log's columns, its restricted details in that edition, and the edition.
+fn log_row(s: &Summary, e: &LogEntry, lang: Lang, w: &Words) -> Vec<Cell> {
+    let mut one = super::Figures::default();
+    for line in &e.livestock {
+        if let Some(x) = one.livestock.iter_mut().find(|x| x.species == line.species) {
+            x.stolen = line.stolen;
+            x.recovered = line.recovered;
+        }
+    }
+    let sentence = |which| {
+        one.livestock_sentence(which, lang, w)
+            .unwrap_or_default()
+            .into()
+    };
+    let mut row: Vec<Cell> = vec![
+        e.id.clone().into(),
+        e.when.clone().into(),
+        s.unit_name(&e.unit, lang).into(),
+        e.place.clone().unwrap_or_default().into(),
+        words::incident_type(lang, e.kind).into(),
+        words::urgency(lang, e.urgency).into(),
+        e.narrative.clone().into(),
+        s.agencies(e, w).into(),
+        e.action
+            .as_deref()
+            .map(|a| words::outcome(lang, a))
+            .unwrap_or_default()
+            .into(),
+        e.ob.clone().unwrap_or_default().into(),
+        words::status(lang, &e.status).into(),
+        people(e.killed, w),
+        people(e.injured, w),
+        people(e.abducted, w),
+        sentence(LivestockCount::Stolen),
+        sentence(LivestockCount::Recovered),
+    ];
+    if s.edition == Edition::Restricted {
+        row.push(
+            e.restricted
+                .as_ref()
+                .filter(|r| !r.is_empty())
+                .map(|r| super::document::restricted_line(r, lang, w))
+                .unwrap_or_default()
+                .into(),
+        );
+    }
+    row.push(s.edition.label(w).into());
+    row
 }

@@ -8,19 +8,25 @@
 //! the content streams can be written while laying out and the fonts subsetted at the end.
 //! A character the font lacks prints as U+FFFD, the replacement glyph, never as an error.
 
-use std::collections::HashMap;
+//!
+//! # Layout
+//!
+//! - this module: the pages, the blocks laid out down them, and the file.
+//! - `font`: an embedded font, its glyphs as used, and its subset written into the file.
+//! - `table`: tables across pages, and bar charts.
 
-use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+mod font;
+mod table;
+
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
-use subsetter::GlyphRemapper;
-use ttf_parser::{Face, GlyphId};
 
-use super::document::{Align, Block, Column, Document, Row, Series};
+use super::document::{Block, Document};
 use super::Edition;
-use crate::error::{Error, Result};
+use crate::error::Result;
+use font::{embed, Font};
 
-const REGULAR: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../fonts/DejaVuSans-Bold.ttf");
+const REGULAR: &[u8] = include_bytes!("../../../fonts/DejaVuSans.ttf");
+const BOLD: &[u8] = include_bytes!("../../../fonts/DejaVuSans-Bold.ttf");
 
 /// A4 in points.
 const PAGE_W: f32 = 595.28;
@@ -31,82 +37,10 @@ const BODY_TOP: f32 = PAGE_H - 58.0;
 const BODY_BOTTOM: f32 = 48.0;
 const WIDTH: f32 = PAGE_W - 2.0 * MARGIN_X;
 
-/// What replaces a character the font has no glyph for.
-const REPLACEMENT: char = '\u{FFFD}';
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
     Regular,
     Bold,
-}
-
-/// One embedded font: its glyphs as used so far, renumbered for the subset.
-struct Font {
-    data: &'static [u8],
-    face: Face<'static>,
-    /// The PDF name the content streams use (`/F1`).
-    name: &'static [u8],
-    base: &'static str,
-    units: f32,
-    /// Each character met so far: its id in the subset and its advance in 1/1000 em.
-    glyphs: HashMap<char, (u16, f32)>,
-    remapper: GlyphRemapper,
-    /// For each id in the subset, in order: the character it stands for, and its advance.
-    used: Vec<(char, f32)>,
-}
-
-impl Font {
-    fn new(data: &'static [u8], name: &'static [u8], base: &'static str) -> Result<Font> {
-        let face = Face::parse(data, 0)
-            .map_err(|e| Error::Render(format!("the bundled font {base} does not parse: {e}")))?;
-        let units = f32::from(face.units_per_em());
-        Ok(Font {
-            data,
-            face,
-            name,
-            base,
-            units,
-            glyphs: HashMap::new(),
-            remapper: GlyphRemapper::new(),
-            // Id 0 of the subset is .notdef.
-            used: vec![(REPLACEMENT, 0.0)],
-        })
-    }
-
-    /// The subset id and advance (1/1000 em) of `c`, adding it to the subset on first use.
-    fn glyph(&mut self, c: char) -> (u16, f32) {
-        if let Some(&g) = self.glyphs.get(&c) {
-            return g;
-        }
-        let (shown, gid) = match self.face.glyph_index(c) {
-            Some(gid) => (c, gid),
-            None => (
-                REPLACEMENT,
-                self.face.glyph_index(REPLACEMENT).unwrap_or(GlyphId(0)),
-            ),
-        };
-        let advance =
-            f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) * 1000.0 / self.units;
-        let new = self.remapper.remap(gid.0);
-        if usize::from(new) == self.used.len() {
-            self.used.push((shown, advance));
-        }
-        self.glyphs.insert(c, (new, advance));
-        (new, advance)
-    }
-
-    fn width(&mut self, text: &str, size: f32) -> f32 {
-        text.chars().map(|c| self.glyph(c).1).sum::<f32>() * size / 1000.0
-    }
-
-    /// The text as two-byte glyph ids (the `Identity-H` encoding).
-    fn encode(&mut self, text: &str) -> Vec<u8> {
-        let mut out = Vec::with_capacity(text.len() * 2);
-        for c in text.chars() {
-            out.extend_from_slice(&self.glyph(c).0.to_be_bytes());
-        }
-        out
-    }
 }
 
 /// Colours, as RGB.
@@ -318,211 +252,9 @@ impl Layout {
             }
         }
     }
+}
 
-    fn table(&mut self, columns: &[Column], rows: &[Row], size: f32) {
-        let leading = size * 1.25;
-        let pad = 2.5;
-        let widths: Vec<f32> = columns.iter().map(|c| c.width * WIDTH).collect();
-        let header: Vec<Vec<String>> = columns
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| self.wrap(Style::Bold, size, &c.label, w - 2.0 * pad))
-            .collect();
-        let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
-        let draw_header = |l: &mut Layout| {
-            let top = l.y;
-            l.rect(MARGIN_X, top - header_h, WIDTH, header_h, HEADER_FILL);
-            let mut x = MARGIN_X;
-            for ((lines, w), c) in header.iter().zip(&widths).zip(columns) {
-                l.cell(
-                    x,
-                    top - pad,
-                    *w,
-                    pad,
-                    size,
-                    leading,
-                    Style::Bold,
-                    INK,
-                    lines,
-                    c.align,
-                );
-                x += w;
-            }
-            l.y = top - header_h;
-        };
-        self.room(header_h + 3.0 * leading);
-        draw_header(self);
-        for row in rows {
-            let style = if row.strong {
-                Style::Bold
-            } else {
-                Style::Regular
-            };
-            let cells: Vec<Vec<String>> = row
-                .cells
-                .iter()
-                .zip(&widths)
-                .map(|(text, w)| self.wrap(style, size, text, w - 2.0 * pad))
-                .collect();
-            let detail = row
-                .detail
-                .as_ref()
-                .map(|d| self.wrap(Style::Regular, size, d, WIDTH - 2.0 * pad))
-                .unwrap_or_default();
-            let cells_h =
-                cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * leading + 2.0 * pad;
-            let detail_h = if detail.is_empty() {
-                0.0
-            } else {
-                detail.len() as f32 * leading + pad
-            };
-            if self.y - cells_h - detail_h < BODY_BOTTOM {
-                self.new_page();
-                draw_header(self);
-            }
-            let top = self.y;
-            let mut x = MARGIN_X;
-            for ((lines, w), c) in cells.iter().zip(&widths).zip(columns) {
-                self.cell(
-                    x,
-                    top - pad,
-                    *w,
-                    pad,
-                    size,
-                    leading,
-                    style,
-                    INK,
-                    lines,
-                    c.align,
-                );
-                x += w;
-            }
-            if !detail.is_empty() {
-                let dt = top - cells_h + pad;
-                self.rect(
-                    MARGIN_X,
-                    top - cells_h - detail_h,
-                    WIDTH,
-                    detail_h,
-                    RESTRICTED_FILL,
-                );
-                self.cell(
-                    MARGIN_X,
-                    dt - pad,
-                    WIDTH,
-                    pad,
-                    size,
-                    leading,
-                    Style::Regular,
-                    RESTRICTED,
-                    &detail,
-                    Align::Left,
-                );
-            }
-            self.y = top - cells_h - detail_h;
-            let y = self.y;
-            self.line(MARGIN_X, y, MARGIN_X + WIDTH, y, RULE, 0.4);
-        }
-        self.y -= 6.0;
-    }
-
-    /// The lines of one cell, from `top` down.
-    #[allow(clippy::too_many_arguments)]
-    fn cell(
-        &mut self,
-        x: f32,
-        top: f32,
-        width: f32,
-        pad: f32,
-        size: f32,
-        leading: f32,
-        style: Style,
-        colour: (f32, f32, f32),
-        lines: &[String],
-        align: Align,
-    ) {
-        let mut y = top - size;
-        for line in lines {
-            let lx = match align {
-                Align::Left => x + pad,
-                Align::Right => x + width - pad - self.font(style).width(line, size),
-            };
-            self.text(lx, y, style, size, colour, line);
-            y -= leading;
-        }
-    }
-
-    fn bars(&mut self, title: &str, labels: &[String], series: &[Series]) {
-        let size = 7.5;
-        let bar_h = 7.0;
-        let group_h = bar_h * series.len() as f32 + 5.0;
-        let label_w = 150.0;
-        let chart_w = WIDTH - label_w - 70.0;
-        let height = 30.0 + group_h * labels.len() as f32;
-        self.room(height.min(BODY_TOP - BODY_BOTTOM));
-        if !title.is_empty() {
-            self.paragraph(Style::Bold, 9.0, INK, title);
-        }
-        // The legend.
-        let mut x = MARGIN_X + label_w;
-        let y = self.y - 8.0;
-        for (i, s) in series.iter().enumerate() {
-            self.rect(x, y, 8.0, 7.0, BARS[i % 2]);
-            self.text(x + 11.0, y + 1.0, Style::Regular, size, INK, &s.legend);
-            x += 22.0 + self.font(Style::Regular).width(&s.legend, size);
-        }
-        self.y = y - 6.0;
-        let max = series
-            .iter()
-            .flat_map(|s| s.values.iter().copied())
-            .max()
-            .unwrap_or(0)
-            .max(1) as f32;
-        for (g, label) in labels.iter().enumerate() {
-            if self.y - group_h < BODY_BOTTOM {
-                self.new_page();
-            }
-            let top = self.y;
-            let lw = self.font(Style::Regular).width(label, size);
-            let ly = top - group_h / 2.0 - size / 3.0;
-            self.text(
-                MARGIN_X + label_w - 6.0 - lw,
-                ly,
-                Style::Regular,
-                size,
-                INK,
-                label,
-            );
-            for (i, s) in series.iter().enumerate() {
-                let v = s.values.get(g).copied().unwrap_or(0) as f32;
-                let w = chart_w * v / max;
-                let y = top - (i as f32 + 1.0) * bar_h;
-                if w > 0.0 {
-                    self.rect(MARGIN_X + label_w, y, w, bar_h - 1.0, BARS[i % 2]);
-                }
-                let text = s.texts.get(g).map_or("", String::as_str);
-                self.text(
-                    MARGIN_X + label_w + w + 3.0,
-                    y + 1.0,
-                    Style::Regular,
-                    6.5,
-                    GREY,
-                    text,
-                );
-            }
-            self.line(
-                MARGIN_X + label_w,
-                top,
-                MARGIN_X + label_w,
-                top - group_h + 4.0,
-                GREY,
-                0.5,
-            );
-            self.y = top - group_h;
-        }
-        self.y -= 6.0;
-    }
-
+impl Layout {
     /// The edition banner at the top of page `n` and the footer at its bottom.
     fn furnish(&mut self, n: usize, of: usize, doc: &Document, page_of: &str) {
         let (fill, ink) = match doc.edition {
@@ -659,97 +391,11 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
     Ok(pdf.finish())
 }
 
-/// Writes a font as a Type 0 font with a CID-keyed TrueType subset, its widths, and the map
-/// back to Unicode that lets readers copy and search the text.
-fn embed(pdf: &mut Pdf, font: &Font, id: Ref, alloc: &mut impl FnMut() -> Ref) -> Result<()> {
-    let cid = alloc();
-    let descriptor = alloc();
-    let file = alloc();
-    let cmap = alloc();
-    let subset = subsetter::subset(font.data, 0, &font.remapper).map_err(|e| {
-        Error::Render(format!(
-            "the font {} could not be subsetted: {e}",
-            font.base
-        ))
-    })?;
-    // The subset's tag: six capital letters that change with the glyphs it holds.
-    let tag: String = {
-        let mut h: u32 = 2_166_136_261;
-        for (c, _) in &font.used {
-            h = (h ^ *c as u32).wrapping_mul(16_777_619);
-        }
-        (0..6)
-            .map(|i| char::from(b'A' + ((h >> (i * 5)) % 26) as u8))
-            .collect()
-    };
-    let base = format!("{tag}+{}", font.base);
-    pdf.type0_font(id)
-        .base_font(Name(base.as_bytes()))
-        .encoding_predefined(Name(b"Identity-H"))
-        .descendant_font(cid)
-        .to_unicode(cmap);
-    let mut cid_font = pdf.cid_font(cid);
-    cid_font
-        .subtype(CidFontType::Type2)
-        .base_font(Name(base.as_bytes()))
-        .system_info(SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"Identity"),
-            supplement: 0,
-        })
-        .font_descriptor(descriptor)
-        .default_width(0.0)
-        .cid_to_gid_map_predefined(Name(b"Identity"));
-    cid_font
-        .widths()
-        .consecutive(0, font.used.iter().map(|(_, w)| *w));
-    cid_font.finish();
-    let scale = 1000.0 / font.units;
-    let bbox = font.face.global_bounding_box();
-    pdf.font_descriptor(descriptor)
-        .name(Name(base.as_bytes()))
-        .flags(FontFlags::SYMBOLIC)
-        .bbox(Rect::new(
-            f32::from(bbox.x_min) * scale,
-            f32::from(bbox.y_min) * scale,
-            f32::from(bbox.x_max) * scale,
-            f32::from(bbox.y_max) * scale,
-        ))
-        .italic_angle(0.0)
-        .ascent(f32::from(font.face.ascender()) * scale)
-        .descent(f32::from(font.face.descender()) * scale)
-        .cap_height(f32::from(font.face.capital_height().unwrap_or(font.face.ascender())) * scale)
-        .stem_v(if font.base.ends_with("Bold") {
-            140.0
-        } else {
-            80.0
-        })
-        .font_file2(file);
-    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&subset, 6);
-    pdf.stream(file, &packed)
-        .filter(Filter::FlateDecode)
-        .pair(Name(b"Length1"), subset.len() as i32);
-    let mut unicode = UnicodeCmap::new(
-        Name(b"Custom"),
-        SystemInfo {
-            registry: Str(b"Adobe"),
-            ordering: Str(b"UCS"),
-            supplement: 0,
-        },
-    );
-    for (gid, (c, _)) in font.used.iter().enumerate().skip(1) {
-        unicode.pair(gid as u16, *c);
-    }
-    let cmap_bytes = unicode.finish().into_vec();
-    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&cmap_bytes, 6);
-    pdf.stream(cmap, &packed).filter(Filter::FlateDecode);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::Lang;
+    use crate::summary::document::{Align, Column, Row};
 
     fn doc(blocks: Vec<Block>) -> Document {
         Document {
