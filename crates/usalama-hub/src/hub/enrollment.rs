@@ -104,24 +104,7 @@ impl Hub {
     /// Redeems an enrollment code: registers the device's key for the invited person and
     /// announces the device to every other device through the hub's chain.
     pub fn enroll(&self, req: &EnrollRequest) -> Result<Enrolled> {
-        let mut key = [0u8; 32];
-        hex::decode_to_slice(&req.public_key, &mut key)
-            .map_err(|_| HubError::refused(Refusal::Malformed, "public_key: 64 hex digits"))?;
-        let public = VerifyingKey::from_bytes(&key)
-            .map_err(|_| HubError::refused(Refusal::Malformed, "public_key: not an Ed25519 key"))?;
-        let mut proof = [0u8; 64];
-        hex::decode_to_slice(&req.proof, &mut proof)
-            .map_err(|_| HubError::refused(Refusal::Malformed, "proof: 128 hex digits"))?;
-        let digest = enrollment_proof_digest(&req.code, &key);
-        if public
-            .verify_strict(&digest, &ed25519_dalek::Signature::from_bytes(&proof))
-            .is_err()
-        {
-            return Err(HubError::refused(
-                Refusal::Unauthenticated,
-                "the enrollment proof does not match the device's key",
-            ));
-        }
+        let (key, public) = proven_key(req)?;
         let id = DeviceId::of(&public);
         let now = now_ms();
         let (hash, legacy) = (self.code_hash(&req.code), legacy_code_hash(&req.code));
@@ -149,50 +132,37 @@ impl Hub {
                     "this device is already enrolled",
                 ));
             }
-            let record = DeviceRecord {
-                id,
-                public_key: key,
-                person: invite.person.clone(),
-                name: invite.name.clone(),
-                role: Holder::Person(invite.role),
-                unit: Some(invite.unit.clone()),
-                agency: invite.agency.clone(),
-                cleared: invite.cleared,
-                revoked: false,
-                // Whoever holds a cleared or administrator's code could otherwise read
-                // informants' names or speak for the county: the administrator approves such
-                // a device after comparing the id its laptop shows.
-                pending: invite.cleared || invite.role == Role::Admin,
-                enrolled_at: now,
-                counter: 0,
-                head_seq: 0,
-                head_hash: Hash::GENESIS,
-            };
+            let record = device_of(&invite, id, key, now);
             tx.insert_device(&record)?;
             if !record.pending {
                 self.announce(tx, &record, now)?;
             }
-            Ok(Enrolled {
-                hub_key: hex::encode(self.key.verifying_key().to_bytes()),
-                name: record.name,
-                role: record
-                    .role
-                    .role()
-                    .ok_or_else(|| HubError::Internal("a person enrolled as the hub".into()))?,
-                unit: record.unit,
-                agency: record
-                    .agency
-                    .as_deref()
-                    .map(Agency::parse)
-                    .transpose()
-                    .map_err(HubError::Internal)?,
-                person: record.person,
-                cleared: record.cleared,
-                hub_time: now,
-            })
+            self.enrolled(record, now)
         })?;
         tracing::info!(device = %id, role = %enrolled.role, "device enrolled");
         Ok(enrolled)
+    }
+
+    /// What the device learns of its enrollment: the hub's key, and who it now belongs to.
+    fn enrolled(&self, record: DeviceRecord, now: i64) -> Result<Enrolled> {
+        Ok(Enrolled {
+            hub_key: hex::encode(self.key.verifying_key().to_bytes()),
+            name: record.name,
+            role: record
+                .role
+                .role()
+                .ok_or_else(|| HubError::Internal("a person enrolled as the hub".into()))?,
+            unit: record.unit,
+            agency: record
+                .agency
+                .as_deref()
+                .map(Agency::parse)
+                .transpose()
+                .map_err(HubError::Internal)?,
+            person: record.person,
+            cleared: record.cleared,
+            hub_time: now,
+        })
     }
 
     /// Tells every device of a newly enrolled one, through the hub's chain; a new laptop for
@@ -292,6 +262,53 @@ pub(super) fn device_body(d: &DeviceRecord) -> Value {
         "person": d.person,
         "cleared": d.cleared,
     })
+}
+
+/// The key a device enrolls with, proven by its signature over the enrollment code (so a
+/// code overheard on its way cannot enroll another key).
+fn proven_key(req: &EnrollRequest) -> Result<([u8; 32], VerifyingKey)> {
+    let mut key = [0u8; 32];
+    hex::decode_to_slice(&req.public_key, &mut key)
+        .map_err(|_| HubError::refused(Refusal::Malformed, "public_key: 64 hex digits"))?;
+    let public = VerifyingKey::from_bytes(&key)
+        .map_err(|_| HubError::refused(Refusal::Malformed, "public_key: not an Ed25519 key"))?;
+    let mut proof = [0u8; 64];
+    hex::decode_to_slice(&req.proof, &mut proof)
+        .map_err(|_| HubError::refused(Refusal::Malformed, "proof: 128 hex digits"))?;
+    let digest = enrollment_proof_digest(&req.code, &key);
+    if public
+        .verify_strict(&digest, &ed25519_dalek::Signature::from_bytes(&proof))
+        .is_err()
+    {
+        return Err(HubError::refused(
+            Refusal::Unauthenticated,
+            "the enrollment proof does not match the device's key",
+        ));
+    }
+    Ok((key, public))
+}
+
+/// The record of a device enrolled from `invite`.
+fn device_of(invite: &Invite, id: DeviceId, key: [u8; 32], now: i64) -> DeviceRecord {
+    DeviceRecord {
+        id,
+        public_key: key,
+        person: invite.person.clone(),
+        name: invite.name.clone(),
+        role: Holder::Person(invite.role),
+        unit: Some(invite.unit.clone()),
+        agency: invite.agency.clone(),
+        cleared: invite.cleared,
+        revoked: false,
+        // Whoever holds a cleared or administrator's code could otherwise read
+        // informants' names or speak for the county: the administrator approves such
+        // a device after comparing the id its laptop shows.
+        pending: invite.cleared || invite.role == Role::Admin,
+        enrolled_at: now,
+        counter: 0,
+        head_seq: 0,
+        head_hash: Hash::GENESIS,
+    }
 }
 
 /// How invites made before codes were keyed were stored (plain SHA-256): such an invite is

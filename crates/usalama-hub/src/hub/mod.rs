@@ -73,93 +73,14 @@ impl Hub {
         };
         let mut moved = false;
         let secret = db::write(db.as_ref(), |tx| {
-            let in_db = match tx.meta("hub_key")? {
-                Some(hex_key) => {
-                    let mut key = [0u8; 32];
-                    hex::decode_to_slice(hex_key, &mut key)
-                        .map_err(|_| HubError::Database("the stored hub key is damaged".into()))?;
-                    Some(key)
-                }
-                None => None,
-            };
-            let public = tx.meta("hub_public")?;
-            let known = in_db.is_some() || public.is_some();
-            let key = match (&key_file, on_file, in_db) {
-                (None, _, Some(key)) => key,
-                (Some(_), Some(file), Some(db_key)) if file != db_key => {
-                    return Err(HubError::Database(
-                        "the hub's key file and the key in its database differ; keep the one                          that matches the database's hub (see docs/hub.md)"
-                            .into(),
-                    ))
-                }
-                (Some(_), Some(file), _) => file,
-                (Some(path), None, Some(db_key)) => {
-                    save_key(path, &db_key).map_err(|e| {
-                        HubError::Database(format!(
-                            "cannot move the hub's key to {}: {e}",
-                            path.display()
-                        ))
-                    })?;
-                    db_key
-                }
-                (Some(path), None, None) if known => {
-                    return Err(HubError::Database(format!(
-                        "the hub's secret key file {} is missing; put back the copy kept with                          the backups (see docs/hub.md)",
-                        path.display()
-                    )))
-                }
-                (_, _, None) => {
-                    let key = SigningKey::generate(&mut rand::rngs::OsRng).to_bytes();
-                    if let Some(path) = &key_file {
-                        save_key(path, &key).map_err(|e| {
-                            HubError::Database(format!("cannot write {}: {e}", path.display()))
-                        })?;
-                    }
-                    key
-                }
-            };
-            let signing = SigningKey::from_bytes(&key);
-            let public_hex = hex::encode(signing.verifying_key().to_bytes());
-            if public.as_deref().is_some_and(|p| p != public_hex) {
-                return Err(HubError::Database(
-                    "the hub's secret key does not belong to this database's hub; give the key                      file that was made with it (see docs/hub.md)"
-                        .into(),
-                ));
-            }
-            if key_file.is_some() && in_db.is_some() {
-                // Dropped from the database (overwritten, as `secure_delete` does) once it is
-                // safely in its file.
-                tx.delete_meta("hub_key")?;
+            let settled = key::settle(tx, key_file.as_deref(), on_file)?;
+            if settled.moved {
                 moved = true;
-            } else if key_file.is_none() && in_db.is_none() {
-                tx.set_meta("hub_key", &hex::encode(key))?;
             }
-            if public.is_none() {
-                tx.set_meta("hub_public", &public_hex)?;
+            if !settled.known {
+                Hub::found(tx, &SigningKey::from_bytes(&settled.key))?;
             }
-            if !known {
-                let verifying = signing.verifying_key();
-                tx.insert_device(&DeviceRecord {
-                    id: DeviceId::of(&verifying),
-                    public_key: verifying.to_bytes(),
-                    person: "hub".into(),
-                    name: "County hub".into(),
-                    role: Holder::Hub,
-                    unit: Some(COUNTY.into()),
-                    agency: None,
-                    cleared: false,
-                    revoked: false,
-                    pending: false,
-                    enrolled_at: now_ms(),
-                    counter: 0,
-                    head_seq: 0,
-                    head_hash: Hash::GENESIS,
-                })?;
-                for unit in gazetteer::shipped() {
-                    tx.upsert_unit(&unit)?;
-                }
-            }
-            Ok(key)
+            Ok(settled.key)
         })?;
         if moved {
             // The database's log may still hold the page the key was on.
@@ -179,6 +100,32 @@ impl Hub {
             db,
             metrics: Metrics::default(),
         })
+    }
+
+    /// A new hub's first records: its own chain, stored as a device, and the shipped
+    /// gazetteer.
+    fn found(tx: &mut dyn Tx, signing: &SigningKey) -> Result<()> {
+        let verifying = signing.verifying_key();
+        tx.insert_device(&DeviceRecord {
+            id: DeviceId::of(&verifying),
+            public_key: verifying.to_bytes(),
+            person: "hub".into(),
+            name: "County hub".into(),
+            role: Holder::Hub,
+            unit: Some(COUNTY.into()),
+            agency: None,
+            cleared: false,
+            revoked: false,
+            pending: false,
+            enrolled_at: now_ms(),
+            counter: 0,
+            head_seq: 0,
+            head_hash: Hash::GENESIS,
+        })?;
+        for unit in gazetteer::shipped() {
+            tx.upsert_unit(&unit)?;
+        }
+        Ok(())
     }
 
     pub fn id(&self) -> DeviceId {
