@@ -6,7 +6,7 @@ use ed25519_dalek::VerifyingKey;
 use serde_json::Value;
 use usalama_protocol::admission::MAX_UNKNOWN_BODY;
 use usalama_protocol::gazetteer::COUNTY;
-use usalama_protocol::ledger::{DeviceId, Entry, EntryKind};
+use usalama_protocol::ledger::{DeviceId, Entry, EntryKind, Hash};
 use usalama_protocol::redaction::Redaction;
 use usalama_protocol::wire::Run;
 
@@ -29,6 +29,28 @@ impl Hub {
         fork: &mut Option<Fork>,
         removed: &mut usize,
     ) -> Result<(DeviceId, u64, u64)> {
+        let (author, entries) = self.signed_run(tx, run)?;
+        // Checked whole first: a fork, a gap or a broken link refuses the run unwritten.
+        let (head_seq, head_hash) = continuation(tx, &author, &entries, now, fork)?;
+        let revoked_after = if author.revoked {
+            Some(self.revoked_after(tx, &author)?)
+        } else {
+            None
+        };
+        let mut added = 0;
+        for entry in entries.iter().filter(|e| e.seq > author.head_seq) {
+            self.keep(tx, &author, entry, revoked_after, now, removed)?;
+            added += 1;
+        }
+        if added > 0 {
+            tx.set_head(&author.id, head_seq, &head_hash)?;
+        }
+        Ok((author.id, head_seq, added))
+    }
+
+    /// The run's author, and its entries once their signatures are checked against the
+    /// author's key.
+    fn signed_run(&self, tx: &mut dyn Tx, run: &Run) -> Result<(DeviceRecord, Vec<Entry>)> {
         let author = tx.device(&run.device)?.ok_or_else(|| {
             HubError::refused(
                 Refusal::UnknownAuthor,
@@ -57,98 +79,53 @@ impl Hub {
                 ),
             )
         })?;
-        // Checked whole first: a fork, a gap or a broken link refuses the run unwritten.
-        let (mut head_seq, mut head_hash) = (author.head_seq, author.head_hash);
-        for entry in &entries {
-            let hash = entry.hash();
-            if entry.seq <= head_seq {
-                let held = tx.entry_hash(&author.id, entry.seq)?;
-                if held != Some(hash) {
-                    *fork = Some(Fork {
-                        device: author.id,
-                        seq: entry.seq,
-                        held_hash: held.map(|h| h.to_string()).unwrap_or_default(),
-                        offered_hash: hash.to_string(),
-                        seen_at: now,
-                    });
-                    return Err(HubError::refused(
-                        Refusal::Fork,
-                        format!(
-                            "entry {} of device {} differs from the one the hub holds; it is \
-                             kept aside for the county ICT office",
-                            entry.seq, author.id
-                        ),
-                    ));
-                }
-                continue;
-            }
-            if entry.seq != head_seq + 1 {
-                return Err(HubError::refused(
-                    Refusal::Gap,
-                    format!(
-                        "entries of device {} must continue from {} (got {})",
-                        author.id,
-                        head_seq + 1,
-                        entry.seq
-                    ),
-                ));
-            }
-            if entry.prev != head_hash {
-                return Err(HubError::refused(
-                    Refusal::BrokenChain,
-                    format!(
-                        "entry {} of device {} does not link to entry {}",
-                        entry.seq, author.id, head_seq
-                    ),
-                ));
-            }
-            head_seq = entry.seq;
-            head_hash = hash;
-        }
-        let revoked_after = if author.revoked {
-            Some(self.revoked_after(tx, &author)?)
-        } else {
-            None
+        Ok((author, entries))
+    }
+
+    /// Stores one entry new to the hub: with its effect, or without it and why (written after
+    /// its device was revoked, dated ahead, refused by the rules, or a body the hub never
+    /// keeps).
+    fn keep(
+        &self,
+        tx: &mut dyn Tx,
+        author: &DeviceRecord,
+        entry: &Entry,
+        revoked_after: Option<u64>,
+        now: i64,
+        removed: &mut usize,
+    ) -> Result<()> {
+        let mut refused = match revoked_after {
+            Some(last) if entry.seq > last => Some(format!(
+                "written after the county revoked device {} (its entries after {last} take \
+                 effect nowhere)",
+                author.id
+            )),
+            _ => match dated_ahead(entry, now) {
+                Some(why) => Some(why),
+                None => self.refusal(tx, author, entry)?,
+            },
         };
-        let mut added = 0;
-        for entry in entries.iter().filter(|e| e.seq > author.head_seq) {
-            let mut refused = match revoked_after {
-                Some(last) if entry.seq > last => Some(format!(
-                    "written after the county revoked device {} (its entries after {last} take \
-                     effect nowhere)",
-                    author.id
-                )),
-                _ => match dated_ahead(entry, now) {
-                    Some(why) => Some(why),
-                    None => self.refusal(tx, &author, entry)?,
-                },
-            };
-            // A source in the clear (or a sealed body that is not one) is never kept: only its
-            // hash, which keeps the chain whole.
-            let kept = match unkeepable_body(entry) {
-                Some(why) => {
-                    refused = Some(why);
-                    let mut bodiless = entry.clone();
-                    bodiless.body = None;
-                    std::borrow::Cow::Owned(bodiless)
-                }
-                None => std::borrow::Cow::Borrowed(entry),
-            };
-            let entry = kept.as_ref();
-            let hub_seq = tx.insert_entry(entry, now, refused.as_deref())?;
-            match &refused {
-                Some(why) => {
-                    self.metrics.refused_entry();
-                    tracing::warn!(device = %author.id, seq = entry.seq, reason = %why, "entry refused");
-                }
-                None => *removed += self.project(tx, &author, entry, hub_seq)?,
+        // A source in the clear (or a sealed body that is not one) is never kept: only its
+        // hash, which keeps the chain whole.
+        let kept = match unkeepable_body(entry) {
+            Some(why) => {
+                refused = Some(why);
+                let mut bodiless = entry.clone();
+                bodiless.body = None;
+                std::borrow::Cow::Owned(bodiless)
             }
-            added += 1;
+            None => std::borrow::Cow::Borrowed(entry),
+        };
+        let entry = kept.as_ref();
+        let hub_seq = tx.insert_entry(entry, now, refused.as_deref())?;
+        match &refused {
+            Some(why) => {
+                self.metrics.refused_entry();
+                tracing::warn!(device = %author.id, seq = entry.seq, reason = %why, "entry refused");
+            }
+            None => *removed += self.project(tx, author, entry, hub_seq)?,
         }
-        if added > 0 {
-            tx.set_head(&author.id, head_seq, &head_hash)?;
-        }
-        Ok((author.id, head_seq, added))
+        Ok(())
     }
 
     /// The last entry of a revoked device that takes effect: what the hub held of it when it
@@ -209,6 +186,66 @@ impl Hub {
         }
         Ok(0)
     }
+}
+
+/// Where the author's chain stands once `entries` are added, checking that they continue what
+/// the hub holds: an entry the hub already holds must be the same one (else a fork, kept
+/// aside in `fork`), and each new one must follow the last without a gap and link to it.
+fn continuation(
+    tx: &mut dyn Tx,
+    author: &DeviceRecord,
+    entries: &[Entry],
+    now: i64,
+    fork: &mut Option<Fork>,
+) -> Result<(u64, Hash)> {
+    let (mut head_seq, mut head_hash) = (author.head_seq, author.head_hash);
+    for entry in entries {
+        let hash = entry.hash();
+        if entry.seq <= head_seq {
+            let held = tx.entry_hash(&author.id, entry.seq)?;
+            if held != Some(hash) {
+                *fork = Some(Fork {
+                    device: author.id,
+                    seq: entry.seq,
+                    held_hash: held.map(|h| h.to_string()).unwrap_or_default(),
+                    offered_hash: hash.to_string(),
+                    seen_at: now,
+                });
+                return Err(HubError::refused(
+                    Refusal::Fork,
+                    format!(
+                        "entry {} of device {} differs from the one the hub holds; it is \
+                         kept aside for the county ICT office",
+                        entry.seq, author.id
+                    ),
+                ));
+            }
+            continue;
+        }
+        if entry.seq != head_seq + 1 {
+            return Err(HubError::refused(
+                Refusal::Gap,
+                format!(
+                    "entries of device {} must continue from {} (got {})",
+                    author.id,
+                    head_seq + 1,
+                    entry.seq
+                ),
+            ));
+        }
+        if entry.prev != head_hash {
+            return Err(HubError::refused(
+                Refusal::BrokenChain,
+                format!(
+                    "entry {} of device {} does not link to entry {}",
+                    entry.seq, author.id, head_seq
+                ),
+            ));
+        }
+        head_seq = entry.seq;
+        head_hash = hash;
+    }
+    Ok((head_seq, head_hash))
 }
 
 /// Why an entry's body may not be kept: a report's source in the clear (only a version of
