@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use clap::Args;
 use usalama_hub::http::Limits;
+use usalama_hub::tls::SelfSigned;
+use usalama_hub::Hub;
 
 use super::{open, usage, Failure};
 
@@ -62,6 +64,25 @@ pub(crate) struct ServeArgs {
 }
 
 pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
+    log_as_json();
+    let (tls, made) = certificate(db, &args)?;
+    let fingerprint = match &tls {
+        Some((cert, _)) => Some(usalama_hub::tls::fingerprint(cert)?),
+        None => None,
+    };
+    let limits = limits(&args);
+    let mut hub = open(db)?;
+    hub.set_daily_budget(args.daily_budget.saturating_mul(1 << 20));
+    let hub = Arc::new(hub);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(1, format!("could not start: {e}")))?;
+    runtime.block_on(listen(hub, args, tls, fingerprint, made, limits))
+}
+
+/// Logs as JSON lines on stderr, at the level `USALAMA_LOG` says (info by default).
+fn log_as_json() {
     tracing_subscriber::fmt()
         .json()
         .with_writer(std::io::stderr)
@@ -70,6 +91,17 @@ pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+}
+
+/// The certificate chain and key files to serve.
+type CertificateFiles = (PathBuf, PathBuf);
+
+/// The certificate and key to serve, if any: those given, or the hub's own (made the first
+/// time) when asked for or when a non-loopback address would otherwise serve plain HTTP.
+fn certificate(
+    db: &str,
+    args: &ServeArgs,
+) -> Result<(Option<CertificateFiles>, Option<SelfSigned>), Failure> {
     let mut tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
         _ => None,
@@ -91,11 +123,12 @@ pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
         tls = Some((own.cert.clone(), own.key.clone()));
         made = Some(own);
     }
-    let fingerprint = match &tls {
-        Some((cert, _)) => Some(usalama_hub::tls::fingerprint(cert)?),
-        None => None,
-    };
-    let limits = Limits {
+    Ok((tls, made))
+}
+
+/// The limits `serve`'s options set; none may be 0.
+fn limits(args: &ServeArgs) -> Limits {
+    Limits {
         concurrent: args.max_concurrent.max(1),
         per_address: args.per_address.max(1),
         per_minute: args.rate_per_minute.max(1),
@@ -103,68 +136,71 @@ pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
         header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
         body_grace: std::time::Duration::from_secs(args.body_timeout.max(1)),
         ..Limits::default()
-    };
-    let mut hub = open(db)?;
-    hub.set_daily_budget(args.daily_budget.saturating_mul(1 << 20));
-    let hub = Arc::new(hub);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure(1, format!("could not start: {e}")))?;
-    runtime.block_on(async move {
-        let listener = std::net::TcpListener::bind(args.listen)
-            .map_err(|e| usage(format!("--listen {}: {e}", args.listen)))?;
-        let bound = listener
-            .local_addr()
-            .map_err(|e| Failure(1, e.to_string()))?;
-        let admin = std::net::TcpListener::bind(args.admin_listen).map_err(|e| {
-            usage(format!(
-                "--admin-listen {}: {e} (another hub on this machine? give each its own \
-                 --admin-listen)",
-                args.admin_listen
-            ))
-        })?;
-        let admin_bound = admin.local_addr().map_err(|e| Failure(1, e.to_string()))?;
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        let url = args
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("{scheme}://{bound}"));
-        hub.set_address(&url, fingerprint.as_deref())?;
+    }
+}
+
+/// Binds both listeners, records the address devices use, says where the hub listens, and
+/// serves until a signal stops it.
+async fn listen(
+    hub: Arc<Hub>,
+    args: ServeArgs,
+    tls: Option<CertificateFiles>,
+    fingerprint: Option<String>,
+    made: Option<SelfSigned>,
+    limits: Limits,
+) -> Result<(), Failure> {
+    let listener = std::net::TcpListener::bind(args.listen)
+        .map_err(|e| usage(format!("--listen {}: {e}", args.listen)))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Failure(1, e.to_string()))?;
+    let admin = std::net::TcpListener::bind(args.admin_listen).map_err(|e| {
+        usage(format!(
+            "--admin-listen {}: {e} (another hub on this machine? give each its own \
+             --admin-listen)",
+            args.admin_listen
+        ))
+    })?;
+    let admin_bound = admin.local_addr().map_err(|e| Failure(1, e.to_string()))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("{scheme}://{bound}"));
+    hub.set_address(&url, fingerprint.as_deref())?;
+    say!(
+        "usalama-hub listening on {scheme}://{bound} ({} database)",
+        hub.db().backend()
+    );
+    if let Some(f) = &fingerprint {
+        say!("certificate sha256 {f}");
+    }
+    if let Some(own) = &made {
         say!(
-            "usalama-hub listening on {scheme}://{bound} ({} database)",
-            hub.db().backend()
+            "{} the hub's own certificate {} (key {}); devices pin the fingerprint above",
+            if own.created { "made" } else { "serving" },
+            own.cert.display(),
+            own.key.display()
         );
-        if let Some(f) = &fingerprint {
-            say!("certificate sha256 {f}");
-        }
-        if let Some(own) = &made {
-            say!(
-                "{} the hub's own certificate {} (key {}); devices pin the fingerprint above",
-                if own.created { "made" } else { "serving" },
-                own.cert.display(),
-                own.key.display()
-            );
-        }
-        say!("health and metrics on http://{admin_bound}");
-        let tls = match tls {
-            Some((cert, key)) => Some(
-                usalama_hub::serve::tls_config(&cert, &key)
-                    .await
-                    .map_err(|e| usage(format!("--tls-cert/--tls-key: {e}")))?,
-            ),
-            None => None,
-        };
-        let handle = usalama_hub::serve::Handle::new();
-        let shutdown = handle.clone();
-        tokio::spawn(async move {
-            shutdown_signal().await;
-            shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-        });
-        usalama_hub::serve::serve(hub, listener, Some(admin), tls, limits, handle)
-            .await
-            .map_err(|e| Failure(1, format!("the server stopped: {e}")))
-    })
+    }
+    say!("health and metrics on http://{admin_bound}");
+    let tls = match tls {
+        Some((cert, key)) => Some(
+            usalama_hub::serve::tls_config(&cert, &key)
+                .await
+                .map_err(|e| usage(format!("--tls-cert/--tls-key: {e}")))?,
+        ),
+        None => None,
+    };
+    let handle = usalama_hub::serve::Handle::new();
+    let shutdown = handle.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        shutdown.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    usalama_hub::serve::serve(hub, listener, Some(admin), tls, limits, handle)
+        .await
+        .map_err(|e| Failure(1, format!("the server stopped: {e}")))
 }
 
 /// The folder of an SQLite database file; the current folder for PostgreSQL.
