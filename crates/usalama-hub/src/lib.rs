@@ -17,7 +17,9 @@
 //!   - `hub::review`: refused entries and forks, for the administrator;
 //!   - `hub::key`: the hub's secret key file.
 //! - [`budget`]: the daily byte budget of each device.
-//! - [`db`]: the storage trait and its SQLite and PostgreSQL backends.
+//! - [`db`]: the storage trait and its SQLite and PostgreSQL backends; each backend is a
+//!   folder: its `mod.rs` opens the database and runs transactions, `tx` holds the storage
+//!   operations of a transaction, `rows` reads rows back into records.
 //! - [`http`]: the HTTP API (axum), and the limits that apply before a device is known.
 //! - [`serve`]: serving as in production (TLS, limits, the health listener), for the
 //!   `serve` command and the tests alike.

@@ -1,6 +1,13 @@
 //! `usalama-hub`, the county hub: serve, and the administrator's commands.
 //!
 //! Exit status: 0 success; 2 bad input or usage (nothing written); 1 anything else.
+//!
+//! # Layout
+//!
+//! This file parses the command line and hands each command to its group in `cli/`:
+//! `serve`, `invite`, `devices`, `units`, `review` (forks and refused entries), `bundles`
+//! (import and export), `redact` and `backup`; `cli/mod.rs` holds what they share (opening
+//! the hub, printing JSON, the failure and its exit status).
 
 /// `println!` that gives up quietly when stdout is closed (e.g. piped into `head`).
 macro_rules! say {
