@@ -3,11 +3,23 @@
 //!
 //! # Layout
 //!
-//! - [`hub`]: the rules: enrollment, the sync exchange (verify, store idempotently, refuse forks,
-//!   keep refused entries without effect), visibility, and the reference data the hub records in
-//!   its own signed chain.
+//! - [`hub`]: the rules, over any database; the [`Hub`] itself (its key, its own signed chain,
+//!   where it records reference data), with a child module per job:
+//!   - `hub::enrollment`: invite codes, their redemption, approval and announcement of devices;
+//!   - `hub::devices`: the register of enrolled devices: listing, finding, revoking;
+//!   - `hub::exchange`: the sync exchange (verify, store idempotently, answer);
+//!   - `hub::intake`: storing a run (refuse forks, keep refused entries without effect);
+//!   - `hub::rules`: the role table: whose entries take effect, by role, agency and clearance;
+//!   - `hub::answer`: what a device may see since its cursor;
+//!   - `hub::redaction`: redactions, by a report's author or the administrator;
+//!   - `hub::bundles`: bundles carried on a USB stick, in and out;
+//!   - `hub::units`: the gazetteer the hub keeps and announces;
+//!   - `hub::review`: refused entries and forks, for the administrator;
+//!   - `hub::key`: the hub's secret key file.
 //! - [`budget`]: the daily byte budget of each device.
-//! - [`db`]: the storage trait and its SQLite and PostgreSQL backends.
+//! - [`db`]: the storage trait and its SQLite and PostgreSQL backends; each backend is a
+//!   folder: its `mod.rs` opens the database and runs transactions, `tx` holds the storage
+//!   operations of a transaction, `rows` reads rows back into records.
 //! - [`http`]: the HTTP API (axum), and the limits that apply before a device is known.
 //! - [`serve`]: serving as in production (TLS, limits, the health listener), for the
 //!   `serve` command and the tests alike.
