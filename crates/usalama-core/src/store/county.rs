@@ -13,7 +13,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::reports::{append, entry_from_row, reproject, ENTRY_COLUMNS};
+use super::entries::{append, entry_from_row, ENTRY_COLUMNS};
+use super::projection::reproject;
 use super::{format_ms, Identity, Store};
 use crate::county::{self, KeyEntry, KnownKey, Reader, Step};
 use crate::domain::report::{gives, restricted_patch};

@@ -13,13 +13,18 @@ mod app;
 mod bundle;
 mod county;
 mod drafts;
+mod entries;
+mod held;
 mod incidents;
+mod listing;
 mod needs;
+mod projection;
 mod reports;
 mod schema;
 mod summary;
 mod sync;
 mod verify;
+mod view;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,13 +37,12 @@ use zeroize::Zeroizing;
 pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
 pub use county::{ClearanceOf, Clearances, CountyKeyView, CountyKeys, Holder};
 pub use drafts::Draft;
+pub use held::Held;
+pub use listing::{AgencyFilter, Incident, Relation, ReportFilter, ReportRow};
 pub use needs::NeedsView;
-pub use reports::{
-    AgencyFilter, Held, Incident, RedactedMark, Relation, ReportFilter, ReportRow, ReportView,
-    TimelineItem,
-};
 pub use sync::{Applied, FailureKind, HubLink, Outgoing, SyncFailure, SyncStatus};
 pub use verify::VerifyReport;
+pub use view::{RedactedMark, ReportView, TimelineItem};
 
 use crate::clock::format_ms;
 use crate::domain::{Agency, Lang, Role};
@@ -271,7 +275,7 @@ impl Store {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let before = schema::migrate(&tx)?;
             if before < schema::RESPONSE_COLUMNS {
-                reports::reproject_all(&tx)?;
+                projection::reproject_all(&tx)?;
             }
             tx.commit()?;
         }

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::reports::{entry_from_row, insert_entry, reproject, Held, ENTRY_COLUMNS};
+use super::entries::{entry_from_row, insert_entry, ENTRY_COLUMNS};
+use super::held::Held;
+use super::projection::reproject;
 use super::{format_ms, load_units, now_ms, Store};
 use crate::admission::admit;
 use crate::domain::{Agency, Role};

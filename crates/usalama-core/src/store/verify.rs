@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 
-use super::reports::{entry_from_row, reproject, ENTRY_COLUMNS};
+use super::entries::{entry_from_row, ENTRY_COLUMNS};
+use super::projection::reproject;
 use super::Store;
 use crate::error::Result;
 use crate::ledger::{DeviceId, Entry, Hash, ReportId};
