@@ -11,16 +11,19 @@
 
 mod app;
 mod bundle;
+mod clearance;
 mod county;
 mod drafts;
 mod entries;
 mod held;
 mod incidents;
+mod keyring;
 mod listing;
 mod needs;
 mod projection;
 mod reports;
 mod schema;
+mod sources;
 mod summary;
 mod sync;
 mod verify;
@@ -35,7 +38,8 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
-pub use county::{ClearanceOf, Clearances, CountyKeyView, CountyKeys, Holder};
+pub use clearance::{ClearanceOf, Clearances};
+pub use county::{CountyKeyView, CountyKeys, Holder};
 pub use drafts::Draft;
 pub use held::Held;
 pub use listing::{AgencyFilter, Incident, Relation, ReportFilter, ReportRow};

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
 
-use super::county::{unsealed_source, Opener};
 use super::entries::{entries_about, same_person};
+use super::sources::{unsealed_source, Opener};
 use crate::domain::report::{apply_restricted, restricted_patch};
 use crate::domain::{Agency, Role};
 use crate::error::Result;

@@ -4,10 +4,10 @@
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
 
-use super::county::record_source;
 use super::entries::{append, device_id};
 use super::listing::not_found;
 use super::projection::{may_redact, reproject};
+use super::sources::record_source;
 use super::Store;
 use crate::domain::report::{gives, take_restricted};
 use crate::domain::{Amendment, Report};

@@ -491,9 +491,9 @@ impl Store {
                     refused.last_seq
                 ])?;
         }
-        if keys_changed && super::county::learn_keys(&tx)? {
+        if keys_changed && super::keyring::learn_keys(&tx)? {
             // Sources sealed to a key this device holds now can be read.
-            touched.extend(super::county::reports_with_sealed_sources(&tx)?);
+            touched.extend(super::keyring::reports_with_sealed_sources(&tx)?);
         }
         touched.sort();
         touched.dedup();
@@ -503,7 +503,7 @@ impl Store {
         for id in &touched {
             removed += reproject(&tx, id)?.removed;
         }
-        let sealed = super::county::seal_waiting(&tx, &self.me)?;
+        let sealed = super::sources::seal_waiting(&tx, &self.me)?;
         applied.recorded += sealed.len();
         for id in &sealed {
             reproject(&tx, id)?;

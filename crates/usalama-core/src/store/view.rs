@@ -5,10 +5,10 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::county::Opener;
 use super::entries::{device_id, entries_about, same_person};
 use super::listing::not_found;
 use super::projection::{dated_ahead, redactions_of, response};
+use super::sources::Opener;
 use super::{format_ms, Store};
 use crate::domain::report::restricted_patch;
 use crate::error::{Error, Result};
