@@ -11,7 +11,9 @@ use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::sync::{carried_entries, device_key, unsent_entries, Exchange};
+use super::incoming::device_key;
+use super::outgoing::{carried_entries, unsent_entries};
+use super::sync::Exchange;
 use super::{now_ms, Store};
 use crate::error::{Error, Result};
 use crate::ledger::DeviceId;
