@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::gazetteer::COUNTY;
 use crate::ledger::{fold_order, DeviceId, Entry, EntryKind, ReportId};
 use crate::lifecycle::{self, Action, Actor, Response, Step};
-use crate::projection::project_with;
+use crate::projection::{project_with, ReportState};
 use crate::redaction::Redaction;
 
 /// What [`reproject`] did.
@@ -42,6 +42,51 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         .iter()
         .position(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id);
     let redactions = redactions_of(tx, filing_at.map(|i| &entries[i]), &entries)?;
+    let mut removed = remove_redacted(tx, &mut entries, &redactions)?;
+    removed += scrub_carried(tx, &redactions)?;
+    let Some(filing) = filing_at.map(|i| &entries[i]) else {
+        return Ok(Reprojected {
+            held: false,
+            removed,
+        });
+    };
+    let mut state = fold_report(tx, id, filing, &entries, &redactions)?;
+    let row = ProjectedRow::of(tx, &state)?;
+    let received: Option<i64> = tx
+        .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
+        .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
+    // A report its device dated far ahead of the hub's receipt is ordered by the receipt: a
+    // wrong clock must not keep it at the top of every list for years.
+    if let Some(received) = received.filter(|r| dated_ahead(filing.at, *r)) {
+        state.recorded_at = received;
+    }
+    let (response, _) = response(tx, &entries)?;
+    let status = match (response.status, received) {
+        (Some(step), _) => step,
+        (None, Some(_)) => "received",
+        (None, None) => "pending",
+    };
+    write_row(tx, id, &state, &row, &response, status)?;
+    if removed > 0 {
+        // A deleted row's words stay in the text index's older segments until they are
+        // merged: merge them now, so the removed text leaves the index too.
+        tx.execute(
+            "INSERT INTO reports_text (reports_text) VALUES ('optimize')",
+            [],
+        )?;
+    }
+    Ok(Reprojected {
+        held: true,
+        removed,
+    })
+}
+
+/// Drops the body of every entry held here that one of `redactions` removes. Returns how many.
+fn remove_redacted(
+    tx: &Transaction<'_>,
+    entries: &mut [Entry],
+    redactions: &[(Entry, Redaction)],
+) -> Result<usize> {
     let mut removed = 0;
     for e in entries.iter_mut().filter(|e| e.body.is_some()) {
         if redactions.iter().any(|(r, body)| body.removes(r, e)) {
@@ -51,13 +96,18 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
             removed += 1;
         }
     }
-    removed += scrub_carried(tx, &redactions)?;
-    let Some(filing) = filing_at.map(|i| &entries[i]) else {
-        return Ok(Reprojected {
-            held: false,
-            removed,
-        });
-    };
+    Ok(removed)
+}
+
+/// The report's state folded from its filing and every other entry about it, with the sources
+/// this device can open and the one still waiting here unsealed.
+fn fold_report(
+    tx: &Transaction<'_>,
+    id: &ReportId,
+    filing: &Entry,
+    entries: &[Entry],
+    redactions: &[(Entry, Redaction)],
+) -> Result<ReportState> {
     let others: Vec<Entry> = entries
         .iter()
         .filter(|e| e.hash() != filing.hash())
@@ -89,21 +139,18 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         apply_restricted(&mut state.document, &restricted_patch(waiting));
         state.source_sealed = false;
     }
-    let row = ProjectedRow::of(tx, &state)?;
-    let received: Option<i64> = tx
-        .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
-        .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
-    // A report its device dated far ahead of the hub's receipt is ordered by the receipt: a
-    // wrong clock must not keep it at the top of every list for years.
-    if let Some(received) = received.filter(|r| dated_ahead(filing.at, *r)) {
-        state.recorded_at = received;
-    }
-    let (response, _) = response(tx, &entries)?;
-    let status = match (response.status, received) {
-        (Some(step), _) => step,
-        (None, Some(_)) => "received",
-        (None, None) => "pending",
-    };
+    Ok(state)
+}
+
+/// Writes the report's row and its words in the text index.
+fn write_row(
+    tx: &Transaction<'_>,
+    id: &ReportId,
+    state: &ReportState,
+    row: &ProjectedRow,
+    response: &Response,
+    status: &str,
+) -> Result<()> {
     let rowid: i64 = tx
         .prepare_cached(
             "INSERT INTO reports (id, author, type, urgency, status, occurred_at, recorded_at,
@@ -152,18 +199,7 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         "INSERT INTO reports_text (rowid, narrative, place, other) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![rowid, row.narrative, row.place, row.other])?;
-    if removed > 0 {
-        // A deleted row's words stay in the text index's older segments until they are
-        // merged: merge them now, so the removed text leaves the index too.
-        tx.execute(
-            "INSERT INTO reports_text (reports_text) VALUES ('optimize')",
-            [],
-        )?;
-    }
-    Ok(Reprojected {
-        held: true,
-        removed,
-    })
+    Ok(())
 }
 
 /// Entries carried here for the hub (from another device's bundle) keep no body a redaction
@@ -275,7 +311,7 @@ pub(super) struct ProjectedRow {
 }
 
 impl ProjectedRow {
-    pub fn of(tx: &Transaction<'_>, state: &crate::projection::ReportState) -> Result<Self> {
+    pub fn of(tx: &Transaction<'_>, state: &ReportState) -> Result<Self> {
         let text = |k: &str| state.field(k).map(str::to_owned);
         // A report with no unit counts under its reporter's unit, or the county.
         let unit = match text("unit") {

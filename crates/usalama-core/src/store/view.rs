@@ -13,6 +13,7 @@ use super::{format_ms, Store};
 use crate::domain::report::restricted_patch;
 use crate::error::{Error, Result};
 use crate::ledger::{fold_order, DeviceId, Entry, EntryKind, ReportId};
+use crate::lifecycle::Step;
 use crate::redaction::Redaction;
 
 /// One entry of a report's timeline.
@@ -125,110 +126,9 @@ impl Store {
         }
         let mut entries = entries_about(&self.conn, id)?;
         entries.sort_by(fold_order);
-        let opener = Opener::new(&self.conn);
-        let authors: Vec<DeviceId> = same_person(&self.conn, &author)?;
-        let by_author = |e: &Entry| e.device == author || authors.contains(&e.device);
         let (response, steps) = response(&self.conn, &entries)?;
-        let refused = |e: &Entry| {
-            steps
-                .iter()
-                .find(|s| s.device == e.device && s.seq == e.seq)
-                .and_then(|s| s.refused.clone())
-        };
-        let filing = entries
-            .iter()
-            .find(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id);
-        let redactions = redactions_of(&self.conn, filing, &entries)?;
-        let mut timeline = entries
-            .iter()
-            .map(|e| {
-                let mut content = match (Redaction::of(e), e.kind) {
-                    (Some(r), _) => r.summary(),
-                    (None, EntryKind::SourceSealed) if by_author(e) => {
-                        opener.source(e).map_or(Value::Null, |sealed| {
-                            Value::Object(restricted_patch(sealed))
-                        })
-                    }
-                    (None, EntryKind::SourceSealed) => Value::Null,
-                    (None, _) => e.body_json().unwrap_or(Value::Null),
-                };
-                if !may_read_restricted {
-                    if let Value::Object(map) = &mut content {
-                        crate::domain::report::strip_restricted(map);
-                    }
-                }
-                let redacted = match e.body {
-                    Some(_) => None,
-                    None => redactions
-                        .iter()
-                        .find(|(r, body)| body.removes(r, e))
-                        .map(|(r, body)| {
-                            Ok::<_, Error>(RedactedMark {
-                                by: self.author(&r.device)?,
-                                at: format_ms(r.at),
-                                reason: Some(body.reason.clone()),
-                                entry: EntryRef {
-                                    device: r.device.to_string(),
-                                    seq: r.seq,
-                                    hash: r.hash().to_string(),
-                                },
-                            })
-                        })
-                        .transpose()?,
-                };
-                Ok(TimelineItem {
-                    kind: e.kind.name(),
-                    at: format_ms(e.at),
-                    by: self.author(&e.device)?,
-                    content,
-                    entry: EntryRef {
-                        device: e.device.to_string(),
-                        seq: e.seq,
-                        hash: e.hash().to_string(),
-                    },
-                    refused: refused(e),
-                    redacted,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        // "Received by the county", when the hub stored the filing.
-        let mut ahead = false;
-        if let Some(filing) = entries.iter().find(|e| e.kind == EntryKind::ReportFiled) {
-            let received: Option<i64> = self
-                .conn
-                .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
-                .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
-            ahead = received.is_some_and(|r| dated_ahead(filing.at, r));
-            if let Some(at) = received {
-                // Among the entries (the timeline so far, in the same order), by time in ms:
-                // the printed times may be equal within a second.
-                let position = entries
-                    .iter()
-                    .position(|e| e.at > at)
-                    .unwrap_or(timeline.len())
-                    .max(1);
-                timeline.insert(
-                    position,
-                    TimelineItem {
-                        kind: "received_by_county".into(),
-                        at: format_ms(at),
-                        by: Author {
-                            name: "County hub".into(),
-                            role: "hub".into(),
-                            agency: None,
-                        },
-                        content: Value::Null,
-                        entry: EntryRef {
-                            device: filing.device.to_string(),
-                            seq: filing.seq,
-                            hash: filing.hash().to_string(),
-                        },
-                        refused: None,
-                        redacted: None,
-                    },
-                );
-            }
-        }
+        let mut timeline = self.timeline(id, &entries, &author, &steps, may_read_restricted)?;
+        let ahead = self.mark_receipt(&entries, &mut timeline)?;
         Ok(ReportView {
             id: id.to_string(),
             document,
@@ -262,6 +162,124 @@ impl Store {
         })
     }
 
+    /// Every entry about report `id` (in fold order) as its timeline shows it: sealed sources
+    /// opened for the author's own devices, restricted sections only for those who may read
+    /// them, each step's refusal and each removed body's redaction.
+    fn timeline(
+        &self,
+        id: &ReportId,
+        entries: &[Entry],
+        author: &DeviceId,
+        steps: &[Step],
+        may_read_restricted: bool,
+    ) -> Result<Vec<TimelineItem>> {
+        let opener = Opener::new(&self.conn);
+        let authors: Vec<DeviceId> = same_person(&self.conn, author)?;
+        let by_author = |e: &Entry| e.device == *author || authors.contains(&e.device);
+        let refused = |e: &Entry| {
+            steps
+                .iter()
+                .find(|s| s.device == e.device && s.seq == e.seq)
+                .and_then(|s| s.refused.clone())
+        };
+        let filing = entries
+            .iter()
+            .find(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id);
+        let redactions = redactions_of(&self.conn, filing, entries)?;
+        entries
+            .iter()
+            .map(|e| {
+                let mut content = match (Redaction::of(e), e.kind) {
+                    (Some(r), _) => r.summary(),
+                    (None, EntryKind::SourceSealed) if by_author(e) => {
+                        opener.source(e).map_or(Value::Null, |sealed| {
+                            Value::Object(restricted_patch(sealed))
+                        })
+                    }
+                    (None, EntryKind::SourceSealed) => Value::Null,
+                    (None, _) => e.body_json().unwrap_or(Value::Null),
+                };
+                if !may_read_restricted {
+                    if let Value::Object(map) = &mut content {
+                        crate::domain::report::strip_restricted(map);
+                    }
+                }
+                let redacted = match e.body {
+                    Some(_) => None,
+                    None => self.redacted_mark(e, &redactions)?,
+                };
+                Ok(TimelineItem {
+                    kind: e.kind.name(),
+                    at: format_ms(e.at),
+                    by: self.author(&e.device)?,
+                    content,
+                    entry: entry_ref(e),
+                    refused: refused(e),
+                    redacted,
+                })
+            })
+            .collect()
+    }
+
+    /// The redaction that removed the body of `e`, if one of `redactions` did.
+    fn redacted_mark(
+        &self,
+        e: &Entry,
+        redactions: &[(Entry, Redaction)],
+    ) -> Result<Option<RedactedMark>> {
+        redactions
+            .iter()
+            .find(|(r, body)| body.removes(r, e))
+            .map(|(r, body)| {
+                Ok::<_, Error>(RedactedMark {
+                    by: self.author(&r.device)?,
+                    at: format_ms(r.at),
+                    reason: Some(body.reason.clone()),
+                    entry: entry_ref(r),
+                })
+            })
+            .transpose()
+    }
+
+    /// "Received by the county", placed in `timeline` when the hub stored the filing. Returns
+    /// whether the filing was dated ahead of that receipt.
+    fn mark_receipt(&self, entries: &[Entry], timeline: &mut Vec<TimelineItem>) -> Result<bool> {
+        let Some(filing) = entries.iter().find(|e| e.kind == EntryKind::ReportFiled) else {
+            return Ok(false);
+        };
+        let received: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
+            .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
+        let ahead = received.is_some_and(|r| dated_ahead(filing.at, r));
+        if let Some(at) = received {
+            // Among the entries (the timeline so far, in the same order), by time in ms:
+            // the printed times may be equal within a second.
+            let position = entries
+                .iter()
+                .position(|e| e.at > at)
+                .unwrap_or(timeline.len())
+                .max(1);
+            timeline.insert(
+                position,
+                TimelineItem {
+                    kind: "received_by_county".into(),
+                    at: format_ms(at),
+                    by: Author {
+                        name: "County hub".into(),
+                        role: "hub".into(),
+                        agency: None,
+                    },
+                    content: Value::Null,
+                    entry: entry_ref(filing),
+                    refused: None,
+                    redacted: None,
+                },
+            );
+        }
+        Ok(ahead)
+    }
+
     pub(super) fn author(&self, device: &DeviceId) -> Result<Author> {
         let found = self
             .conn
@@ -284,5 +302,14 @@ impl Store {
     /// Whether this device's person filed reports on `author`'s device.
     pub(super) fn is_author_of(&self, author: &DeviceId) -> Result<bool> {
         Ok(*author == self.me.device || same_person(&self.conn, &self.me.device)?.contains(author))
+    }
+}
+
+/// Where an entry stands in its device's chain, as a timeline names it.
+fn entry_ref(e: &Entry) -> EntryRef {
+    EntryRef {
+        device: e.device.to_string(),
+        seq: e.seq,
+        hash: e.hash().to_string(),
     }
 }
