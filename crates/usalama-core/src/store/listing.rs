@@ -363,8 +363,6 @@ fn items(text: String) -> Vec<String> {
         .collect()
 }
 
-/// Items stored as ",a,b,", so that `LIKE '%,a,%'` finds one.
-
 /// SQL conditions, each starting with " AND ", and their arguments in order.
 type Conditions = (String, Vec<Box<dyn rusqlite::ToSql>>);
 

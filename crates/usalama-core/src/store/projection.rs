@@ -28,7 +28,6 @@ pub(super) struct Reprojected {
 
 /// Whether an entry dated `at` was dated ahead of the hub's receipt by more than the skew
 /// allowed ([`crate::ledger::MAX_AHEAD_MS`]).
-
 pub(super) fn dated_ahead(at: i64, received: i64) -> bool {
     at > received.saturating_add(crate::ledger::MAX_AHEAD_MS)
 }
