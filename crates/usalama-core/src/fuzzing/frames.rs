@@ -1,6 +1,8 @@
 //! The targets that read frames off the network or a stick: sync requests and responses,
 //! bundles, and the runs of signed entries inside them.
 
+use ed25519_dalek::SigningKey;
+
 use crate::ledger::{Draft, Entry, EntryKind, Hash, ReportId};
 use crate::seal::BoxSecret;
 use crate::wire::{self, Body, Bundle, RequestTag, Run, Signatures, SyncRequest, SyncResponse};
@@ -152,24 +154,7 @@ fn check_bundle(bundle: &Bundle, me: &BoxSecret) {
 pub fn run(data: &[u8]) {
     let key = device_key();
     let mut c = Choices(data);
-    let n = 1 + usize::from(c.byte() % 6);
-    let first_seq = 1 + u64::from(c.byte());
-    let mut prev = Hash(c.array());
-    let mut signed = Vec::with_capacity(n);
-    for i in 0..n {
-        let kind = EntryKind::from_code(u16::from(c.byte() % 32));
-        let subject = (c.byte() & 1 == 1).then(|| ReportId(c.array()));
-        let len = usize::from(c.byte() % 48);
-        let draft = Draft {
-            kind,
-            subject,
-            body: c.bytes(len),
-        };
-        let at = 1_700_000_000_000 + i64::from(c.byte()) * 1_000;
-        let e = Entry::sign(draft, key, first_seq + i as u64, prev, at);
-        prev = e.hash();
-        signed.push(e);
-    }
+    let (signed, first_seq) = signed_chain(&mut c, key);
     let signatures = if c.byte() & 1 == 0 {
         Signatures::Every
     } else {
@@ -178,67 +163,13 @@ pub fn run(data: &[u8]) {
     let mut run = Run::from_entries(&signed, |i| Some(i as i64), signatures).remove(0);
     let honest = run.clone();
     while let Some(op) = c.more() {
-        let len = run.entries.len();
-        let i = usize::from(c.byte()) % len;
-        let e = &mut run.entries[i];
-        match op % 12 {
-            0 => {
-                if let Body::Present(b) = &mut e.body {
-                    if !b.is_empty() {
-                        let at = usize::from(c.byte()) % b.len();
-                        b[at] ^= 1 << (c.byte() % 8);
-                    } else {
-                        b.push(c.byte());
-                    }
-                }
-            }
-            // Dropping a body its hash still covers is what a redaction does: allowed.
-            1 => e.body = Body::Dropped(signed[i].body_hash),
-            2 => e.body = Body::Dropped(Hash(c.array())),
-            3 => e.signature = None,
-            4 => {
-                let j = usize::from(c.byte()) % len;
-                e.signature = signed[j].signature;
-            }
-            5 => e.signature = Some(c.array()),
-            6 => {
-                e.proof = !e.proof;
-                if e.proof {
-                    e.body = Body::Dropped(signed[i].body_hash);
-                }
-            }
-            7 => e.at = e.at.wrapping_add(i64::from(c.byte() as i8)),
-            8 => e.kind = EntryKind::from_code(u16::from(c.byte())),
-            9 => e.subject = e.subject.map_or(Some(ReportId(c.array())), |_| None),
-            10 => run.first_seq = 1 + u64::from(c.byte()),
-            _ => {
-                // Cut the run's head: allowed when `prev` and `first_seq` follow.
-                if i > 0 {
-                    run.entries.drain(..i);
-                    run.first_seq += i as u64;
-                    if c.byte() & 1 == 0 {
-                        run.prev = signed[i - 1].hash();
-                    }
-                }
-            }
-        }
+        tamper(&mut c, op, &mut run, &signed);
     }
-    // Through the wire as the hub forwards runs: a response signed by the hub.
-    let response = SyncResponse {
-        hub_time: 0,
-        acks: Vec::new(),
-        cursor: 0,
-        more: false,
-        runs: vec![run.clone()],
-        refused: Vec::new(),
-    };
-    let sealed = response.seal(hub_key(), &TAG).expect("sealed");
-    let Ok(back) = SyncResponse::open(&sealed, &hub_key().verifying_key(), &TAG) else {
+    let Some(received) = forwarded(&run) else {
         return;
     };
-    let received = &back.runs[0];
-    assert_eq!(received, &run);
-    check_run(received);
+    assert_eq!(received, run);
+    check_run(&received);
     if let Ok(stored) = received.verified(&key.verifying_key()) {
         for e in &stored {
             let index = e
@@ -260,4 +191,91 @@ pub fn run(data: &[u8]) {
             .expect("an honest run verifies");
         assert_eq!(stored.len(), signed.len());
     }
+}
+
+/// A chain of one to six entries `key` signed, as the input says; and its first number.
+fn signed_chain(c: &mut Choices<'_>, key: &SigningKey) -> (Vec<Entry>, u64) {
+    let n = 1 + usize::from(c.byte() % 6);
+    let first_seq = 1 + u64::from(c.byte());
+    let mut prev = Hash(c.array());
+    let mut signed = Vec::with_capacity(n);
+    for i in 0..n {
+        let kind = EntryKind::from_code(u16::from(c.byte() % 32));
+        let subject = (c.byte() & 1 == 1).then(|| ReportId(c.array()));
+        let len = usize::from(c.byte() % 48);
+        let draft = Draft {
+            kind,
+            subject,
+            body: c.bytes(len),
+        };
+        let at = 1_700_000_000_000 + i64::from(c.byte()) * 1_000;
+        let e = Entry::sign(draft, key, first_seq + i as u64, prev, at);
+        prev = e.hash();
+        signed.push(e);
+    }
+    (signed, first_seq)
+}
+
+/// Changes one entry of `run` (or its start) as `op` and the input say.
+fn tamper(c: &mut Choices<'_>, op: u8, run: &mut Run, signed: &[Entry]) {
+    let len = run.entries.len();
+    let i = usize::from(c.byte()) % len;
+    let e = &mut run.entries[i];
+    match op % 12 {
+        0 => {
+            if let Body::Present(b) = &mut e.body {
+                if !b.is_empty() {
+                    let at = usize::from(c.byte()) % b.len();
+                    b[at] ^= 1 << (c.byte() % 8);
+                } else {
+                    b.push(c.byte());
+                }
+            }
+        }
+        // Dropping a body its hash still covers is what a redaction does: allowed.
+        1 => e.body = Body::Dropped(signed[i].body_hash),
+        2 => e.body = Body::Dropped(Hash(c.array())),
+        3 => e.signature = None,
+        4 => {
+            let j = usize::from(c.byte()) % len;
+            e.signature = signed[j].signature;
+        }
+        5 => e.signature = Some(c.array()),
+        6 => {
+            e.proof = !e.proof;
+            if e.proof {
+                e.body = Body::Dropped(signed[i].body_hash);
+            }
+        }
+        7 => e.at = e.at.wrapping_add(i64::from(c.byte() as i8)),
+        8 => e.kind = EntryKind::from_code(u16::from(c.byte())),
+        9 => e.subject = e.subject.map_or(Some(ReportId(c.array())), |_| None),
+        10 => run.first_seq = 1 + u64::from(c.byte()),
+        _ => {
+            // Cut the run's head: allowed when `prev` and `first_seq` follow.
+            if i > 0 {
+                run.entries.drain(..i);
+                run.first_seq += i as u64;
+                if c.byte() & 1 == 0 {
+                    run.prev = signed[i - 1].hash();
+                }
+            }
+        }
+    }
+}
+
+/// `run` through the wire as the hub forwards runs: in a response signed by the hub, read
+/// back (`None` when the response does not open).
+fn forwarded(run: &Run) -> Option<Run> {
+    let response = SyncResponse {
+        hub_time: 0,
+        acks: Vec::new(),
+        cursor: 0,
+        more: false,
+        runs: vec![run.clone()],
+        refused: Vec::new(),
+    };
+    let sealed = response.seal(hub_key(), &TAG).expect("sealed");
+    let mut back = SyncResponse::open(&sealed, &hub_key().verifying_key(), &TAG).ok()?;
+    Some(back.runs.remove(0))
 }

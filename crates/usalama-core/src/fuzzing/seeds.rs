@@ -93,11 +93,7 @@ fn seed_chain() -> Vec<Entry> {
 /// The seed corpus: a few valid inputs per target, as `(target, file name, bytes)`, so that a
 /// run starts deep. `make fuzz` reads them from `fuzz/seeds/`, where the
 /// `fuzz_seeds` example writes them.
-pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
-    let key = device_key();
-    let hub = hub_key();
-    let me = BoxSecret::of_device(hub);
-    let device_box = BoxSecret::of_device(key);
+pub fn seeds() -> Vec<Seed> {
     let entries = seed_chain();
     let mut redacted = entries.clone();
     redacted[0].body = None;
@@ -111,12 +107,37 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         .push(RunEntry::proof_of(&entries[2], Some(6)));
     head.extend(with_proof);
 
+    let mut out = Corpus(Vec::new());
+    request_seeds(&mut out, &every);
+    let response = response_seeds(&mut out, head);
+    bundle_seeds(&mut out, every, response);
+    run_seeds(&mut out);
+    entry_and_box_seeds(&mut out, &entries, &redacted);
+    enrollment_seeds(&mut out);
+    report_seeds(&mut out);
+    out.0
+}
+
+/// A seed: its target, its file name and its bytes.
+pub type Seed = (&'static str, String, Vec<u8>);
+
+/// The seed corpus, as it is gathered.
+struct Corpus(Vec<Seed>);
+
+impl Corpus {
+    fn add(&mut self, target: &'static str, name: &str, bytes: Vec<u8>) {
+        self.0.push((target, name.to_owned(), bytes));
+    }
+}
+
+/// A request carrying `every`, and an empty one: each as a frame and as a payload.
+fn request_seeds(out: &mut Corpus, every: &[Run]) {
     let request = SyncRequest {
         device: device_id(),
         counter: 7,
         cursor: 3,
         device_time: 1_800_000_000_000,
-        runs: every.clone(),
+        runs: every.to_vec(),
         bundles: vec![b"USB\x02".to_vec()],
     };
     let empty = SyncRequest {
@@ -124,12 +145,22 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         bundles: Vec::new(),
         ..request.clone()
     };
+    for (name, r) in [("request", &request), ("empty-request", &empty)] {
+        let (frame, _) = r.seal(&hub_id(), device_key()).expect("sealed");
+        out.add("sync_request", &format!("{name}.frame"), frame);
+        out.add("sync_request", &format!("{name}.payload"), r.payload());
+    }
+}
+
+/// A response forwarding `head` (as a frame and a payload), and one with nothing new.
+/// Returns the first, for the hub's bundle.
+fn response_seeds(out: &mut Corpus, head: Vec<Run>) -> SyncResponse {
     let response = SyncResponse {
         hub_time: 1_800_000_000_500,
         acks: vec![(device_id(), 4)],
         cursor: 12,
         more: true,
-        runs: head.clone(),
+        runs: head,
         refused: vec![Refused {
             device: DeviceId::of(&stranger_key().verifying_key()),
             first_seq: 2,
@@ -137,36 +168,14 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             reason: "fork".into(),
         }],
     };
-    let from_device = Bundle::FromDevice(DeviceBundle {
-        device: device_id(),
-        hub: hub_id(),
-        made_at: 1_800_000_000_000,
-        cursor: 3,
-        runs: every.clone(),
-    });
-    let from_hub = Bundle::FromHub(HubBundle {
-        hub: hub_id(),
-        device: device_id(),
-        response: response.clone(),
-    });
-
-    let mut out: Vec<(&'static str, String, Vec<u8>)> = Vec::new();
-    let mut add = |target: &'static str, name: &str, bytes: Vec<u8>| {
-        out.push((target, name.to_owned(), bytes));
-    };
-    for (name, r) in [("request", &request), ("empty-request", &empty)] {
-        let (frame, _) = r.seal(&hub_id(), key).expect("sealed");
-        add("sync_request", &format!("{name}.frame"), frame);
-        add("sync_request", &format!("{name}.payload"), r.payload());
-    }
-    add(
+    out.add(
         "sync_response",
         "response.frame",
-        response.seal(hub, &TAG).expect("sealed"),
+        response.seal(hub_key(), &TAG).expect("sealed"),
     );
     let mut payload = Vec::new();
     response.put(&mut payload);
-    add("sync_response", "response.payload", payload);
+    out.add("sync_response", "response.payload", payload);
     let mut payload = Vec::new();
     SyncResponse {
         acks: Vec::new(),
@@ -176,30 +185,59 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         ..response.clone()
     }
     .put(&mut payload);
-    add("sync_response", "nothing-new.payload", payload);
+    out.add("sync_response", "nothing-new.payload", payload);
+    response
+}
+
+/// A device's bundle of `every` and the hub's bundle of `response`: sealed, and as payloads.
+fn bundle_seeds(out: &mut Corpus, every: Vec<Run>, response: SyncResponse) {
+    let me = BoxSecret::of_device(hub_key());
+    let from_device = Bundle::FromDevice(DeviceBundle {
+        device: device_id(),
+        hub: hub_id(),
+        made_at: 1_800_000_000_000,
+        cursor: 3,
+        runs: every,
+    });
+    let from_hub = Bundle::FromHub(HubBundle {
+        hub: hub_id(),
+        device: device_id(),
+        response,
+    });
     for (name, b) in [("from-device", &from_device), ("from-hub", &from_hub)] {
-        add(
+        out.add(
             "bundle",
             &format!("{name}.bundle"),
-            b.seal(key, &me.public()).expect("sealed"),
+            b.seal(device_key(), &me.public()).expect("sealed"),
         );
-        add("bundle", &format!("{name}.payload"), b.payload());
+        out.add("bundle", &format!("{name}.payload"), b.payload());
     }
-    // Choices for `run`: entry count, first seq, prev, then per entry kind, subject, body.
-    add("run", "honest", vec![2, 0, 0]);
+}
+
+/// Choices for `run`: entry count, first seq, prev, then per entry kind, subject, body.
+fn run_seeds(out: &mut Corpus) {
+    out.add("run", "honest", vec![2, 0, 0]);
     let mut three = vec![3, 4];
     three.extend_from_slice(&[0; 32]);
     for kind in [1u8, 2, 10] {
         three.extend_from_slice(&[kind, 0, 5, b'{', b'"', b'a', b'"', b'}', 9]);
     }
-    add("run", "three-every", [three.clone(), vec![0]].concat());
-    add(
+    out.add("run", "three-every", [three.clone(), vec![0]].concat());
+    out.add(
         "run",
         "three-head-redacted",
         [three, vec![1, 1, 0]].concat(),
     );
+}
+
+/// Every entry of the seed chain (and its filing redacted), entries of the kinds the chain
+/// lacks (a county key, a clearance approval, a needs assessment), and sealed boxes.
+fn entry_and_box_seeds(out: &mut Corpus, entries: &[Entry], redacted: &[Entry]) {
+    let key = device_key();
+    let me = BoxSecret::of_device(hub_key());
+    let device_box = BoxSecret::of_device(key);
     for (i, e) in entries.iter().chain(&redacted[..1]).enumerate() {
-        add("entry", &format!("{}-{i}", e.kind.name()), e.encode());
+        out.add("entry", &format!("{}-{i}", e.kind.name()), e.encode());
     }
     let county = BoxSecret::from_bytes([0x77; 32]);
     let grant = Grant {
@@ -225,14 +263,14 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
                 body,
             }],
         );
-        add("entry", kind.name().as_str(), e[0].encode());
+        out.add("entry", kind.name().as_str(), e[0].encode());
     }
-    add(
+    out.add(
         "sealed_box",
         "box",
         seal::seal(b"Chepkemoi", CONTEXT, &[device_box.public()]).expect("sealed"),
     );
-    add(
+    out.add(
         "sealed_box",
         "source",
         county::seal_source(
@@ -242,8 +280,12 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         )
         .expect("sealed"),
     );
-    add("sealed_box", "county-key", key_body);
-    add("sealed_box", "grant", grant.to_body());
+    out.add("sealed_box", "county-key", key_body);
+    out.add("sealed_box", "grant", grant.to_body());
+}
+
+/// Enrollment strings (https with a fingerprint, loopback, IPv6) and their parts.
+fn enrollment_seeds(out: &mut Corpus) {
     let fingerprint = "ab".repeat(32);
     for (name, url, code, cert) in [
         (
@@ -256,36 +298,39 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         ("ipv6", "http://[::1]:7878", "x", None),
     ] {
         let e = Enrollment::new(url, code, cert).expect("an enrollment");
-        add("enrollment", name, e.to_string().into_bytes());
+        out.add("enrollment", name, e.to_string().into_bytes());
         let cert = cert.map(|c| format!("\n{c}")).unwrap_or_default();
-        add(
+        out.add(
             "enrollment",
             &format!("{name}.parts"),
             format!("{url}\n{code}{cert}").into_bytes(),
         );
     }
-    add(
+    out.add(
         "enrollment",
         "sync-url",
         b"https://proxy.example:443\nhttps://hub.example:7878".to_vec(),
     );
-    add(
+}
+
+/// A full report, an amendment and the smallest report.
+fn report_seeds(out: &mut Corpus) {
+    out.add(
         "report",
         "report.json",
         serde_json::to_vec_pretty(&seed_report()).expect("printed"),
     );
-    add(
+    out.add(
         "report",
         "amendment.json",
         serde_json::to_vec_pretty(&seed_amendment()).expect("printed"),
     );
-    add(
+    out.add(
         "report",
         "minimal.json",
         br#"{"type":"other","occurred_at":"2026-01-01T00:00:00Z","place":"x","narrative":"y"}"#
             .to_vec(),
     );
-    out
 }
 
 /// Words a JSON-mutating fuzzer cannot guess: field names and the vocabularies, in libFuzzer's
