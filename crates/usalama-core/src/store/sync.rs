@@ -1,5 +1,7 @@
-//! The device's side of sync, without the network: what to send next, and applying what the hub
-//! answered. Each step is one short transaction, so a save never waits for the network.
+//! The device's link with its county hub, without the network: enrollment, where sync stands
+//! (for the sync bar) and why it last failed, and bundles kept to relay for other devices. What
+//! to send next is [`super::outgoing`]'s; applying what the hub answered, [`super::incoming`]'s.
+//! Each step is one short transaction, so a save never waits for the network.
 //!
 //! What still needs sending is derived from the ledger itself (this device's entries above the
 //! hub's acknowledgement), never kept in a separate queue that could drift.
