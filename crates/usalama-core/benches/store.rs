@@ -161,37 +161,84 @@ fn main() {
     let passphrase = "benchmarks are measured";
     let (mut store, _) =
         Store::create(&path, profile, passphrase, KdfParams::FAST_INSECURE).expect("store");
-    let units: Vec<String> = gazetteer::shipped()
-        .into_iter()
-        .filter(|u| matches!(u.kind.as_str(), "ward" | "village" | "location"))
-        .map(|u| u.id)
-        .collect();
-    let mut rng = StdRng::seed_from_u64(7);
-    let now = OffsetDateTime::now_utc();
-    let rare_every = 997;
-    let docs_json: Vec<Value> = (0..1000)
-        .map(|n| report(&mut rng, &units, rare_every, n))
-        .collect();
+    let mut reports = Reports {
+        units: gazetteer::shipped()
+            .into_iter()
+            .filter(|u| matches!(u.kind.as_str(), "ward" | "village" | "location"))
+            .map(|u| u.id)
+            .collect(),
+        rng: StdRng::seed_from_u64(7),
+        now: OffsetDateTime::now_utc(),
+        rare_every: 997,
+    };
+    let docs_json: Vec<Value> = (0..1000).map(|n| reports.document(n)).collect();
     let json_bytes: usize = docs_json.iter().map(|d| d.to_string().len()).sum::<usize>() / 1000;
 
     let started = Instant::now();
     let mut n = 0;
     while n < total {
         let batch: Vec<Report> = (0..1000.min(total - n))
-            .map(|i| {
-                let doc = report(&mut rng, &units, rare_every, n + i);
-                Report::parse(&doc, now).expect("valid")
-            })
+            .map(|i| reports.parsed(n + i))
             .collect();
         n += batch.len();
         store.file_reports(&batch).expect("filed");
     }
     let fill = started.elapsed();
+    let save = durable_saves(&mut store, &mut reports);
+    let lists = list_figures(&store);
+    let summary = summary_figures(&store);
 
-    // Durable saves, one report per transaction, into the full store.
-    let save_docs: Vec<Report> = (0..300)
-        .map(|i| Report::parse(&report(&mut rng, &units, rare_every, i), now).expect("valid"))
-        .collect();
+    store.checkpoint().expect("checkpoint");
+    let reports = store.report_count().expect("count");
+    let db_bytes = std::fs::metadata(Store::database_path(&path))
+        .expect("db")
+        .len();
+
+    println!("Usalama store benchmark: {reports} reports of about {json_bytes} bytes of JSON");
+    println!(
+        "fill: {:.1} s for {total} reports in batches of 1,000 ({:.0} reports/s)",
+        fill.as_secs_f64(),
+        total as f64 / fill.as_secs_f64()
+    );
+    println!("| what | median | p99 | rows |");
+    println!("| --- | --- | --- | --- |");
+    let (save_median, save_p99) = save;
+    println!(
+        "| durable save of one report (300 saves) | {save_median:.2} ms | {save_p99:.2} ms | 1 |"
+    );
+    for (name, median, p99, count) in lists {
+        println!("| {name} | {median:.2} ms | {p99:.2} ms | {count} |");
+    }
+    summary.print();
+    println!(
+        "| database size | {:.1} MB | {} bytes per report | |",
+        db_bytes as f64 / 1e6,
+        db_bytes / reports.max(1)
+    );
+}
+
+/// The reports the store is filled with: realistic, from a fixed seed.
+struct Reports {
+    units: Vec<String>,
+    rng: StdRng,
+    now: OffsetDateTime,
+    rare_every: usize,
+}
+
+impl Reports {
+    fn document(&mut self, n: usize) -> Value {
+        report(&mut self.rng, &self.units, self.rare_every, n)
+    }
+
+    fn parsed(&mut self, n: usize) -> Report {
+        let doc = self.document(n);
+        Report::parse(&doc, self.now).expect("valid")
+    }
+}
+
+/// Durable saves, one report per transaction, into the full store: median and p99 in ms.
+fn durable_saves(store: &mut Store, reports: &mut Reports) -> (f64, f64) {
+    let save_docs: Vec<Report> = (0..300).map(|i| reports.parsed(i)).collect();
     let saves: Vec<Duration> = save_docs
         .iter()
         .map(|r| {
@@ -200,8 +247,11 @@ fn main() {
             t.elapsed()
         })
         .collect();
-    let (save_median, save_p99) = median_p99(saves);
+    median_p99(saves)
+}
 
+/// Filtered lists and text searches: each one's name, median, p99 and rows.
+fn list_figures(store: &Store) -> Vec<(&'static str, f64, f64, usize)> {
     let list_type_unit = ReportFilter {
         kind: Some("livestock_raid".into()),
         unit: Some("ke-024-sc-pokot-north".into()),
@@ -243,7 +293,21 @@ fn main() {
         });
         figures.push((name, median, p99, count));
     }
-    // A county-month summary (and the month before it, for the comparison), then its PDF.
+    figures
+}
+
+/// The timings of a county-month summary and its renderings.
+struct SummaryFigures {
+    summary: (f64, f64),
+    incidents: u32,
+    pdf: (f64, f64),
+    pages: usize,
+    pdf_bytes: usize,
+    xlsx: (f64, f64),
+}
+
+/// A county-month summary (and the month before it, for the comparison), then its PDF.
+fn summary_figures(store: &Store) -> SummaryFigures {
     let request = SummaryRequest {
         unit: gazetteer::COUNTY.into(),
         from: Date::from_calendar_date(2026, Month::March, 1).expect("date"),
@@ -251,61 +315,56 @@ fn main() {
         edition: Edition::Public,
     };
     let mut incidents = 0;
-    let (summary_median, summary_p99) = time_it(10, || {
+    let summary_times = time_it(10, || {
         incidents = store.summary(&request).expect("summary").figures.incidents;
     });
     let summary = store.summary(&request).expect("summary");
     let mut pages = 0;
     let mut pdf_bytes = 0;
-    let (pdf_median, pdf_p99) = time_it(5, || {
+    let pdf = time_it(5, || {
         let doc = document::summary(&summary, Lang::En);
         let pdf = pdf::render(&doc).expect("pdf");
         let text = String::from_utf8_lossy(&pdf);
         pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
         pdf_bytes = pdf.len();
     });
-    let (xlsx_median, xlsx_p99) = time_it(5, || {
+    let xlsx = time_it(5, || {
         xlsx::render(&[
             table::figures(&summary, Lang::En),
             table::log(&summary, Lang::En),
         ]);
     });
-
-    store.checkpoint().expect("checkpoint");
-    let reports = store.report_count().expect("count");
-    let db_bytes = std::fs::metadata(Store::database_path(&path))
-        .expect("db")
-        .len();
-
-    println!("Usalama store benchmark: {reports} reports of about {json_bytes} bytes of JSON");
-    println!(
-        "fill: {:.1} s for {total} reports in batches of 1,000 ({:.0} reports/s)",
-        fill.as_secs_f64(),
-        total as f64 / fill.as_secs_f64()
-    );
-    println!("| what | median | p99 | rows |");
-    println!("| --- | --- | --- | --- |");
-    println!(
-        "| durable save of one report (300 saves) | {save_median:.2} ms | {save_p99:.2} ms | 1 |"
-    );
-    for (name, median, p99, count) in figures {
-        println!("| {name} | {median:.2} ms | {p99:.2} ms | {count} |");
+    SummaryFigures {
+        summary: summary_times,
+        incidents,
+        pdf,
+        pages,
+        pdf_bytes,
+        xlsx,
     }
-    println!(
-        "| summary: the county, one month, beside the month before | {summary_median:.1} ms | \
-         {summary_p99:.1} ms | {incidents} incidents |"
-    );
-    println!(
-        "| PDF of that summary ({pages} pages, {:.1} MB) | {pdf_median:.0} ms | {pdf_p99:.0} ms | \
-         {incidents} log rows |",
-        pdf_bytes as f64 / 1e6
-    );
-    println!(
-        "| XLSX of that summary | {xlsx_median:.0} ms | {xlsx_p99:.0} ms | {incidents} rows |"
-    );
-    println!(
-        "| database size | {:.1} MB | {} bytes per report | |",
-        db_bytes as f64 / 1e6,
-        db_bytes / reports.max(1)
-    );
+}
+
+impl SummaryFigures {
+    fn print(&self) {
+        let SummaryFigures {
+            summary: (summary_median, summary_p99),
+            incidents,
+            pdf: (pdf_median, pdf_p99),
+            pages,
+            pdf_bytes,
+            xlsx: (xlsx_median, xlsx_p99),
+        } = self;
+        println!(
+            "| summary: the county, one month, beside the month before | {summary_median:.1} ms | \
+             {summary_p99:.1} ms | {incidents} incidents |"
+        );
+        println!(
+            "| PDF of that summary ({pages} pages, {:.1} MB) | {pdf_median:.0} ms | {pdf_p99:.0} ms | \
+             {incidents} log rows |",
+            *pdf_bytes as f64 / 1e6
+        );
+        println!(
+            "| XLSX of that summary | {xlsx_median:.0} ms | {xlsx_p99:.0} ms | {incidents} rows |"
+        );
+    }
 }

@@ -69,8 +69,20 @@ mod tests {
         Value::Object(doc)
     }
 
+    /// Asserts that `doc` breaks one rule only: `rule`, at `field`.
+    fn breaks_one(doc: Value, field: &str, rule: Rule, max: Option<u64>) {
+        assert_eq!(rules(doc), vec![(field.to_owned(), rule, max)]);
+    }
+
     #[test]
     fn every_rule_the_form_can_break_has_its_code() {
+        required_fields_and_counts();
+        texts_and_choices();
+        dates();
+        places_units_sections_and_characters();
+    }
+
+    fn required_fields_and_counts() {
         assert_eq!(
             rules(json!({})),
             vec![
@@ -97,71 +109,77 @@ mod tests {
             ),
         );
         count("suspects.count", with("suspects", json!({"count": -4})));
-        let one = |doc, field: &str, rule, max| {
-            assert_eq!(rules(doc), vec![(field.to_owned(), rule, max)]);
-        };
-        one(
+    }
+
+    fn texts_and_choices() {
+        breaks_one(
             with("narrative", json!("  ")),
             "narrative",
             Rule::NotEmpty,
             None,
         );
-        one(
+        breaks_one(
             with("place", json!("x".repeat(501))),
             "place",
             Rule::TooLong,
             Some(500),
         );
-        one(with("type", json!("raid")), "type", Rule::Choice, None);
-        one(
+        breaks_one(with("type", json!("raid")), "type", Rule::Choice, None);
+        breaks_one(
             with("agencies_notified", json!(["police"])),
             "agencies_notified[0]",
             Rule::Choice,
             None,
         );
-        one(
+    }
+
+    fn dates() {
+        breaks_one(
             with("occurred_at", json!("2099-01-01T00:00:00+03:00")),
             "occurred_at",
             Rule::Future,
             None,
         );
-        one(
+        breaks_one(
             with("occurred_at", json!("1999-12-31T00:00:00+03:00")),
             "occurred_at",
             Rule::TooEarly,
             None,
         );
-        one(
+        breaks_one(
             with("occurred_at", json!("2026-01-05T10:00")),
             "occurred_at",
             Rule::DateTime,
             None,
         );
-        one(
+        breaks_one(
             with("occurred_at", json!("yesterday")),
             "occurred_at",
             Rule::DateTime,
             None,
         );
-        one(
+    }
+
+    fn places_units_sections_and_characters() {
+        breaks_one(
             with("gps", json!({"lat": 91, "lon": 35})),
             "gps",
             Rule::Gps,
             None,
         );
-        one(
+        breaks_one(
             with("unit", json!("no such unit!")),
             "unit",
             Rule::UnknownUnit,
             None,
         );
-        one(
+        breaks_one(
             with("colour", json!("red")),
             "colour",
             Rule::UnknownField,
             None,
         );
-        one(
+        breaks_one(
             with(
                 "livestock",
                 json!([{"species": "goats"}, {"species": "goats"}]),
@@ -170,7 +188,7 @@ mod tests {
             Rule::DuplicateSpecies,
             None,
         );
-        one(
+        breaks_one(
             with(
                 "livestock",
                 json!([{"species": "goats", "estimate": "yes"}]),
@@ -179,31 +197,31 @@ mod tests {
             Rule::YesNo,
             None,
         );
-        one(
+        breaks_one(
             with("ob", json!({"station": "Sigor"})),
             "ob.number",
             Rule::Required,
             None,
         );
-        one(
+        breaks_one(
             with("source", json!({"name": "A"})),
             "source.kind",
             Rule::Required,
             None,
         );
-        one(
+        breaks_one(
             with("narrative", json!("Raiders \u{202E}revir eht\u{202C} fled")),
             "narrative",
             Rule::Characters,
             None,
         );
-        one(
+        breaks_one(
             with("place", json!("Sigor\nStatus: closed")),
             "place",
             Rule::Characters,
             None,
         );
-        one(
+        breaks_one(
             with("suspects", json!({"names": ["A\u{1b}[2J"]})),
             "suspects.names[0]",
             Rule::Characters,

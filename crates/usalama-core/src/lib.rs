@@ -18,8 +18,8 @@
 //!   recovery code (Argon2id, XChaCha20-Poly1305).
 //! - [`request`]: what both shells ask the store for (report lists, summaries), parsed once
 //!   from their text, so that the same bad value gets the same error in each.
-//! - [`store`]: the SQLCipher database: ledger and projections in one transaction; listing,
-//!   searching, showing and verifying.
+//! - [`store`]: the SQLCipher database: ledger and projections in one transaction; recording,
+//!   listing, searching, showing, syncing and verifying, each in a room its doc lists.
 //! - [`summary`]: summaries of a unit and a period (figures, incident log, hotspots) and their
 //!   renderings: HTML, PDF, CSV and XLSX; the one-page slip of a report.
 //! - [`sync`]: the sync client: enrollment and the exchange with the hub, over pinned TLS.
@@ -32,7 +32,8 @@
 //!   [`needs`], [`projection`], [`redaction`], [`seal`], [`county`], [`wire`], [`enrollment`],
 //!   [`refusal`], [`gazetteer`], [`clock`], [`files`].
 //! - `fuzzing` (tests and the `fuzzing` feature only): the fuzz targets' bodies, one per
-//!   decoder of bytes from the network or a stick, shared by `fuzz/` and the tests.
+//!   decoder of bytes from the network or a stick (frames, then the bodies they carry), and
+//!   their seed corpus, shared by `fuzz/` and the tests.
 
 pub mod autosync;
 pub mod error;

@@ -11,7 +11,9 @@ use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::sync::{carried_entries, device_key, unsent_entries, Exchange};
+use super::incoming::device_key;
+use super::outgoing::{carried_entries, unsent_entries};
+use super::sync::Exchange;
 use super::{now_ms, Store};
 use crate::error::{Error, Result};
 use crate::ledger::DeviceId;
@@ -138,19 +140,7 @@ impl Store {
             ));
         }
         let link = self.hub_link()?.ok_or(Error::NotEnrolled)?;
-        let digest: [u8; 32] = Sha256::digest(bytes).into();
-        let mine: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM exported_bundles WHERE digest = ?1)",
-            [digest],
-            |r| r.get(0),
-        )?;
-        if mine {
-            return Err(Error::invalid(
-                "bundle",
-                "this laptop wrote it: take it to the county office, where `usalama-hub import` \
-                 reads it; nothing was received",
-            ));
-        }
+        self.refuse_own_bundle(bytes)?;
         let me = BoxSecret::of_device(&self.me.key);
         let recipients = Bundle::recipients(bytes)?;
         if !recipients.contains(&me.public().id()) {
@@ -220,6 +210,24 @@ impl Store {
                  where `usalama-hub import` reads it",
             )),
         }
+    }
+
+    /// Refuses a bundle this laptop wrote itself (for the hub), brought back to it.
+    fn refuse_own_bundle(&self, bytes: &[u8]) -> Result<()> {
+        let digest: [u8; 32] = Sha256::digest(bytes).into();
+        let mine: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM exported_bundles WHERE digest = ?1)",
+            [digest],
+            |r| r.get(0),
+        )?;
+        if mine {
+            return Err(Error::invalid(
+                "bundle",
+                "this laptop wrote it: take it to the county office, where `usalama-hub import` \
+                 reads it; nothing was received",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -2,14 +2,18 @@
 //! fold applies (so a step this device would ignore is never written), and folding the steps
 //! for a report's page and status; which steps this device may take on a report now.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{OptionalExtension, TransactionBehavior};
 
-use super::reports::{append, entries_about, not_found, reproject};
+use super::entries::{append, entries_about};
+use super::listing::not_found;
 use super::Store;
-use crate::domain::{Agency, Role};
+
+// The summaries (`store/summary.rs`) fold a report's response by this path.
+use super::projection::reproject;
+pub(super) use super::projection::response;
 use crate::error::{Error, Result};
-use crate::ledger::{fold_order, DeviceId, Draft, Entry, ReportId};
-use crate::lifecycle::{self, Action, Actor, Outcome, Response, Step};
+use crate::ledger::{Draft, ReportId};
+use crate::lifecycle::{Action, Actor, Outcome};
 
 impl Store {
     /// Records one step of a report's response (`usalama incident ...`). Refused with a clear
@@ -118,38 +122,10 @@ impl Store {
     }
 }
 
-/// The response folded from a report's entries (any order), and what became of each step.
-pub(super) fn response(conn: &Connection, entries: &[Entry]) -> Result<(Response, Vec<Step>)> {
-    let mut ordered: Vec<&Entry> = entries.iter().filter(|e| Action::of(e).is_some()).collect();
-    ordered.sort_by(|a, b| fold_order(a, b));
-    let mut actors: Vec<(DeviceId, Option<Actor>)> = Vec::new();
-    for e in &ordered {
-        if !actors.iter().any(|(d, _)| *d == e.device) {
-            actors.push((e.device, actor(conn, &e.device)?));
-        }
-    }
-    Ok(lifecycle::fold(&ordered, |d| {
-        actors.iter().find(|(id, _)| id == d).and_then(|(_, a)| *a)
-    }))
-}
-
-/// Who uses `device`, as the hub's chain announced it.
-fn actor(conn: &Connection, device: &DeviceId) -> Result<Option<Actor>> {
-    let row: Option<(String, Option<String>)> = conn
-        .prepare_cached("SELECT role, agency FROM devices WHERE device = ?1")?
-        .query_row([device.0], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(row.and_then(|(role, agency)| {
-        Some(Actor {
-            role: Role::parse(&role).ok()?,
-            agency: agency.and_then(|a| Agency::parse(&a).ok()),
-        })
-    }))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Agency, Role};
     use crate::store::{AgencyFilter, Relation, ReportFilter};
     use serde_json::json;
 

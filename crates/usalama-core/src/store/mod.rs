@@ -8,18 +8,54 @@
 //! The home folder is the user's alone (0700) and every file in it 0600: a store is created
 //! so, and opening an older store tightens what an earlier version left wider. The database is
 //! encrypted, but another account on the laptop should not even get a copy to attack offline.
+//!
+//! # Rooms
+//!
+//! Each room uses only the rooms listed before it (and this one), so that none needs another
+//! back.
+//!
+//! - `schema`: the append-only migrations.
+//! - `entries`: the `entries` table: appending to this device's chain, storing and reading.
+//! - `held`: what the store holds, as admission asks it.
+//! - `keyring`: the county keys as this device knows them, and who is an approved reader.
+//! - `sources`: restricted sections sealed to the county key, or waiting here for one.
+//! - `projection`: a report's row rebuilt from its entries; the response fold.
+//! - `listing`: resolving ids, filters, lists and the board of open incidents.
+//! - `view`: one report as its page shows it, with its timeline.
+//! - `reports`: filing, amending and redacting reports.
+//! - `incidents`: the steps of a report's response, and which this device may take.
+//! - `clearance`: requests and approvals of clearance to read sealed sources.
+//! - `county`: the county keys shown, tended (issued, shared) and copied offline.
+//! - `needs`: needs assessments.
+//! - `drafts`: the report form's autosaved content.
+//! - `sync`: the hub link, enrollment and where sync stands; `outgoing`: the next request;
+//!   `incoming`: applying the hub's answer.
+//! - `bundle`: sync by USB stick.
+//! - `verify`: every signature, chain and projection checked again.
+//! - `summary`: the reports a summary reads.
+//! - `app`: what the desktop app asks beyond the CLI's calls.
 
 mod app;
 mod bundle;
+mod clearance;
 mod county;
 mod drafts;
+mod entries;
+mod held;
 mod incidents;
+mod incoming;
+mod keyring;
+mod listing;
 mod needs;
+mod outgoing;
+mod projection;
 mod reports;
 mod schema;
+mod sources;
 mod summary;
 mod sync;
 mod verify;
+mod view;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,15 +66,15 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 pub use bundle::{file_name as bundle_file_name, Exported, Imported, Written};
-pub use county::{ClearanceOf, Clearances, CountyKeyView, CountyKeys, Holder};
+pub use clearance::{ClearanceOf, Clearances};
+pub use county::{CountyKeyView, CountyKeys, Holder};
 pub use drafts::Draft;
+pub use held::Held;
+pub use listing::{AgencyFilter, Incident, Relation, ReportFilter, ReportRow};
 pub use needs::NeedsView;
-pub use reports::{
-    AgencyFilter, Held, Incident, RedactedMark, Relation, ReportFilter, ReportRow, ReportView,
-    TimelineItem,
-};
 pub use sync::{Applied, FailureKind, HubLink, Outgoing, SyncFailure, SyncStatus};
 pub use verify::VerifyReport;
+pub use view::{RedactedMark, ReportView, TimelineItem};
 
 use crate::clock::format_ms;
 use crate::domain::{Agency, Lang, Role};
@@ -271,7 +307,7 @@ impl Store {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let before = schema::migrate(&tx)?;
             if before < schema::RESPONSE_COLUMNS {
-                reports::reproject_all(&tx)?;
+                projection::reproject_all(&tx)?;
             }
             tx.commit()?;
         }

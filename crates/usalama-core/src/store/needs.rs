@@ -5,7 +5,8 @@ use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::reports::{append, entry_from_row, Author, ENTRY_COLUMNS};
+use super::entries::{append, entry_from_row, ENTRY_COLUMNS};
+use super::view::Author;
 use super::{format_ms, Store};
 use crate::domain::Role;
 use crate::error::{Error, Result};
