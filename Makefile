@@ -21,7 +21,7 @@ RUN := demo
 
 -include mk/*.mk
 
-.PHONY: deps test-deps prepare test-prepare test lint unit run demo bench fmt
+.PHONY: deps test-deps prepare test-prepare test lint unit run demo bench fmt cargo-deny audit
 
 # Installs the packages named in $(1) that are missing.
 install = @missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -44,11 +44,22 @@ test-prepare: prepare test-deps $(TEST_PREPARE)
 ## Every test, with the formatting and lint checks (what CI runs).
 test: test-prepare lint unit $(EXTRA_TESTS)
 
-lint: prepare
+lint: prepare cargo-deny
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 	$(CARGO) run --locked -q -p usalama-tests --bin usalama-check-rust-version
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --workspace --locked -q
+	./scripts/check-room-size.sh
+	$(CARGO) deny --offline check licenses bans sources
+
+## Installs cargo-deny (the licences, bans and sources of every dependency: deny.toml).
+cargo-deny:
+	@command -v cargo-deny >/dev/null || $(CARGO) install cargo-deny --version ^0.20 --locked
+
+## Known vulnerabilities in the dependencies, from the RustSec advisory database (fetched from
+## the internet, so not part of `make test`).
+audit: cargo-deny
+	$(CARGO) deny check advisories
 
 unit: test-prepare
 	$(CARGO) test --workspace --locked

@@ -10,7 +10,7 @@ use super::Store;
 
 // The summaries (`store/summary.rs`) fold a report's response by this path.
 use super::projection::reproject;
-pub(super) use super::projection::response;
+use super::projection::response;
 use crate::error::{Error, Result};
 use crate::ledger::{Draft, ReportId};
 use crate::lifecycle::{Action, Actor, Outcome};

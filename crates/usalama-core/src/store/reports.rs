@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, TransactionBehavior};
 use serde_json::{Map, Value};
 
-use super::entries::{append, device_id};
+use super::entries::{append, device_id, entries_about};
 use super::listing::not_found;
 use super::projection::{may_redact, reproject};
 use super::sources::record_source;
@@ -15,9 +15,6 @@ use crate::error::{Broken, Error, Problems, Result, Rule};
 use crate::gazetteer;
 use crate::ledger::{Draft, EntryKind, ReportId};
 use crate::redaction::{targets_in, Redaction};
-
-// The summaries (`store/summary.rs`) read a report's entries by this path.
-pub(super) use super::entries::entries_about;
 
 impl Store {
     /// Records every report, or none: one transaction, durable when this returns.

@@ -5,7 +5,7 @@ use std::path::Path;
 use rusqlite::params;
 use rusqlite::types::ValueRef;
 
-use super::reports::{Author, ReportView};
+use super::view::{Author, ReportView};
 use super::{now_ms, Store};
 use crate::domain::Lang;
 use crate::error::{Error, Result};
@@ -121,8 +121,8 @@ impl Store {
             let Some(id) = ReportId::parse(&row.id) else {
                 continue;
             };
-            let entries = super::reports::entries_about(&self.conn, &id)?;
-            let (response, _) = super::incidents::response(&self.conn, &entries)?;
+            let entries = super::entries::entries_about(&self.conn, &id)?;
+            let (response, _) = super::projection::response(&self.conn, &entries)?;
             row.lead_agency = response.lead;
             row.action = response.outcome.map(|o| o.as_str().to_owned());
             row.closure = response.figures;
