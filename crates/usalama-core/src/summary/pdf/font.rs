@@ -27,6 +27,9 @@ pub(super) struct Font {
     remapper: GlyphRemapper,
     /// For each id in the subset, in order: the character it stands for, and its advance.
     used: Vec<(char, f32)>,
+    /// Whether some character printed as the replacement glyph (an emoji, a script the font
+    /// does not cover).
+    pub(super) replaced: bool,
 }
 
 impl Font {
@@ -48,6 +51,7 @@ impl Font {
             remapper: GlyphRemapper::new(),
             // Id 0 of the subset is .notdef.
             used: vec![(REPLACEMENT, 0.0)],
+            replaced: false,
         })
     }
 
@@ -58,10 +62,13 @@ impl Font {
         }
         let (shown, gid) = match self.face.glyph_index(c) {
             Some(gid) => (c, gid),
-            None => (
-                REPLACEMENT,
-                self.face.glyph_index(REPLACEMENT).unwrap_or(GlyphId(0)),
-            ),
+            None => {
+                self.replaced = true;
+                (
+                    REPLACEMENT,
+                    self.face.glyph_index(REPLACEMENT).unwrap_or(GlyphId(0)),
+                )
+            }
         };
         let advance =
             f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) * 1000.0 / self.units;

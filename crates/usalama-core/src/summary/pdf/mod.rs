@@ -6,7 +6,8 @@
 //! advance widths, wraps it, and starts a new page when it does not fit. Glyphs are addressed by
 //! their id in the subset (the subsetter renumbers them in the order they are first used), so
 //! the content streams can be written while laying out and the fonts subsetted at the end.
-//! A character the font lacks prints as U+FFFD, the replacement glyph, never as an error.
+//! A character the font lacks (an emoji, a script DejaVu Sans does not cover) prints as U+FFFD,
+//! the replacement glyph, never as an error, and a note at the end says what the mark means.
 
 //!
 //! # Layout
@@ -22,6 +23,7 @@ use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use super::document::{Block, Document};
 use super::Edition;
+use crate::domain::Lang;
 use crate::error::Result;
 use font::{embed, Font};
 
@@ -332,7 +334,23 @@ impl Layout {
 }
 
 /// The document as PDF bytes.
-pub fn render(doc: &Document) -> Result<Vec<u8>> {
+/// What the replacement mark stands for, said at the end of a document that holds one.
+fn unprintable_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => {
+            "\u{FFFD} marks a character this PDF cannot print, such as an emoji; the report on the \
+             laptop keeps it as it was written."
+        }
+        Lang::Sw => {
+            "\u{FFFD} ni alama ya herufi ambayo PDF hii haiwezi kuchapisha, kama emoji; ripoti \
+             iliyo kwenye kompyuta inaihifadhi kama ilivyoandikwa."
+        }
+    }
+}
+
+/// The document's blocks laid out on pages, with the note on unprintable characters when one
+/// was met.
+fn lay_out(doc: &Document) -> Result<Layout> {
     let mut layout = Layout {
         fonts: [
             Font::new(REGULAR, b"F1", "DejaVuSans")?,
@@ -344,6 +362,14 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
     for block in &doc.blocks {
         layout.block(block);
     }
+    if layout.fonts.iter().any(|f| f.replaced) {
+        layout.block(&Block::Note(unprintable_note(doc.lang).into()));
+    }
+    Ok(layout)
+}
+
+pub fn render(doc: &Document) -> Result<Vec<u8>> {
+    let mut layout = lay_out(doc)?;
     let w = super::words::words(doc.lang);
     let count = layout.pages.len();
     for n in 1..=count {
@@ -415,6 +441,17 @@ mod tests {
         )]))
         .expect("pdf");
         assert!(bytes.starts_with(b"%PDF-"));
+    }
+
+    #[test]
+    fn a_document_with_an_emoji_says_what_its_replacement_mark_means() {
+        let blocks = |text: &str| vec![Block::Paragraph(text.into())];
+        let plain = lay_out(&doc(blocks("Two cows taken from the boma"))).expect("layout");
+        let emoji = lay_out(&doc(blocks("Two cows 🐄🐄 taken from the boma"))).expect("layout");
+        assert!(!plain.fonts.iter().any(|f| f.replaced));
+        assert!(emoji.fonts[0].replaced);
+        // The note is one more line of text: the emoji's layout ends lower on its page.
+        assert!(emoji.y < plain.y, "{} < {}", emoji.y, plain.y);
     }
 
     #[test]
