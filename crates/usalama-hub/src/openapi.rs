@@ -303,4 +303,47 @@ mod tests {
             assert_eq!(listed, expected, "{path}");
         }
     }
+
+    /// The schemas are written beside the wire types they describe: these hold them together.
+    #[test]
+    fn the_enrollment_schemas_name_the_wire_types_fields() {
+        use usalama_protocol::domain::{Agency, Role};
+        use usalama_protocol::enrollment::Enrolled;
+        use usalama_protocol::wire::EnrollRequest;
+
+        let api = served_description();
+        let fields = |value: Value| -> BTreeSet<String> {
+            value
+                .as_object()
+                .expect("an object")
+                .keys()
+                .cloned()
+                .collect()
+        };
+        let request = EnrollRequest {
+            code: "K7QXM-4HDPR".into(),
+            public_key: "00".into(),
+            proof: "00".into(),
+        };
+        let enrolled = Enrolled {
+            hub_key: "00".into(),
+            name: "Wanjiru".into(),
+            role: Role::Chief,
+            unit: None,
+            agency: Some(Agency::Nps),
+            person: "p".into(),
+            cleared: false,
+            hub_time: 0,
+        };
+        for (name, wire) in [
+            (
+                "EnrollRequest",
+                serde_json::to_value(request).expect("json"),
+            ),
+            ("Enrolled", serde_json::to_value(enrolled).expect("json")),
+        ] {
+            let schema = api["components"]["schemas"][name]["properties"].clone();
+            assert_eq!(fields(schema), fields(wire), "{name}");
+        }
+    }
 }
