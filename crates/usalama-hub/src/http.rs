@@ -16,7 +16,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use http_body_util::BodyExt;
 use serde_json::json;
@@ -31,7 +31,6 @@ use crate::hub::{EnrollRequest, Hub};
 pub const MAX_BODY: usize = usalama_protocol::wire::MAX_FRAME + (64 << 10);
 /// The largest enrollment body: a code, a key and a signature in JSON take about 300 bytes.
 pub const MAX_ENROLL_BODY: usize = 4 << 10;
-const OPENAPI: &str = include_str!("../openapi.json");
 
 /// What anyone may make the hub do before it knows who is asking. The defaults suit a county
 /// hub on one small machine; `usalama-hub serve` can change each (see docs/hub.md).
@@ -251,27 +250,58 @@ pub fn router_with(hub: Arc<Hub>, limits: Limits) -> Router {
         hub,
         gate: Arc::new(Gate::new(limits)),
     };
-    let limited = Router::new()
-        .route("/v1/sync", post(sync))
-        .route("/v1/enroll", post(enroll))
+    let limited = routes(limited_routes())
         .route_layer(middleware::from_fn_with_state(shared.clone(), limit))
         .with_state(shared);
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .merge(limited)
+    routes(open_routes()).merge(limited)
 }
 
 /// Health and metrics, for the administrator's listener (`serve --admin-listen`, loopback by
 /// default): they tell whoever reads them how busy the county is, so they are not public.
 pub fn admin_router(hub: Arc<Hub>) -> Router {
-    Router::new()
-        .route("/health", get(health))
-        .route("/metrics", get(metrics))
-        .with_state(hub)
+    routes(admin_routes()).with_state(hub)
+}
+
+/// A route: its path, its method's name as OpenAPI writes it, and its handler. The routers are
+/// built from these lists alone, so that [`served`] names every route they serve.
+type Route<S> = (&'static str, &'static str, MethodRouter<S>);
+
+fn limited_routes() -> Vec<Route<Shared>> {
+    vec![
+        ("/v1/sync", "post", post(sync)),
+        ("/v1/enroll", "post", post(enroll)),
+    ]
+}
+
+fn open_routes() -> Vec<Route<()>> {
+    vec![("/openapi.json", "get", get(openapi))]
+}
+
+fn admin_routes() -> Vec<Route<Arc<Hub>>> {
+    vec![
+        ("/health", "get", get(health)),
+        ("/metrics", "get", get(metrics)),
+    ]
+}
+
+fn routes<S: Clone + Send + Sync + 'static>(list: Vec<Route<S>>) -> Router<S> {
+    list.into_iter()
+        .fold(Router::new(), |r, (path, _, method)| r.route(path, method))
+}
+
+/// Every route the public and the administrator's routers serve, as (path, method).
+pub fn served() -> Vec<(&'static str, &'static str)> {
+    let mut all: Vec<_> = limited_routes()
+        .into_iter()
+        .map(|(p, m, _)| (p, m))
+        .collect();
+    all.extend(open_routes().into_iter().map(|(p, m, _)| (p, m)));
+    all.extend(admin_routes().into_iter().map(|(p, m, _)| (p, m)));
+    all
 }
 
 #[derive(Debug, Clone)]
-struct Shared {
+pub(crate) struct Shared {
     hub: Arc<Hub>,
     gate: Arc<Gate>,
 }
@@ -398,13 +428,49 @@ async fn body_of(shared: &Shared, request: Request, max: usize) -> Result<Bytes,
     read.await.inspect_err(|e| refused(&shared.hub, e))
 }
 
-async fn sync(State(shared): State<Shared>, request: Request) -> Result<Response, HubError> {
+/// One sync exchange: the device's unacknowledged entries and pull cursor in, the
+/// acknowledgement and what the device may see out. Its refusals: [`crate::openapi`].
+#[utoipa::path(
+    post,
+    path = "/v1/sync",
+    tag = "public",
+    request_body(
+        description = "A zstd-compressed sync request frame, signed by the device (docs/sync.md).",
+        content_type = "application/octet-stream",
+    ),
+    responses((
+        status = 200,
+        description = "The sync response frame (zstd).",
+        content_type = "application/octet-stream",
+    )),
+)]
+pub(crate) async fn sync(
+    State(shared): State<Shared>,
+    request: Request,
+) -> Result<Response, HubError> {
     let body = body_of(&shared, request, MAX_BODY).await?;
     let answer = blocking(&shared.hub, move |h| h.sync(&body)).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], answer).into_response())
 }
 
-async fn enroll(State(shared): State<Shared>, request: Request) -> Result<Response, HubError> {
+/// Redeems a one-time enrollment code for a device's public key.
+#[utoipa::path(
+    post,
+    path = "/v1/enroll",
+    tag = "public",
+    request_body = crate::openapi::EnrollRequestDoc,
+    responses((
+        status = 200,
+        description = "Enrolled: who the device belongs to. A device enrolled from a cleared or \
+                       administrator's invite is recorded but may sync only after \
+                       `usalama-hub devices approve`.",
+        body = crate::openapi::EnrolledDoc,
+    )),
+)]
+pub(crate) async fn enroll(
+    State(shared): State<Shared>,
+    request: Request,
+) -> Result<Response, HubError> {
     let body = body_of(&shared, request, MAX_ENROLL_BODY).await?;
     let request: EnrollRequest = serde_json::from_slice(&body)
         .map_err(|e| HubError::refused(Refusal::Malformed, format!("enrollment request: {e}")))?;
@@ -413,7 +479,17 @@ async fn enroll(State(shared): State<Shared>, request: Request) -> Result<Respon
     Ok(Json(enrolled).into_response())
 }
 
-async fn health(State(hub): State<Arc<Hub>>) -> Response {
+/// Liveness and the database's state (on the administrator's address).
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "administrator",
+    responses(
+        (status = 200, description = "Serving.", body = crate::openapi::HealthDoc),
+        (status = 503, description = "The database is unavailable."),
+    ),
+)]
+pub(crate) async fn health(State(hub): State<Arc<Hub>>) -> Response {
     let backend = hub.db().backend();
     match blocking(&hub, |h| h.entry_counts()).await {
         Ok((entries, refused)) => Json(json!({
@@ -433,16 +509,39 @@ async fn health(State(hub): State<Arc<Hub>>) -> Response {
     }
 }
 
-async fn metrics(State(hub): State<Arc<Hub>>) -> Response {
+/// Metrics (on the administrator's address): syncs, entries stored and sent, entries refused,
+/// enrollments, requests refused by reason.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "administrator",
+    responses((
+        status = 200,
+        description = "The OpenMetrics text format, which Prometheus reads.",
+        content_type = "application/openmetrics-text",
+    )),
+)]
+pub(crate) async fn metrics(State(hub): State<Arc<Hub>>) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
         hub.metrics.render(),
     )
         .into_response()
 }
 
-async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+/// This description.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "public",
+    responses((status = 200, description = "OpenAPI 3.1.", content_type = "application/json")),
+)]
+pub(crate) async fn openapi() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        crate::openapi::description(),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

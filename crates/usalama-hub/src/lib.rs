@@ -25,6 +25,7 @@
 //!   `serve` command and the tests alike.
 //! - [`tls`]: the hub's own self-signed certificate, when no other is given.
 //! - [`metrics`]: Prometheus counters.
+//! - [`openapi`]: the OpenAPI description, from the handlers and the refusals each route answers.
 //! - [`error`]: the one error type, as HTTP statuses and machine-readable codes.
 
 pub mod budget;
@@ -33,6 +34,7 @@ pub mod error;
 pub mod http;
 pub mod hub;
 pub mod metrics;
+pub mod openapi;
 pub mod serve;
 pub mod tls;
 

@@ -1,83 +1,129 @@
-//! Prometheus metrics: entries stored, syncs, refusals by reason.
+//! Prometheus metrics: entries stored, syncs, refusals by reason, kept and written out by
+//! `prometheus-client` in the OpenMetrics text format (which Prometheus reads).
+//!
+//! A counter is registered under its name without `_total`: the format names the family
+//! `usalama_syncs` and its sample `usalama_syncs_total`. The library ends each help text with a
+//! full stop, so the texts here have none.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
 
-#[derive(Debug, Default)]
+/// The content type of [`Metrics::render`]'s text.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// The hub's counters, and the registry that writes them out.
+#[derive(Debug)]
 pub struct Metrics {
-    syncs: AtomicU64,
-    entries_stored: AtomicU64,
-    entries_sent: AtomicU64,
-    entries_refused: AtomicU64,
-    enrollments: AtomicU64,
-    refusals: Mutex<BTreeMap<&'static str, u64>>,
+    registry: Registry,
+    syncs: Counter,
+    entries_stored: Counter,
+    entries_sent: Counter,
+    entries_refused: Counter,
+    enrollments: Counter,
+    refusals: Family<Vec<(&'static str, &'static str)>, Counter>,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        let mut registry = Registry::default();
+        let mut counter = |name: &str, help: &str| {
+            let c = Counter::default();
+            registry.register(name, help, c.clone());
+            c
+        };
+        let syncs = counter("usalama_syncs", "Sync exchanges completed");
+        let entries_stored = counter("usalama_entries_stored", "Entries stored from devices");
+        let entries_sent = counter("usalama_entries_sent", "Entries sent to devices");
+        let entries_refused = counter(
+            "usalama_entries_refused",
+            "Entries kept without effect (not allowed for their author)",
+        );
+        let enrollments = counter("usalama_enrollments", "Devices enrolled");
+        let refusals = Family::default();
+        registry.register(
+            "usalama_requests_refused",
+            "Requests refused, by reason",
+            refusals.clone(),
+        );
+        Metrics {
+            registry,
+            syncs,
+            entries_stored,
+            entries_sent,
+            entries_refused,
+            enrollments,
+            refusals,
+        }
+    }
 }
 
 impl Metrics {
     pub fn synced(&self, stored: u64, sent: usize) {
-        self.syncs.fetch_add(1, Ordering::Relaxed);
-        self.entries_stored.fetch_add(stored, Ordering::Relaxed);
-        self.entries_sent.fetch_add(sent as u64, Ordering::Relaxed);
+        self.syncs.inc();
+        self.entries_stored.inc_by(stored);
+        self.entries_sent.inc_by(sent as u64);
     }
 
     pub fn enrolled(&self) {
-        self.enrollments.fetch_add(1, Ordering::Relaxed);
+        self.enrollments.inc();
     }
 
     pub fn refused_entry(&self) {
-        self.entries_refused.fetch_add(1, Ordering::Relaxed);
+        self.entries_refused.inc();
     }
 
     /// A request refused, by its machine-readable reason.
     pub fn refused(&self, reason: &'static str) {
-        if let Ok(mut map) = self.refusals.lock() {
-            *map.entry(reason).or_default() += 1;
-        }
+        self.refusals.get_or_create(&vec![("reason", reason)]).inc();
     }
 
-    /// The Prometheus text exposition format.
+    /// The OpenMetrics text exposition ([`CONTENT_TYPE`]).
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let mut counter = |name: &str, help: &str, value: u64| {
-            out.push_str(&format!(
-                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n"
-            ));
-        };
-        counter(
-            "usalama_syncs_total",
-            "Sync exchanges completed.",
-            self.syncs.load(Ordering::Relaxed),
-        );
-        counter(
-            "usalama_entries_stored_total",
-            "Entries stored from devices.",
-            self.entries_stored.load(Ordering::Relaxed),
-        );
-        counter(
-            "usalama_entries_sent_total",
-            "Entries sent to devices.",
-            self.entries_sent.load(Ordering::Relaxed),
-        );
-        counter(
-            "usalama_entries_refused_total",
-            "Entries kept without effect (not allowed for their author).",
-            self.entries_refused.load(Ordering::Relaxed),
-        );
-        counter(
-            "usalama_enrollments_total",
-            "Devices enrolled.",
-            self.enrollments.load(Ordering::Relaxed),
-        );
-        out.push_str("# HELP usalama_requests_refused_total Requests refused, by reason.\n");
-        out.push_str("# TYPE usalama_requests_refused_total counter\n");
-        if let Ok(map) = self.refusals.lock() {
-            for (reason, n) in map.iter() {
-                out.push_str(&format!(
-                    "usalama_requests_refused_total{{reason=\"{reason}\"}} {n}\n"
-                ));
-            }
+        if let Err(e) = encode(&mut out, &self.registry) {
+            // Writing to a `String` does not fail; should the encoder refuse, say so in the log
+            // and serve what was written.
+            tracing::error!(error = %e, "the metrics could not be written out");
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_counter_is_written_with_its_name_type_and_help() {
+        let m = Metrics::default();
+        m.synced(3, 2);
+        m.enrolled();
+        m.refused_entry();
+        m.refused("busy");
+        m.refused("busy");
+        let text = m.render();
+        for (name, help, value) in [
+            ("usalama_syncs", "Sync exchanges completed.", 1),
+            ("usalama_entries_stored", "Entries stored from devices.", 3),
+            ("usalama_entries_sent", "Entries sent to devices.", 2),
+            (
+                "usalama_entries_refused",
+                "Entries kept without effect (not allowed for their author).",
+                1,
+            ),
+            ("usalama_enrollments", "Devices enrolled.", 1),
+        ] {
+            assert!(text.contains(&format!("# HELP {name} {help}\n")), "{text}");
+            assert!(text.contains(&format!("# TYPE {name} counter\n")), "{text}");
+            assert!(text.contains(&format!("{name}_total {value}\n")), "{text}");
+        }
+        assert!(text.contains("# HELP usalama_requests_refused Requests refused, by reason.\n"));
+        assert!(
+            text.contains("usalama_requests_refused_total{reason=\"busy\"} 2\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("# EOF\n"), "{text}");
     }
 }
