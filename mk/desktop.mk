@@ -19,7 +19,7 @@ RUN := desktop
 NPM ?= npm
 DESKTOP_TARGET := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
 
-.PHONY: ui-deps ui-build ui-test e2e desktop bundle bench-desktop tauri-driver
+.PHONY: ui-deps ui-build ui-test ipc-types e2e desktop bundle bench-desktop tauri-driver
 
 ui/node_modules/.package-lock.json: ui/package.json ui/package-lock.json
 	@command -v node >/dev/null && node -e 'process.exit(parseInt(process.versions.node) < 20 ? 1 : 0)' \
@@ -36,6 +36,12 @@ ui-build: ui-deps
 ui-test: ui-deps
 	cd ui && $(NPM) run --silent check
 	cd ui && $(NPM) test
+
+## Writes the frontend's TypeScript for the IPC types (ui/src/lib/generated/) from the Rust
+## types. `make test` runs the same test without the variable: it fails, naming the file, when
+## the committed files are out of date.
+ipc-types:
+	USALAMA_WRITE_IPC_TYPES=1 $(CARGO) test --locked -p usalama-desktop --lib ipc_types
 
 tauri-driver:
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version ^2 --locked

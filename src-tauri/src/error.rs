@@ -9,10 +9,12 @@ use usalama_core::form::{classify, FormProblem};
 use usalama_core::Error;
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CommandError {
     pub kind: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<FormProblem>>", optional))]
     pub problems: Vec<FormProblem>,
 }
 

@@ -14,9 +14,13 @@
 //! - [`sync_bar`]: the sync bar's data, pushed to the UI as the `sync-status` event.
 //! - [`screen`]: the window fits the screen it opens on.
 //! - [`memory`]: the web view's memory stays bounded (WebKit's budget and cache model).
+//! - `ipc_types` (tests only): the frontend's TypeScript for the IPC types, generated from these
+//!   types and checked against the committed files in `ui/src/lib/generated/`.
 
 pub mod commands;
 pub mod error;
+#[cfg(test)]
+mod ipc_types;
 pub mod memory;
 pub mod screen;
 pub mod state;

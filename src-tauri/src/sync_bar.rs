@@ -14,6 +14,7 @@ use usalama_core::{Error, Store};
 pub const EVENT: &str = "sync-status";
 
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SyncStatus {
     /// Whether this device is enrolled with a county hub.
     pub enrolled: bool,
@@ -38,6 +39,7 @@ pub struct SyncStatus {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SyncFailure {
     pub at: Option<String>,
     /// A closed set the UI translates (serialised as `unreachable`, `refused`, `rejected`,

@@ -1,7 +1,7 @@
 // A stand-in for the Rust side: the app's commands over an in-memory store, through Tauri's own
 // IPC mock, so the UI is tested exactly as it calls `invoke`.
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { CommandError, Profile, Unit } from "../src/lib/ipc";
+import type { CommandError, FieldProblem, Profile, Unit } from "../src/lib/ipc";
 
 export const profile: Profile = {
   name: "Joseph Korkimul",
@@ -63,7 +63,7 @@ export function fakeBackend(answers: Record<string, (args: any) => unknown> = {}
   return calls;
 }
 
-export function invalid(problems: { field: string; rule: string; max?: number; message: string }[]): never {
+export function invalid(problems: FieldProblem[]): never {
   const error: CommandError = { kind: "invalid", message: problems.map((p) => p.message).join("\n"), problems };
   throw error;
 }

@@ -11,6 +11,7 @@ const status: SyncStatus = {
   online: true,
   syncing: false,
   waiting: 0,
+  sources_waiting: 0,
   last_success: null,
   last_failure: null,
   version: 1,

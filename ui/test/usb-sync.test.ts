@@ -13,7 +13,7 @@ const answer = {
   path: "/media/joseph/KINGSTON/usalama-hub-4a5b6c7d-2026-11-27.usalama",
   modified: "2026-11-27T09:00:00+03:00",
 };
-const enrolled = { enrolled: true, hub: "https://10.0.0.5:7878", online: false, syncing: false, waiting: 2, last_success: null, last_failure: null, version: 1 };
+const enrolled = { enrolled: true, hub: "https://10.0.0.5:7878", online: false, syncing: false, waiting: 2, sources_waiting: 0, last_success: null, last_failure: null, version: 1 };
 
 describe("sync by USB stick", () => {
   it("is offered only once the laptop is connected to a county hub", () => {

@@ -14,11 +14,13 @@ use crate::error::{Problem, Problems};
 
 /// A problem with its rule, and the limit the rule names where it has one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FormProblem {
     pub field: String,
     pub rule: Rule,
     /// The largest allowed value (counts) or length (text), when the rule has one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub max: Option<u64>,
     /// The English message, for rules the UI does not know.
     pub message: String,

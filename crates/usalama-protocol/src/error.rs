@@ -53,6 +53,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What a field's value broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
     /// The field must be given.

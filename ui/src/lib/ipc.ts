@@ -5,20 +5,18 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 
 export type Lang = "en" | "sw";
 
-/** A problem with one field, with the rule it broke (see usalama-core's `form` module). */
-export interface FieldProblem {
-  field: string;
-  rule: string;
-  max?: number;
-  message: string;
-}
+// The types generated from the Rust side (`make ipc-types`; `make test` checks they are current).
+import type { CommandError } from "./generated/CommandError";
+import type { FormProblem } from "./generated/FormProblem";
+import type { SyncStatus } from "./generated/SyncStatus";
+export type { CommandError } from "./generated/CommandError";
+export type { FailureKind } from "./generated/FailureKind";
+export type { Rule } from "./generated/Rule";
+export type { SyncFailure } from "./generated/SyncFailure";
+export type { SyncStatus } from "./generated/SyncStatus";
 
-/** What every failed command returns; the UI switches on `kind`, never on `message`. */
-export interface CommandError {
-  kind: string;
-  message: string;
-  problems?: FieldProblem[];
-}
+/** A problem with one field, with the rule it broke (see usalama-core's `form` module). */
+export type FieldProblem = FormProblem;
 
 export function isCommandError(e: unknown): e is CommandError {
   return typeof e === "object" && e !== null && "kind" in e && "message" in e;
@@ -170,21 +168,6 @@ export interface Draft {
   id: string;
   updated_at: string;
   document: unknown;
-}
-
-/** The sync bar's data (src-tauri/src/sync_bar.rs). */
-export interface SyncStatus {
-  enrolled: boolean;
-  hub: string | null;
-  online: boolean | null;
-  syncing: boolean;
-  waiting: number;
-  /** Restricted sources that wait on this laptop for the county key. */
-  sources_waiting?: number;
-  last_success: string | null;
-  last_failure: { at: string | null; kind: string; message: string } | null;
-  /** Grows with each start and end of a sync: of two statuses, keep the higher version. */
-  version: number;
 }
 
 /** A printable document (usalama-core's `summary::document`): what the print view draws. */

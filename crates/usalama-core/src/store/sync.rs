@@ -101,6 +101,7 @@ pub struct SyncFailure {
 
 /// What kind of failure ended a sync: what the sync bar says, and whether to try again soon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FailureKind {
     /// No connection to the hub: retried with backoff, and at once when the network returns.
