@@ -37,6 +37,8 @@
 //!   answers.
 //! - [`refusal`]: why a hub refuses a request, one code each with its HTTP status, and the
 //!   error body: shared by the hub that answers and the client that reads it.
+//! - [`warning`]: early warning: triggers and seasonal trends computed from the ledger, the
+//!   county's settings, and acknowledgements.
 //! - [`gazetteer`]: the county's units, shipped with stable ids.
 //! - [`clock`]: East Africa Time.
 //! - [`files`]: files written whole or not at all, and read with a bound.
@@ -59,6 +61,7 @@ pub mod projection;
 pub mod redaction;
 pub mod refusal;
 pub mod seal;
+pub mod warning;
 pub mod wire;
 
 pub use clock::EAT;
