@@ -56,6 +56,9 @@ enum Command {
     /// The county's gazetteer, which reaches every device.
     #[command(subcommand)]
     Units(cli::units::UnitsCommand),
+    /// The county's early-warning settings, which reach every device.
+    #[command(subcommand)]
+    Warnings(cli::warnings::WarningsCommand),
     /// Entries that reused a device's sequence number with other content.
     #[command(subcommand)]
     Forks(cli::review::ForksCommand),
@@ -116,6 +119,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Invite(args) => cli::invite::run(db, args, json),
         Command::Devices(command) => cli::devices::run(db, command, json),
         Command::Units(command) => cli::units::run(db, command, json),
+        Command::Warnings(command) => cli::warnings::run(db, command, json),
         Command::Forks(command) => cli::review::forks(db, command, json),
         Command::Refused(command) => cli::review::refused(db, command, json),
         Command::Import { file } => cli::bundles::import(db, &file, json),

@@ -27,6 +27,9 @@
 //! - A step of the response parses strictly ([`Action::parse_body`]) and passes the author's
 //!   checks (notes, closing figures); a needs assessment parses as [`Needs::parse_as`] and its
 //!   area is a unit; a redaction names its targets and gives a reason.
+//! - An acknowledgement of a warning names its report and parses as
+//!   [`Acknowledgement::parse`]; the county's early-warning settings parse as
+//!   [`Settings::parse`], every unit they name in the gazetteer.
 //! - A sealed source is a sealed box, and a county key entry reads as one.
 //! - The hub's reference entries (units and devices) hold what devices read of them; a unit
 //!   is added under a parent that exists, never moves an existing unit, and never makes a loop.
@@ -51,6 +54,7 @@ use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
 use crate::lifecycle::Action;
 use crate::needs::Needs;
 use crate::redaction::{Redaction, MAX_REASON};
+use crate::warning::{Acknowledgement, Settings};
 
 /// The largest body an entry of a kind this version does not know may carry, in bytes.
 pub const MAX_UNKNOWN_BODY: usize = 4 * 1024;
@@ -225,6 +229,14 @@ fn format_1(entry: &Entry, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
                 )
             })?;
         }
+        EntryKind::WarningAcknowledged => {
+            Acknowledgement::parse(&json()?, Origin::Received)
+                .map_err(|e| invalid("acknowledgement", &e))?;
+        }
+        EntryKind::WarningsConfigured => {
+            Settings::parse(&json()?, &|id| ctx.has_unit(id))
+                .map_err(|e| invalid("early-warning settings", &e))?;
+        }
         EntryKind::UnitAdded => unit_added(&json()?, ctx)?,
         EntryKind::UnitRenamed | EntryKind::UnitRetired => unit_changed(kind, &json()?, ctx)?,
         EntryKind::DeviceEnrolled => device_enrolled(&json()?)?,
@@ -248,6 +260,7 @@ fn names_its_report(entry: &Entry) -> Result<(), Refusal> {
             | EntryKind::Closed
             | EntryKind::Reopened
             | EntryKind::Linked
+            | EntryKind::WarningAcknowledged
     );
     if about_a_report && entry.subject.is_none() {
         return Err(Refusal::new(

@@ -9,6 +9,7 @@ pub(crate) mod redact;
 pub(crate) mod review;
 pub(crate) mod serve;
 pub(crate) mod units;
+pub(crate) mod warnings;
 
 use usalama_hub::{db, Hub, HubError};
 

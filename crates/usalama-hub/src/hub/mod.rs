@@ -16,6 +16,7 @@ mod redaction;
 mod review;
 mod rules;
 mod units;
+mod warnings;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use rand::RngCore;

@@ -51,6 +51,18 @@ impl Hub {
                 Some("only agency officers record needs assessments".into())
             }
             EntryKind::NeedsAssessed => None,
+            EntryKind::WarningAcknowledged
+                if author.role != Role::Officer || author.agency.is_none() =>
+            {
+                Some("only agency officers acknowledge warnings".into())
+            }
+            EntryKind::WarningAcknowledged => match e.subject {
+                None => Some("an acknowledgement must name its warning's report".into()),
+                Some(id) if tx.report(&id)?.is_none() => Some(format!(
+                    "acknowledges a warning about report {id}, which the hub does not hold"
+                )),
+                Some(_) => None,
+            },
             EntryKind::ReportRedacted => match e.subject {
                 None => Some("a redaction must name its report".into()),
                 Some(id) => match tx.report(&id)? {
@@ -94,6 +106,7 @@ impl Hub {
             EntryKind::UnitAdded
             | EntryKind::UnitRenamed
             | EntryKind::UnitRetired
+            | EntryKind::WarningsConfigured
             | EntryKind::DeviceEnrolled
             | EntryKind::DeviceRevoked => Some("only the hub records reference data".into()),
             EntryKind::Unknown(_) => None,
@@ -118,6 +131,7 @@ pub(super) fn admission(
             | EntryKind::UnitAdded
             | EntryKind::UnitRenamed
             | EntryKind::UnitRetired
+            | EntryKind::WarningsConfigured
     ) && e.body.is_some();
     let units = if names_units { tx.units()? } else { Vec::new() };
     let held = e.kind == EntryKind::ReportFiled && tx.report(&e.report_id())?.is_some();

@@ -12,5 +12,7 @@ pub mod text;
 
 pub use figures::parse_figures;
 pub use report::{apply_changes, Amendment, Count, Livestock, People, PeopleFigure, Report, Tally};
-pub use taxonomy::{Agency, IncidentType, Lang, Role, SourceKind, Species, Urgency};
+pub use taxonomy::{
+    Agency, IncidentType, Indicator, IndicatorFamily, Lang, Role, SourceKind, Species, Urgency,
+};
 pub use text::Origin;

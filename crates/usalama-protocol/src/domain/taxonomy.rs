@@ -147,3 +147,101 @@ impl Role {
         !matches!(self, Role::Admin)
     }
 }
+
+vocabulary!(
+    /// The early-warning indicators of DOMAIN.md (IGAD CEWARN's lists for the Karamoja cluster,
+    /// with the signs chiefs in West Pokot add), that an early-warning report may name.
+    Indicator, "indicator" {
+        ArmedSupport => "armed_support",
+        PastoralMigration => "pastoral_migration",
+        DisplacedInflux => "displaced_influx",
+        SecurityEscorts => "security_escorts",
+        SmallArmsAvailable => "small_arms_available",
+        BulletsAsCurrency => "bullets_as_currency",
+        Protest => "protest",
+        GroupsSeparating => "groups_separating",
+        PupilsMissingSchool => "pupils_missing_school",
+        LivestockPricesFalling => "livestock_prices_falling",
+        PostRaidBlessing => "post_raid_blessing",
+        LivestockSalesRising => "livestock_sales_rising",
+        NegativeMedia => "negative_media",
+        HarmfulPolicy => "harmful_policy",
+        AllMaleMigration => "all_male_migration",
+        PreRaidBlessing => "pre_raid_blessing",
+        TraditionalForecasting => "traditional_forecasting",
+        WarSongs => "war_songs",
+        StrangersScouting => "strangers_scouting",
+        ArmsMovement => "arms_movement",
+        HerdsMassingAtBorder => "herds_massing_at_border",
+        Drought => "drought",
+        ResourceCompetition => "resource_competition",
+        LivestockCrowding => "livestock_crowding",
+        GrazingAbandoned => "grazing_abandoned",
+        LivestockDisease => "livestock_disease",
+        Alliance => "alliance",
+        IntergroupCelebration => "intergroup_celebration",
+        CrossBorderTrade => "cross_border_trade",
+        ArmsHandedIn => "arms_handed_in",
+        MarketsOpen => "markets_open",
+        ReliefDistributed => "relief_distributed",
+        LawEnforced => "law_enforced",
+        BridePriceStable => "bride_price_stable",
+        PeaceInitiative => "peace_initiative",
+    }
+);
+
+vocabulary!(
+    /// The families DOMAIN.md sorts the indicators into.
+    IndicatorFamily, "indicator family" {
+        ArmedIntervention => "armed_intervention",
+        Aggravating => "aggravating",
+        Provocative => "provocative",
+        Environmental => "environmental",
+        Peace => "peace",
+    }
+);
+
+impl Indicator {
+    pub fn family(self) -> IndicatorFamily {
+        use Indicator::*;
+        match self {
+            ArmedSupport => IndicatorFamily::ArmedIntervention,
+            PastoralMigration
+            | DisplacedInflux
+            | SecurityEscorts
+            | SmallArmsAvailable
+            | BulletsAsCurrency
+            | Protest
+            | GroupsSeparating
+            | PupilsMissingSchool
+            | LivestockPricesFalling
+            | PostRaidBlessing
+            | LivestockSalesRising
+            | NegativeMedia
+            | HarmfulPolicy => IndicatorFamily::Aggravating,
+            AllMaleMigration
+            | PreRaidBlessing
+            | TraditionalForecasting
+            | WarSongs
+            | StrangersScouting
+            | ArmsMovement
+            | HerdsMassingAtBorder => IndicatorFamily::Provocative,
+            Drought | ResourceCompetition | LivestockCrowding | GrazingAbandoned
+            | LivestockDisease => IndicatorFamily::Environmental,
+            Alliance
+            | IntergroupCelebration
+            | CrossBorderTrade
+            | ArmsHandedIn
+            | MarketsOpen
+            | ReliefDistributed
+            | LawEnforced
+            | BridePriceStable
+            | PeaceInitiative => IndicatorFamily::Peace,
+        }
+    }
+
+    /// A sign of conflict (every family but peace).
+    pub fn is_conflict_sign(self) -> bool {
+        self.family() != IndicatorFamily::Peace
+    }
+}

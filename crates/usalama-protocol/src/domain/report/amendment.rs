@@ -145,6 +145,9 @@ fn normalised(fields: Fields) -> Map<String, Value> {
     if let Some(v) = fields.source {
         put("source", to_value(&v));
     }
+    if let Some(v) = fields.indicators {
+        put("indicators", to_value(&v));
+    }
     patch
 }
 

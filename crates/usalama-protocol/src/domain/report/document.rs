@@ -12,7 +12,7 @@ use super::people::People;
 use super::reading::describe;
 use super::source::Source;
 use super::suspects::Suspects;
-use crate::domain::taxonomy::{Agency, IncidentType, Urgency};
+use crate::domain::taxonomy::{Agency, IncidentType, Indicator, Urgency};
 use crate::domain::text::Origin;
 use crate::error::{Broken, Problems, Rule};
 
@@ -42,6 +42,10 @@ pub struct Report {
     pub ob: Option<Ob>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    /// The early-warning indicators the reporter saw (DOMAIN.md), most often on an
+    /// `early_warning` report.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<Indicator>,
 }
 
 fn is_default<T: Default + PartialEq>(v: &T) -> bool {
@@ -109,6 +113,7 @@ impl Report {
                 agencies_notified: fields.agencies_notified.unwrap_or_default(),
                 ob: fields.ob.flatten(),
                 source: fields.source.flatten(),
+                indicators: fields.indicators.unwrap_or_default(),
             }),
             _ => Err(problems),
         }

@@ -4,13 +4,13 @@
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use super::incident::{agencies, gps, ob, unit_id, Gps, Ob, OccurredAt};
+use super::incident::{agencies, gps, indicators, ob, unit_id, Gps, Ob, OccurredAt};
 use super::livestock::{livestock, Livestock};
 use super::people::{people, People};
 use super::reading::{text, vocab, Path, MAX_NARRATIVE_CHARS, MAX_TEXT_CHARS};
 use super::source::{source, Source};
 use super::suspects::{suspects, Suspects};
-use crate::domain::taxonomy::{Agency, IncidentType, Urgency};
+use crate::domain::taxonomy::{Agency, IncidentType, Indicator, Urgency};
 use crate::domain::text::{Lines, Origin};
 use crate::error::{Broken, Problems, Rule};
 
@@ -29,6 +29,7 @@ pub const REPORT_FIELDS: &[&str] = &[
     "agencies_notified",
     "ob",
     "source",
+    "indicators",
 ];
 
 /// Every field of a document, each `None` when absent; nullable fields are `Some(None)` when
@@ -48,6 +49,7 @@ pub(super) struct Fields {
     pub(super) agencies_notified: Option<Vec<Agency>>,
     pub(super) ob: Option<Option<Ob>>,
     pub(super) source: Option<Option<Source>>,
+    pub(super) indicators: Option<Vec<Indicator>>,
 }
 
 impl Fields {
@@ -82,6 +84,7 @@ impl Fields {
                 "agencies_notified" => f.agencies_notified = agencies(value, &mut at),
                 "ob" => f.ob = at.nullable_section(value, ob),
                 "source" => f.source = at.nullable_section(value, source),
+                "indicators" => f.indicators = indicators(value, &mut at),
                 _ => at.problem(Broken::new(
                     Rule::UnknownField,
                     format!(

@@ -7,7 +7,7 @@ use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use super::reading::{describe, optional_text, vocab, Path};
-use crate::domain::taxonomy::Agency;
+use crate::domain::taxonomy::{Agency, Indicator};
 use crate::domain::text::Lines;
 use crate::error::{Broken, Rule};
 
@@ -176,6 +176,33 @@ pub(super) fn agencies(value: &Value, at: &mut Path<'_>) -> Option<Vec<Agency>> 
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
         match at.at(&format!("[{i}]"), |p| p.check(vocab(item, Agency::parse))) {
+            Some(a) if !out.contains(&a) => out.push(a),
+            Some(_) => {}
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// The early-warning indicators a report names: a list of keys, each once, at most one per
+/// indicator.
+pub(super) fn indicators(value: &Value, at: &mut Path<'_>) -> Option<Vec<Indicator>> {
+    let Value::Array(items) = value else {
+        at.broke(
+            Rule::Other,
+            format!(
+                "must be a list of indicators such as [\"war_songs\", \"strangers_scouting\"] (got {})",
+                describe(value)
+            ),
+        );
+        return None;
+    };
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        match at.at(&format!("[{i}]"), |p| {
+            p.check(vocab(item, Indicator::parse))
+        }) {
             Some(a) if !out.contains(&a) => out.push(a),
             Some(_) => {}
             None => ok = false,

@@ -1,0 +1,154 @@
+//! Every warning the reports raise, and the areas that have gone silent.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use time::{Date, Duration};
+
+use super::trend::{self, Weekly};
+use super::trigger::{self, monday};
+use super::{Incident, Rule, Settings, TrendFigures, Warning, WarningId};
+use crate::gazetteer::Unit;
+
+/// The warnings of a set of reports, newest first (by day, then id).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Warnings {
+    pub warnings: Vec<Warning>,
+}
+
+/// An area with no report since `since`: a quiet ward is not a safe ward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Silence {
+    pub area: String,
+    #[serde(serialize_with = "super::iso_date")]
+    pub since: Date,
+}
+
+/// The warnings `incidents` raise under `settings`. The order incidents come in does not
+/// matter.
+pub fn warnings(incidents: &[Incident], settings: &Settings, units: &[Unit]) -> Warnings {
+    let mut sorted: Vec<&Incident> = incidents.iter().collect();
+    sorted.sort_by(|a, b| (a.day, a.report).cmp(&(b.day, b.report)));
+    sorted.dedup_by(|a, b| a.report == b.report);
+    let by_id: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let mut by_location: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
+    for i in &sorted {
+        if let Some(unit) = i.unit.as_deref() {
+            by_location
+                .entry(trigger::location_of(&by_id, unit))
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut out: Vec<Warning> = sorted
+        .iter()
+        .filter_map(|i| trigger::of_report(i, settings))
+        .collect();
+    out.extend(trigger::repeat_raids(&by_location, settings));
+    out.extend(trigger::rising_signs(&by_location, settings));
+    out.extend(trends(&sorted, settings, &by_id));
+    out.sort_by(|a, b| (b.day, b.id).cmp(&(a.day, a.id)));
+    Warnings { warnings: out }
+}
+
+/// Sub-county and border trends over the weeks from the first report to the last.
+fn trends(sorted: &[&Incident], s: &Settings, units: &BTreeMap<&str, &Unit>) -> Vec<Warning> {
+    let conflict: Vec<&Incident> = sorted.iter().copied().filter(|i| i.is_conflict()).collect();
+    let (Some(first), Some(last)) = (conflict.first(), conflict.last()) else {
+        return Vec::new();
+    };
+    let (first, last) = (monday(first.day), monday(last.day));
+    let mut areas: BTreeMap<(Rule, &str), Vec<&Incident>> = BTreeMap::new();
+    for i in &conflict {
+        let ancestors = ancestors(units, i.unit.as_deref());
+        for a in &ancestors {
+            if units.get(a).is_some_and(|u| u.kind == "sub_county") {
+                areas.entry((Rule::Trend, a)).or_default().push(i);
+            }
+        }
+        for (border, members) in &s.borders {
+            if members.iter().any(|m| ancestors.contains(&m.as_str())) {
+                areas
+                    .entry((Rule::BorderTrend, border))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((rule, area), incidents) in areas {
+        let weeks = ((last - first).whole_weeks() + 1) as usize;
+        let mut series = Weekly {
+            first_monday: first,
+            counts: vec![0; weeks],
+        };
+        for i in &incidents {
+            series.counts[((monday(i.day) - first).whole_weeks()) as usize] += 1;
+        }
+        for week in 0..weeks {
+            let Some(surge) = trend::assess(&series, week, &s.trend) else {
+                continue;
+            };
+            let day = first + Duration::weeks(week as i64);
+            let reports = incidents
+                .iter()
+                .filter(|i| monday(i.day) == day)
+                .map(|i| i.report)
+                .collect();
+            out.push(Warning {
+                id: WarningId::derive(rule, area, &day.to_string()),
+                rule,
+                area: area.to_owned(),
+                day,
+                reports,
+                reasons: Vec::new(),
+                trend: Some(TrendFigures {
+                    count: surge.count,
+                    expected: surge.expected,
+                    p_value: surge.p_value,
+                    years_of_history: surge.years_of_history,
+                }),
+                counts: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// A unit and its ancestors, nearest first.
+fn ancestors<'a>(units: &BTreeMap<&'a str, &'a Unit>, unit: Option<&'a str>) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut at = unit;
+    while let Some(id) = at {
+        if out.contains(&id) || out.len() > 16 {
+            break;
+        }
+        out.push(id);
+        at = units.get(id).and_then(|u| u.parent.as_deref());
+    }
+    out
+}
+
+/// The sub-counties and locations with no report for `days` days before `today`, with the day
+/// of their last report (areas that never reported are not listed: nothing says they exist to
+/// report from).
+pub fn silences(incidents: &[Incident], units: &[Unit], today: Date, days: i64) -> Vec<Silence> {
+    let by_id: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let mut last: BTreeMap<&str, Date> = BTreeMap::new();
+    for i in incidents {
+        for a in ancestors(&by_id, i.unit.as_deref()) {
+            let kind = by_id.get(a).map(|u| u.kind.as_str());
+            if matches!(kind, Some("sub_county" | "location")) {
+                let d = last.entry(a).or_insert(i.day);
+                *d = (*d).max(i.day);
+            }
+        }
+    }
+    last.into_iter()
+        .filter(|(_, d)| today - *d >= Duration::days(days))
+        .map(|(area, since)| Silence {
+            area: area.to_owned(),
+            since,
+        })
+        .collect()
+}
