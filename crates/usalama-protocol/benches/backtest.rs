@@ -3,14 +3,14 @@
 //!
 //! `cargo bench -p usalama-protocol --bench backtest` (or `make bench`). Set
 //! `USALAMA_BACKTEST_REPLICATES` for another number of series per sub-county (200 by default), and
-//! `USALAMA_BACKTEST_ALPHA` or `USALAMA_BACKTEST_MIN_COUNT` to try other settings than the
+//! `USALAMA_BACKTEST_ALPHA`, `USALAMA_BACKTEST_SHORT_ALPHA` or `USALAMA_BACKTEST_MIN_COUNT` to try other settings than the
 //! defaults. Prints, per sub-county and overall, for the weeks with two or more earlier years and
 //! then for those with fewer: the share of 3x and 2x two-week surges warned of within their two
 //! weeks, the median and mean delay to the first warning, and false alarms per sub-county-year.
 
 use std::time::Instant;
 
-use usalama_protocol::warning::backtest::{overall, run, Found, Row, Tally};
+use usalama_protocol::warning::backtest::{overall, run, run_oracle, Found, Row, Tally};
 use usalama_protocol::warning::trend::TrendTest;
 
 fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -60,11 +60,38 @@ fn table(title: &str, rows: &[Row], history: usize) {
     line("overall", "", &overall(rows)[history]);
 }
 
+/// The oracle (knowing the true rates) at a few levels, to read the trend test's figures against.
+fn yardstick(replicates: u32) {
+    println!(
+        "\nThe yardstick: a judge knowing the true rate and k (never the surges), the same two \
+         windows, two or more earlier years\n"
+    );
+    println!("| oracle alpha | sub-county | 3x within 2 weeks | 2x within 2 weeks | false alarms per sub-county-year |");
+    println!("| --- | --- | --- | --- | --- |");
+    for alpha in [0.01, 0.015, 0.02] {
+        let rows = run_oracle(replicates, alpha);
+        let all = overall(&rows);
+        for (name, t) in rows
+            .iter()
+            .map(|r| (r.sub_county, &r.tallies[1]))
+            .chain([("overall", &all[1])])
+        {
+            println!(
+                "| {alpha} | {name} | {:.1} % | {:.1} % | {:.2} |",
+                100.0 * t.threefold.rate(),
+                100.0 * t.twofold.rate(),
+                t.false_alarms_per_year()
+            );
+        }
+    }
+}
+
 fn main() {
     let replicates = setting("USALAMA_BACKTEST_REPLICATES", 200u32);
     let defaults = TrendTest::default();
     let test = TrendTest {
         alpha: setting("USALAMA_BACKTEST_ALPHA", defaults.alpha),
+        short_history_alpha: setting("USALAMA_BACKTEST_SHORT_ALPHA", defaults.short_history_alpha),
         min_count: setting("USALAMA_BACKTEST_MIN_COUNT", defaults.min_count),
         ..defaults
     };
@@ -78,6 +105,7 @@ fn main() {
         &rows,
         0,
     );
+    yardstick(replicates);
     println!(
         "\n{:.1} s; delays in weeks from the surge's first week to its first warning (within the \
          surge or the {} weeks after it)",

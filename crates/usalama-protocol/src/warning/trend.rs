@@ -32,7 +32,8 @@
 //!    wins. The two-week window catches a two-week surge whose weeks are each only somewhat high;
 //!    it counts only when the week itself is above its expectation, so one bad week does not warn
 //!    twice. A window warns when its count is at least [`TrendTest::min_count`] and its p-value at
-//!    most [`TrendTest::alpha`].
+//!    most [`TrendTest::alpha`] ([`TrendTest::short_history_alpha`], stricter, with fewer than
+//!    two earlier years: a baseline of recent weeks is shakier).
 //!
 //! The verdict on week `t` reads only weeks up to `t` (the series is cut there first), so
 //! appending weeks never changes it, and it is the same on every device.
@@ -54,6 +55,8 @@ pub struct Weekly {
 pub struct TrendTest {
     /// The largest probability, under the season's usual rate, of a count at least as high.
     pub alpha: f64,
+    /// The same, with fewer than two earlier years: the baseline is shakier, so the bar is higher.
+    pub short_history_alpha: f64,
     /// The fewest incidents in the window tested (the week, or the week with the one before it)
     /// that can raise a warning at all.
     pub min_count: u32,
@@ -74,11 +77,12 @@ pub struct TrendTest {
 impl Default for TrendTest {
     fn default() -> TrendTest {
         TrendTest {
-            alpha: 0.01,
+            alpha: 0.025,
+            short_history_alpha: 0.015,
             min_count: 3,
-            season_half_width: 3,
+            season_half_width: 5,
             max_years: 5,
-            recent_weeks: 8,
+            recent_weeks: 16,
             dry_season_factor: 2.0,
             prior_overdispersion: 0.5,
         }
@@ -110,6 +114,11 @@ pub fn assess(series: &Weekly, week: usize, test: &TrendTest) -> Option<Surge> {
     let baseline = baseline(series.first_monday, counts, test)?;
     let inv_k = overdispersion(&counts[..week.saturating_sub(1)], test.prior_overdispersion);
     let per_week = baseline.mean + baseline.mean * baseline.mean * inv_k;
+    let alpha = if baseline.years < 2 {
+        test.short_history_alpha
+    } else {
+        test.alpha
+    };
     let mut best: Option<Surge> = None;
     for window in 1..=2usize {
         if window > counts.len() || (window > 1 && f64::from(counts[week]) <= baseline.mean) {
@@ -121,7 +130,7 @@ pub fn assess(series: &Weekly, week: usize, test: &TrendTest) -> Option<Surge> {
         let variance = w * per_week * (1.0 + w / baseline.weeks);
         let p_value = upper_tail(count, expected, variance);
         let better = best.as_ref().is_none_or(|b| p_value < b.p_value);
-        if count >= test.min_count && p_value <= test.alpha && better {
+        if count >= test.min_count && p_value <= alpha && better {
             best = Some(Surge {
                 week,
                 count,
@@ -315,13 +324,13 @@ mod tests {
     #[test]
     fn two_high_weeks_together_alarm_where_either_alone_does_not() {
         let mut counts = vec![3; 260];
-        counts[200] = 8;
+        counts[200] = 7;
         let alone = series(counts.clone());
         assert!(assess(&alone, 200, &TrendTest::default()).is_none());
-        counts[201] = 8;
+        counts[201] = 7;
         let both = series(counts);
         let surge = assess(&both, 201, &TrendTest::default()).expect("a surge");
-        assert_eq!(surge.count, 16);
+        assert_eq!(surge.count, 14);
     }
 
     #[test]
@@ -376,8 +385,8 @@ mod tests {
         let later = assess(&s, 70, &TrendTest::default()).expect("a surge in the second year");
         assert_eq!(later.years_of_history, 1);
         assert!(assess(&s, 2, &TrendTest::default()).is_none());
-        assert_eq!(years_of_history(107, &TrendTest::default()), 2);
-        assert_eq!(years_of_history(106, &TrendTest::default()), 1);
+        assert_eq!(years_of_history(109, &TrendTest::default()), 2);
+        assert_eq!(years_of_history(108, &TrendTest::default()), 1);
     }
 
     #[test]
