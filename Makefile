@@ -75,6 +75,7 @@ demo:
 bench: prepare
 	$(CARGO) bench --locked -p usalama-core --bench store
 	$(CARGO) bench --locked -p usalama-tests --bench sync
+	$(CARGO) bench --locked -p usalama-protocol --bench backtest
 
 fmt:
 	$(CARGO) fmt --all

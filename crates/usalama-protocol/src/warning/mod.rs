@@ -17,6 +17,8 @@
 //! warning on every other.
 
 pub mod ack;
+#[doc(hidden)]
+pub mod backtest;
 pub mod settings;
 pub mod trend;
 pub mod trigger;
