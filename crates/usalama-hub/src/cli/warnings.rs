@@ -26,12 +26,13 @@ pub(crate) fn run(db: &str, command: WarningsCommand, json: bool) -> Result<(), 
         WarningsCommand::Set { file } => {
             let bytes = read_at_most(&file, MAX_FILE, "the settings file")
                 .map_err(|e| usage(e.to_string()))?;
-            let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                usage(format!("{}: not JSON ({e})", file.display()))
-            })?;
+            let doc: serde_json::Value = serde_json::from_slice(&bytes)
+                .map_err(|e| usage(format!("{}: not JSON ({e})", file.display())))?;
             let settings = hub.set_warning_settings(&doc)?;
             if !json {
-                say!("Early-warning settings recorded; every device applies them at its next sync.");
+                say!(
+                    "Early-warning settings recorded; every device applies them at its next sync."
+                );
             }
             settings
         }

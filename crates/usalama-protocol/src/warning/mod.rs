@@ -243,3 +243,5 @@ fn harmed(figure: Option<&PeopleFigure>, by_type: bool) -> Option<Option<u32>> {
         Some(n) => Some(n),
     }
 }
+#[cfg(test)]
+mod tests;

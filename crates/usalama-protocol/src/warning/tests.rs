@@ -1,0 +1,192 @@
+use proptest::prelude::*;
+use serde_json::json;
+use time::macros::date;
+use time::{Date, Duration};
+
+use super::*;
+use crate::gazetteer;
+
+const OMBOLION: &str = "ke-024-l-ombolion";
+
+fn id(n: u32) -> ReportId {
+    let mut b = [0; 10];
+    b[..4].copy_from_slice(&n.to_be_bytes());
+    ReportId(b)
+}
+
+fn incident(n: u32, kind: IncidentType, day: Date, unit: &str) -> Incident {
+    Incident {
+        report: id(n),
+        kind,
+        day,
+        unit: Some(unit.into()),
+        killed: None,
+        abducted: None,
+        livestock_stolen: 0,
+        indicators: Vec::new(),
+    }
+}
+
+fn compute(incidents: &[Incident], s: &Settings) -> Vec<Warning> {
+    warnings(incidents, s, &gazetteer::shipped()).warnings
+}
+
+#[test]
+fn a_killing_raises_a_warning_whose_id_names_its_report() {
+    let mut i = incident(1, IncidentType::Killing, date!(2026 - 11 - 20), OMBOLION);
+    i.killed = Some(Some(2));
+    let w = compute(&[i], &Settings::default());
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].rule, Rule::Report);
+    assert_eq!(w[0].reasons, vec![Reason::Killing { killed: Some(2) }]);
+    assert_eq!(
+        w[0].id,
+        WarningId::derive(Rule::Report, OMBOLION, &id(1).to_string())
+    );
+    assert_eq!(WarningId::parse(&w[0].id.to_string()), Some(w[0].id));
+}
+
+#[test]
+fn the_livestock_threshold_is_the_countys() {
+    let mut raid = incident(
+        1,
+        IncidentType::LivestockRaid,
+        date!(2026 - 11 - 20),
+        OMBOLION,
+    );
+    raid.livestock_stolen = 150;
+    assert_eq!(compute(&[raid.clone()], &Settings::default()).len(), 1);
+    let raised = Settings::parse(&json!({"livestock_threshold": 200}), &|_| true).unwrap();
+    assert!(compute(&[raid], &raised).is_empty());
+}
+
+#[test]
+fn only_provocative_signs_raise_a_warning_alone() {
+    let mut sign = incident(
+        1,
+        IncidentType::EarlyWarning,
+        date!(2026 - 11 - 20),
+        OMBOLION,
+    );
+    sign.indicators = vec![Indicator::Drought];
+    assert!(compute(&[sign.clone()], &Settings::default()).is_empty());
+    sign.indicators.push(Indicator::WarSongs);
+    let w = compute(&[sign], &Settings::default());
+    assert_eq!(
+        w[0].reasons,
+        vec![Reason::Provocative {
+            indicators: vec![Indicator::WarSongs]
+        }]
+    );
+}
+
+#[test]
+fn a_second_raid_within_the_window_raises_a_repeat_raid() {
+    let a = incident(
+        1,
+        IncidentType::LivestockRaid,
+        date!(2026 - 11 - 01),
+        OMBOLION,
+    );
+    let b = incident(
+        2,
+        IncidentType::LivestockRaid,
+        date!(2026 - 11 - 10),
+        OMBOLION,
+    );
+    let c = incident(
+        3,
+        IncidentType::LivestockRaid,
+        date!(2026 - 12 - 30),
+        OMBOLION,
+    );
+    let w = compute(&[a, b, c], &Settings::default());
+    let repeats: Vec<_> = w.iter().filter(|w| w.rule == Rule::RepeatRaid).collect();
+    assert_eq!(repeats.len(), 1, "{w:?}");
+    assert_eq!(repeats[0].reports, vec![id(1), id(2)]);
+    assert_eq!(repeats[0].anchor(), id(2));
+    assert_eq!(repeats[0].counts, vec![9]);
+}
+
+#[test]
+fn signs_rising_three_weeks_running_raise_one_warning() {
+    let monday = date!(2026 - 11 - 02);
+    let mut n = 0;
+    let mut all = Vec::new();
+    for (week, count) in [1, 2, 3, 4, 5].into_iter().enumerate() {
+        for _ in 0..count {
+            n += 1;
+            let day = monday + Duration::weeks(week as i64);
+            all.push(incident(n, IncidentType::EarlyWarning, day, OMBOLION));
+        }
+    }
+    let w = compute(&all, &Settings::default());
+    let rising: Vec<_> = w.iter().filter(|w| w.rule == Rule::RisingSigns).collect();
+    // 0 → 1 → 2 → 3 reaches three rises in the third week; the run going on raises no more.
+    assert_eq!(rising.len(), 1, "{rising:?}");
+    assert_eq!(rising[0].day, monday + Duration::weeks(2));
+    assert_eq!(rising[0].counts, vec![0, 1, 2, 3]);
+}
+
+#[test]
+fn silent_areas_are_named_with_their_last_report() {
+    let i = incident(1, IncidentType::Arrest, date!(2026 - 09 - 01), OMBOLION);
+    let s = silences(&[i], &gazetteer::shipped(), date!(2026 - 11 - 01), 30);
+    assert!(s
+        .iter()
+        .any(|s| s.area == OMBOLION && s.since == date!(2026 - 09 - 01)));
+    assert!(s.iter().any(|s| s.area == "ke-024-sc-pokot-north"));
+}
+
+fn arb_incident() -> impl Strategy<Value = Incident> {
+    let units = [
+        OMBOLION,
+        "ke-024-l-cheptulel",
+        "ke-024-sl-lebei",
+        "ke-024-sc-kipkomo",
+    ];
+    (
+        0u32..400,
+        0usize..IncidentType::ALL.len(),
+        0i64..900,
+        0usize..units.len(),
+        0u32..300,
+        any::<bool>(),
+        proptest::collection::vec(0usize..Indicator::ALL.len(), 0..3),
+    )
+        .prop_map(move |(n, k, d, u, head, killed, ind)| Incident {
+            report: id(n),
+            kind: IncidentType::ALL[k],
+            day: date!(2024 - 01 - 01) + Duration::days(d),
+            unit: Some(units[u].into()),
+            killed: killed.then_some(Some(1)),
+            abducted: None,
+            livestock_stolen: head,
+            indicators: ind.into_iter().map(|i| Indicator::ALL[i]).collect(),
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn warnings_are_the_same_whatever_order_reports_arrive_in(
+        incidents in proptest::collection::vec(arb_incident(), 0..120),
+        seed in any::<u64>(),
+    ) {
+        // One report id holds one content: a device never holds two.
+        let mut unique = incidents;
+        unique.sort_by_key(|i| i.report);
+        unique.dedup_by_key(|i| i.report);
+        let mut shuffled = unique.clone();
+        let mut state = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            shuffled.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let s = Settings::default();
+        prop_assert_eq!(compute(&unique, &s), compute(&shuffled, &s));
+    }
+}
