@@ -54,6 +54,10 @@ pub enum Command {
     /// A team's needs assessment before an operation (officers), and the gaps across open ones.
     #[command(subcommand)]
     Needs(NeedsCommand),
+    /// Early warnings the reports raise (a killing, many head stolen, a provocative sign,
+    /// repeat raids, rising signs, unusual weeks), and officers' acknowledgements of them.
+    #[command(subcommand)]
+    Warning(WarningCommand),
     /// Sync by USB stick, where there is no network: write what the county hub lacks to a file,
     /// or read the hub's answer (or another device's bundle, to carry it on).
     #[command(subcommand)]
@@ -169,6 +173,24 @@ pub enum NeedsCommand {
         /// Only operations not yet ended.
         #[arg(long)]
         open: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WarningCommand {
+    /// The warnings this device's reports raise, newest first, with who acknowledged each.
+    List {
+        /// Only those no officer has acknowledged yet.
+        #[arg(long)]
+        open: bool,
+    },
+    /// Record that you saw warning ID and what was done (agency officers).
+    Ack {
+        /// The warning's id, as `warning list` shows it (W and 16 letters and digits).
+        id: String,
+        /// The action taken: 1 to 500 characters.
+        #[arg(long)]
+        note: String,
     },
 }
 

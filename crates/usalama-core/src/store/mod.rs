@@ -56,6 +56,7 @@ mod summary;
 mod sync;
 mod verify;
 mod view;
+mod warnings;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,7 @@ pub use needs::NeedsView;
 pub use sync::{Applied, FailureKind, HubLink, Outgoing, SyncFailure, SyncStatus};
 pub use verify::VerifyReport;
 pub use view::{RedactedMark, ReportView, TimelineItem};
+pub use warnings::{AckView, WarningView, WarningsView, FOLLOW_UP_DAYS};
 
 use crate::clock::format_ms;
 use crate::domain::{Agency, Lang, Role};

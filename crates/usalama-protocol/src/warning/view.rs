@@ -152,3 +152,37 @@ pub fn silences(incidents: &[Incident], units: &[Unit], today: Date, days: i64) 
         })
         .collect()
 }
+
+/// The conflict incidents in a warning's area within `days` days after its day (a report
+/// warning's area is its location; a trend's, its sub-county's or border's units).
+pub fn follow_ups(
+    w: &Warning,
+    incidents: &[Incident],
+    units: &[Unit],
+    s: &Settings,
+    days: i64,
+) -> Vec<crate::ledger::ReportId> {
+    let by_id: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let area: Vec<&str> = match w.rule {
+        Rule::BorderTrend => s
+            .borders
+            .get(&w.area)
+            .map(|m| m.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
+        Rule::Report => vec![trigger::location_of(&by_id, &w.area)],
+        _ => vec![w.area.as_str()],
+    };
+    let mut out: Vec<_> = incidents
+        .iter()
+        .filter(|i| i.is_conflict() && !w.reports.contains(&i.report))
+        .filter(|i| i.day >= w.day && i.day - w.day <= Duration::days(days))
+        .filter(|i| {
+            ancestors(&by_id, i.unit.as_deref())
+                .iter()
+                .any(|a| area.contains(a))
+        })
+        .map(|i| (i.day, i.report))
+        .collect();
+    out.sort();
+    out.into_iter().map(|(_, r)| r).collect()
+}

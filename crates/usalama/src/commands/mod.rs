@@ -9,6 +9,7 @@
 //! - `summary`: `summary`.
 //! - `incident`: `incident ack`, `assign`, `update`, `close`, `reopen` and `link`.
 //! - `needs`: `needs add` and `needs list`.
+//! - `warning`: `warning list` and `warning ack`.
 //! - `sync`: `enroll` and `sync`, over the network.
 //! - `bundle`: `bundle export` and `bundle import`, by USB stick.
 //! - `county_key`: `county-key list`, `export` and `import`.
@@ -29,12 +30,13 @@ mod summary;
 mod sync;
 mod units;
 mod unlock;
+mod warning;
 
 use std::path::PathBuf;
 
 use crate::args::{
     BundleCommand, ClearanceCommand, Cli, Command, CountyKeyCommand, NeedsCommand,
-    PassphraseCommand, ReportCommand, UnitsCommand,
+    PassphraseCommand, ReportCommand, UnitsCommand, WarningCommand,
 };
 use crate::failure::Failure;
 
@@ -61,6 +63,8 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Incident(command) => incident::record(&home, command, json),
         Command::Needs(NeedsCommand::Add { file }) => needs::add(&home, &file, json),
         Command::Needs(NeedsCommand::List { open }) => needs::list(&home, open, json),
+        Command::Warning(WarningCommand::List { open }) => warning::list(&home, open, json),
+        Command::Warning(WarningCommand::Ack { id, note }) => warning::ack(&home, &id, &note, json),
         Command::Bundle(BundleCommand::Export { out }) => bundle::export(&home, &out, json),
         Command::Bundle(BundleCommand::Import { file }) => bundle::import(&home, &file, json),
         Command::CountyKey(CountyKeyCommand::List) => county_key::list(&home, json),

@@ -1,0 +1,220 @@
+//! Early warning on this device: the warnings the reports it holds raise under the county's
+//! settings (see `usalama_protocol::warning`), with the acknowledgements officers recorded,
+//! and recording one.
+
+use rusqlite::TransactionBehavior;
+use serde::Serialize;
+use serde_json::{json, Value};
+use time::{Duration, OffsetDateTime};
+
+use super::entries::{append, entry_from_row, ENTRY_COLUMNS};
+use super::view::Author;
+use super::{format_ms, Store};
+use crate::domain::text::Origin;
+use crate::domain::{Report, Role};
+use crate::error::{Error, Result};
+use crate::ledger::{Draft, EntryKind, ReportId};
+use crate::warning::{self, Acknowledgement, Incident, Settings, Silence, Warning, WarningId};
+
+/// How long a warning may wait for an acknowledgement before it stands out.
+const OVERDUE: Duration = Duration::days(1);
+/// An area with no report for this many days is named as silent.
+const SILENT_DAYS: i64 = 30;
+/// How long after a warning an incident in its area counts as its follow-up.
+pub const FOLLOW_UP_DAYS: i64 = 14;
+
+/// A warning as the inbox, the board, Home and `usalama warning list` show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct WarningView {
+    #[serde(flatten)]
+    pub warning: Warning,
+    /// The area's name in the gazetteer (or the border's key).
+    pub area_name: String,
+    pub acknowledgements: Vec<AckView>,
+    /// Not acknowledged, and raised more than a day ago.
+    pub overdue: bool,
+    /// Conflict incidents in the same area within 14 days after it.
+    pub followed_by: Vec<ReportId>,
+}
+
+/// Who acknowledged a warning, when, and what was done.
+#[derive(Debug, Clone, Serialize)]
+pub struct AckView {
+    pub by: Author,
+    pub at: String,
+    pub note: String,
+}
+
+/// Every warning this device's reports raise, newest first, and the areas gone silent.
+#[derive(Debug, Clone, Serialize)]
+pub struct WarningsView {
+    pub warnings: Vec<WarningView>,
+    pub silent: Vec<Silence>,
+    /// Whether the county has set its own settings (else the defaults hold).
+    pub county_settings: bool,
+}
+
+impl WarningsView {
+    /// The warnings no officer has acknowledged yet.
+    pub fn unacknowledged(&self) -> usize {
+        self.warnings
+            .iter()
+            .filter(|w| w.acknowledgements.is_empty())
+            .count()
+    }
+}
+
+impl Store {
+    /// The settings every device applies: the latest the county's hub recorded, or the
+    /// defaults.
+    pub fn warning_settings(&self) -> Result<(Settings, bool)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT e.body FROM entries e JOIN hub h ON e.device = h.device
+             WHERE e.kind = ?1 AND e.body IS NOT NULL ORDER BY e.seq DESC",
+        )?;
+        let bodies = stmt
+            .query_map([EntryKind::WarningsConfigured.code()], |r| {
+                r.get::<_, Vec<u8>>(0)
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let units = self.units();
+        let is_unit = |id: &str| units.iter().any(|u| u.id == id);
+        Ok(bodies
+            .iter()
+            .filter_map(|b| serde_json::from_slice::<Value>(b).ok())
+            .find_map(|v| Settings::parse(&v, &is_unit).ok())
+            .map_or((Settings::default(), false), |s| (s, true)))
+    }
+
+    /// What the warnings read of every report this device holds.
+    pub fn warning_incidents(&self) -> Result<Vec<Incident>> {
+        // Stored documents were checked when they were recorded: only the clock rule is
+        // relaxed here, as for any received entry.
+        let later = OffsetDateTime::now_utc() + Duration::days(3650);
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, document FROM reports")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, doc)| {
+                let id = ReportId::parse(&id)?;
+                let doc: Value = serde_json::from_str(&doc).ok()?;
+                let report = Report::parse_as(&doc, later, Origin::Received).ok()?;
+                Some(Incident::of(id, &report))
+            })
+            .collect())
+    }
+
+    /// Every warning, with its acknowledgements and follow-ups; `now_ms` decides which stand
+    /// out as overdue and which areas have gone silent.
+    pub fn warnings(&self, now_ms: i64) -> Result<WarningsView> {
+        let (settings, county_settings) = self.warning_settings()?;
+        let incidents = self.warning_incidents()?;
+        let computed = warning::warnings(&incidents, &settings, self.units());
+        let today = OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
+            .map(|t| t.to_offset(crate::clock::EAT).date())
+            .map_err(|e| Error::Unsupported(e.to_string()))?;
+        let mut acks = self.acknowledgements()?;
+        let mut out = Vec::new();
+        for w in computed.warnings {
+            let acknowledgements = acks.remove(&w.id).unwrap_or_default();
+            let followed_by =
+                warning::follow_ups(&w, &incidents, self.units(), &settings, FOLLOW_UP_DAYS);
+            out.push(WarningView {
+                area_name: self.area_name(&w.area),
+                overdue: acknowledgements.is_empty() && today - w.day > OVERDUE,
+                acknowledgements,
+                followed_by,
+                warning: w,
+            });
+        }
+        Ok(WarningsView {
+            warnings: out,
+            silent: warning::silences(&incidents, self.units(), today, SILENT_DAYS),
+            county_settings,
+        })
+    }
+
+    /// Records that this device's officer saw warning `id` and what was done. Only agency
+    /// officers acknowledge; a warning this device does not show, or an empty note, is refused
+    /// and nothing is recorded.
+    pub fn acknowledge_warning(&mut self, id: &str, note: &str) -> Result<WarningId> {
+        let profile = &self.me.profile;
+        if profile.role != Role::Officer || profile.agency.is_none() {
+            return Err(Error::NotAllowed(format!(
+                "only agency officers acknowledge warnings; this device's role is {}, so \
+                 nothing was recorded",
+                profile.role
+            )));
+        }
+        let ack = Acknowledgement::parse(&json!({"warning": id, "note": note}), Origin::Author)?;
+        let (settings, _) = self.warning_settings()?;
+        let incidents = self.warning_incidents()?;
+        let Some(found) = warning::warnings(&incidents, &settings, self.units())
+            .warnings
+            .into_iter()
+            .find(|w| w.id == ack.warning)
+        else {
+            return Err(Error::NotFound(format!(
+                "no warning {id} on this device; `usalama warning list` shows them"
+            )));
+        };
+        let body =
+            serde_json::to_vec(&ack.to_value()).map_err(|e| Error::Unsupported(e.to_string()))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        append(
+            &tx,
+            &self.me,
+            Draft {
+                kind: EntryKind::WarningAcknowledged,
+                subject: Some(found.anchor()),
+                body,
+            },
+        )?;
+        tx.commit()?;
+        Ok(found.id)
+    }
+
+    /// Every acknowledgement by an officer's device, by warning, oldest first.
+    fn acknowledgements(&self) -> Result<std::collections::HashMap<WarningId, Vec<AckView>>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries
+             WHERE kind = ?1
+               AND (device = ?2 OR device IN (SELECT device FROM devices WHERE role = 'officer'))
+             ORDER BY at, device, seq"
+        ))?;
+        let entries = stmt
+            .query_map(
+                rusqlite::params![EntryKind::WarningAcknowledged.code(), self.me.device.0],
+                entry_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out: std::collections::HashMap<WarningId, Vec<AckView>> = Default::default();
+        for e in entries {
+            let Some(ack) = e
+                .body_json()
+                .and_then(|b| Acknowledgement::parse(&b, Origin::Received).ok())
+            else {
+                continue;
+            };
+            out.entry(ack.warning).or_default().push(AckView {
+                by: self.author(&e.device)?,
+                at: format_ms(e.at),
+                note: ack.note,
+            });
+        }
+        Ok(out)
+    }
+
+    fn area_name(&self, area: &str) -> String {
+        self.units()
+            .iter()
+            .find(|u| u.id == area)
+            .map_or_else(|| area.to_owned(), |u| u.name.clone())
+    }
+}
