@@ -21,3 +21,4 @@ mod sync;
 mod tamper;
 mod trust;
 mod upgrade;
+mod warning;

@@ -51,18 +51,7 @@ impl Hub {
                 Some("only agency officers record needs assessments".into())
             }
             EntryKind::NeedsAssessed => None,
-            EntryKind::WarningAcknowledged
-                if author.role != Role::Officer || author.agency.is_none() =>
-            {
-                Some("only agency officers acknowledge warnings".into())
-            }
-            EntryKind::WarningAcknowledged => match e.subject {
-                None => Some("an acknowledgement must name its warning's report".into()),
-                Some(id) if tx.report(&id)?.is_none() => Some(format!(
-                    "acknowledges a warning about report {id}, which the hub does not hold"
-                )),
-                Some(_) => None,
-            },
+            EntryKind::WarningAcknowledged => acknowledgement_refusal(tx, author, e)?,
             EntryKind::ReportRedacted => match e.subject {
                 None => Some("a redaction must name its report".into()),
                 Some(id) => match tx.report(&id)? {
@@ -112,6 +101,25 @@ impl Hub {
             EntryKind::Unknown(_) => None,
         })
     }
+}
+
+/// Why an acknowledgement of a warning may have no effect: only agency officers acknowledge,
+/// and it names a report the hub holds (the one the warning points to last).
+fn acknowledgement_refusal(
+    tx: &mut dyn Tx,
+    author: &DeviceRecord,
+    e: &Entry,
+) -> Result<Option<String>> {
+    if author.role != Role::Officer || author.agency.is_none() {
+        return Ok(Some("only agency officers acknowledge warnings".into()));
+    }
+    Ok(match e.subject {
+        None => Some("an acknowledgement must name its warning's report".into()),
+        Some(id) if tx.report(&id)?.is_none() => Some(format!(
+            "acknowledges a warning about report {id}, which the hub does not hold"
+        )),
+        Some(_) => None,
+    })
 }
 
 /// Checks an entry arriving at the hub as every receiving device does: its body by its

@@ -102,7 +102,7 @@ mod tests {
             note: "Teams sent.".into(),
         };
         assert_eq!(
-            Acknowledgement::parse(&a.to_value(), Origin::Author).unwrap(),
+            Acknowledgement::parse(&a.to_value(), Origin::Author).expect("parsed"),
             a
         );
     }
@@ -113,7 +113,7 @@ mod tests {
             &json!({"warning": "nonsense", "note": "  ", "by": "me"}),
             Origin::Author,
         )
-        .unwrap_err()
+        .expect_err("refused")
         .to_string();
         for field in ["warning", "note", "by"] {
             assert!(err.contains(field), "{field}: {err}");

@@ -233,7 +233,7 @@ fn harmed(figure: Option<&PeopleFigure>, by_type: bool) -> Option<Option<u32>> {
                 .iter()
                 .filter_map(|t| t.and_then(Tally::known))
                 .fold(0u32, u32::saturating_add);
-            let unknown = parts.iter().any(|t| *t == Some(Tally::UNKNOWN));
+            let unknown = parts.contains(&Some(Tally::UNKNOWN));
             (sum > 0 || !unknown).then_some(sum)
         }
     });

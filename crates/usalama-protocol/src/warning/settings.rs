@@ -279,7 +279,7 @@ mod tests {
 
     #[test]
     fn an_empty_document_keeps_every_default() {
-        let s = Settings::parse(&json!({}), &any_unit).unwrap();
+        let s = Settings::parse(&json!({}), &any_unit).expect("parsed");
         assert_eq!(s, Settings::default());
         assert!(s.is_provocative(Indicator::WarSongs));
         assert!(!s.is_provocative(Indicator::Drought));
@@ -288,7 +288,10 @@ mod tests {
     #[test]
     fn the_defaults_read_back_as_themselves() {
         let d = Settings::default();
-        assert_eq!(Settings::parse(&d.to_value(), &any_unit).unwrap(), d);
+        assert_eq!(
+            Settings::parse(&d.to_value(), &any_unit).expect("parsed"),
+            d
+        );
     }
 
     #[test]
@@ -299,7 +302,7 @@ mod tests {
                     "colour": "red"}),
             &any_unit,
         )
-        .unwrap_err();
+        .expect_err("refused");
         let text = err.to_string();
         for field in [
             "livestock_threshold",
@@ -318,7 +321,7 @@ mod tests {
 
     #[test]
     fn a_partial_document_changes_only_what_it_names() {
-        let s = Settings::parse(&json!({"livestock_threshold": 200}), &any_unit).unwrap();
+        let s = Settings::parse(&json!({"livestock_threshold": 200}), &any_unit).expect("parsed");
         assert_eq!(s.livestock_threshold, 200);
         assert_eq!(s.repeat_raid_days, Settings::default().repeat_raid_days);
     }

@@ -56,7 +56,7 @@ fn the_livestock_threshold_is_the_countys() {
     );
     raid.livestock_stolen = 150;
     assert_eq!(compute(&[raid.clone()], &Settings::default()).len(), 1);
-    let raised = Settings::parse(&json!({"livestock_threshold": 200}), &|_| true).unwrap();
+    let raised = Settings::parse(&json!({"livestock_threshold": 200}), &|_| true).expect("parsed");
     assert!(compute(&[raid], &raised).is_empty());
 }
 

@@ -28,7 +28,7 @@ pub struct Silence {
 /// matter.
 pub fn warnings(incidents: &[Incident], settings: &Settings, units: &[Unit]) -> Warnings {
     let mut sorted: Vec<&Incident> = incidents.iter().collect();
-    sorted.sort_by(|a, b| (a.day, a.report).cmp(&(b.day, b.report)));
+    sorted.sort_by_key(|a| (a.day, a.report));
     sorted.dedup_by(|a, b| a.report == b.report);
     let by_id: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
     let mut by_location: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
@@ -47,7 +47,7 @@ pub fn warnings(incidents: &[Incident], settings: &Settings, units: &[Unit]) -> 
     out.extend(trigger::repeat_raids(&by_location, settings));
     out.extend(trigger::rising_signs(&by_location, settings));
     out.extend(trends(&sorted, settings, &by_id));
-    out.sort_by(|a, b| (b.day, b.id).cmp(&(a.day, a.id)));
+    out.sort_by_key(|w| std::cmp::Reverse((w.day, w.id)));
     Warnings { warnings: out }
 }
 
