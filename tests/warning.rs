@@ -93,6 +93,54 @@ fn a_killing_is_warned_everywhere_and_its_acknowledgement_loops_back() {
         .filter_map(|t| t["kind"].as_str())
         .collect();
     assert!(kinds.contains(&"warning_acknowledged"), "{kinds:?}");
+
+    // A raid in the same location a week later is the warning's follow-up; the restricted
+    // summary lists the warning, its acknowledgement and the follow-up, the public one counts.
+    let mut later = killing();
+    later["type"] = json!("livestock_raid");
+    later["occurred_at"] = json!("2026-11-27T05:30:00+03:00");
+    later["people"] = json!({"killed": 0});
+    later["livestock"] = json!([{"species": "goats", "stolen": 12}]);
+    chief.add(&later);
+    chief.sync();
+    ngao.sync();
+    let summary = |edition: &str| {
+        let out = ngao.path().join(format!("{edition}.html"));
+        ngao.ok(&[
+            "summary",
+            "--unit",
+            "ke-024",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--format",
+            "html",
+            "--edition",
+            edition,
+            "--out",
+            &out.display().to_string(),
+        ]);
+        std::fs::read_to_string(out).expect("html")
+    };
+    let restricted = summary("restricted");
+    assert!(restricted.contains("Early warning (1)"), "{restricted}");
+    assert!(
+        restricted.contains("ACC Kapenguria (NGAO): Two NPR teams"),
+        "{restricted}"
+    );
+    assert!(restricted.contains("Serious incident or provocative sign"));
+    let section = &restricted[restricted.find("Early warning (1)").expect("section")..];
+    assert!(
+        section.contains("<td>Yes</td>"),
+        "followed by the raid: {section}"
+    );
+    let public = summary("public");
+    assert!(public.contains("Warnings by sub-county"), "{public}");
+    assert!(
+        !public.contains("Two NPR teams"),
+        "the public edition shows only counts"
+    );
 }
 
 #[test]

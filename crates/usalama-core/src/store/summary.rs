@@ -15,8 +15,18 @@ use crate::ledger::ReportId;
 use crate::summary::document::{self, Document};
 use crate::summary::{
     html, pdf, Context, Edition, Format, Preparer, Signer, SlipReport, SlipStep, Summary,
-    SummaryDoc, SummaryRequest, SummaryRow,
+    SummaryDoc, SummaryRequest, SummaryRow, SummaryWarning,
 };
+
+/// Whether a warning lies in the summary's area: its unit is one of `ids`, or (a border
+/// trend) one of the border's units is.
+fn in_area(w: &crate::warning::Warning, ids: &[&str], settings: &crate::warning::Settings) -> bool {
+    ids.contains(&w.area.as_str())
+        || settings
+            .borders
+            .get(&w.area)
+            .is_some_and(|units| units.iter().any(|u| ids.contains(&u.as_str())))
+}
 
 impl Store {
     /// The summary of `request.unit` and everything below it, for the period asked and the one
@@ -95,7 +105,62 @@ impl Store {
                 ids.contains(&n.area.as_str()) && n.from <= request.to && n.open_on(request.to)
             })
             .collect();
+        summary.warnings = self.summary_warnings(&ids, request.from, request.to)?;
         Ok(summary)
+    }
+
+    /// The warnings raised from `from` to `to` in the units `ids`, oldest first, with their
+    /// acknowledgements and follow-ups.
+    fn summary_warnings(
+        &self,
+        ids: &[&str],
+        from: time::Date,
+        to: time::Date,
+    ) -> Result<Vec<SummaryWarning>> {
+        let view = self.warnings(now_ms())?;
+        let (settings, _) = self.warning_settings()?;
+        let mut out: Vec<SummaryWarning> = view
+            .warnings
+            .into_iter()
+            .filter(|w| w.warning.day >= from && w.warning.day <= to)
+            .filter(|w| in_area(&w.warning, ids, &settings))
+            .map(|w| SummaryWarning {
+                id: w.warning.id.to_string(),
+                rule: w.warning.rule,
+                sub_county: self.sub_county_of(&w.warning.area),
+                area: w.warning.area,
+                day: w.warning.day.to_string(),
+                acknowledged: w
+                    .acknowledgements
+                    .iter()
+                    .map(|a| {
+                        let agency = a.by.agency.as_deref().unwrap_or("-").to_uppercase();
+                        format!("{} ({agency}): {}", a.by.name, a.note)
+                    })
+                    .collect(),
+                followed_by: w.followed_by.len(),
+            })
+            .collect();
+        out.reverse();
+        Ok(out)
+    }
+
+    /// The sub-county a unit lies in (itself when it lies in none: a border, a ward).
+    fn sub_county_of(&self, unit: &str) -> String {
+        let mut at = unit;
+        for _ in 0..16 {
+            let Some(u) = self.units.iter().find(|u| u.id == at) else {
+                break;
+            };
+            if u.kind == "sub_county" {
+                return u.id.clone();
+            }
+            match u.parent.as_deref() {
+                Some(p) => at = p,
+                None => break,
+            }
+        }
+        unit.to_owned()
     }
 
     /// Folds the response (lead agency, outcome, closing figures, links) of the reports that

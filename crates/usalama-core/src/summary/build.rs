@@ -75,6 +75,7 @@ impl Summary {
             pending: pending(&log),
             log,
             needs: Vec::new(),
+            warnings: Vec::new(),
             linked_reports,
             units,
         })

@@ -45,7 +45,7 @@ pub use figures::{
 pub use incident::{eat_minutes, shorten, SummaryDoc, SummaryRow};
 pub use model::{
     change, Edition, Hotspot, LivestockLine, LogEntry, Pending, Preparer, Restricted, Signer,
-    SlipReport, SlipStep, SourceView, Summary, UnitName, Waiting,
+    SlipReport, SlipStep, SourceView, Summary, SummaryWarning, UnitName, Waiting,
 };
 pub use period::Period;
 

@@ -199,10 +199,30 @@ pub struct Summary {
     /// Operations in the unit's subtree whose needs assessment is open at the period's end,
     /// with their gaps (see [`crate::needs`]).
     pub needs: Vec<crate::needs::Needs>,
+    /// The early warnings raised in the period in the unit's subtree, oldest first (filled by
+    /// the store, which holds the acknowledgements).
+    pub warnings: Vec<SummaryWarning>,
     /// Reports not counted on their own because they are linked to a primary report.
     pub linked_reports: u32,
     /// The names of every unit the summary mentions.
     pub units: BTreeMap<String, UnitName>,
+}
+
+/// A warning as a summary prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SummaryWarning {
+    pub id: String,
+    pub rule: crate::warning::Rule,
+    /// The unit (or border) it is about.
+    pub area: String,
+    /// The sub-county it counts under in the public edition (or the area itself).
+    pub sub_county: String,
+    /// YYYY-MM-DD.
+    pub day: String,
+    /// "Name (agency): what was done", one per acknowledgement.
+    pub acknowledged: Vec<String>,
+    /// Conflict incidents in the same area within 14 days after it.
+    pub followed_by: usize,
 }
 
 impl Summary {

@@ -10,6 +10,7 @@
 
 mod sections;
 mod slip;
+pub mod warnings;
 
 use serde::Serialize;
 

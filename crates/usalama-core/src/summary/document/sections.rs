@@ -21,6 +21,7 @@ pub fn summary(s: &Summary, lang: Lang) -> Document {
     open_incidents(&mut blocks, s, lang, w);
     pending(&mut blocks, s, lang, w);
     needs(&mut blocks, s, lang, w);
+    super::warnings::early_warning(&mut blocks, s, lang);
     incident_log(&mut blocks, s, lang, w);
     blocks.push(Block::Heading(w.sign_off.into()));
     blocks.push(Block::SignOff {
