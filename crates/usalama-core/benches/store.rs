@@ -187,6 +187,11 @@ fn main() {
     let save = durable_saves(&mut store, &mut reports);
     let lists = list_figures(&store);
     let summary = summary_figures(&store);
+    let now_ms = OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let mut raised = 0;
+    let (warn_median, warn_p99) = time_it(5, || {
+        raised = store.warnings(now_ms).expect("warnings").warnings.len();
+    });
 
     store.checkpoint().expect("checkpoint");
     let reports = store.report_count().expect("count");
@@ -210,6 +215,9 @@ fn main() {
         println!("| {name} | {median:.2} ms | {p99:.2} ms | {count} |");
     }
     summary.print();
+    println!(
+        "| every warning for the county (triggers and trends) | {warn_median:.2} ms | {warn_p99:.2} ms | {raised} |"
+    );
     println!(
         "| database size | {:.1} MB | {} bytes per report | |",
         db_bytes as f64 / 1e6,
