@@ -187,11 +187,7 @@ fn main() {
     let save = durable_saves(&mut store, &mut reports);
     let lists = list_figures(&store);
     let summary = summary_figures(&store);
-    let now_ms = OffsetDateTime::now_utc().unix_timestamp() * 1000;
-    let mut raised = 0;
-    let (warn_median, warn_p99) = time_it(5, || {
-        raised = store.warnings(now_ms).expect("warnings").warnings.len();
-    });
+    let (warn_median, warn_p99, raised) = warning_figures(&store);
 
     store.checkpoint().expect("checkpoint");
     let reports = store.report_count().expect("count");
@@ -223,6 +219,16 @@ fn main() {
         db_bytes as f64 / 1e6,
         db_bytes / reports.max(1)
     );
+}
+
+/// Every warning for the county (triggers, trends, acknowledgements and follow-ups).
+fn warning_figures(store: &Store) -> (f64, f64, usize) {
+    let now_ms = OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    let mut raised = 0;
+    let (median, p99) = time_it(5, || {
+        raised = store.warnings(now_ms).expect("warnings").warnings.len();
+    });
+    (median, p99, raised)
 }
 
 /// The reports the store is filled with: realistic, from a fixed seed.

@@ -118,11 +118,11 @@ impl Store {
             .map(|t| t.to_offset(crate::clock::EAT).date())
             .map_err(|e| Error::Unsupported(e.to_string()))?;
         let mut acks = self.acknowledgements()?;
+        let follow_ups = warning::FollowUps::new(&incidents, self.units());
         let mut out = Vec::new();
         for w in computed.warnings {
             let acknowledgements = acks.remove(&w.id).unwrap_or_default();
-            let followed_by =
-                warning::follow_ups(&w, &incidents, self.units(), &settings, FOLLOW_UP_DAYS);
+            let followed_by = follow_ups.of(&w, &settings, FOLLOW_UP_DAYS);
             out.push(WarningView {
                 area_name: self.area_name(&w.area),
                 overdue: acknowledgements.is_empty() && today - w.day > OVERDUE,

@@ -36,7 +36,7 @@ use crate::ledger::ReportId;
 
 pub use ack::Acknowledgement;
 pub use settings::Settings;
-pub use view::{follow_ups, silences, warnings, Silence, Warnings};
+pub use view::{silences, warnings, FollowUps, Silence, Warnings};
 
 /// A warning's id: 10 bytes of a hash of what raised it, written `W` and 16 characters of
 /// Crockford base32, like a report id.

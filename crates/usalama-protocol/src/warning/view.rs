@@ -153,36 +153,58 @@ pub fn silences(incidents: &[Incident], units: &[Unit], today: Date, days: i64) 
         .collect()
 }
 
-/// The conflict incidents in a warning's area within `days` days after its day (a report
-/// warning's area is its location; a trend's, its sub-county's or border's units).
-pub fn follow_ups(
-    w: &Warning,
-    incidents: &[Incident],
-    units: &[Unit],
-    s: &Settings,
-    days: i64,
-) -> Vec<crate::ledger::ReportId> {
-    let by_id: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
-    let area: Vec<&str> = match w.rule {
-        Rule::BorderTrend => s
-            .borders
-            .get(&w.area)
-            .map(|m| m.iter().map(String::as_str).collect())
-            .unwrap_or_default(),
-        Rule::Report => vec![trigger::location_of(&by_id, &w.area)],
-        _ => vec![w.area.as_str()],
-    };
-    let mut out: Vec<_> = incidents
-        .iter()
-        .filter(|i| i.is_conflict() && !w.reports.contains(&i.report))
-        .filter(|i| i.day >= w.day && i.day - w.day <= Duration::days(days))
-        .filter(|i| {
-            ancestors(&by_id, i.unit.as_deref())
-                .iter()
-                .any(|a| area.contains(a))
-        })
-        .map(|i| (i.day, i.report))
-        .collect();
-    out.sort();
-    out.into_iter().map(|(_, r)| r).collect()
+/// The conflict incidents of each area (every unit an incident lies in), by day: what follows
+/// a warning, found without reading every incident again for each warning.
+#[derive(Debug)]
+pub struct FollowUps<'a> {
+    by_area: BTreeMap<&'a str, Vec<(Date, crate::ledger::ReportId)>>,
+    units: BTreeMap<&'a str, &'a Unit>,
+}
+
+impl<'a> FollowUps<'a> {
+    pub fn new(incidents: &'a [Incident], units: &'a [Unit]) -> FollowUps<'a> {
+        let units: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+        let mut by_area: BTreeMap<&str, Vec<(Date, crate::ledger::ReportId)>> = BTreeMap::new();
+        for i in incidents.iter().filter(|i| i.is_conflict()) {
+            for a in ancestors(&units, i.unit.as_deref()) {
+                by_area.entry(a).or_default().push((i.day, i.report));
+            }
+        }
+        for list in by_area.values_mut() {
+            list.sort();
+        }
+        FollowUps { by_area, units }
+    }
+
+    /// The conflict incidents in `w`'s area within `days` days after its day, other than those
+    /// that raised it (a report warning's area is its location; a trend's, its sub-county or
+    /// the border's units).
+    pub fn of(&self, w: &Warning, s: &Settings, days: i64) -> Vec<crate::ledger::ReportId> {
+        let areas: Vec<&str> = match w.rule {
+            Rule::BorderTrend => s
+                .borders
+                .get(&w.area)
+                .map(|m| m.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+            Rule::Report => vec![trigger::location_of(&self.units, &w.area)],
+            _ => vec![w.area.as_str()],
+        };
+        let end = w.day + Duration::days(days);
+        let mut out: Vec<(Date, crate::ledger::ReportId)> = Vec::new();
+        for area in areas {
+            let Some(list) = self.by_area.get(area) else {
+                continue;
+            };
+            let start = list.partition_point(|(d, _)| *d < w.day);
+            out.extend(
+                list[start..]
+                    .iter()
+                    .take_while(|(d, _)| *d <= end)
+                    .filter(|(_, r)| !w.reports.contains(r)),
+            );
+        }
+        out.sort();
+        out.dedup();
+        out.into_iter().map(|(_, r)| r).collect()
+    }
 }
