@@ -51,7 +51,7 @@ pub mod sync;
 pub use usalama_protocol as protocol;
 pub use usalama_protocol::{
     admission, clock, codec, county, domain, enrollment, files, gazetteer, ledger, lifecycle,
-    needs, projection, redaction, refusal, seal, warning, wire, EAT,
+    needs, projection, redaction, refusal, seal, vocabulary, warning, wire, EAT,
 };
 
 pub use error::{Error, Problem, Problems, Result};

@@ -37,6 +37,8 @@
 //!   answers.
 //! - [`refusal`]: why a hub refuses a request, one code each with its HTTP status, and the
 //!   error body: shared by the hub that answers and the client that reads it.
+//! - [`vocabulary`]: every closed vocabulary's English and Kiswahili labels, from the one file
+//!   the summaries and the desktop app read too.
 //! - [`warning`]: early warning: triggers and seasonal trends computed from the ledger, the
 //!   county's settings, and acknowledgements.
 //! - [`gazetteer`]: the county's units, shipped with stable ids.
@@ -61,6 +63,7 @@ pub mod projection;
 pub mod redaction;
 pub mod refusal;
 pub mod seal;
+pub mod vocabulary;
 pub mod warning;
 pub mod wire;
 

@@ -68,6 +68,16 @@ impl Outcome {
     }
 }
 
+/// The statuses of a report, in the order of its life: `pending` and `received` on the
+/// device (waiting to send, held by the hub), the rest folded from the response.
+pub const STATUSES: &[&str] = &[
+    "pending",
+    "received",
+    "acknowledged",
+    "responding",
+    "closed",
+];
+
 /// One step of the response.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {

@@ -254,6 +254,19 @@ fn entry_and_box_seeds(out: &mut Corpus, entries: &[Entry], redacted: &[Entry]) 
         (EntryKind::CountyKey, key_body.clone()),
         (EntryKind::ClearanceGranted, grant.to_body()),
         (EntryKind::NeedsAssessed, needs.to_string().into_bytes()),
+        (
+            EntryKind::WarningAcknowledged,
+            json!({"warning": "W0000000000000000", "note": "Teams sent."})
+                .to_string()
+                .into_bytes(),
+        ),
+        (
+            EntryKind::WarningsConfigured,
+            crate::warning::Settings::default()
+                .to_value()
+                .to_string()
+                .into_bytes(),
+        ),
     ] {
         let e = chain(
             key,

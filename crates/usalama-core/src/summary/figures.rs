@@ -211,14 +211,7 @@ pub struct Figures {
     pub by_status: Vec<(String, u32)>,
 }
 
-/// The statuses of a report, in the order of its life.
-pub const STATUSES: &[&str] = &[
-    "pending",
-    "received",
-    "acknowledged",
-    "responding",
-    "closed",
-];
+pub use crate::lifecycle::STATUSES;
 
 impl Default for Figures {
     fn default() -> Self {

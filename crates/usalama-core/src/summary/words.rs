@@ -4,7 +4,8 @@
 //! The Kiswahili terms follow the desktop app's (`ui/src/lib/strings.ts`) and the project's
 //! glossary of English → Kiswahili terms.
 
-use crate::domain::{Agency, IncidentType, Lang, SourceKind, Species, Urgency};
+use crate::domain::{Agency, IncidentType, Indicator, Lang, SourceKind, Species, Urgency};
+use crate::vocabulary;
 
 /// The labels of one language.
 #[derive(Debug)]
@@ -415,163 +416,60 @@ pub fn fill(label: &str, pairs: &[(&str, &str)]) -> String {
 }
 
 pub fn incident_type(lang: Lang, t: IncidentType) -> &'static str {
-    use IncidentType::*;
-    let (en, sw) = match t {
-        LivestockRaid => ("Livestock raid", "Uvamizi wa mifugo"),
-        LivestockTheft => ("Livestock theft", "Wizi wa mifugo"),
-        ArmedClash => ("Armed clash", "Mapigano ya silaha"),
-        Killing => ("Killing", "Mauaji"),
-        AssaultInjury => ("Assault or injury", "Shambulio au majeraha"),
-        Abduction => ("Abduction", "Utekaji nyara"),
-        RoadAmbush => ("Road ambush", "Shambulizi la kuvizia barabarani"),
-        AttackOnSecurityForces => ("Attack on security forces", "Shambulizi dhidi ya askari"),
-        Firearm => ("Illegal firearm", "Bunduki haramu"),
-        PropertyDestruction => ("Property destroyed", "Uharibifu wa mali"),
-        Displacement => ("Displacement", "Watu kuhama makwao"),
-        Protest => ("Protest / demonstration", "Maandamano"),
-        Arrest => ("Arrest", "Kukamatwa"),
-        LivestockRecovered => ("Livestock recovered", "Mifugo iliyorejeshwa"),
-        PeaceMeeting => ("Peace meeting", "Mkutano wa amani"),
-        EarlyWarning => ("Early warning sign", "Ishara ya tahadhari ya mapema"),
-        Other => ("Other", "Nyingine"),
-    };
-    pick(lang, en, sw)
+    vocabulary::label("incident_type", t.as_str(), lang)
 }
 
 pub fn species(lang: Lang, s: Species) -> &'static str {
-    let (en, sw) = match s {
-        Species::Cattle => ("cattle", "ng'ombe"),
-        Species::Goats => ("goats", "mbuzi"),
-        Species::Sheep => ("sheep", "kondoo"),
-        Species::Camels => ("camels", "ngamia"),
-        Species::Donkeys => ("donkeys", "punda"),
-    };
-    pick(lang, en, sw)
+    vocabulary::label("species", s.as_str(), lang)
 }
 
 pub fn agency(lang: Lang, a: Agency) -> &'static str {
-    let (en, sw) = match a {
-        Agency::Nps => ("Police (NPS)", "Polisi (NPS)"),
-        Agency::Npr => ("Police reservists (NPR)", "Polisi wa akiba (NPR)"),
-        Agency::Kdf => (
-            "Kenya Defence Forces (KDF)",
-            "Jeshi la Ulinzi la Kenya (KDF)",
-        ),
-        Agency::Nis => (
-            "National Intelligence Service (NIS)",
-            "Idara ya Kitaifa ya Ujasusi (NIS)",
-        ),
-        Agency::Ngao => ("Administration (NGAO)", "Utawala wa serikali (NGAO)"),
-        Agency::Cso => ("Civil society / NGOs", "Mashirika ya kiraia"),
-    };
-    pick(lang, en, sw)
+    vocabulary::label("agency", a.as_str(), lang)
 }
 
 /// The short name of an agency, for narrow table columns.
 pub fn agency_short(a: Agency) -> &'static str {
-    match a {
-        Agency::Nps => "NPS",
-        Agency::Npr => "NPR",
-        Agency::Kdf => "KDF",
-        Agency::Nis => "NIS",
-        Agency::Ngao => "NGAO",
-        Agency::Cso => "CSO",
-    }
+    vocabulary::term("agency", a.as_str())
+        .and_then(|t| t.short.as_deref())
+        .unwrap_or_else(|| a.as_str())
 }
 
 pub fn urgency(lang: Lang, u: Urgency) -> &'static str {
-    let (en, sw) = match u {
-        Urgency::Flash => ("Flash", "Hatari sasa"),
-        Urgency::Urgent => ("Urgent", "Dharura"),
-        Urgency::Routine => ("Routine", "Kawaida"),
-    };
-    pick(lang, en, sw)
+    vocabulary::label("urgency", u.as_str(), lang)
 }
 
 /// A resource of a needs assessment (see [`crate::needs::RESOURCES`]).
 pub fn resource(lang: Lang, r: &str) -> &'static str {
-    match r {
-        "personnel" => pick(lang, "personnel", "askari na wafanyakazi"),
-        "vehicles" => pick(lang, "vehicles", "magari"),
-        "fuel" => pick(lang, "fuel", "mafuta"),
-        "radios" => pick(lang, "radios and communications", "redio na mawasiliano"),
-        "arms_ammunition" => pick(lang, "arms and ammunition", "silaha na risasi"),
-        "medical" => pick(lang, "medical supplies", "vifaa vya matibabu"),
-        "food_water" => pick(lang, "food and water", "chakula na maji"),
-        _ => pick(lang, "other", "mengineyo"),
-    }
+    vocabulary::term("resource", r)
+        .or_else(|| vocabulary::term("resource", "other"))
+        .map_or("other", |t| t.label(lang))
 }
 
 pub fn source_kind(lang: Lang, k: SourceKind) -> &'static str {
-    let (en, sw) = match k {
-        SourceKind::Witness => ("Witness", "Shahidi"),
-        SourceKind::Victim => ("Victim", "Mwathiriwa"),
-        SourceKind::Informant => ("Informant", "Mpasha habari"),
-        SourceKind::SecurityPersonnel => ("Security personnel", "Askari wa usalama"),
-        SourceKind::CommunityLeader => ("Community leader", "Kiongozi wa jamii"),
-        SourceKind::Other => ("Other", "Nyingine"),
-    };
-    pick(lang, en, sw)
+    vocabulary::label("source_kind", k.as_str(), lang)
 }
 
 /// A report's status, as the desktop app says it.
 pub fn status(lang: Lang, status: &str) -> String {
-    let (en, sw) = match status {
-        "pending" => ("Waiting to send", "Inasubiri kutumwa"),
-        "received" => ("Received by the county", "Imepokelewa na kaunti"),
-        "acknowledged" => ("Acknowledged", "Imekubaliwa"),
-        "responding" => ("Responding", "Hatua zinachukuliwa"),
-        "closed" => ("Closed", "Imefungwa"),
-        other => return other.to_owned(),
-    };
-    pick(lang, en, sw).to_owned()
+    vocabulary::label("status", status, lang).to_owned()
 }
 
 /// How a closed incident ended.
 pub fn outcome(lang: Lang, outcome: &str) -> String {
-    let (en, sw) = match outcome {
-        "resolved" => ("Resolved", "Imetatuliwa"),
-        "false_alarm" => ("False alarm", "Taarifa isiyo ya kweli"),
-        "duplicate" => ("Duplicate report", "Ripoti iliyorudiwa"),
-        "no_action_possible" => ("No action possible", "Hakuna hatua inayowezekana"),
-        other => return other.to_owned(),
-    };
-    pick(lang, en, sw).to_owned()
+    vocabulary::label("outcome", outcome, lang).to_owned()
 }
 
 /// A role, as the desktop app says it.
 pub fn role(lang: Lang, role: &str) -> String {
-    let (en, sw) = match role {
-        "chief" => ("Chief", "Chifu"),
-        "assistant_chief" => ("Assistant chief", "Chifu msaidizi"),
-        "elder" => ("Village elder", "Mzee wa kijiji"),
-        "officer" => ("Officer", "Afisa"),
-        "admin" => ("County ICT administrator", "Msimamizi wa TEHAMA wa kaunti"),
-        "hub" => ("County hub", "Kituo cha kaunti"),
-        other => return other.to_owned(),
-    };
-    pick(lang, en, sw).to_owned()
+    vocabulary::label("role", role, lang).to_owned()
 }
 
 /// A unit kind, as the desktop app says it.
 pub fn unit_kind(lang: Lang, kind: &str) -> String {
-    let (en, sw) = match kind {
-        "county" => ("County", "Kaunti"),
-        "constituency" => ("Constituency", "Eneo bunge"),
-        "ward" => ("Ward", "Wadi"),
-        "sub_county" => ("Sub-county", "Kaunti ndogo"),
-        "division" => ("Division", "Tarafa"),
-        "location" => ("Location", "Lokesheni"),
-        "sub_location" => ("Sub-location", "Lokesheni ndogo"),
-        "village" => ("Village", "Kijiji"),
-        other => return other.to_owned(),
-    };
-    pick(lang, en, sw).to_owned()
+    vocabulary::label("unit_kind", kind, lang).to_owned()
 }
 
-fn pick(lang: Lang, en: &'static str, sw: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Sw => sw,
-    }
+/// An early-warning indicator.
+pub fn indicator(lang: Lang, i: Indicator) -> &'static str {
+    vocabulary::label("indicator", i.as_str(), lang)
 }
