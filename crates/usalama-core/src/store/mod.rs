@@ -148,6 +148,8 @@ pub struct Store {
     home: PathBuf,
     me: Identity,
     units: Vec<Unit>,
+    /// The warnings last computed, and the state of the database they were computed from.
+    warnings: warnings::Cache,
 }
 
 impl Store {
@@ -237,6 +239,7 @@ impl Store {
                 home: home.to_owned(),
                 me,
                 units,
+                warnings: warnings::Cache::default(),
             },
             code,
         ))
@@ -360,6 +363,7 @@ impl Store {
                 profile,
             },
             units,
+            warnings: warnings::Cache::default(),
         };
         store.run_upgrade_tasks()?;
         Ok(store)

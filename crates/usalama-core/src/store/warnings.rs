@@ -2,19 +2,42 @@
 //! settings (see `usalama_protocol::warning`), with the acknowledgements officers recorded,
 //! and recording one.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use serde_json::{json, Value};
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 
 use super::entries::{append, entry_from_row, ENTRY_COLUMNS};
 use super::view::Author;
 use super::{format_ms, Store};
 use crate::domain::text::Origin;
-use crate::domain::{Report, Role};
+use crate::domain::Role;
 use crate::error::{Error, Result};
 use crate::ledger::{Draft, EntryKind, ReportId};
 use crate::warning::{self, Acknowledgement, Incident, Settings, Silence, Warning, WarningId};
+
+/// The warnings last computed, with what they were computed from: the connection's changes,
+/// the database's version (another connection's commits) and the day.
+#[derive(Debug, Default)]
+pub(super) struct Cache(RefCell<Option<(CacheKey, WarningsView)>>);
+
+type CacheKey = (u64, i64, Date);
+
+impl Cache {
+    fn get(&self, key: &CacheKey) -> Option<WarningsView> {
+        match &*self.0.borrow() {
+            Some((k, view)) if k == key => Some(view.clone()),
+            _ => None,
+        }
+    }
+
+    fn put(&self, key: CacheKey, view: &WarningsView) {
+        *self.0.borrow_mut() = Some((key, view.clone()));
+    }
+}
 
 /// How long a warning may wait for an acknowledgement before it stands out.
 const OVERDUE: Duration = Duration::days(1);
@@ -86,45 +109,62 @@ impl Store {
             .map_or((Settings::default(), false), |s| (s, true)))
     }
 
-    /// What the warnings read of every report this device holds.
+    /// What the warnings read of every report this device holds (documents checked when they
+    /// were recorded, read without checking them again).
     pub fn warning_incidents(&self) -> Result<Vec<Incident>> {
-        // Stored documents were checked when they were recorded: only the clock rule is
-        // relaxed here, as for any received entry.
-        let later = OffsetDateTime::now_utc() + Duration::days(3650);
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, document FROM reports")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(id, doc)| {
-                let id = ReportId::parse(&id)?;
-                let doc: Value = serde_json::from_str(&doc).ok()?;
-                let report = Report::parse_as(&doc, later, Origin::Received).ok()?;
-                Some(Incident::of(id, &report))
-            })
-            .collect())
+        let rows = stmt.query_map([], |r| {
+            let id: String = r.get(0)?;
+            let doc = r.get_ref(1)?.as_str()?;
+            Ok(ReportId::parse(&id).and_then(|id| Incident::of_stored(id, doc)))
+        })?;
+        let mut out = Vec::new();
+        for incident in rows {
+            out.extend(incident?);
+        }
+        Ok(out)
     }
 
     /// Every warning, with its acknowledgements and follow-ups; `now_ms` decides which stand
-    /// out as overdue and which areas have gone silent.
+    /// out as overdue and which areas have gone silent. Computed again only when the database
+    /// or the day changed since the last call.
     pub fn warnings(&self, now_ms: i64) -> Result<WarningsView> {
-        let (settings, county_settings) = self.warning_settings()?;
-        let incidents = self.warning_incidents()?;
-        let computed = warning::warnings(&incidents, &settings, self.units());
         let today = OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
             .map(|t| t.to_offset(crate::clock::EAT).date())
             .map_err(|e| Error::Unsupported(e.to_string()))?;
+        let data_version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let key = (self.conn.total_changes(), data_version, today);
+        if let Some(view) = self.warnings.get(&key) {
+            return Ok(view);
+        }
+        let view = self.compute_warnings(today)?;
+        self.warnings.put(key, &view);
+        Ok(view)
+    }
+
+    fn compute_warnings(&self, today: Date) -> Result<WarningsView> {
+        let (settings, county_settings) = self.warning_settings()?;
+        let incidents = self.warning_incidents()?;
+        let computed = warning::warnings(&incidents, &settings, self.units());
         let mut acks = self.acknowledgements()?;
         let follow_ups = warning::FollowUps::new(&incidents, self.units());
-        let mut out = Vec::new();
+        let names: HashMap<&str, &str> = self
+            .units()
+            .iter()
+            .map(|u| (u.id.as_str(), u.name.as_str()))
+            .collect();
+        let mut out = Vec::with_capacity(computed.warnings.len());
         for w in computed.warnings {
             let acknowledgements = acks.remove(&w.id).unwrap_or_default();
             let followed_by = follow_ups.of(&w, &settings, FOLLOW_UP_DAYS);
             out.push(WarningView {
-                area_name: self.area_name(&w.area),
+                area_name: names
+                    .get(w.area.as_str())
+                    .map_or_else(|| w.area.clone(), |n| (*n).to_owned()),
                 overdue: acknowledgements.is_empty() && today - w.day > OVERDUE,
                 acknowledgements,
                 followed_by,
@@ -181,7 +221,7 @@ impl Store {
     }
 
     /// Every acknowledgement by an officer's device, by warning, oldest first.
-    fn acknowledgements(&self) -> Result<std::collections::HashMap<WarningId, Vec<AckView>>> {
+    fn acknowledgements(&self) -> Result<HashMap<WarningId, Vec<AckView>>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {ENTRY_COLUMNS} FROM entries
              WHERE kind = ?1
@@ -194,7 +234,7 @@ impl Store {
                 entry_from_row,
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out: std::collections::HashMap<WarningId, Vec<AckView>> = Default::default();
+        let mut out: HashMap<WarningId, Vec<AckView>> = Default::default();
         for e in entries {
             let Some(ack) = e
                 .body_json()
@@ -210,11 +250,86 @@ impl Store {
         }
         Ok(out)
     }
+}
 
-    fn area_name(&self, area: &str) -> String {
-        self.units()
-            .iter()
-            .find(|u| u.id == area)
-            .map_or_else(|| area.to_owned(), |u| u.name.clone())
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::Agency;
+    use crate::store::testing::store;
+
+    fn killing(day: &str) -> Value {
+        json!({"type": "killing", "urgency": "flash", "occurred_at": format!("{day}T05:30:00+03:00"),
+               "unit": "ke-024-l-ombolion", "narrative": "Two herders shot.", "people": {"killed": 2}})
+    }
+
+    #[test]
+    fn a_saved_report_changes_the_warnings_shown_at_once() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = store(
+            dir.path(),
+            "Inspector Lokwang",
+            Role::Officer,
+            "ke-024",
+            Some(Agency::Nps),
+        );
+        let now = crate::store::now_ms();
+        assert!(s.warnings(now).expect("warnings").warnings.is_empty());
+        s.file_document(&killing("2026-11-20"), None)
+            .expect("filed");
+        let view = s.warnings(now).expect("warnings");
+        assert_eq!(view.warnings.len(), 1);
+        assert!(
+            view.warnings[0].overdue,
+            "raised days ago, acknowledged by nobody"
+        );
+        let id = view.warnings[0].warning.id.to_string();
+        s.acknowledge_warning(&id, "Teams sent.")
+            .expect("acknowledged");
+        let view = s.warnings(now).expect("warnings");
+        assert_eq!(view.warnings[0].acknowledgements.len(), 1);
+        assert!(!view.warnings[0].overdue);
+        assert_eq!(view.unacknowledged(), 0);
+    }
+
+    #[test]
+    fn a_chief_or_an_unknown_warning_records_nothing() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut chief = store(
+            dir.path(),
+            "Joseph Korkimul",
+            Role::Chief,
+            "ke-024-l-ombolion",
+            None,
+        );
+        chief
+            .file_document(&killing("2026-11-20"), None)
+            .expect("filed");
+        let id = chief.warnings(crate::store::now_ms()).expect("w").warnings[0]
+            .warning
+            .id
+            .to_string();
+        assert!(matches!(
+            chief.acknowledge_warning(&id, "seen"),
+            Err(Error::NotAllowed(_))
+        ));
+        let dir = tempfile::tempdir().expect("dir");
+        let mut officer = store(
+            dir.path(),
+            "ACC",
+            Role::Officer,
+            "ke-024",
+            Some(Agency::Ngao),
+        );
+        assert!(matches!(
+            officer.acknowledge_warning(&id, "seen"),
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(
+            officer.acknowledge_warning("W123", "seen"),
+            Err(Error::Invalid(_))
+        ));
     }
 }

@@ -19,6 +19,7 @@
 pub mod ack;
 #[doc(hidden)]
 pub mod backtest;
+mod incident;
 pub mod settings;
 pub mod trend;
 pub mod trigger;
@@ -30,11 +31,11 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::Date;
 
-use crate::domain::report::PeopleFigure;
-use crate::domain::{IncidentType, Indicator, Report, Tally};
+use crate::domain::Indicator;
 use crate::ledger::ReportId;
 
 pub use ack::Acknowledgement;
+pub use incident::Incident;
 pub use settings::Settings;
 pub use view::{silences, warnings, FollowUps, Silence, Warnings};
 
@@ -157,91 +158,5 @@ pub(crate) fn iso_date<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S:
     s.collect_str(d)
 }
 
-/// What the warnings read of one report: its current content, folded from its entries.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Incident {
-    pub report: ReportId,
-    pub kind: IncidentType,
-    /// The day it happened, in East Africa Time.
-    pub day: Date,
-    pub unit: Option<String>,
-    /// `Some(None)`: people were killed, how many is not known.
-    pub killed: Option<Option<u32>>,
-    pub abducted: Option<Option<u32>>,
-    pub livestock_stolen: u32,
-    pub indicators: Vec<Indicator>,
-}
-
-impl Incident {
-    pub fn of(report: ReportId, r: &Report) -> Incident {
-        let head = r
-            .livestock
-            .iter()
-            .filter_map(|l| l.stolen.and_then(Tally::known))
-            .fold(0u32, u32::saturating_add);
-        Incident {
-            report,
-            kind: r.kind,
-            day: r.occurred_at.get().to_offset(crate::clock::EAT).date(),
-            unit: r.unit.clone(),
-            killed: harmed(r.people.killed.as_ref(), r.kind == IncidentType::Killing),
-            abducted: harmed(
-                r.people.abducted.as_ref(),
-                r.kind == IncidentType::Abduction,
-            ),
-            livestock_stolen: head,
-            indicators: r.indicators.clone(),
-        }
-    }
-
-    /// Whether it counts towards a trend: an incident of conflict (not a peace meeting, an
-    /// early-warning sign, an arrest or a recovery).
-    pub fn is_conflict(&self) -> bool {
-        !matches!(
-            self.kind,
-            IncidentType::PeaceMeeting
-                | IncidentType::EarlyWarning
-                | IncidentType::Arrest
-                | IncidentType::LivestockRecovered
-                | IncidentType::Other
-        )
-    }
-
-    /// Whether it tells of an early-warning sign: an early-warning report, or any report naming
-    /// a sign of conflict.
-    pub fn is_sign(&self) -> bool {
-        self.kind == IncidentType::EarlyWarning
-            || self.indicators.iter().any(|i| i.is_conflict_sign())
-    }
-
-    pub fn is_raid(&self) -> bool {
-        matches!(
-            self.kind,
-            IncidentType::LivestockRaid | IncidentType::LivestockTheft
-        )
-    }
-}
-
-/// How many people a figure counts: `Some(Some(n))` known and above zero, `Some(None)` some
-/// but not known how many (or a report of that type with no figure), `None` none.
-fn harmed(figure: Option<&PeopleFigure>, by_type: bool) -> Option<Option<u32>> {
-    let known = figure.map(|f| match f {
-        PeopleFigure::Total(t) => t.known(),
-        PeopleFigure::Split(s) => {
-            let parts = [s.men, s.women, s.children];
-            let sum = parts
-                .iter()
-                .filter_map(|t| t.and_then(Tally::known))
-                .fold(0u32, u32::saturating_add);
-            let unknown = parts.contains(&Some(Tally::UNKNOWN));
-            (sum > 0 || !unknown).then_some(sum)
-        }
-    });
-    match known {
-        Some(Some(0)) | None if !by_type => None,
-        Some(Some(0)) | None => Some(None),
-        Some(n) => Some(n),
-    }
-}
 #[cfg(test)]
 mod tests;

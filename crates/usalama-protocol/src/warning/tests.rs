@@ -4,6 +4,7 @@ use time::macros::date;
 use time::{Date, Duration};
 
 use super::*;
+use crate::domain::{IncidentType, Report};
 use crate::gazetteer;
 
 const OMBOLION: &str = "ke-024-l-ombolion";
@@ -188,5 +189,29 @@ proptest! {
         }
         let s = Settings::default();
         prop_assert_eq!(compute(&unique, &s), compute(&shuffled, &s));
+    }
+}
+
+#[test]
+fn a_stored_document_reads_as_the_parsed_report_does() {
+    let now = time::OffsetDateTime::now_utc();
+    let docs = [
+        json!({"type": "killing", "occurred_at": "2026-11-20T23:30:00+00:00", "unit": OMBOLION,
+               "narrative": "x", "people": {"killed": null}}),
+        json!({"type": "livestock_raid", "occurred_at": "2026-11-20T05:30:00+03:00",
+               "unit": OMBOLION, "narrative": "x",
+               "people": {"killed": {"men": 2, "women": null}, "abducted": {"children": null}},
+               "livestock": [{"species": "cattle", "stolen": 120, "estimate": true},
+                             {"species": "goats", "stolen": null}, {"species": "sheep", "stolen": 30}]}),
+        json!({"type": "early_warning", "occurred_at": "2026-11-20T05:30:00+03:00",
+               "place": "Kanyerus", "narrative": "x", "indicators": ["war_songs", "drought"]}),
+        json!({"type": "abduction", "occurred_at": "2026-11-20T05:30:00+03:00", "unit": OMBOLION,
+               "narrative": "x", "people": {"abducted": 0}}),
+    ];
+    for (n, doc) in docs.iter().enumerate() {
+        let report = Report::parse(doc, now).expect("a report");
+        let parsed = Incident::of(id(n as u32), &report);
+        let stored = Incident::of_stored(id(n as u32), &report.to_json().to_string());
+        assert_eq!(stored.as_ref(), Some(&parsed), "{doc}");
     }
 }
