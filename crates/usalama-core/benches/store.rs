@@ -211,15 +211,7 @@ fn main() {
         println!("| {name} | {median:.2} ms | {p99:.2} ms | {count} |");
     }
     summary.print();
-    for (name, (median, p99, raised)) in [
-        "every warning for the county, computed",
-        "every warning for the county, unchanged since the last call",
-    ]
-    .iter()
-    .zip(warnings)
-    {
-        println!("| {name} | {median:.2} ms | {p99:.2} ms | {raised} |");
-    }
+    print_warnings(warnings);
     println!(
         "| database size | {:.1} MB | {} bytes per report | |",
         db_bytes as f64 / 1e6,
@@ -243,6 +235,16 @@ fn warning_figures(store: &Store) -> [(f64, f64, usize); 2] {
         raised = store.warnings(now_ms).expect("warnings").warnings.len();
     });
     [(fresh.0, fresh.1, raised), (cached.0, cached.1, raised)]
+}
+
+fn print_warnings(warnings: [(f64, f64, usize); 2]) {
+    let names = [
+        "every warning for the county, computed",
+        "every warning for the county, unchanged since the last call",
+    ];
+    for (name, (median, p99, raised)) in names.iter().zip(warnings) {
+        println!("| {name} | {median:.2} ms | {p99:.2} ms | {raised} |");
+    }
 }
 
 /// The reports the store is filled with: realistic, from a fixed seed.
