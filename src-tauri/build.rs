@@ -27,6 +27,8 @@ fn usalama_desktop_commands() -> &'static [&'static str] {
         "allowed_actions",
         "act",
         "board",
+        "warnings",
+        "acknowledge_warning",
         "file_report",
         "amend_report",
         "save_draft",

@@ -17,7 +17,9 @@ use usalama_core::keys::KdfParams;
 use usalama_core::lifecycle::{parse_figures, Action, Outcome};
 use usalama_core::media::{self, Found, Place};
 use usalama_core::request::{Naming, ReportQuery, SummaryQuery};
-use usalama_core::store::{Draft, Imported, Incident, ReportRow, ReportView, Written};
+use usalama_core::store::{
+    Draft, Imported, Incident, ReportRow, ReportView, WarningsView, Written,
+};
 use usalama_core::summary::document::{self, Document};
 use usalama_core::summary::{self, Edition, Format, SummaryRequest};
 use usalama_core::sync;
@@ -327,6 +329,28 @@ pub async fn act(
         let action = step.action(s)?;
         s.act(&id, action)
     })?;
+    saved(&app, &state);
+    Ok(id.to_string())
+}
+
+/// The early warnings this laptop's reports raise, newest first, with their acknowledgements,
+/// and the areas gone silent; "now" decides which stand out as overdue.
+#[tauri::command]
+pub async fn warnings(state: State<'_, AppState>) -> Answer<WarningsView> {
+    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
+    state.with_store(|s| s.warnings(now_ms))
+}
+
+/// Records that this laptop's officer saw a warning and what was done; background sync takes
+/// it to the county. Returns the warning's id.
+#[tauri::command]
+pub async fn acknowledge_warning(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    note: String,
+) -> Answer<String> {
+    let id = state.with_store(|s| s.acknowledge_warning(&id, &note))?;
     saved(&app, &state);
     Ok(id.to_string())
 }

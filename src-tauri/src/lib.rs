@@ -91,6 +91,8 @@ pub fn run() {
             commands::allowed_actions,
             commands::act,
             commands::board,
+            commands::warnings,
+            commands::acknowledge_warning,
             commands::file_report,
             commands::amend_report,
             commands::save_draft,

@@ -139,6 +139,11 @@ for (const lang of ["en", "sw"]) {
       await app.waitFor("main[data-screen=home] .inbox");
       await app.waitFor(`[data-report="${raid}"]`);
       await audit.check(app, "inbox");
+      // The killing raised a warning: its acknowledgement dialog.
+      await app.click("[data-testid=warnings] [data-acknowledge]");
+      await app.waitFor("[data-testid=acknowledge-dialog]");
+      await audit.check(app, "acknowledge warning dialog");
+      await app.click("[data-testid=acknowledge-dialog] button[type=button]");
       await app.click("#nav-board");
       await app.waitFor("main[data-screen=board]");
       await audit.check(app, "board");

@@ -588,3 +588,33 @@ test("an officer's inbox shows a chief's report as not acknowledged; the officer
     hub.stop();
   }
 });
+
+test("an officer's inbox warns of a killing; the officer acknowledges it with a note, and the note shows", async () => {
+  const home = freshHome();
+  cli(home, "init", "--name", "Inspector Lokwang", "--role", "officer", "--agency", "nps");
+  addReport(home, {
+    type: "killing",
+    urgency: "urgent",
+    occurred_at: eatAgo(60),
+    unit: "ke-024-l-ombolion",
+    narrative: "A herder was shot at the market.",
+    people: { killed: 1 },
+  });
+  const app = await start(home);
+  await app.unlock();
+  const panel = "main[data-screen=home] [data-testid=warnings]";
+  await app.waitFor(`${panel} [data-rule=report]`, { text: "1 killed" });
+  await app.waitFor(`${panel} [data-rule=report]`, { text: "Ombolion" });
+  const id = await app.exec(`return document.querySelector("${panel} [data-warning]").dataset.warning;`);
+  await app.click(`[data-acknowledge="${id}"]`);
+  await app.waitFor("[data-testid=acknowledge-dialog]", { text: "What was done?" });
+  await app.type("#f-warning-note", "Patrol sent to Kacheliba market; elders called.");
+  await app.click("#warning-save");
+  await app.waitFor(`[data-warning="${id}"] [data-testid=warning-ack]`, { text: "Patrol sent to Kacheliba market; elders called." });
+  await app.waitFor(`[data-warning="${id}"] [data-testid=warning-ack]`, { text: "Inspector Lokwang (Police (NPS))" });
+  assert.equal(await app.exec("return document.querySelector('[data-testid=acknowledge-dialog]');"), null);
+  await app.screenshot("30-officer-warning-acknowledged", { top: true });
+  const [shown] = JSON.parse(cli(home, "warning", "list", "--json")).warnings;
+  assert.equal(shown.id, id);
+  assert.equal(shown.acknowledgements[0].note, "Patrol sent to Kacheliba market; elders called.");
+});

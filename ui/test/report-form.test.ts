@@ -45,6 +45,27 @@ describe("the report form", () => {
     expect(filed.args.draft).toMatch(/^form-/);
   });
 
+  it("asks for the signs seen only in an early-warning report, provocative signs first, and files them", async () => {
+    const calls = fakeBackend();
+    const { onsaved } = open();
+    await fireEvent.click(screen.getByRole("radio", { name: "Livestock raid" }));
+    expect(screen.queryByRole("group", { name: /Signs seen/ })).toBeNull();
+    await fireEvent.click(screen.getByRole("radio", { name: "Early warning sign" }));
+    const signs = screen.getByRole("group", { name: /Signs seen/ });
+    const families = [...signs.querySelectorAll("fieldset legend")].map((l) => l.textContent);
+    expect(families[0]).toBe("Provocative signs (often just before a raid)");
+    expect(families).toHaveLength(5);
+    await fireEvent.click(within(signs).getByRole("checkbox", { name: "War songs" }));
+    await fireEvent.click(within(signs).getByRole("checkbox", { name: "Drought or other disaster" }));
+    await fireEvent.input(screen.getByLabelText("What happened, in your words"), {
+      target: { value: "Young men sang war songs near the hills." },
+    });
+    await fireEvent.click(screen.getByRole("button", { name: "Save report" }));
+    await waitFor(() => expect(onsaved).toHaveBeenCalled());
+    const filed = calls.find((c) => c.cmd === "file_report")!;
+    expect(filed.args.document).toMatchObject({ type: "early_warning", indicators: ["war_songs", "drought"] });
+  });
+
   it("shows the core's problems next to their fields, in the chosen language, and saves nothing", async () => {
     fakeBackend({
       file_report: () =>

@@ -47,7 +47,7 @@ describe("the Summaries screen", () => {
     expect(asked.from).toMatch(/^\d{4}-\d{2}-01$/);
     expect((screen.getByLabelText("Area (with everything inside it)") as HTMLInputElement).value).toBe("Ombolion (Location)");
     expect(screen.getByRole("cell", { name: "3" })).toBeTruthy();
-    expect(screen.getByRole("img", { name: "Incidents by type" })).toBeTruthy();
+    expect(screen.getByRole("img", { name: "Incidents by type. Killing: This period 2" })).toBeTruthy();
   });
 
   it("asks for the restricted edition, other dates and Kiswahili when chosen", async () => {

@@ -37,6 +37,8 @@ export interface FormState {
   lat: string;
   lon: string;
   narrative: string;
+  /** The early-warning signs seen (usalama-core's `Indicator` keys). */
+  indicators: string[];
   people: Record<PeopleKey, PeopleFigure>;
   livestock: Record<Species, LivestockLine>;
   suspects: { count: Count; armed: "" | "yes" | "no"; direction: string; group: string; names: string };
@@ -72,6 +74,7 @@ export function emptyForm(unit: string | null, now: number = Date.now()): FormSt
     lat: "",
     lon: "",
     narrative: "",
+    indicators: [],
     people: { killed: figure(), injured: figure(), abducted: figure() },
     livestock: {
       cattle: line(),
@@ -157,6 +160,7 @@ export function toDocument(f: FormState): Built {
     place: text(f.place),
     gps,
     narrative: text(f.narrative),
+    indicators: f.indicators.length ? [...f.indicators] : undefined,
     people: compact(people),
     livestock: livestock.length ? livestock : undefined,
     suspects: compact({
@@ -213,6 +217,7 @@ export function fromDocument(doc: ReportDocument): FormState {
     f.lon = gps.lon === undefined ? "" : String(gps.lon);
   }
   f.narrative = str(doc.narrative);
+  f.indicators = Array.isArray(doc.indicators) ? (doc.indicators as string[]).filter((i) => typeof i === "string") : [];
   const people = (doc.people ?? {}) as Record<string, unknown>;
   for (const key of PEOPLE) {
     if (!(key in people)) continue;
@@ -282,6 +287,7 @@ export function fieldOf(path: string, livestockOrder: Species[]): string {
   }
   if (path.startsWith("suspects.names")) return "suspects.names";
   if (path.startsWith("agencies_notified")) return "agencies_notified";
+  if (path.startsWith("indicators")) return "indicators";
   if (path.startsWith("gps")) return "gps";
   if (path === "") return "form";
   return path;

@@ -97,6 +97,66 @@ export interface Incident {
   linked: ReportRow[];
 }
 
+/** What raised a warning (usalama-core's early warning). */
+export type WarningRule = "report" | "repeat_raid" | "rising_signs" | "trend" | "border_trend";
+
+/** Why one report raised a warning; a count is null when nobody knows how many. */
+export type WarningReason =
+  | { reason: "killing"; killed: number | null }
+  | { reason: "abduction"; abducted: number | null }
+  | { reason: "livestock_stolen"; head: number; threshold: number }
+  | { reason: "provocative"; indicators: string[] };
+
+/** A trend's figures: the week's count, what the season leads one to expect, how unusual. */
+export interface TrendFigures {
+  count: number;
+  expected: number;
+  p_value: number;
+  years_of_history: number;
+}
+
+/** Who acknowledged a warning, when, and what was done. */
+export interface WarningAck {
+  by: Author;
+  at: string;
+  note: string;
+}
+
+/** One warning as this laptop computes it from the reports it holds. */
+export interface Warning {
+  id: string;
+  rule: WarningRule;
+  /** A unit id, or a border's key. */
+  area: string;
+  area_name: string;
+  /** "YYYY-MM-DD": the incident's day, or the first day of the week that raised it. */
+  day: string;
+  reports: string[];
+  reasons?: WarningReason[];
+  trend?: TrendFigures;
+  /** Repeat raids: the days between the raids; rising signs: the weekly counts, oldest first. */
+  counts?: number[];
+  acknowledgements: WarningAck[];
+  /** Not acknowledged, and raised more than a day ago. */
+  overdue: boolean;
+  /** Conflict incidents in the same area within 14 days after it. */
+  followed_by: string[];
+}
+
+/** An area with no report since `since` ("YYYY-MM-DD"). */
+export interface Silence {
+  area: string;
+  since: string;
+}
+
+export interface WarningsView {
+  /** Newest first. */
+  warnings: Warning[];
+  silent: Silence[];
+  /** Whether the county set its own early-warning settings (else the defaults hold). */
+  county_settings: boolean;
+}
+
 /** A step of the response to a report (usalama-core's lifecycle). */
 export type Step = "acknowledge" | "assign" | "update" | "close" | "reopen" | "link";
 
@@ -268,6 +328,9 @@ export const ipc = {
   allowedActions: (id: string) => invoke<Step[]>("allowed_actions", { id }),
   act: (id: string, step: StepForm) => invoke<string>("act", { id, step }),
   board: () => invoke<Incident[]>("board", {}),
+  warnings: () => invoke<WarningsView>("warnings"),
+  /** Officers with an agency only; returns the warning's id. */
+  acknowledgeWarning: (id: string, note: string) => invoke<string>("acknowledge_warning", { id, note }),
   fileReport: (document: ReportDocument, draft: string | null) =>
     invoke<string>("file_report", { document, draft }),
   amendReport: (id: string, changes: ReportDocument) =>

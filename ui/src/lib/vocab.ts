@@ -42,3 +42,59 @@ export const PARTS = ["men", "women", "children"] as const;
 
 export type Species = (typeof SPECIES)[number];
 export type PeopleKey = (typeof PEOPLE)[number];
+
+/** The early-warning indicators an early-warning report may name, by family (usalama-core's
+ * `Indicator::family`): the provocative signs first, as they most often come just before a raid. */
+export const INDICATOR_FAMILIES = [
+  {
+    family: "provocative",
+    indicators: [
+      "war_songs",
+      "strangers_scouting",
+      "pre_raid_blessing",
+      "all_male_migration",
+      "arms_movement",
+      "herds_massing_at_border",
+      "traditional_forecasting",
+    ],
+  },
+  { family: "armed_intervention", indicators: ["armed_support"] },
+  {
+    family: "aggravating",
+    indicators: [
+      "pastoral_migration",
+      "displaced_influx",
+      "security_escorts",
+      "small_arms_available",
+      "bullets_as_currency",
+      "protest",
+      "groups_separating",
+      "pupils_missing_school",
+      "livestock_prices_falling",
+      "post_raid_blessing",
+      "livestock_sales_rising",
+      "negative_media",
+      "harmful_policy",
+    ],
+  },
+  {
+    family: "environmental",
+    indicators: ["drought", "resource_competition", "livestock_crowding", "grazing_abandoned", "livestock_disease"],
+  },
+  {
+    family: "peace",
+    indicators: [
+      "peace_initiative",
+      "alliance",
+      "intergroup_celebration",
+      "cross_border_trade",
+      "arms_handed_in",
+      "markets_open",
+      "relief_distributed",
+      "law_enforced",
+      "bride_price_stable",
+    ],
+  },
+] as const;
+
+export const INDICATORS = INDICATOR_FAMILIES.flatMap((f) => f.indicators);
