@@ -333,13 +333,17 @@ pub async fn act(
     Ok(id.to_string())
 }
 
-/// The early warnings this laptop's reports raise, newest first, with their acknowledgements,
-/// and the areas gone silent; "now" decides which stand out as overdue.
+/// The newest early warnings this laptop's reports raise (at most [`SHOWN_WARNINGS`], with how
+/// many there are in all), with their acknowledgements, and the areas gone silent; "now" decides
+/// which stand out as overdue.
 #[tauri::command]
 pub async fn warnings(state: State<'_, AppState>) -> Answer<WarningsView> {
     let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
-    state.with_store(|s| s.warnings(now_ms))
+    state.with_store(|s| Ok(s.warnings(now_ms)?.first(SHOWN_WARNINGS)))
 }
+
+/// The most warnings a screen is sent at once.
+pub const SHOWN_WARNINGS: usize = 500;
 
 /// Records that this laptop's officer saw a warning and what was done; background sync takes
 /// it to the county. Returns the warning's id.

@@ -53,7 +53,7 @@ export function fakeBackend(answers: Record<string, (args: any) => unknown> = {}
       case "list_reports":
         return [];
       case "warnings":
-        return { warnings: [], silent: [], county_settings: false };
+        return { warnings: [], total: 0, silent: [], county_settings: false };
       case "sync_status":
         return { enrolled: false, online: null, syncing: false, waiting: 0, last_success: null, last_failure: null };
       case "plugin:event|listen":

@@ -1,4 +1,4 @@
-import { configure } from "@testing-library/svelte";
+import { cleanup, configure } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { afterEach } from "vitest";
 import { setLang } from "../src/lib/i18n.svelte";
@@ -11,6 +11,9 @@ configure({ asyncUtilTimeout: 5000 });
 window.scrollBy = () => {};
 
 afterEach(() => {
+  // Unmount first: a component that stops listening to the store's events on its way out
+  // needs the mocked event plugin still there.
+  cleanup();
   clearMocks();
   setLang("en");
 });

@@ -17,13 +17,14 @@ function warning(id: string, more: Partial<Warning> = {}): Warning {
     reasons: [{ reason: "killing", killed: 2 }],
     acknowledgements: [],
     overdue: false,
-    followed_by: [],
+    followed_by: 0,
     ...more,
   };
 }
 
 const view = (warnings: Warning[], silent: WarningsView["silent"] = []): WarningsView => ({
   warnings,
+  total: warnings.length,
   silent,
   county_settings: false,
 });

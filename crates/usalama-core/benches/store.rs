@@ -229,7 +229,11 @@ fn warning_figures(store: &Store) -> [(f64, f64, usize); 2] {
     let mut next = 0;
     let fresh = time_it(5, || {
         next += 1;
-        raised = store.warnings(now_ms + next * day).expect("warnings").warnings.len();
+        raised = store
+            .warnings(now_ms + next * day)
+            .expect("warnings")
+            .warnings
+            .len();
     });
     let cached = time_it(20, || {
         raised = store.warnings(now_ms).expect("warnings").warnings.len();

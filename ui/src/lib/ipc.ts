@@ -140,7 +140,8 @@ export interface Warning {
   /** Not acknowledged, and raised more than a day ago. */
   overdue: boolean;
   /** Conflict incidents in the same area within 14 days after it. */
-  followed_by: string[];
+  /** How many incidents followed in the same area within 14 days. */
+  followed_by: number;
 }
 
 /** An area with no report since `since` ("YYYY-MM-DD"). */
@@ -150,8 +151,10 @@ export interface Silence {
 }
 
 export interface WarningsView {
-  /** Newest first. */
+  /** Newest first: at most 500 of them. */
   warnings: Warning[];
+  /** How many warnings there are in all. */
+  total: number;
   silent: Silence[];
   /** Whether the county set its own early-warning settings (else the defaults hold). */
   county_settings: boolean;

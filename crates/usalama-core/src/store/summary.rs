@@ -121,14 +121,14 @@ impl Store {
         let (settings, _) = self.warning_settings()?;
         let mut out: Vec<SummaryWarning> = view
             .warnings
-            .into_iter()
+            .iter()
             .filter(|w| w.warning.day >= from && w.warning.day <= to)
             .filter(|w| in_area(&w.warning, ids, &settings))
             .map(|w| SummaryWarning {
                 id: w.warning.id.to_string(),
                 rule: w.warning.rule,
                 sub_county: self.sub_county_of(&w.warning.area),
-                area: w.warning.area,
+                area: w.warning.area.clone(),
                 day: w.warning.day.to_string(),
                 acknowledged: w
                     .acknowledgements
@@ -138,7 +138,7 @@ impl Store {
                         format!("{} ({agency}): {}", a.by.name, a.note)
                     })
                     .collect(),
-                followed_by: w.followed_by.len(),
+                followed_by: w.followed_by,
             })
             .collect();
         out.reverse();

@@ -4,6 +4,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rusqlite::TransactionBehavior;
 use serde::Serialize;
@@ -22,20 +23,20 @@ use crate::warning::{self, Acknowledgement, Incident, Settings, Silence, Warning
 /// The warnings last computed, with what they were computed from: the connection's changes,
 /// the database's version (another connection's commits) and the day.
 #[derive(Debug, Default)]
-pub(super) struct Cache(RefCell<Option<(CacheKey, WarningsView)>>);
+pub(super) struct Cache(RefCell<Option<(CacheKey, Arc<WarningsView>)>>);
 
 type CacheKey = (u64, i64, Date);
 
 impl Cache {
-    fn get(&self, key: &CacheKey) -> Option<WarningsView> {
+    fn get(&self, key: &CacheKey) -> Option<Arc<WarningsView>> {
         match &*self.0.borrow() {
-            Some((k, view)) if k == key => Some(view.clone()),
+            Some((k, view)) if k == key => Some(Arc::clone(view)),
             _ => None,
         }
     }
 
-    fn put(&self, key: CacheKey, view: &WarningsView) {
-        *self.0.borrow_mut() = Some((key, view.clone()));
+    fn put(&self, key: CacheKey, view: &Arc<WarningsView>) {
+        *self.0.borrow_mut() = Some((key, Arc::clone(view)));
     }
 }
 
@@ -56,8 +57,8 @@ pub struct WarningView {
     pub acknowledgements: Vec<AckView>,
     /// Not acknowledged, and raised more than a day ago.
     pub overdue: bool,
-    /// Conflict incidents in the same area within 14 days after it.
-    pub followed_by: Vec<ReportId>,
+    /// How many conflict incidents followed in the same area within 14 days.
+    pub followed_by: usize,
 }
 
 /// Who acknowledged a warning, when, and what was done.
@@ -72,12 +73,24 @@ pub struct AckView {
 #[derive(Debug, Clone, Serialize)]
 pub struct WarningsView {
     pub warnings: Vec<WarningView>,
+    /// How many warnings there are in all (more than `warnings` holds after [`Self::first`]).
+    pub total: usize,
     pub silent: Vec<Silence>,
     /// Whether the county has set its own settings (else the defaults hold).
     pub county_settings: bool,
 }
 
 impl WarningsView {
+    /// The newest `n` warnings, with the rest of the view: what a screen shows.
+    pub fn first(&self, n: usize) -> WarningsView {
+        WarningsView {
+            warnings: self.warnings.iter().take(n).cloned().collect(),
+            total: self.total,
+            silent: self.silent.clone(),
+            county_settings: self.county_settings,
+        }
+    }
+
     /// The warnings no officer has acknowledged yet.
     pub fn unacknowledged(&self) -> usize {
         self.warnings
@@ -130,7 +143,7 @@ impl Store {
     /// Every warning, with its acknowledgements and follow-ups; `now_ms` decides which stand
     /// out as overdue and which areas have gone silent. Computed again only when the database
     /// or the day changed since the last call.
-    pub fn warnings(&self, now_ms: i64) -> Result<WarningsView> {
+    pub fn warnings(&self, now_ms: i64) -> Result<Arc<WarningsView>> {
         let today = OffsetDateTime::from_unix_timestamp(now_ms.div_euclid(1000))
             .map(|t| t.to_offset(crate::clock::EAT).date())
             .map_err(|e| Error::Unsupported(e.to_string()))?;
@@ -141,7 +154,7 @@ impl Store {
         if let Some(view) = self.warnings.get(&key) {
             return Ok(view);
         }
-        let view = self.compute_warnings(today)?;
+        let view = Arc::new(self.compute_warnings(today)?);
         self.warnings.put(key, &view);
         Ok(view)
     }
@@ -172,6 +185,7 @@ impl Store {
             });
         }
         Ok(WarningsView {
+            total: out.len(),
             warnings: out,
             silent: warning::silences(&incidents, self.units(), today, SILENT_DAYS),
             county_settings,

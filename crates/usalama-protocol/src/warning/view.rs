@@ -176,10 +176,10 @@ impl<'a> FollowUps<'a> {
         FollowUps { by_area, units }
     }
 
-    /// The conflict incidents in `w`'s area within `days` days after its day, other than those
+    /// How many conflict incidents in `w`'s area within `days` days after its day, other than those
     /// that raised it (a report warning's area is its location; a trend's, its sub-county or
     /// the border's units).
-    pub fn of(&self, w: &Warning, s: &Settings, days: i64) -> Vec<crate::ledger::ReportId> {
+    pub fn of(&self, w: &Warning, s: &Settings, days: i64) -> usize {
         let areas: Vec<&str> = match w.rule {
             Rule::BorderTrend => s
                 .borders
@@ -190,21 +190,21 @@ impl<'a> FollowUps<'a> {
             _ => vec![w.area.as_str()],
         };
         let end = w.day + Duration::days(days);
-        let mut out: Vec<(Date, crate::ledger::ReportId)> = Vec::new();
+        // A border's units may nest (a sub-county and a location in it): each incident once.
+        let mut seen = std::collections::BTreeSet::new();
         for area in areas {
             let Some(list) = self.by_area.get(area) else {
                 continue;
             };
             let start = list.partition_point(|(d, _)| *d < w.day);
-            out.extend(
+            seen.extend(
                 list[start..]
                     .iter()
                     .take_while(|(d, _)| *d <= end)
-                    .filter(|(_, r)| !w.reports.contains(r)),
+                    .filter(|(_, r)| !w.reports.contains(r))
+                    .map(|(_, r)| *r),
             );
         }
-        out.sort();
-        out.dedup();
-        out.into_iter().map(|(_, r)| r).collect()
+        seen.len()
     }
 }

@@ -13,7 +13,7 @@ use crate::failure::Failure;
 pub(super) fn list(home: &Path, open_only: bool, json: bool) -> Result<(), Failure> {
     let store = open(home)?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
-    let mut view = store.warnings(now)?;
+    let mut view = (*store.warnings(now)?).clone();
     if open_only {
         view.warnings.retain(|w| w.acknowledgements.is_empty());
     }
@@ -41,10 +41,10 @@ pub(super) fn list(home: &Path, open_only: bool, json: bool) -> Result<(), Failu
                 escape_line(&a.note)
             );
         }
-        if !w.followed_by.is_empty() {
+        if w.followed_by > 0 {
             say!(
                 "    followed within 14 days by {} incident(s)",
-                w.followed_by.len()
+                w.followed_by
             );
         }
     }
