@@ -215,3 +215,45 @@ fn a_stored_document_reads_as_the_parsed_report_does() {
         assert_eq!(stored.as_ref(), Some(&parsed), "{doc}");
     }
 }
+
+#[test]
+fn follow_ups_count_conflict_in_the_same_location_within_the_window() {
+    let mut killing = incident(1, IncidentType::Killing, date!(2026 - 11 - 01), OMBOLION);
+    killing.killed = Some(Some(1));
+    let all = [
+        killing,
+        incident(
+            2,
+            IncidentType::LivestockRaid,
+            date!(2026 - 11 - 08),
+            OMBOLION,
+        ),
+        incident(
+            3,
+            IncidentType::LivestockRaid,
+            date!(2026 - 11 - 30),
+            OMBOLION,
+        ),
+        incident(
+            4,
+            IncidentType::ArmedClash,
+            date!(2026 - 11 - 05),
+            "ke-024-l-cheptulel",
+        ),
+        incident(
+            5,
+            IncidentType::PeaceMeeting,
+            date!(2026 - 11 - 06),
+            OMBOLION,
+        ),
+    ];
+    let units = gazetteer::shipped();
+    let s = Settings::default();
+    let w = warnings(&all, &s, &units);
+    let raised = w
+        .warnings
+        .iter()
+        .find(|w| w.reports == vec![id(1)])
+        .expect("the killing's warning");
+    assert_eq!(FollowUps::new(&all, &units).of(raised, &s, 14), 1);
+}

@@ -190,20 +190,20 @@ impl<'a> FollowUps<'a> {
             _ => vec![w.area.as_str()],
         };
         let end = w.day + Duration::days(days);
+        let window = |area: &str| {
+            let list = self.by_area.get(area).map_or(&[][..], Vec::as_slice);
+            let start = list.partition_point(|(d, _)| *d < w.day);
+            let len = list[start..].partition_point(|(d, _)| *d <= end);
+            &list[start..start + len]
+        };
+        let raised = |r: &crate::ledger::ReportId| w.reports.contains(r);
+        if let [area] = areas.as_slice() {
+            return window(area).iter().filter(|(_, r)| !raised(r)).count();
+        }
         // A border's units may nest (a sub-county and a location in it): each incident once.
         let mut seen = std::collections::BTreeSet::new();
         for area in areas {
-            let Some(list) = self.by_area.get(area) else {
-                continue;
-            };
-            let start = list.partition_point(|(d, _)| *d < w.day);
-            seen.extend(
-                list[start..]
-                    .iter()
-                    .take_while(|(d, _)| *d <= end)
-                    .filter(|(_, r)| !w.reports.contains(r))
-                    .map(|(_, r)| *r),
-            );
+            seen.extend(window(area).iter().map(|(_, r)| *r).filter(|r| !raised(r)));
         }
         seen.len()
     }
