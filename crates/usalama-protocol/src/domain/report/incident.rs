@@ -162,47 +162,42 @@ pub(super) fn gps(value: &Value) -> Result<Gps, Broken> {
 }
 
 pub(super) fn agencies(value: &Value, at: &mut Path<'_>) -> Option<Vec<Agency>> {
-    let Value::Array(items) = value else {
-        at.broke(
-            Rule::Other,
-            format!(
-                "must be a list of agencies such as [\"nps\", \"kdf\"] (got {})",
-                describe(value)
-            ),
-        );
-        return None;
-    };
-    let mut out = Vec::new();
-    let mut ok = true;
-    for (i, item) in items.iter().enumerate() {
-        match at.at(&format!("[{i}]"), |p| p.check(vocab(item, Agency::parse))) {
-            Some(a) if !out.contains(&a) => out.push(a),
-            Some(_) => {}
-            None => ok = false,
-        }
-    }
-    ok.then_some(out)
+    keys(
+        value,
+        at,
+        Agency::parse,
+        "agencies such as [\"nps\", \"kdf\"]",
+    )
 }
 
-/// The early-warning indicators a report names: a list of keys, each once, at most one per
-/// indicator.
+/// The early-warning indicators a report names: a list of keys, each once.
 pub(super) fn indicators(value: &Value, at: &mut Path<'_>) -> Option<Vec<Indicator>> {
+    keys(
+        value,
+        at,
+        Indicator::parse,
+        "indicators such as [\"war_songs\", \"strangers_scouting\"]",
+    )
+}
+
+/// A list of keys of one vocabulary, each kept once; every bad item named by its index.
+fn keys<T: PartialEq>(
+    value: &Value,
+    at: &mut Path<'_>,
+    parse: fn(&str) -> Result<T, String>,
+    what: &str,
+) -> Option<Vec<T>> {
     let Value::Array(items) = value else {
         at.broke(
             Rule::Other,
-            format!(
-                "must be a list of indicators such as [\"war_songs\", \"strangers_scouting\"] (got {})",
-                describe(value)
-            ),
+            format!("must be a list of {what} (got {})", describe(value)),
         );
         return None;
     };
     let mut out = Vec::new();
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
-        match at.at(&format!("[{i}]"), |p| {
-            p.check(vocab(item, Indicator::parse))
-        }) {
+        match at.at(&format!("[{i}]"), |p| p.check(vocab(item, parse))) {
             Some(a) if !out.contains(&a) => out.push(a),
             Some(_) => {}
             None => ok = false,
