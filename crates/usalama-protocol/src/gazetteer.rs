@@ -5,7 +5,7 @@
 //! Shipped unit ids are fixed in `data/gazetteer.json`, so every device and the hub agree on them
 //! without talking, and an id never changes when a unit is renamed.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -94,6 +94,37 @@ pub fn subtree<'a>(units: &'a [Unit], root: &str) -> Vec<&'a str> {
         i += 1;
     }
     out
+}
+
+/// The units by id, for walks up the tree.
+pub fn by_id(units: &[Unit]) -> BTreeMap<&str, &Unit> {
+    units.iter().map(|u| (u.id.as_str(), u)).collect()
+}
+
+/// `unit` and its ancestors, nearest first (`unit` itself even when the gazetteer lacks it). A
+/// loop of parents, which a damaged store might hold, ends the walk.
+pub fn ancestors<'a>(units: &BTreeMap<&'a str, &'a Unit>, unit: &'a str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut at = Some(unit);
+    while let Some(id) = at {
+        if out.contains(&id) || out.len() > 16 {
+            break;
+        }
+        out.push(id);
+        at = units.get(id).and_then(|u| u.parent.as_deref());
+    }
+    out
+}
+
+/// The nearest of `unit` and its ancestors that is a unit of `kind`.
+pub fn nearest_of_kind<'a>(
+    units: &BTreeMap<&'a str, &'a Unit>,
+    unit: &'a str,
+    kind: &str,
+) -> Option<&'a str> {
+    ancestors(units, unit)
+        .into_iter()
+        .find(|id| units.get(id).is_some_and(|u| u.kind == kind))
 }
 
 /// Whether placing unit `id` under `parent` would make `id` its own ancestor, or reach a loop

@@ -119,6 +119,12 @@ impl Store {
     ) -> Result<Vec<SummaryWarning>> {
         let view = self.warnings(now_ms())?;
         let (settings, _) = self.warning_settings()?;
+        let units = gazetteer::by_id(&self.units);
+        let sub_county_of = |area: &str| {
+            gazetteer::nearest_of_kind(&units, area, "sub_county")
+                .unwrap_or(area)
+                .to_owned()
+        };
         let mut out: Vec<SummaryWarning> = view
             .warnings
             .iter()
@@ -127,7 +133,7 @@ impl Store {
             .map(|w| SummaryWarning {
                 id: w.warning.id.to_string(),
                 rule: w.warning.rule,
-                sub_county: self.sub_county_of(&w.warning.area),
+                sub_county: sub_county_of(&w.warning.area),
                 area: w.warning.area.clone(),
                 day: w.warning.day.to_string(),
                 acknowledged: w
@@ -143,24 +149,6 @@ impl Store {
             .collect();
         out.reverse();
         Ok(out)
-    }
-
-    /// The sub-county a unit lies in (itself when it lies in none: a border, a ward).
-    fn sub_county_of(&self, unit: &str) -> String {
-        let mut at = unit;
-        for _ in 0..16 {
-            let Some(u) = self.units.iter().find(|u| u.id == at) else {
-                break;
-            };
-            if u.kind == "sub_county" {
-                return u.id.clone();
-            }
-            match u.parent.as_deref() {
-                Some(p) => at = p,
-                None => break,
-            }
-        }
-        unit.to_owned()
     }
 
     /// Folds the response (lead agency, outcome, closing figures, links) of the reports that

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use time::{Date, Duration};
 
 use super::{Incident, Reason, Rule, Settings, Warning, WarningId};
-use crate::gazetteer::Unit;
+use crate::gazetteer::{self, Unit};
 
 /// The warning a single report raises, if any.
 pub fn of_report(i: &Incident, s: &Settings) -> Option<Warning> {
@@ -63,21 +63,8 @@ pub fn of_report(i: &Incident, s: &Settings) -> Option<Warning> {
 }
 
 /// The location a unit counts under: its `location` ancestor, or itself.
-pub fn location_of<'a>(units: &'a BTreeMap<&'a str, &'a Unit>, unit: &'a str) -> &'a str {
-    let mut at = unit;
-    for _ in 0..16 {
-        let Some(u) = units.get(at) else {
-            return unit;
-        };
-        if u.kind == "location" {
-            return at;
-        }
-        match u.parent.as_deref() {
-            Some(p) => at = p,
-            None => return unit,
-        }
-    }
-    unit
+pub fn location_of<'a>(units: &BTreeMap<&'a str, &'a Unit>, unit: &'a str) -> &'a str {
+    gazetteer::nearest_of_kind(units, unit, "location").unwrap_or(unit)
 }
 
 /// Repeat raids: in each location, every raid within `repeat_raid_days` of the raid before it.

@@ -8,7 +8,7 @@ use time::{Date, Duration};
 use super::trend::{self, Weekly};
 use super::trigger::{self, monday};
 use super::{Incident, Rule, Settings, TrendFigures, Warning, WarningId};
-use crate::gazetteer::Unit;
+use crate::gazetteer::{self, Unit};
 
 /// The warnings of a set of reports, newest first (by day, then id).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -30,7 +30,7 @@ pub fn warnings(incidents: &[Incident], settings: &Settings, units: &[Unit]) -> 
     let mut sorted: Vec<&Incident> = incidents.iter().collect();
     sorted.sort_by_key(|a| (a.day, a.report));
     sorted.dedup_by(|a, b| a.report == b.report);
-    let by_id: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let by_id: BTreeMap<&str, &Unit> = gazetteer::by_id(units);
     let mut by_location: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
     for i in &sorted {
         if let Some(unit) = i.unit.as_deref() {
@@ -115,25 +115,16 @@ fn trends(sorted: &[&Incident], s: &Settings, units: &BTreeMap<&str, &Unit>) -> 
     out
 }
 
-/// A unit and its ancestors, nearest first.
+/// A report's unit and its ancestors, nearest first (none for a report with no unit).
 fn ancestors<'a>(units: &BTreeMap<&'a str, &'a Unit>, unit: Option<&'a str>) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut at = unit;
-    while let Some(id) = at {
-        if out.contains(&id) || out.len() > 16 {
-            break;
-        }
-        out.push(id);
-        at = units.get(id).and_then(|u| u.parent.as_deref());
-    }
-    out
+    unit.map_or_else(Vec::new, |u| gazetteer::ancestors(units, u))
 }
 
 /// The sub-counties and locations with no report for `days` days before `today`, with the day
 /// of their last report (areas that never reported are not listed: nothing says they exist to
 /// report from).
 pub fn silences(incidents: &[Incident], units: &[Unit], today: Date, days: i64) -> Vec<Silence> {
-    let by_id: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+    let by_id: BTreeMap<&str, &Unit> = gazetteer::by_id(units);
     let mut last: BTreeMap<&str, Date> = BTreeMap::new();
     for i in incidents {
         for a in ancestors(&by_id, i.unit.as_deref()) {
@@ -163,7 +154,7 @@ pub struct FollowUps<'a> {
 
 impl<'a> FollowUps<'a> {
     pub fn new(incidents: &'a [Incident], units: &'a [Unit]) -> FollowUps<'a> {
-        let units: BTreeMap<&str, &Unit> = units.iter().map(|u| (u.id.as_str(), u)).collect();
+        let units: BTreeMap<&str, &Unit> = gazetteer::by_id(units);
         let mut by_area: BTreeMap<&str, Vec<(Date, crate::ledger::ReportId)>> = BTreeMap::new();
         for i in incidents.iter().filter(|i| i.is_conflict()) {
             for a in ancestors(&units, i.unit.as_deref()) {
