@@ -80,17 +80,33 @@ impl Incident {
 fn harmed(figure: Option<&PeopleFigure>, by_type: bool) -> Option<Option<u32>> {
     let known = figure.map(|f| match f {
         PeopleFigure::Total(t) => t.known(),
-        PeopleFigure::Split(s) => {
-            let parts = [s.men, s.women, s.children];
-            let sum = parts
-                .iter()
-                .filter_map(|t| t.and_then(Tally::known))
-                .fold(0u32, u32::saturating_add);
-            let unknown = parts.contains(&Some(Tally::UNKNOWN));
-            (sum > 0 || !unknown).then_some(sum)
-        }
+        PeopleFigure::Split(s) => split_total(
+            [s.men, s.women, s.children]
+                .into_iter()
+                .flatten()
+                .map(Tally::known),
+        ),
     });
-    match known {
+    harm(known, by_type)
+}
+
+/// The total of the parts given (men, women, children; `None`: not known how many): unknown
+/// only when no part is known to be above zero and one is unknown.
+fn split_total(parts: impl Iterator<Item = Option<u32>>) -> Option<u32> {
+    let (mut sum, mut unknown) = (0u32, false);
+    for part in parts {
+        match part {
+            Some(n) => sum = sum.saturating_add(n),
+            None => unknown = true,
+        }
+    }
+    (sum > 0 || !unknown).then_some(sum)
+}
+
+/// From a figure (`None`: none given; `Some(None)`: not known how many) to what a warning reads,
+/// a report of the type itself counting as harm of unknown size.
+fn harm(figure: Option<Option<u32>>, by_type: bool) -> Option<Option<u32>> {
+    match figure {
         Some(Some(0)) | None if !by_type => None,
         Some(Some(0)) | None => Some(None),
         Some(n) => Some(n),
@@ -149,23 +165,13 @@ fn stored_figure(v: Option<&Value>, by_type: bool) -> Option<Option<u32>> {
     let known = |v: &Value| v.as_u64().map(|n| n.min(u64::from(u32::MAX)) as u32);
     let figure = match v {
         None => None,
-        Some(Value::Object(parts)) => {
-            let values: Vec<&Value> = ["men", "women", "children"]
+        Some(Value::Object(parts)) => Some(split_total(
+            ["men", "women", "children"]
                 .iter()
                 .filter_map(|k| parts.get(*k))
-                .collect();
-            let sum = values
-                .iter()
-                .filter_map(|v| known(v))
-                .fold(0u32, u32::saturating_add);
-            let unknown = values.iter().any(|v| v.is_null());
-            Some((sum > 0 || !unknown).then_some(sum))
-        }
+                .map(known),
+        )),
         Some(v) => Some(known(v)),
     };
-    match figure {
-        Some(Some(0)) | None if !by_type => None,
-        Some(Some(0)) | None => Some(None),
-        Some(n) => Some(n),
-    }
+    harm(figure, by_type)
 }
