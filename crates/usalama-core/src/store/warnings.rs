@@ -205,17 +205,13 @@ impl Store {
             )));
         }
         let ack = Acknowledgement::parse(&json!({"warning": id, "note": note}), Origin::Author)?;
-        let (settings, _) = self.warning_settings()?;
-        let incidents = self.warning_incidents()?;
-        let Some(found) = warning::warnings(&incidents, &settings, self.units())
-            .warnings
-            .into_iter()
-            .find(|w| w.id == ack.warning)
-        else {
+        let view = self.warnings(super::now_ms())?;
+        let Some(found) = view.warnings.iter().find(|w| w.warning.id == ack.warning) else {
             return Err(Error::NotFound(format!(
                 "no warning {id} on this device; `usalama warning list` shows them"
             )));
         };
+        let (id, anchor) = (found.warning.id, found.warning.anchor());
         let body =
             serde_json::to_vec(&ack.to_value()).map_err(|e| Error::Unsupported(e.to_string()))?;
         let tx = self
@@ -226,12 +222,12 @@ impl Store {
             &self.me,
             Draft {
                 kind: EntryKind::WarningAcknowledged,
-                subject: Some(found.anchor()),
+                subject: Some(anchor),
                 body,
             },
         )?;
         tx.commit()?;
-        Ok(found.id)
+        Ok(id)
     }
 
     /// Every acknowledgement by an officer's device, by warning, oldest first.
