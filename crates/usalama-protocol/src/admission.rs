@@ -618,6 +618,36 @@ mod tests {
     }
 
     #[test]
+    fn an_acknowledgement_or_settings_its_author_could_not_write_are_refused() {
+        let ack = json!({"warning": "W0000000000000000", "note": "Teams sent."});
+        check(&json_entry(
+            EntryKind::WarningAcknowledged,
+            SUBJECT,
+            ack.clone(),
+        ))
+        .expect("admitted");
+        let r = refused(&json_entry(EntryKind::WarningAcknowledged, None, ack));
+        assert_eq!(r.reason, Reason::NoSubject);
+        let no_note = json!({"warning": "W0000000000000000", "note": ""});
+        let r = refused(&json_entry(
+            EntryKind::WarningAcknowledged,
+            SUBJECT,
+            no_note,
+        ));
+        assert_eq!(r.reason, Reason::Invalid);
+        assert!(r.message.contains("note"), "{r}");
+        let settings = json!({"livestock_threshold": 200});
+        check(&json_entry(EntryKind::WarningsConfigured, None, settings)).expect("admitted");
+        for bad in [
+            json!({"livestock_threshold": -1}),
+            json!({"borders": {"uganda": ["ke-024-nowhere"]}}),
+        ] {
+            let r = refused(&json_entry(EntryKind::WarningsConfigured, None, bad));
+            assert_eq!(r.reason, Reason::Invalid, "{r}");
+        }
+    }
+
+    #[test]
     fn a_unit_not_in_the_gazetteer_is_refused_wherever_it_is_named() {
         let mut doc = report();
         doc["unit"] = json!("ke-024-nowhere");

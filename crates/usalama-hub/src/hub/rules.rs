@@ -501,6 +501,29 @@ mod tests {
     }
 
     #[test]
+    fn only_agency_officers_acknowledge_a_warning_about_a_held_report() {
+        let table = Table::new();
+        let ack = serde_json::json!({"warning": "W0000000000000000", "note": "Teams sent."});
+        let acknowledged = |author: &DeviceRecord, report: ReportId| {
+            let e = entry(
+                author,
+                EntryKind::WarningAcknowledged,
+                Some(report),
+                Some(ack.clone()),
+            );
+            table.refusal(author, &e)
+        };
+        assert_eq!(acknowledged(&officer(Agency::Ngao), table.report), None);
+        assert_eq!(
+            acknowledged(&person(Role::Chief, None, false, "p-chief"), table.report).as_deref(),
+            Some("only agency officers acknowledge warnings")
+        );
+        let unknown = ReportId([7; 10]);
+        let why = acknowledged(&officer(Agency::Nps), unknown).expect("refused");
+        assert!(why.contains("which the hub does not hold"), "{why}");
+    }
+
+    #[test]
     fn only_the_reports_author_or_the_administrator_redacts_it() {
         let table = Table::new();
         let chief = person(Role::Chief, None, false, "p-chief");
