@@ -27,6 +27,8 @@
 //!   verifies: the redaction entry's body, and who may redact what.
 //! - [`seal`]: sealed boxes (X25519, ChaCha20-Poly1305): restricted sources and the county
 //!   key, readable only by the devices they are sealed to.
+//! - [`sms`]: flash alerts by SMS: the full and the short form's text, the alert key a device
+//!   and its hub derive from their enrolled keys, and the replay window.
 //! - [`county`]: the county key that restricted sources are sealed to: issued, shared with
 //!   cleared readers and rotated at a revocation by cleared devices, never held by the hub.
 //! - [`wire`]: the sync protocol's frames: runs of entries, zstd, the signed request and
@@ -63,6 +65,7 @@ pub mod projection;
 pub mod redaction;
 pub mod refusal;
 pub mod seal;
+pub mod sms;
 pub mod vocabulary;
 pub mod warning;
 pub mod wire;
