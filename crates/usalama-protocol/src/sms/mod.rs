@@ -16,6 +16,7 @@
 //!    (none: [`Refusal::UnknownDevice`]).
 //! 3. [`open`] checks the tag, decrypts and reads the fields with the report parser's rules
 //!    and the hub's gazetteer.
+//! 4. The device's [`ReplayWindow`] takes the alert's counter and time once.
 //!
 //! # Layout
 //!
@@ -24,6 +25,7 @@
 //! - `note`: the note's alphabet and what is folded into it.
 //! - `text`: both forms as text, the alphabets and the short form's check character.
 //! - `key`: the [`AlertKey`] both sides derive, the tag and the stream.
+//! - `window`: the [`ReplayWindow`] a hub keeps for each device.
 //! - `bits`: strings of bits.
 //! - `refusal`: every reason an alert is refused or cannot be written.
 
@@ -34,7 +36,10 @@ mod layout;
 mod note;
 mod refusal;
 mod text;
+mod window;
 
+#[cfg(test)]
+mod mutations;
 #[cfg(test)]
 mod tests;
 
@@ -44,6 +49,7 @@ pub use layout::{note_room, EPOCH, MAX_COUNTER, MAX_LEAD, SHORT_FIGURE_LIMIT};
 pub use note::{Note, MAX_NOTE};
 pub use refusal::Refusal;
 pub use text::{FULL_LENGTH, FULL_PREFIX, SHORT_LENGTH};
+pub use window::{ReplayWindow, MAX_AGE, WINDOW};
 
 use bits::Bits;
 use key::TAG_BYTES;
