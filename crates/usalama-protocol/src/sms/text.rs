@@ -79,9 +79,12 @@ pub(super) fn parse(text: &str, known: &[u8]) -> Result<(Form, u8, Bits), Refusa
         }
         (Some(v), _) if v.is_ascii_digit() => {
             let version = v as u8 - b'0';
-            let digits = short_digits(text)?;
+            let (digits, bad) = short_digits(text).ok_or(Refusal::NotAnAlert)?;
             if !known.contains(&version) {
                 return Err(Refusal::UnknownVersion { version: v });
+            }
+            if let Some(bad) = bad {
+                return Err(bad);
             }
             parse_short(&digits).map(|payload| (Form::Short, version, payload))
         }
@@ -111,10 +114,10 @@ fn parse_full(text: &str) -> Result<Bits, Refusal> {
     Ok(payload)
 }
 
-/// The short form's characters as base32 digits, spaces and dashes skipped; refused when
-/// it holds anything else or is not as long as a short form. A text of digits and letters
-/// only far shorter or longer than a short form is not taken for one.
-fn short_digits(text: &str) -> Result<Vec<u8>, Refusal> {
+/// The short form's characters as base32 digits, spaces and dashes skipped, with the first
+/// character that is not one; `None` for a text far shorter or longer than a short form,
+/// which is not taken for one.
+fn short_digits(text: &str) -> Option<(Vec<u8>, Option<Refusal>)> {
     let mut digits = Vec::with_capacity(SHORT_LENGTH);
     let mut bad = None;
     for (at, c) in text.chars().enumerate() {
@@ -132,13 +135,9 @@ fn short_digits(text: &str) -> Result<Vec<u8>, Refusal> {
             }
         }
     }
-    if !(SHORT_LENGTH * 2 / 3..=SHORT_LENGTH * 4 / 3).contains(&digits.len()) {
-        return Err(Refusal::NotAnAlert);
-    }
-    if let Some(bad) = bad {
-        return Err(bad);
-    }
-    Ok(digits)
+    (SHORT_LENGTH * 2 / 3..=SHORT_LENGTH * 4 / 3)
+        .contains(&digits.len())
+        .then_some((digits, bad))
 }
 
 fn parse_short(digits: &[u8]) -> Result<Bits, Refusal> {
@@ -337,6 +336,10 @@ mod tests {
         assert_eq!(
             parse(&format!("9{}", "1".repeat(59)), &[1]),
             Err(Refusal::UnknownVersion { version: '9' })
+        );
+        assert_eq!(
+            parse(&format!("2{}U", "1".repeat(58)), &[1]),
+            Err(Refusal::UnknownVersion { version: '2' })
         );
         assert_eq!(
             parse(&format!("{}U", "1".repeat(59)), &[1]),
