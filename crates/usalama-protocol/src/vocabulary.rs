@@ -23,6 +23,10 @@ pub struct Term {
     /// A short form for narrow columns (agencies).
     #[serde(default)]
     pub short: Option<String>,
+    /// The family an early-warning indicator belongs to; the file lists each family's
+    /// indicators together, in the families' order.
+    #[serde(default)]
+    pub family: Option<String>,
 }
 
 impl Term {
@@ -132,6 +136,29 @@ mod tests {
         same("status", crate::lifecycle::STATUSES.to_vec());
         for a in &sets()["agency"] {
             assert!(a.short.is_some(), "agency {} lacks its short form", a.key);
+        }
+    }
+
+    #[test]
+    fn each_indicator_names_its_family_and_the_families_come_in_order() {
+        let families = keys("indicator_family");
+        let mut last = 0;
+        for t in &sets()["indicator"] {
+            let rust = Indicator::ALL
+                .iter()
+                .find(|i| i.as_str() == t.key)
+                .map(|i| i.family().as_str());
+            assert_eq!(t.family.as_deref(), rust, "indicator {}: family", t.key);
+            let at = families
+                .iter()
+                .position(|f| Some(*f) == rust)
+                .expect("a known family");
+            assert!(
+                at >= last,
+                "indicator {} is out of its family's place",
+                t.key
+            );
+            last = at;
         }
     }
 
