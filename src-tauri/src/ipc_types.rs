@@ -1,6 +1,8 @@
 //! The frontend's TypeScript for the types that cross the IPC boundary, generated from the Rust
 //! types themselves (ts-rs, reading their serde attributes), so that the UI's `kind: string`
-//! cannot hide a typo and a field renamed here cannot go unnoticed there.
+//! cannot hide a typo and a field renamed here cannot go unnoticed there. The vocabularies'
+//! labels come the same way from the one file the summaries read
+//! (`usalama-protocol/data/vocabulary.json`), as `vocabulary.ts`.
 //!
 //! The files live in `ui/src/lib/generated/`, committed. This test writes them into a
 //! temporary folder and fails, naming the file, when one differs from the committed one;
@@ -33,7 +35,22 @@ fn bindings() -> Vec<(String, String)> {
     add("FailureKind", FailureKind::export_to_string(&cfg));
     add("SyncFailure", SyncFailure::export_to_string(&cfg));
     add("SyncStatus", SyncStatus::export_to_string(&cfg));
+    files.push(("vocabulary.ts".into(), vocabulary()));
     files
+}
+
+/// Every closed vocabulary with its labels, as a TypeScript constant whose keys are literal
+/// types (so `label("type", "kiling")` is a type error in the frontend, as a Rust typo is here).
+fn vocabulary() -> String {
+    let mut sets: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(usalama_core::protocol::vocabulary::JSON).expect("vocabulary JSON");
+    sets.shift_remove("_");
+    let json = serde_json::to_string_pretty(&sets).expect("vocabulary as JSON");
+    format!(
+        "{HEADER}// The closed vocabularies and their labels, in the order forms show them \
+         (usalama-protocol's data/vocabulary.json).\n\
+         export const VOCABULARY = {json} as const;\n"
+    )
 }
 
 fn generated() -> PathBuf {

@@ -26,6 +26,12 @@ export function label(prefix: string, value: string | null | undefined): string 
   return key in strings ? t(key) : value;
 }
 
+/** An urgency as the form and a report's page show it: a flash report says what flash means. */
+export function urgencyText(value: string): string {
+  const name = label("urgency", value);
+  return value === "flash" ? `${name}: ${t("urgency.flash_meaning")}` : name;
+}
+
 /** The options of a choice among `values`, each labelled in the current language. */
 export function choices(prefix: string, values: readonly string[]): { value: string; label: string }[] {
   return values.map((value) => ({ value, label: label(prefix, value) }));

@@ -1,7 +1,49 @@
 // Every string the user reads, in English and Kiswahili: one catalogue, keys grouped by screen.
 // Kiswahili terms follow the project's glossary (shared domain notes); `{name}` marks a value.
+// The closed vocabularies' labels (`type.killing`, `livestock.cattle`, `indicator.war_songs`, ...)
+// are not typed here: they come from the one vocabulary file the printed summaries read too
+// (generated/vocabulary.ts), so the screen and the paper cannot drift apart.
 
-export const strings = {
+import { VOCABULARY } from "./generated/vocabulary";
+
+/** Each vocabulary's key prefix in this catalogue. */
+const PREFIXES = {
+  incident_type: "type",
+  urgency: "urgency",
+  species: "livestock",
+  agency: "agency",
+  source_kind: "source",
+  status: "status",
+  outcome: "outcome",
+  role: "role",
+  unit_kind: "kind",
+  resource: "resource",
+  indicator_family: "family",
+  indicator: "indicator",
+} as const;
+
+type Vocabulary = keyof typeof PREFIXES;
+type VocabularyKey = {
+  [V in Vocabulary]: `${(typeof PREFIXES)[V]}.${(typeof VOCABULARY)[V][number]["key"]}`;
+}[Vocabulary];
+
+/** Species and resources are written in lower case for the middle of a printed sentence; on
+ * screen they stand alone as field labels. */
+const CAPITALISED: readonly Vocabulary[] = ["species", "resource"];
+
+function vocabularyStrings(): Record<VocabularyKey, readonly [string, string]> {
+  const capital = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
+  const entries: [string, readonly [string, string]][] = [];
+  for (const set of Object.keys(PREFIXES) as Vocabulary[]) {
+    const fix = CAPITALISED.includes(set) ? capital : (s: string) => s;
+    for (const term of VOCABULARY[set]) {
+      entries.push([`${PREFIXES[set]}.${term.key}`, [fix(term.en), fix(term.sw)]]);
+    }
+  }
+  return Object.fromEntries(entries) as Record<VocabularyKey, readonly [string, string]>;
+}
+
+const screens = {
   // App and navigation
   "app.title": ["Usalama: security reports", "Usalama: ripoti za usalama"],
   "nav.home": ["Home", "Mwanzo"],
@@ -227,38 +269,14 @@ export const strings = {
   "status.label": ["Status", "Hali"],
   "status.any": ["Any status", "Hali yoyote"],
   "status.draft": ["Draft", "Rasimu"],
-  "status.pending": ["Waiting to send", "Inasubiri kutumwa"],
-  "status.received": ["Received by the county", "Imepokelewa na kaunti"],
-  "status.acknowledged": ["Acknowledged", "Imekubaliwa"],
-  "status.responding": ["Responding", "Hatua zinachukuliwa"],
-  "status.closed": ["Closed", "Imefungwa"],
 
   // Incident types
   "type.label": ["Incident type", "Aina ya tukio"],
   "type.any": ["Any type", "Aina yoyote"],
-  "type.livestock_raid": ["Livestock raid", "Uvamizi wa mifugo"],
-  "type.livestock_theft": ["Livestock theft", "Wizi wa mifugo"],
-  "type.armed_clash": ["Armed clash", "Mapigano ya silaha"],
-  "type.killing": ["Killing", "Mauaji"],
-  "type.assault_injury": ["Assault or injury", "Shambulio au majeraha"],
-  "type.abduction": ["Abduction", "Utekaji nyara"],
-  "type.road_ambush": ["Road ambush", "Shambulizi la kuvizia barabarani"],
-  "type.attack_on_security_forces": ["Attack on security forces", "Shambulizi dhidi ya askari"],
-  "type.firearm": ["Illegal firearm", "Bunduki haramu"],
-  "type.property_destruction": ["Property destroyed", "Uharibifu wa mali"],
-  "type.displacement": ["Displacement", "Watu kuhama makwao"],
-  "type.protest": ["Protest / demonstration", "Maandamano"],
-  "type.arrest": ["Arrest", "Kukamatwa"],
-  "type.livestock_recovered": ["Livestock recovered", "Mifugo iliyorejeshwa"],
-  "type.peace_meeting": ["Peace meeting", "Mkutano wa amani"],
-  "type.early_warning": ["Early warning sign", "Ishara ya tahadhari ya mapema"],
-  "type.other": ["Other", "Nyingine"],
 
   // Urgency
   "urgency.label": ["Urgency", "Uharaka"],
-  "urgency.flash": ["Flash: attack under way or about to happen", "Hatari sasa: shambulizi linaendelea au linakaribia"],
-  "urgency.urgent": ["Urgent", "Dharura"],
-  "urgency.routine": ["Routine", "Kawaida"],
+  "urgency.flash_meaning": ["attack under way or about to happen", "shambulizi linaendelea au linakaribia"],
 
   // The report form
   "form.title": ["New report", "Ripoti mpya"],
@@ -362,46 +380,8 @@ export const strings = {
     "Hilo ni rahisi mno kukisia (tarakimu tu, herufi moja iliyorudiwa, au msemo unaojulikana sana). Tunga sentensi ya maneno kadhaa yako mwenyewe.",
   ],
 
-  // People and livestock names
-  "livestock.cattle": ["Cattle", "Ng'ombe"],
-  "livestock.goats": ["Goats", "Mbuzi"],
-  "livestock.sheep": ["Sheep", "Kondoo"],
-  "livestock.camels": ["Camels", "Ngamia"],
-  "livestock.donkeys": ["Donkeys", "Punda"],
-
-  // Agencies
-  "agency.nps": ["Police (NPS)", "Polisi (NPS)"],
-  "agency.npr": ["Police reservists (NPR)", "Polisi wa akiba (NPR)"],
-  "agency.kdf": ["Kenya Defence Forces (KDF)", "Jeshi la Ulinzi la Kenya (KDF)"],
-  "agency.nis": ["National Intelligence Service (NIS)", "Idara ya Kitaifa ya Ujasusi (NIS)"],
-  "agency.ngao": ["Administration (NGAO)", "Utawala wa serikali (NGAO)"],
-  "agency.cso": ["Civil society / NGOs", "Mashirika ya kiraia"],
-
-  // Source kinds
-  "source.witness": ["Witness", "Shahidi"],
-  "source.victim": ["Victim", "Mwathiriwa"],
-  "source.informant": ["Informant", "Mpasha habari"],
-  "source.security_personnel": ["Security personnel", "Askari wa usalama"],
-  "source.community_leader": ["Community leader", "Kiongozi wa jamii"],
-  "source.other": ["Other", "Nyingine"],
-
-  // Roles
-  "role.chief": ["Chief", "Chifu"],
-  "role.assistant_chief": ["Assistant chief", "Chifu msaidizi"],
-  "role.elder": ["Village elder", "Mzee wa kijiji"],
-  "role.officer": ["Officer", "Afisa"],
-  "role.admin": ["County ICT administrator", "Msimamizi wa TEHAMA wa kaunti"],
+  // Roles beyond the vocabulary's
   "role.unknown": ["Unknown", "Haijulikani"],
-
-  // Unit kinds
-  "kind.county": ["County", "Kaunti"],
-  "kind.constituency": ["Constituency", "Eneo bunge"],
-  "kind.ward": ["Ward", "Wadi"],
-  "kind.sub_county": ["Sub-county", "Kaunti ndogo"],
-  "kind.division": ["Division", "Tarafa"],
-  "kind.location": ["Location", "Lokesheni"],
-  "kind.sub_location": ["Sub-location", "Lokesheni ndogo"],
-  "kind.village": ["Village", "Kijiji"],
 
   // Unit picker
   "unit.search": ["Type to search the areas", "Andika kutafuta maeneo"],
@@ -469,10 +449,6 @@ export const strings = {
     "Vyombo viwili viliteuliwa kuongoza kwa wakati mmoja: {leads}. Ofisi ya kamishna wa kaunti iteue kimoja.",
   ],
   "report.acknowledged_by": ["Acknowledged by", "Imekubaliwa na"],
-  "outcome.resolved": ["Resolved", "Imetatuliwa"],
-  "outcome.false_alarm": ["False alarm", "Tahadhari isiyo ya kweli"],
-  "outcome.duplicate": ["Duplicate of another report", "Imerudiwa na ripoti nyingine"],
-  "outcome.no_action_possible": ["No action possible", "Hakuna hatua inayowezekana"],
   "report.event.other": ["Update", "Taarifa"],
   "report.lead": ["Lead agency", "Chombo kinachoongoza"],
   "report.supporting": ["Supporting agencies", "Vyombo vinavyosaidia"],
@@ -852,55 +828,8 @@ export const strings = {
     "Weka alama kwenye kila ishara iliyoonekana au kusikika.",
   ],
   "report.event.warning_acknowledged": ["Warning acknowledged: {note}", "Tahadhari imethibitishwa: {note}"],
-  "family.provocative": [
-    "Provocative signs (often just before a raid)",
-    "Ishara za uchokozi (mara nyingi kabla ya uvamizi)",
-  ],
-  "family.armed_intervention": ["Armed intervention", "Kuingilia kwa silaha"],
-  "family.aggravating": ["Signs that make things worse", "Ishara zinazozidisha hali"],
-  "family.environmental": ["Pressure from the environment", "Shinikizo la mazingira"],
-  "family.peace": ["Signs of peace", "Ishara za amani"],
-  "indicator.war_songs": ["War songs", "Nyimbo za vita"],
-  "indicator.strangers_scouting": ["Strangers scouting (spies)", "Wageni wanaopeleleza (majasusi)"],
-  "indicator.pre_raid_blessing": ["Pre-raid blessing", "Baraka kabla ya uvamizi"],
-  "indicator.all_male_migration": ["Only the men moving away", "Wanaume pekee wanahama"],
-  "indicator.arms_movement": ["Arms or ammunition moving", "Usafirishaji wa silaha au risasi"],
-  "indicator.herds_massing_at_border": [
-    "Herds and kraals building up near a border",
-    "Mifugo na mazizi yanaongezeka karibu na mpaka",
-  ],
-  "indicator.traditional_forecasting": ["Traditional forecasting (seers)", "Utabiri wa jadi (waonaji)"],
-  "indicator.armed_support": ["Armed support from inside or outside", "Msaada wa silaha kutoka ndani au nje"],
-  "indicator.pastoral_migration": ["Herders migrating", "Kuhama kwa wafugaji"],
-  "indicator.displaced_influx": ["Displaced people arriving", "Watu waliohamishwa makwao wanawasili"],
-  "indicator.security_escorts": ["Herds or travellers needing security escorts", "Mifugo au wasafiri wanahitaji ulinzi wa askari"],
-  "indicator.small_arms_available": ["Guns easy to get", "Bunduki zinapatikana kwa urahisi"],
-  "indicator.bullets_as_currency": ["Bullets used as money", "Risasi zinatumika kama pesa"],
-  "indicator.protest": ["Protest", "Maandamano"],
-  "indicator.groups_separating": ["Groups separating", "Makundi yanatengana"],
-  "indicator.pupils_missing_school": ["Pupils missing school", "Wanafunzi hawaendi shuleni"],
-  "indicator.livestock_prices_falling": ["Livestock prices falling", "Bei ya mifugo inashuka"],
-  "indicator.post_raid_blessing": ["Post-raid blessing", "Baraka baada ya uvamizi"],
-  "indicator.livestock_sales_rising": ["Livestock sales and prices rising", "Mauzo na bei ya mifugo yanapanda"],
-  "indicator.negative_media": ["Hostile talk in the media", "Matamshi ya uchochezi kwenye vyombo vya habari"],
-  "indicator.harmful_policy": ["Harmful migration or livestock policy", "Sera inayodhuru ya uhamaji au mifugo"],
-  "indicator.drought": ["Drought or other disaster", "Ukame au maafa mengine"],
-  "indicator.resource_competition": ["Competition for land, grazing or water", "Ushindani wa ardhi, malisho au maji"],
-  "indicator.livestock_crowding": ["Livestock crowded into safe areas", "Mifugo imesongamana maeneo salama"],
-  "indicator.grazing_abandoned": ["Grazing areas abandoned", "Maeneo ya malisho yameachwa"],
-  "indicator.livestock_disease": ["Livestock disease", "Magonjwa ya mifugo"],
-  "indicator.peace_initiative": ["Peace initiative", "Juhudi za amani"],
-  "indicator.alliance": ["Alliance between groups", "Muungano kati ya makundi"],
-  "indicator.intergroup_celebration": [
-    "Celebrations, sharing or marriage between groups",
-    "Sherehe, kugawana au ndoa kati ya makundi",
-  ],
-  "indicator.cross_border_trade": ["Cross-border trade", "Biashara ya kuvuka mpaka"],
-  "indicator.arms_handed_in": ["Guns disclosed or handed in", "Bunduki zimesalimishwa"],
-  "indicator.markets_open": ["Markets staying open", "Masoko yanabaki wazi"],
-  "indicator.relief_distributed": ["Relief distributed", "Misaada imegawiwa"],
-  "indicator.law_enforced": ["Law enforced", "Sheria inatekelezwa"],
-  "indicator.bride_price_stable": ["Bride price stable", "Mahari ni thabiti"],
 } as const satisfies Record<string, readonly [string, string]>;
 
-export type Key = keyof typeof strings;
+export type Key = keyof typeof screens | VocabularyKey;
+
+export const strings: Record<Key, readonly [string, string]> = { ...vocabularyStrings(), ...screens };
