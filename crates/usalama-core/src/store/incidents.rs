@@ -270,7 +270,15 @@ mod tests {
         store
             .conn
             .execute_batch(
-                "DROP INDEX reports_by_urgency;
+                "DROP INDEX reports_warning_facts;
+                 ALTER TABLE reports DROP COLUMN warning_report;
+                 ALTER TABLE reports DROP COLUMN warning_day;
+                 ALTER TABLE reports DROP COLUMN warning_unit;
+                 ALTER TABLE reports DROP COLUMN warning_killed;
+                 ALTER TABLE reports DROP COLUMN warning_abducted;
+                 ALTER TABLE reports DROP COLUMN warning_head;
+                 ALTER TABLE reports DROP COLUMN warning_indicators;
+                 DROP INDEX reports_by_urgency;
                  ALTER TABLE reports DROP COLUMN lead;
                  ALTER TABLE reports DROP COLUMN supporting;
                  ALTER TABLE reports DROP COLUMN acknowledged;

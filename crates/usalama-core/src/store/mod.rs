@@ -19,6 +19,7 @@
 //! - `held`: what the store holds, as admission asks it.
 //! - `keyring`: the county keys as this device knows them, and who is an approved reader.
 //! - `sources`: restricted sections sealed to the county key, or waiting here for one.
+//! - `warning_facts`: the facts a warning reads of a report, in columns of its row.
 //! - `projection`: a report's row rebuilt from its entries; the response fold.
 //! - `listing`: resolving ids, filters, lists and the board of open incidents.
 //! - `view`: one report as its page shows it, with its timeline.
@@ -56,6 +57,7 @@ mod summary;
 mod sync;
 mod verify;
 mod view;
+mod warning_facts;
 mod warnings;
 
 use std::fs;
@@ -313,6 +315,8 @@ impl Store {
             let before = schema::migrate(&tx)?;
             if before < schema::RESPONSE_COLUMNS {
                 projection::reproject_all(&tx)?;
+            } else if before < schema::WARNING_FACTS {
+                warning_facts::fill(&tx)?;
             }
             tx.commit()?;
         }

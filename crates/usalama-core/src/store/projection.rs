@@ -1,5 +1,6 @@
-//! The projection writer: a report's row (status, response, text index) rebuilt from every
-//! entry about it, with the redactions applied to the bodies still held first.
+//! The projection writer: a report's row (status, response, the facts warnings read, text
+//! index) rebuilt from every entry about it, with the redactions applied to the bodies still
+//! held first.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,6 +9,7 @@ use serde_json::Value;
 
 use super::entries::{entries_about, same_person};
 use super::sources::{unsealed_source, Opener};
+use super::warning_facts::Facts;
 use crate::domain::report::{apply_restricted, restricted_patch};
 use crate::domain::{Agency, Role};
 use crate::error::Result;
@@ -16,6 +18,7 @@ use crate::ledger::{fold_order, DeviceId, Entry, EntryKind, ReportId};
 use crate::lifecycle::{self, Action, Actor, Response, Step};
 use crate::projection::{project_with, ReportState};
 use crate::redaction::Redaction;
+use crate::warning::Incident;
 
 /// What [`reproject`] did.
 #[derive(Debug, Clone, Copy, Default)]
@@ -50,7 +53,7 @@ pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reproject
         });
     };
     let mut state = fold_report(tx, id, filing, &entries, &redactions)?;
-    let row = ProjectedRow::of(tx, &state)?;
+    let row = ProjectedRow::of(tx, id, &state)?;
     let received: Option<i64> = tx
         .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?
         .query_row(params![filing.device.0, filing.seq], |r| r.get(0))?;
@@ -141,7 +144,7 @@ fn fold_report(
     Ok(state)
 }
 
-/// Writes the report's row and its words in the text index.
+/// Writes the report's row, with the facts warnings read, and its words in the text index.
 fn write_row(
     tx: &Transaction<'_>,
     id: &ReportId,
@@ -192,6 +195,7 @@ fn write_row(
             ],
             |r| r.get(0),
         )?;
+    row.facts.write(tx, rowid)?;
     tx.prepare_cached("DELETE FROM reports_text WHERE rowid = ?1")?
         .execute([rowid])?;
     tx.prepare_cached(
@@ -307,10 +311,12 @@ pub(super) struct ProjectedRow {
     pub narrative: String,
     pub other: String,
     pub document: String,
+    /// What the warnings read of the document.
+    pub facts: Facts,
 }
 
 impl ProjectedRow {
-    pub fn of(tx: &Transaction<'_>, state: &ReportState) -> Result<Self> {
+    pub fn of(tx: &Transaction<'_>, id: &ReportId, state: &ReportState) -> Result<Self> {
         let text = |k: &str| state.field(k).map(str::to_owned);
         // A report with no unit counts under its reporter's unit, or the county.
         let unit = match text("unit") {
@@ -337,6 +343,7 @@ impl ProjectedRow {
                 other.push(v);
             }
         }
+        let document = Value::Object(doc.clone()).to_string();
         Ok(ProjectedRow {
             kind: text("type").unwrap_or_else(|| "other".into()),
             urgency: text("urgency").unwrap_or_else(|| "routine".into()),
@@ -344,7 +351,8 @@ impl ProjectedRow {
             place: text("place"),
             narrative: text("narrative").unwrap_or_default(),
             other: other.join(" "),
-            document: Value::Object(doc.clone()).to_string(),
+            facts: Facts::of(Incident::of_stored(*id, &document).as_ref()),
+            document,
         })
     }
 }

@@ -16,11 +16,17 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/005_response_columns.sql"),
     include_str!("migrations/006_county_keys.sql"),
     include_str!("migrations/007_signatures_and_clearance.sql"),
+    include_str!("migrations/008_warning_facts.sql"),
 ];
 
 /// The migration that added the response columns: a store migrated from before it rebuilds
 /// every report's row.
 pub const RESPONSE_COLUMNS: usize = 5;
+
+/// The migration that added the facts a warning reads: a store migrated from before it fills
+/// them from every report's document (one from before [`RESPONSE_COLUMNS`] rebuilds every row,
+/// which fills them too).
+pub const WARNING_FACTS: usize = 8;
 
 /// Runs the migrations this store has not run yet, all in `tx`; returns how many had run before.
 pub fn migrate(tx: &Transaction<'_>) -> Result<usize> {

@@ -332,7 +332,9 @@ fn check_cover(foreign: &mut Vec<Link>, report: &mut VerifyReport) {
 fn snapshot(tx: &rusqlite::Transaction<'_>) -> Result<HashMap<String, String>> {
     let mut stmt = tx.prepare(
         "SELECT id, json_array(hex(author), type, urgency, occurred_at, recorded_at, unit, place,
-                               amendments, document)
+                               amendments, document, hex(warning_report), warning_day,
+                               warning_unit, warning_killed, warning_abducted, warning_head,
+                               warning_indicators)
          FROM reports",
     )?;
     let rows = stmt

@@ -13,11 +13,12 @@ use time::{Date, Duration, OffsetDateTime};
 
 use super::entries::{append, entry_from_row, ENTRY_COLUMNS};
 use super::view::Author;
+use super::warning_facts::{incident_of_row, INCIDENTS_QUERY};
 use super::{format_ms, Store};
 use crate::domain::text::Origin;
 use crate::domain::Role;
 use crate::error::{Error, Result};
-use crate::ledger::{Draft, EntryKind, ReportId};
+use crate::ledger::{Draft, EntryKind};
 use crate::warning::{self, Acknowledgement, Incident, Settings, Silence, Warning, WarningId};
 
 /// The warnings last computed, with what they were computed from: the connection's changes,
@@ -122,17 +123,11 @@ impl Store {
             .map_or((Settings::default(), false), |s| (s, true)))
     }
 
-    /// What the warnings read of every report this device holds (documents checked when they
-    /// were recorded, read without checking them again).
+    /// What the warnings read of every report this device holds, by day: the facts the
+    /// projection keeps in each report's row (see `warning_facts`), no document decoded.
     pub fn warning_incidents(&self) -> Result<Vec<Incident>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, document FROM reports")?;
-        let rows = stmt.query_map([], |r| {
-            let id: String = r.get(0)?;
-            let doc = r.get_ref(1)?.as_str()?;
-            Ok(ReportId::parse(&id).and_then(|id| Incident::of_stored(id, doc)))
-        })?;
+        let mut stmt = self.conn.prepare_cached(INCIDENTS_QUERY)?;
+        let rows = stmt.query_map([], incident_of_row)?;
         let mut out = Vec::new();
         for incident in rows {
             out.extend(incident?);
