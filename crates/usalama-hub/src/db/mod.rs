@@ -5,7 +5,10 @@
 //! reader never skips an entry that commits later with a smaller number).
 
 pub mod postgres;
+mod sms;
 pub mod sqlite;
+
+pub use sms::{SmsMessage, SmsStore};
 
 use std::path::{Path, PathBuf};
 
@@ -168,8 +171,8 @@ pub struct Audience<'a> {
     pub cleared: bool,
 }
 
-/// One transaction's worth of storage operations.
-pub trait Tx {
+/// One transaction's worth of storage operations (the SMS ones in [`SmsStore`]).
+pub trait Tx: SmsStore {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     fn delete_meta(&mut self, key: &str) -> Result<()>;

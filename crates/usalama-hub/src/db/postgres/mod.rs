@@ -16,6 +16,7 @@
 //! rows back into records.
 
 mod rows;
+mod sms;
 mod tx;
 
 use std::collections::HashMap;
@@ -36,6 +37,7 @@ use tx::PgTx;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/001_hub.sql"),
     include_str!("../migrations/postgres/002_approval_and_budget.sql"),
+    include_str!("../migrations/postgres/003_sms.sql"),
 ];
 
 /// The key of the advisory lock every write transaction holds until it commits.

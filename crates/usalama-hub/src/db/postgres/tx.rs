@@ -65,17 +65,29 @@ impl PgTx<'_> {
         Ok(s)
     }
 
-    fn exec(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+    pub(super) fn exec(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64> {
         let s = self.stmt(sql)?;
         self.tx.execute(&s, params).pg()
     }
 
-    fn one(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>> {
+    pub(super) fn one(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>> {
         let s = self.stmt(sql)?;
         self.tx.query_opt(&s, params).pg()
     }
 
-    fn all(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+    pub(super) fn all(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
         let s = self.stmt(sql)?;
         self.tx.query(&s, params).pg()
     }

@@ -4,6 +4,7 @@
 //! storage operation of a transaction, and `rows` reads stored rows back into records.
 
 mod rows;
+mod sms;
 mod tx;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use crate::error::{HubError, Refusal, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/001_hub.sql"),
     include_str!("../migrations/sqlite/002_approval_and_budget.sql"),
+    include_str!("../migrations/sqlite/003_sms.sql"),
 ];
 
 #[derive(Debug)]

@@ -1,0 +1,134 @@
+//! The SMS tables of one PostgreSQL transaction: the same answers as the SQLite backend's.
+
+use postgres::Row;
+use usalama_protocol::ledger::DeviceId;
+
+use super::rows::{fixed, unsigned};
+use super::tx::PgTx;
+use super::{damaged, Pg};
+use crate::db::{SmsMessage, SmsStore};
+use crate::error::Result;
+
+impl SmsStore for PgTx<'_> {
+    fn sms_known(&mut self, source: &str) -> Result<bool> {
+        Ok(self
+            .one("SELECT 1 FROM sms_messages WHERE source = $1", &[&source])?
+            .is_some())
+    }
+
+    fn insert_sms(&mut self, m: &SmsMessage) -> Result<u64> {
+        let device = m.device.map(|d| d.0.to_vec());
+        let counter = m.counter.map(i64::from);
+        let alert = m.alert.as_ref().map(ToString::to_string);
+        let index = m.sender_index.to_vec();
+        let row = self
+            .one(
+                "INSERT INTO sms_messages (source, received_at, stored_at, sender, sender_index,
+                     text, excerpt, device, counter, alert, refusal, reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 RETURNING id",
+                &[
+                    &m.source,
+                    &m.received_at,
+                    &m.stored_at,
+                    &m.sender,
+                    &index,
+                    &m.text,
+                    &m.excerpt,
+                    &device,
+                    &counter,
+                    &alert,
+                    &m.refusal,
+                    &m.reason,
+                ],
+            )?
+            .ok_or_else(|| damaged("SMS number"))?;
+        unsigned(row.try_get(0).pg()?, "SMS number")
+    }
+
+    fn sms_messages(&mut self, refused_only: bool, limit: usize) -> Result<Vec<SmsMessage>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.all(
+            "SELECT id, source, received_at, stored_at, excerpt, device, counter, alert,
+                    refusal, reason
+             FROM sms_messages WHERE (NOT $1 OR refusal IS NOT NULL)
+             ORDER BY id DESC LIMIT $2",
+            &[&refused_only, &limit],
+        )?
+        .iter()
+        .map(message_from)
+        .collect()
+    }
+
+    fn sms_key_devices(&mut self, key_id: u32) -> Result<Vec<DeviceId>> {
+        self.all(
+            "SELECT device FROM sms_keys WHERE key_id = $1 ORDER BY device",
+            &[&i64::from(key_id)],
+        )?
+        .iter()
+        .map(|r| Ok(DeviceId(fixed(r.try_get(0).pg()?, "device id")?)))
+        .collect()
+    }
+
+    fn index_sms_key(&mut self, key_id: u32, device: &DeviceId) -> Result<()> {
+        self.exec(
+            "INSERT INTO sms_keys (key_id, device) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&i64::from(key_id), &device.0.as_slice()],
+        )?;
+        Ok(())
+    }
+
+    fn unindex_sms_key(&mut self, device: &DeviceId) -> Result<()> {
+        self.exec(
+            "DELETE FROM sms_keys WHERE device = $1",
+            &[&device.0.as_slice()],
+        )?;
+        Ok(())
+    }
+
+    fn sms_window(&mut self, device: &DeviceId) -> Result<Option<String>> {
+        self.one(
+            "SELECT seen FROM sms_windows WHERE device = $1",
+            &[&device.0.as_slice()],
+        )?
+        .map(|r| r.try_get(0).pg())
+        .transpose()
+    }
+
+    fn set_sms_window(&mut self, device: &DeviceId, window: &str) -> Result<()> {
+        self.exec(
+            "INSERT INTO sms_windows (device, seen) VALUES ($1, $2)
+             ON CONFLICT (device) DO UPDATE SET seen = excluded.seen",
+            &[&device.0.as_slice(), &window],
+        )?;
+        Ok(())
+    }
+}
+
+fn message_from(r: &Row) -> Result<SmsMessage> {
+    let device: Option<Vec<u8>> = r.try_get(5).pg()?;
+    let counter: Option<i64> = r.try_get(6).pg()?;
+    let alert: Option<String> = r.try_get(7).pg()?;
+    Ok(SmsMessage {
+        id: unsigned(r.try_get(0).pg()?, "SMS number")?,
+        source: r.try_get(1).pg()?,
+        received_at: r.try_get(2).pg()?,
+        stored_at: r.try_get(3).pg()?,
+        sender: Vec::new(),
+        sender_index: [0; 32],
+        text: Vec::new(),
+        excerpt: r.try_get(4).pg()?,
+        device: device
+            .map(|d| fixed(d, "device id").map(DeviceId))
+            .transpose()?,
+        counter: counter
+            .map(|c| u32::try_from(c).map_err(|_| damaged("alert number")))
+            .transpose()?,
+        alert: alert
+            .map(|a| serde_json::from_str(&a))
+            .transpose()
+            .map_err(|_| damaged("SMS alert"))?,
+        refusal: r.try_get(8).pg()?,
+        reason: r.try_get(9).pg()?,
+    })
+}

@@ -1,0 +1,68 @@
+//! What the hub stores of SMS alerts: every message it picked up (accepted or refused, with
+//! where it came from as a unique key), the index of enrolled devices by alert key id, and each
+//! device's replay window. Both backends implement [`SmsStore`], which every [`super::Tx`]
+//! also is, so a message, its outcome and the window it moved commit in one transaction.
+
+use serde::Serialize;
+use usalama_protocol::ledger::DeviceId;
+
+use crate::error::Result;
+
+/// One SMS as the hub keeps it: an alert it accepted, or a message it refused and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct SmsMessage {
+    /// The hub's number for it (0 before it is stored).
+    pub id: u64,
+    /// Where it came from, unique: the gateway's file name and a hash of what it held.
+    pub source: String,
+    /// When the gateway received it, Unix ms.
+    pub received_at: i64,
+    /// When the hub stored it, Unix ms.
+    pub stored_at: i64,
+    /// The sender's number, sealed to the hub's own key: never shown.
+    #[serde(skip)]
+    pub sender: Vec<u8>,
+    /// A keyed hash of the sender's number, to find a sender's messages without opening any.
+    #[serde(skip)]
+    pub sender_index: [u8; 32],
+    /// The whole text, sealed to the hub's own key.
+    #[serde(skip)]
+    pub text: Vec<u8>,
+    /// The first characters of the text, all that the list shows of it.
+    pub excerpt: String,
+    /// The device whose key opened it, and its alert number.
+    pub device: Option<DeviceId>,
+    pub counter: Option<u32>,
+    /// The alert's fields as JSON, when accepted.
+    pub alert: Option<serde_json::Value>,
+    /// The refusal's stable code (`sms::Refusal::code`); `None` when accepted.
+    pub refusal: Option<String>,
+    /// Why it was refused, in words.
+    pub reason: Option<String>,
+}
+
+impl SmsMessage {
+    pub fn accepted(&self) -> bool {
+        self.refusal.is_none()
+    }
+}
+
+/// The SMS operations of one transaction.
+pub trait SmsStore {
+    /// Whether a message from `source` is stored already.
+    fn sms_known(&mut self, source: &str) -> Result<bool>;
+    /// Stores a message; returns its number.
+    fn insert_sms(&mut self, message: &SmsMessage) -> Result<u64>;
+    /// The newest `limit` messages (only the refused ones if `refused_only`), newest first.
+    fn sms_messages(&mut self, refused_only: bool, limit: usize) -> Result<Vec<SmsMessage>>;
+
+    /// The devices indexed under alert key id `key_id`.
+    fn sms_key_devices(&mut self, key_id: u32) -> Result<Vec<DeviceId>>;
+    fn index_sms_key(&mut self, key_id: u32, device: &DeviceId) -> Result<()>;
+    /// Drops a device from the index (revoked or replaced).
+    fn unindex_sms_key(&mut self, device: &DeviceId) -> Result<()>;
+
+    /// A device's replay window as stored (JSON), if it has one.
+    fn sms_window(&mut self, device: &DeviceId) -> Result<Option<String>>;
+    fn set_sms_window(&mut self, device: &DeviceId, window: &str) -> Result<()>;
+}

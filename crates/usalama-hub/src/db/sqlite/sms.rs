@@ -1,0 +1,165 @@
+//! The SMS tables of one SQLite transaction: messages, the key id index and replay windows.
+
+use rusqlite::{params, OptionalExtension, Row};
+use usalama_protocol::ledger::DeviceId;
+
+use super::rows::fixed;
+use super::tx::SqliteTx;
+use crate::db::{SmsMessage, SmsStore};
+use crate::error::{HubError, Result};
+
+const COLUMNS: &str = "id, source, received_at, stored_at, excerpt, device, counter, alert, \
+                       refusal, reason";
+
+impl SmsStore for SqliteTx<'_> {
+    fn sms_known(&mut self, source: &str) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM sms_messages WHERE source = ?1")?
+            .query_row([source], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn insert_sms(&mut self, m: &SmsMessage) -> Result<u64> {
+        let alert = m.alert.as_ref().map(ToString::to_string);
+        let id: i64 = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO sms_messages (source, received_at, stored_at, sender, sender_index,
+                     text, excerpt, device, counter, alert, refusal, reason)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 RETURNING id",
+            )?
+            .query_row(
+                params![
+                    m.source,
+                    m.received_at,
+                    m.stored_at,
+                    m.sender,
+                    m.sender_index,
+                    m.text,
+                    m.excerpt,
+                    m.device.map(|d| d.0),
+                    m.counter,
+                    alert,
+                    m.refusal,
+                    m.reason
+                ],
+                |r| r.get(0),
+            )?;
+        Ok(id as u64)
+    }
+
+    fn sms_messages(&mut self, refused_only: bool, limit: usize) -> Result<Vec<SmsMessage>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM sms_messages WHERE (?1 = 0 OR refusal IS NOT NULL)
+             ORDER BY id DESC LIMIT ?2"
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params![refused_only, limit as i64], raw)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(finish).collect()
+    }
+
+    fn sms_key_devices(&mut self, key_id: u32) -> Result<Vec<DeviceId>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT device FROM sms_keys WHERE key_id = ?1 ORDER BY device")?;
+        let ids = stmt
+            .query_map([key_id], |r| r.get::<_, Vec<u8>>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.into_iter()
+            .map(|id| fixed(id, "device id").map(DeviceId))
+            .collect()
+    }
+
+    fn index_sms_key(&mut self, key_id: u32, device: &DeviceId) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sms_keys (key_id, device) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            )?
+            .execute(params![key_id, device.0])?;
+        Ok(())
+    }
+
+    fn unindex_sms_key(&mut self, device: &DeviceId) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM sms_keys WHERE device = ?1")?
+            .execute([device.0])?;
+        Ok(())
+    }
+
+    fn sms_window(&mut self, device: &DeviceId) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT seen FROM sms_windows WHERE device = ?1")?
+            .query_row([device.0], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_sms_window(&mut self, device: &DeviceId, window: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO sms_windows (device, seen) VALUES (?1, ?2)
+                 ON CONFLICT (device) DO UPDATE SET seen = excluded.seen",
+            )?
+            .execute(params![device.0, window])?;
+        Ok(())
+    }
+}
+
+/// A row's columns, before the fixed-size and JSON ones are checked.
+type Raw = (
+    i64,
+    String,
+    i64,
+    i64,
+    String,
+    Option<Vec<u8>>,
+    Option<u32>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+    ))
+}
+
+fn finish(raw: Raw) -> Result<SmsMessage> {
+    let (id, source, received_at, stored_at, excerpt, device, counter, alert, refusal, reason) =
+        raw;
+    Ok(SmsMessage {
+        id: id as u64,
+        source,
+        received_at,
+        stored_at,
+        sender: Vec::new(),
+        sender_index: [0; 32],
+        text: Vec::new(),
+        excerpt,
+        device: device
+            .map(|d| fixed(d, "device id").map(DeviceId))
+            .transpose()?,
+        counter,
+        alert: alert
+            .map(|a| serde_json::from_str(&a))
+            .transpose()
+            .map_err(|_| HubError::Database("a stored SMS alert is damaged".into()))?,
+        refusal,
+        reason,
+    })
+}
