@@ -15,7 +15,10 @@
 //!   - `hub::bundles`: bundles carried on a USB stick, in and out;
 //!   - `hub::units`: the gazetteer the hub keeps and announces;
 //!   - `hub::review`: refused entries and forks, for the administrator;
+//!   - `hub::sms`: flash alerts received by SMS: read, judged by each device's replay window,
+//!     stored once with their outcome, the index of devices by alert key id;
 //!   - `hub::key`: the hub's secret key file.
+//! - [`gammu`]: the inbox folder of `gammu-smsd` (FILES backend), swept into `hub::sms`.
 //! - [`budget`]: the daily byte budget of each device.
 //! - [`db`]: the storage trait and its SQLite and PostgreSQL backends; each backend is a
 //!   folder: its `mod.rs` opens the database and runs transactions, `tx` holds the storage
@@ -31,6 +34,7 @@
 pub mod budget;
 pub mod db;
 pub mod error;
+pub mod gammu;
 pub mod http;
 pub mod hub;
 pub mod metrics;

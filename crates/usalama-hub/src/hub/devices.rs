@@ -23,6 +23,8 @@ impl Hub {
         let device = db::read(self.db(), |tx| find_device(tx, text, self.id))?;
         let now = now_ms();
         db::write(self.db(), |tx| {
+            // Its alerts are refused from now on, as its syncs are.
+            tx.unindex_sms_key(&device.id)?;
             // A device still waiting for approval was never announced: nobody needs telling.
             if tx.set_revoked(&device.id)? && !device.pending {
                 // What the hub holds of it now is all of it that will ever take effect.

@@ -134,6 +134,7 @@ impl Hub {
             }
             let record = device_of(&invite, id, key, now);
             tx.insert_device(&record)?;
+            self.index_alert_key(tx, &record)?;
             if !record.pending {
                 self.announce(tx, &record, now)?;
             }
@@ -180,6 +181,7 @@ impl Hub {
         self.append(tx, EntryKind::DeviceEnrolled, &device_body(record), now)?;
         for old in replaced {
             tx.set_revoked(&old)?;
+            tx.unindex_sms_key(&old)?;
             self.append(
                 tx,
                 EntryKind::DeviceRevoked,

@@ -3,7 +3,7 @@
 //! signed chain so that they reach every device by the same sync as reports.
 //!
 //! This module keeps the [`Hub`] itself: opening it over a database, its identity and its own
-//! chain. Each child module adds the methods of one job.
+//! chain. Each child module adds the methods of one job (`sms`: flash alerts received by SMS).
 
 mod answer;
 mod bundles;
@@ -15,6 +15,7 @@ mod key;
 mod redaction;
 mod review;
 mod rules;
+mod sms;
 mod units;
 mod warnings;
 
@@ -35,6 +36,7 @@ use key::{read_key_file, save_key};
 pub use bundles::{BundleExport, BundleImport};
 pub use enrollment::{EnrollRequest, InviteCode, InviteRequest, DEFAULT_INVITE_HOURS};
 pub use redaction::Redacted;
+pub use sms::{Incoming, Taken, EXCERPT};
 pub use usalama_protocol::ledger::MAX_AHEAD_MS;
 
 /// What a device may send per day, unless `serve --daily-budget` says otherwise: about ten times
@@ -93,14 +95,16 @@ impl Hub {
             .chain_update(secret)
             .finalize()
             .into();
-        Ok(Hub {
+        let hub = Hub {
             id: DeviceId::of(&key.verifying_key()),
             key,
             invite_key,
             budget: DEFAULT_DAILY_BUDGET,
             db,
             metrics: Metrics::default(),
-        })
+        };
+        hub.settle_alert_keys()?;
+        Ok(hub)
     }
 
     /// A new hub's first records: its own chain, stored as a device, and the shipped
