@@ -5,7 +5,8 @@
 //! # Layout
 //!
 //! This file parses the command line and hands each command to its group in `cli/`:
-//! `serve`, `invite`, `devices`, `units`, `review` (forks and refused entries), `bundles`
+//! `serve`, `invite`, `devices`, `units`, `review` (forks and refused entries), `sms` (messages
+//! received by SMS), `bundles`
 //! (import and export), `redact` and `backup`; `cli/mod.rs` holds what they share (opening
 //! the hub, printing JSON, the failure and its exit status).
 
@@ -62,6 +63,9 @@ enum Command {
     /// Entries that reused a device's sequence number with other content.
     #[command(subcommand)]
     Forks(cli::review::ForksCommand),
+    /// Messages received by SMS: flash alerts accepted, and messages refused with why.
+    #[command(subcommand)]
+    Sms(cli::sms::SmsCommand),
     /// Entries kept without effect: their author's role may not make them.
     #[command(subcommand)]
     Refused(cli::review::RefusedCommand),
@@ -122,6 +126,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Warnings(command) => cli::warnings::run(db, command, json),
         Command::Forks(command) => cli::review::forks(db, command, json),
         Command::Refused(command) => cli::review::refused(db, command, json),
+        Command::Sms(command) => cli::sms::run(db, command, json),
         Command::Import { file } => cli::bundles::import(db, &file, json),
         Command::Export { device, out, since } => {
             cli::bundles::export(db, &device, &out, since, json)

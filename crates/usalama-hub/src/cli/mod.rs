@@ -8,6 +8,7 @@ pub(crate) mod invite;
 pub(crate) mod redact;
 pub(crate) mod review;
 pub(crate) mod serve;
+pub(crate) mod sms;
 pub(crate) mod units;
 pub(crate) mod warnings;
 

@@ -1,11 +1,13 @@
 //! `serve`: serving devices as in production: TLS (a given certificate or the hub's own),
-//! the limits, the health listener, and a graceful stop on a signal.
+//! the limits, the health listener, a graceful stop on a signal, and with `--sms-inbox` the
+//! intake of SMS alerts from gammu-smsd's inbox folder.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
+use usalama_hub::gammu;
 use usalama_hub::http::Limits;
 use usalama_hub::tls::SelfSigned;
 use usalama_hub::Hub;
@@ -61,6 +63,18 @@ pub(crate) struct ServeArgs {
     /// Seconds a request body may take, plus one per KiB it holds.
     #[arg(long, default_value_t = Limits::default().body_grace.as_secs())]
     body_timeout: u64,
+    /// gammu-smsd's inbox folder (its FILES backend's InboxPath): flash alerts received by SMS
+    /// are taken from it, stored, and their files removed (see docs/sms.md).
+    #[arg(long, env = "USALAMA_HUB_SMS_INBOX", value_name = "DIR")]
+    sms_inbox: Option<PathBuf>,
+    /// gammu-smsd's outbox folder (its OutboxPath), where the hub's answers by SMS go.
+    #[arg(
+        long,
+        env = "USALAMA_HUB_SMS_OUTBOX",
+        value_name = "DIR",
+        requires = "sms_inbox"
+    )]
+    sms_outbox: Option<PathBuf>,
 }
 
 pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
@@ -71,6 +85,7 @@ pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
         None => None,
     };
     let limits = limits(&args);
+    let sms = sms_folders(&args)?;
     let mut hub = open(db)?;
     hub.set_daily_budget(args.daily_budget.saturating_mul(1 << 20));
     let hub = Arc::new(hub);
@@ -78,7 +93,26 @@ pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure(1, format!("could not start: {e}")))?;
-    runtime.block_on(listen(hub, args, tls, fingerprint, made, limits))
+    runtime.block_on(async move {
+        if let Some(folders) = sms {
+            say!("taking SMS from {}", folders.inbox.display());
+            tokio::spawn(gammu::watch(hub.clone(), folders.inbox));
+        }
+        listen(hub, args, tls, fingerprint, made, limits).await
+    })
+}
+
+/// The gateway's folders, if given, checked before anything starts.
+fn sms_folders(args: &ServeArgs) -> Result<Option<gammu::Folders>, Failure> {
+    let Some(inbox) = args.sms_inbox.clone() else {
+        return Ok(None);
+    };
+    let folders = gammu::Folders {
+        inbox,
+        outbox: args.sms_outbox.clone(),
+    };
+    folders.check().map_err(|e| usage(e.to_string()))?;
+    Ok(Some(folders))
 }
 
 /// Logs as JSON lines on stderr, at the level `USALAMA_LOG` says (info by default).

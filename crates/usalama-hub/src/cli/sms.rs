@@ -1,0 +1,82 @@
+//! `sms list`: the messages the hub received by SMS, newest first: alerts it accepted, and
+//! messages it refused with why. Of a message's text only its first characters are shown, and
+//! never a sender's number.
+
+use std::collections::HashMap;
+
+use clap::Subcommand;
+use usalama_hub::db::SmsMessage;
+
+use super::{open, print_json, Failure};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SmsCommand {
+    /// Recent messages, accepted and refused, newest first.
+    List {
+        /// Only the refused messages.
+        #[arg(long)]
+        refused: bool,
+        /// How many messages at most.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+}
+
+pub(crate) fn run(db: &str, command: SmsCommand, json: bool) -> Result<(), Failure> {
+    let SmsCommand::List { refused, limit } = command;
+    let hub = open(db)?;
+    let messages = hub.sms_messages(refused, limit)?;
+    if json {
+        print_json(&messages);
+        return Ok(());
+    }
+    if messages.is_empty() {
+        say!(
+            "{}",
+            if refused {
+                "No refused SMS."
+            } else {
+                "No SMS received."
+            }
+        );
+        return Ok(());
+    }
+    let names: HashMap<_, _> = hub
+        .devices()?
+        .into_iter()
+        .map(|d| (d.id, format!("{} ({})", d.name, d.role)))
+        .collect();
+    for m in &messages {
+        say!("{}", line(m, &names));
+    }
+    Ok(())
+}
+
+/// One message as a line: when, its number, then what the hub made of it.
+fn line(m: &SmsMessage, names: &HashMap<usalama_protocol::ledger::DeviceId, String>) -> String {
+    let when = usalama_protocol::clock::format_ms(m.received_at);
+    let device = m.device.map(|id| {
+        names
+            .get(&id)
+            .map_or_else(|| format!("device {id}"), Clone::clone)
+    });
+    match (&m.refusal, m.alert.as_ref()) {
+        (None, Some(alert)) => format!(
+            "{when}  #{}  accepted  alert {} from {}: {} {} in {}",
+            m.id,
+            m.counter.unwrap_or_default(),
+            device.unwrap_or_default(),
+            alert["urgency"].as_str().unwrap_or("?"),
+            alert["type"].as_str().unwrap_or("?"),
+            alert["unit"].as_str().unwrap_or("?"),
+        ),
+        (code, _) => format!(
+            "{when}  #{}  refused   {}: {}{}  text {:?}…",
+            m.id,
+            code.as_deref().unwrap_or("?"),
+            m.reason.as_deref().unwrap_or(""),
+            device.map(|d| format!(" [{d}]")).unwrap_or_default(),
+            m.excerpt,
+        ),
+    }
+}
