@@ -96,10 +96,11 @@ fn stored_people(figure: Option<u32>) -> i64 {
     figure.map_or(UNKNOWN, i64::from)
 }
 
-/// The query [`incident_of_row`] reads: every report the warnings read, by day.
+/// The query [`incident_of_row`] reads: every report the warnings read, by day and id (the
+/// order the warnings sort them in, so that sorting finds them sorted).
 pub(super) const INCIDENTS_QUERY: &str = "SELECT warning_report, type, warning_day, \
     warning_unit, warning_killed, warning_abducted, warning_head, warning_indicators \
-    FROM reports WHERE warning_report IS NOT NULL ORDER BY warning_day";
+    FROM reports WHERE warning_report IS NOT NULL ORDER BY warning_day, warning_report";
 
 /// The incident a row of [`INCIDENTS_QUERY`] holds; `None` for one whose columns do not read,
 /// which only editing the database by hand makes.

@@ -12,8 +12,9 @@ ALTER TABLE reports ADD COLUMN warning_killed INTEGER;
 ALTER TABLE reports ADD COLUMN warning_abducted INTEGER;
 ALTER TABLE reports ADD COLUMN warning_head INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE reports ADD COLUMN warning_indicators TEXT NOT NULL DEFAULT ',';
--- Covers the warnings' one query, so that it reads none of the documents' pages.
+-- Covers the warnings' one query, so that it reads none of the documents' pages, and gives the
+-- reports in the order the warnings take them: by day, then id.
 CREATE INDEX reports_warning_facts ON reports (
-    warning_day, type, warning_unit, warning_killed, warning_abducted, warning_head,
-    warning_indicators, warning_report
+    warning_day, warning_report, type, warning_unit, warning_killed, warning_abducted,
+    warning_head, warning_indicators
 ) WHERE warning_report IS NOT NULL;
