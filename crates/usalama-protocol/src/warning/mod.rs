@@ -20,6 +20,7 @@ pub mod ack;
 #[doc(hidden)]
 pub mod backtest;
 mod incident;
+mod places;
 pub mod settings;
 pub mod trend;
 pub mod trigger;

@@ -257,3 +257,75 @@ fn follow_ups_count_conflict_in_the_same_location_within_the_window() {
         .expect("the killing's warning");
     assert_eq!(FollowUps::new(&all, &units).of(raised, &s, 14), 1);
 }
+
+/// An incident in a unit of the gazetteer, one below a location, one the gazetteer lacks, or
+/// none.
+fn arb_placed_incident() -> impl Strategy<Value = Incident> {
+    (arb_incident(), 0usize..6).prop_map(|(mut i, u)| {
+        match u {
+            0 => i.unit = None,
+            1 => i.unit = Some("ke-024-v-takaywa".into()),
+            2 => i.unit = Some("ke-024-l-not-in-the-gazetteer".into()),
+            _ => {}
+        }
+        i
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn follow_ups_silences_and_order_are_what_a_plain_reading_of_every_incident_gives(
+        incidents in proptest::collection::vec(arb_placed_incident(), 0..150),
+    ) {
+        let mut unique = incidents;
+        unique.sort_by_key(|i| i.report);
+        unique.dedup_by_key(|i| i.report);
+        let units = gazetteer::shipped();
+        let by_id = gazetteer::by_id(&units);
+        let s = Settings::default();
+        let lies_in = |i: &Incident, area: &str| {
+            i.unit
+                .as_deref()
+                .is_some_and(|u| gazetteer::ancestors(&by_id, u).contains(&area))
+        };
+        let raised = warnings(&unique, &s, &units).warnings;
+        prop_assert!(raised
+            .windows(2)
+            .all(|w| (w[0].day, w[0].id) > (w[1].day, w[1].id)));
+        let follow_ups = FollowUps::new(&unique, &units);
+        for w in &raised {
+            let areas: Vec<&str> = match w.rule {
+                Rule::Report => vec![trigger::location_of(&by_id, &w.area)],
+                Rule::BorderTrend => s.borders[&w.area].iter().map(String::as_str).collect(),
+                _ => vec![w.area.as_str()],
+            };
+            let end = w.day + Duration::days(14);
+            let followed = unique
+                .iter()
+                .filter(|i| i.is_conflict() && i.day >= w.day && i.day <= end)
+                .filter(|i| !w.reports.contains(&i.report))
+                .filter(|i| areas.iter().any(|a| lies_in(i, a)))
+                .count();
+            prop_assert_eq!(follow_ups.of(w, &s, 14), followed, "{:?}", w);
+        }
+        let today = date!(2026 - 09 - 01);
+        let mut last: std::collections::BTreeMap<&str, Date> = Default::default();
+        for u in units.iter().filter(|u| matches!(u.kind.as_str(), "sub_county" | "location")) {
+            if let Some(day) = unique.iter().filter(|i| lies_in(i, &u.id)).map(|i| i.day).max() {
+                last.insert(&u.id, day);
+            }
+        }
+        let silent: Vec<(String, Date)> = last
+            .into_iter()
+            .filter(|(_, d)| today - *d >= Duration::days(30))
+            .map(|(a, d)| (a.to_owned(), d))
+            .collect();
+        let found: Vec<(String, Date)> = silences(&unique, &units, today, 30)
+            .into_iter()
+            .map(|s| (s.area, s.since))
+            .collect();
+        prop_assert_eq!(found, silent);
+    }
+}

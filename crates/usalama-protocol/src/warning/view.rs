@@ -1,14 +1,17 @@
 //! Every warning the reports raise, and the areas that have gone silent.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use time::{Date, Duration};
 
+use super::places::{Place, Places};
 use super::trend::{self, Weekly};
 use super::trigger::{self, monday};
 use super::{Incident, Rule, Settings, TrendFigures, Warning, WarningId};
 use crate::gazetteer::{self, Unit};
+use crate::ledger::ReportId;
 
 /// The warnings of a set of reports, newest first (by day, then id).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -30,59 +33,81 @@ pub fn warnings(incidents: &[Incident], settings: &Settings, units: &[Unit]) -> 
     let mut sorted: Vec<&Incident> = incidents.iter().collect();
     sorted.sort_by_key(|a| (a.day, a.report));
     sorted.dedup_by(|a, b| a.report == b.report);
-    let by_id: BTreeMap<&str, &Unit> = gazetteer::by_id(units);
-    let mut by_location: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
+    let places = Places::new(units, sorted.iter().copied());
+    let mut by_location: HashMap<&str, Vec<&Incident>> = HashMap::new();
     for i in &sorted {
-        if let Some(unit) = i.unit.as_deref() {
-            by_location
-                .entry(trigger::location_of(&by_id, unit))
-                .or_default()
-                .push(i);
+        if let Some(place) = places.of(i) {
+            by_location.entry(place.location).or_default().push(i);
         }
     }
+    let by_location: BTreeMap<&str, Vec<&Incident>> = by_location.into_iter().collect();
     let mut out: Vec<Warning> = sorted
         .iter()
         .filter_map(|i| trigger::of_report(i, settings))
         .collect();
     out.extend(trigger::repeat_raids(&by_location, settings));
     out.extend(trigger::rising_signs(&by_location, settings));
-    out.extend(trends(&sorted, settings, &by_id));
-    out.sort_by_key(|w| std::cmp::Reverse((w.day, w.id)));
-    Warnings { warnings: out }
+    out.extend(trends(&sorted, settings, &places));
+    Warnings {
+        warnings: newest_first(out),
+    }
+}
+
+/// `warnings` by day, then id, newest first. The keys are sorted apart from the warnings, which
+/// are large to move about.
+fn newest_first(warnings: Vec<Warning>) -> Vec<Warning> {
+    let mut keys: Vec<_> = warnings
+        .iter()
+        .enumerate()
+        .map(|(n, w)| (Reverse((w.day, w.id)), n))
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<Warning>> = warnings.into_iter().map(Some).collect();
+    keys.into_iter()
+        .filter_map(|(_, n)| slots[n].take())
+        .collect()
 }
 
 /// Sub-county and border trends over the weeks from the first report to the last.
-fn trends(sorted: &[&Incident], s: &Settings, units: &BTreeMap<&str, &Unit>) -> Vec<Warning> {
+fn trends(sorted: &[&Incident], s: &Settings, places: &Places<'_>) -> Vec<Warning> {
     let conflict: Vec<&Incident> = sorted.iter().copied().filter(|i| i.is_conflict()).collect();
     let (Some(first), Some(last)) = (conflict.first(), conflict.last()) else {
         return Vec::new();
     };
     let (first, last) = (monday(first.day), monday(last.day));
-    let mut areas: BTreeMap<(Rule, &str), Vec<&Incident>> = BTreeMap::new();
+    // Each area's incidents, in `lists`; which lists a unit's incidents go in, found once per
+    // unit.
+    let mut slots: BTreeMap<(Rule, &str), usize> = BTreeMap::new();
+    let mut lists: Vec<Vec<&Incident>> = Vec::new();
+    let mut of_unit: HashMap<&str, Vec<usize>> = HashMap::new();
     for i in &conflict {
-        let ancestors = ancestors(units, i.unit.as_deref());
-        for a in &ancestors {
-            if units.get(a).is_some_and(|u| u.kind == "sub_county") {
-                areas.entry((Rule::Trend, a)).or_default().push(i);
-            }
-        }
-        for (border, members) in &s.borders {
-            if members.iter().any(|m| ancestors.contains(&m.as_str())) {
-                areas
-                    .entry((Rule::BorderTrend, border))
-                    .or_default()
-                    .push(i);
-            }
+        let (Some(unit), Some(place)) = (i.unit.as_deref(), places.of(i)) else {
+            continue;
+        };
+        let unit_slots = of_unit.entry(unit).or_insert_with(|| {
+            trend_areas(place, s, &places.units)
+                .into_iter()
+                .map(|area| {
+                    *slots.entry(area).or_insert_with(|| {
+                        lists.push(Vec::new());
+                        lists.len() - 1
+                    })
+                })
+                .collect()
+        });
+        for slot in unit_slots.iter() {
+            lists[*slot].push(i);
         }
     }
     let mut out = Vec::new();
-    for ((rule, area), incidents) in areas {
+    for ((rule, area), slot) in slots {
+        let incidents = &lists[slot];
         let weeks = ((last - first).whole_weeks() + 1) as usize;
         let mut series = Weekly {
             first_monday: first,
             counts: vec![0; weeks],
         };
-        for i in &incidents {
+        for i in incidents {
             series.counts[((monday(i.day) - first).whole_weeks()) as usize] += 1;
         }
         for week in 0..weeks {
@@ -115,9 +140,28 @@ fn trends(sorted: &[&Incident], s: &Settings, units: &BTreeMap<&str, &Unit>) -> 
     out
 }
 
-/// A report's unit and its ancestors, nearest first (none for a report with no unit).
-fn ancestors<'a>(units: &BTreeMap<&'a str, &'a Unit>, unit: Option<&'a str>) -> Vec<&'a str> {
-    unit.map_or_else(Vec::new, |u| gazetteer::ancestors(units, u))
+/// The trend areas a place counts in: the sub-counties among its ancestors, and the borders
+/// one of whose units is among them.
+fn trend_areas<'a>(
+    place: &Place<'a>,
+    s: &'a Settings,
+    units: &BTreeMap<&str, &Unit>,
+) -> Vec<(Rule, &'a str)> {
+    let mut areas: Vec<(Rule, &str)> = place
+        .ancestors
+        .iter()
+        .filter(|a| units.get(*a).is_some_and(|u| u.kind == "sub_county"))
+        .map(|a| (Rule::Trend, *a))
+        .collect();
+    for (border, members) in &s.borders {
+        if members
+            .iter()
+            .any(|m| place.ancestors.contains(&m.as_str()))
+        {
+            areas.push((Rule::BorderTrend, border.as_str()));
+        }
+    }
+    areas
 }
 
 /// The sub-counties and locations with no report for `days` days before `today`, with the day
@@ -125,13 +169,21 @@ fn ancestors<'a>(units: &BTreeMap<&'a str, &'a Unit>, unit: Option<&'a str>) -> 
 /// report from).
 pub fn silences(incidents: &[Incident], units: &[Unit], today: Date, days: i64) -> Vec<Silence> {
     let by_id: BTreeMap<&str, &Unit> = gazetteer::by_id(units);
-    let mut last: BTreeMap<&str, Date> = BTreeMap::new();
+    // The last day of each unit named, then of each area it lies in.
+    let mut last_named: HashMap<&str, Date> = HashMap::new();
     for i in incidents {
-        for a in ancestors(&by_id, i.unit.as_deref()) {
+        if let Some(unit) = i.unit.as_deref() {
+            let d = last_named.entry(unit).or_insert(i.day);
+            *d = (*d).max(i.day);
+        }
+    }
+    let mut last: BTreeMap<&str, Date> = BTreeMap::new();
+    for (unit, day) in last_named {
+        for a in gazetteer::ancestors(&by_id, unit) {
             let kind = by_id.get(a).map(|u| u.kind.as_str());
             if matches!(kind, Some("sub_county" | "location")) {
-                let d = last.entry(a).or_insert(i.day);
-                *d = (*d).max(i.day);
+                let d = last.entry(a).or_insert(day);
+                *d = (*d).max(day);
             }
         }
     }
@@ -148,38 +200,39 @@ pub fn silences(incidents: &[Incident], units: &[Unit], today: Date, days: i64) 
 /// a warning, found without reading every incident again for each warning.
 #[derive(Debug)]
 pub struct FollowUps<'a> {
-    by_area: BTreeMap<&'a str, Vec<(Date, crate::ledger::ReportId)>>,
-    units: BTreeMap<&'a str, &'a Unit>,
+    by_area: HashMap<&'a str, Vec<(Date, ReportId)>>,
+    places: Places<'a>,
 }
 
 impl<'a> FollowUps<'a> {
     pub fn new(incidents: &'a [Incident], units: &'a [Unit]) -> FollowUps<'a> {
-        let units: BTreeMap<&str, &Unit> = gazetteer::by_id(units);
-        let mut by_area: BTreeMap<&str, Vec<(Date, crate::ledger::ReportId)>> = BTreeMap::new();
+        let places = Places::new(units, incidents);
+        // Each unit's conflict incidents, then each area's: those of every unit in it.
+        let mut by_unit: HashMap<&str, Vec<(Date, ReportId)>> = HashMap::new();
         for i in incidents.iter().filter(|i| i.is_conflict()) {
-            for a in ancestors(&units, i.unit.as_deref()) {
-                by_area.entry(a).or_default().push((i.day, i.report));
+            if let Some(unit) = i.unit.as_deref() {
+                by_unit.entry(unit).or_default().push((i.day, i.report));
+            }
+        }
+        let mut by_area: HashMap<&str, Vec<(Date, ReportId)>> = HashMap::new();
+        for (unit, list) in &by_unit {
+            let Some(place) = places.named(unit) else {
+                continue;
+            };
+            for a in &place.ancestors {
+                by_area.entry(a).or_default().extend_from_slice(list);
             }
         }
         for list in by_area.values_mut() {
-            list.sort();
+            list.sort_unstable();
         }
-        FollowUps { by_area, units }
+        FollowUps { by_area, places }
     }
 
     /// How many conflict incidents in `w`'s area within `days` days after its day, other than those
     /// that raised it (a report warning's area is its location; a trend's, its sub-county or
     /// the border's units).
     pub fn of(&self, w: &Warning, s: &Settings, days: i64) -> usize {
-        let areas: Vec<&str> = match w.rule {
-            Rule::BorderTrend => s
-                .borders
-                .get(&w.area)
-                .map(|m| m.iter().map(String::as_str).collect())
-                .unwrap_or_default(),
-            Rule::Report => vec![trigger::location_of(&self.units, &w.area)],
-            _ => vec![w.area.as_str()],
-        };
         let end = w.day + Duration::days(days);
         let window = |area: &str| {
             let list = self.by_area.get(area).map_or(&[][..], Vec::as_slice);
@@ -187,13 +240,19 @@ impl<'a> FollowUps<'a> {
             let len = list[start..].partition_point(|(d, _)| *d <= end);
             &list[start..start + len]
         };
-        let raised = |r: &crate::ledger::ReportId| w.reports.contains(r);
-        if let [area] = areas.as_slice() {
-            return window(area).iter().filter(|(_, r)| !raised(r)).count();
+        let raised = |r: &ReportId| w.reports.contains(r);
+        let in_one = |area: &str| window(area).iter().filter(|(_, r)| !raised(r)).count();
+        let members = match w.rule {
+            Rule::Report => return in_one(self.places.location(&w.area)),
+            Rule::BorderTrend => s.borders.get(&w.area).map_or(&[][..], Vec::as_slice),
+            _ => return in_one(&w.area),
+        };
+        if let [area] = members {
+            return in_one(area);
         }
         // A border's units may nest (a sub-county and a location in it): each incident once.
-        let mut seen = std::collections::BTreeSet::new();
-        for area in areas {
+        let mut seen = BTreeSet::new();
+        for area in members {
             seen.extend(window(area).iter().map(|(_, r)| *r).filter(|r| !raised(r)));
         }
         seen.len()
