@@ -36,8 +36,10 @@ impl Cache {
         }
     }
 
-    fn put(&self, key: CacheKey, view: &Arc<WarningsView>) {
-        *self.0.borrow_mut() = Some((key, Arc::clone(view)));
+    /// Keeps `view`; returns the view it replaces.
+    fn put(&self, key: CacheKey, view: &Arc<WarningsView>) -> Option<Arc<WarningsView>> {
+        let old = self.0.borrow_mut().replace((key, Arc::clone(view)));
+        old.map(|(_, view)| view)
     }
 }
 
@@ -150,7 +152,11 @@ impl Store {
             return Ok(view);
         }
         let view = Arc::new(self.compute_warnings(today)?);
-        self.warnings.put(key, &view);
+        if let Some(old) = self.warnings.put(key, &view) {
+            // Freeing a county's worth of warnings takes tens of milliseconds: done on a thread
+            // of its own, so that whoever asked for the new ones does not wait for it.
+            std::thread::spawn(move || drop(old));
+        }
         Ok(view)
     }
 
