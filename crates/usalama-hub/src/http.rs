@@ -1,5 +1,6 @@
-//! The HTTP API (axum): sync, enrollment and the OpenAPI description on the public address;
-//! health and metrics on the administrator's address ([`admin_router`]).
+//! The HTTP API (axum): sync, enrollment, the SMS gateway's webhook ([`crate::webhook`]) and the
+//! OpenAPI description on the public address; health and metrics on the administrator's
+//! address ([`admin_router`]).
 //!
 //! Anyone who can reach the public address can make the hub read a body, and (until the device
 //! is known) decompress it. So before a handler runs, [`Limits`] bound what one address, and
@@ -270,6 +271,7 @@ fn limited_routes() -> Vec<Route<Shared>> {
     vec![
         ("/v1/sync", "post", post(sync)),
         ("/v1/enroll", "post", post(enroll)),
+        ("/sms/inbound", "post", post(crate::webhook::inbound)),
     ]
 }
 
@@ -302,7 +304,7 @@ pub fn served() -> Vec<(&'static str, &'static str)> {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Shared {
-    hub: Arc<Hub>,
+    pub(crate) hub: Arc<Hub>,
     gate: Arc<Gate>,
 }
 
@@ -394,7 +396,7 @@ fn declared_length(request: &Request, max: usize) -> Result<(), HubError> {
 }
 
 /// Runs blocking database work off the async threads, and counts refusals.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     hub: &Arc<Hub>,
     work: impl FnOnce(&Hub) -> Result<T, HubError> + Send + 'static,
 ) -> Result<T, HubError> {
@@ -408,7 +410,7 @@ async fn blocking<T: Send + 'static>(
     result
 }
 
-fn refused(hub: &Hub, e: &HubError) {
+pub(crate) fn refused(hub: &Hub, e: &HubError) {
     hub.metrics.refused(e.code());
     if e.status().is_client_error() {
         tracing::warn!(
@@ -420,7 +422,11 @@ fn refused(hub: &Hub, e: &HubError) {
 }
 
 /// Reads a request's body under the limits, counting a refusal.
-async fn body_of(shared: &Shared, request: Request, max: usize) -> Result<Bytes, HubError> {
+pub(crate) async fn body_of(
+    shared: &Shared,
+    request: Request,
+    max: usize,
+) -> Result<Bytes, HubError> {
     let read = async {
         declared_length(&request, max)?;
         read_body(request.into_body(), max, &shared.gate.limits).await

@@ -19,6 +19,8 @@
 //!     stored once with their outcome, the index of devices by alert key id;
 //!   - `hub::key`: the hub's secret key file.
 //! - [`gammu`]: the inbox folder of `gammu-smsd` (FILES backend), swept into `hub::sms`.
+//! - [`webhook`]: `POST /sms/inbound`, an Android SMS-gateway phone's HMAC-signed messages,
+//!   taken into `hub::sms` likewise.
 //! - [`budget`]: the daily byte budget of each device.
 //! - [`db`]: the storage trait and its SQLite and PostgreSQL backends; each backend is a
 //!   folder: its `mod.rs` opens the database and runs transactions, `tx` holds the storage
@@ -41,6 +43,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod serve;
 pub mod tls;
+pub mod webhook;
 
 pub use error::{HubError, Result};
 pub use hub::Hub;

@@ -1,4 +1,4 @@
-//! Prometheus metrics: entries stored, syncs, refusals by reason, kept and written out by
+//! Prometheus metrics: entries stored, syncs, refusals by reason, unverified SMS webhook requests, kept and written out by
 //! `prometheus-client` in the OpenMetrics text format (which Prometheus reads).
 //!
 //! A counter is registered under its name without `_total`: the format names the family
@@ -22,6 +22,7 @@ pub struct Metrics {
     entries_sent: Counter,
     entries_refused: Counter,
     enrollments: Counter,
+    webhook_unverified: Counter,
     refusals: Family<Vec<(&'static str, &'static str)>, Counter>,
 }
 
@@ -41,6 +42,10 @@ impl Default for Metrics {
             "Entries kept without effect (not allowed for their author)",
         );
         let enrollments = counter("usalama_enrollments", "Devices enrolled");
+        let webhook_unverified = counter(
+            "usalama_sms_webhook_unverified",
+            "SMS webhook requests not signed by the county's gateway, not stored",
+        );
         let refusals = Family::default();
         registry.register(
             "usalama_requests_refused",
@@ -54,6 +59,7 @@ impl Default for Metrics {
             entries_sent,
             entries_refused,
             enrollments,
+            webhook_unverified,
             refusals,
         }
     }
@@ -68,6 +74,11 @@ impl Metrics {
 
     pub fn enrolled(&self) {
         self.enrollments.inc();
+    }
+
+    /// A webhook request whose signature or time did not verify.
+    pub fn webhook_unverified(&self) {
+        self.webhook_unverified.inc();
     }
 
     pub fn refused_entry(&self) {
@@ -101,6 +112,7 @@ mod tests {
         m.synced(3, 2);
         m.enrolled();
         m.refused_entry();
+        m.webhook_unverified();
         m.refused("busy");
         m.refused("busy");
         let text = m.render();
@@ -114,6 +126,11 @@ mod tests {
                 1,
             ),
             ("usalama_enrollments", "Devices enrolled.", 1),
+            (
+                "usalama_sms_webhook_unverified",
+                "SMS webhook requests not signed by the county's gateway, not stored.",
+                1,
+            ),
         ] {
             assert!(text.contains(&format!("# HELP {name} {help}\n")), "{text}");
             assert!(text.contains(&format!("# TYPE {name} counter\n")), "{text}");

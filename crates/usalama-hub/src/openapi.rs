@@ -60,6 +60,17 @@ pub const ENROLL_REFUSALS: &[Refusal] = &[
     Refusal::Internal,
 ];
 
+/// The refusals the SMS gateway's webhook may be answered with.
+pub const WEBHOOK_REFUSALS: &[Refusal] = &[
+    Refusal::Malformed,
+    Refusal::TooLarge,
+    Refusal::TooSlow,
+    Refusal::Busy,
+    Refusal::RateLimited,
+    Refusal::Unauthenticated,
+    Refusal::Internal,
+];
+
 /// The refusals only the administrator's commands (`usalama-hub …`) give: no route answers them.
 pub const COMMAND_REFUSALS: &[Refusal] = &[
     Refusal::WrongHub,
@@ -72,8 +83,11 @@ pub const COMMAND_REFUSALS: &[Refusal] = &[
 ];
 
 /// The routes that answer refusals, with their method and refusals.
-const REFUSING_ROUTES: &[(&str, &[Refusal])] =
-    &[("/v1/sync", SYNC_REFUSALS), ("/v1/enroll", ENROLL_REFUSALS)];
+const REFUSING_ROUTES: &[(&str, &[Refusal])] = &[
+    ("/v1/sync", SYNC_REFUSALS),
+    ("/v1/enroll", ENROLL_REFUSALS),
+    ("/sms/inbound", WEBHOOK_REFUSALS),
+];
 
 #[derive(OpenApi)]
 #[openapi(
@@ -91,11 +105,12 @@ the public one."
     paths(
         crate::http::sync,
         crate::http::enroll,
+        crate::webhook::inbound,
         crate::http::health,
         crate::http::metrics,
         crate::http::openapi
     ),
-    components(schemas(EnrollRequestDoc, EnrolledDoc, HealthDoc)),
+    components(schemas(EnrollRequestDoc, EnrolledDoc, InboundSmsDoc, TakenSmsDoc, HealthDoc)),
     modifiers(&Refusals)
 )]
 struct Description;
@@ -138,6 +153,34 @@ pub(crate) struct EnrolledDoc {
     cleared: bool,
     /// The hub's clock, Unix milliseconds.
     hub_time: i64,
+}
+
+/// An SMS the gateway phone received (`crate::webhook::Inbound`).
+#[derive(ToSchema)]
+#[schema(as = InboundSms)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct InboundSmsDoc {
+    /// The gateway's id for the message, the same on every retry: 1 to 64 printable ASCII
+    /// characters without spaces.
+    id: String,
+    /// The sender's number.
+    from: String,
+    text: String,
+    /// When the phone received it, RFC 3339.
+    received_at: String,
+}
+
+/// What became of an SMS the gateway posted.
+#[derive(ToSchema)]
+#[schema(as = TakenSms)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct TakenSmsDoc {
+    /// accepted, refused or stored_before.
+    status: String,
+    /// The SMS refusal's code (e.g. bad_tag, duplicate, not_an_alert) when refused.
+    code: Option<String>,
+    /// The hub's number for the stored message (not with stored_before).
+    message: Option<u64>,
 }
 
 /// The hub's health.

@@ -1,6 +1,7 @@
 //! `serve`: serving devices as in production: TLS (a given certificate or the hub's own),
-//! the limits, the health listener, a graceful stop on a signal, and with `--sms-inbox` the
-//! intake of SMS alerts from gammu-smsd's inbox folder.
+//! the limits, the health listener, a graceful stop on a signal, with `--sms-inbox` the
+//! intake of SMS alerts from gammu-smsd's inbox folder, and with `--sms-webhook-secret-file`
+//! the Android gateway's webhook.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use clap::Args;
 use usalama_hub::gammu;
 use usalama_hub::http::Limits;
 use usalama_hub::tls::SelfSigned;
+use usalama_hub::webhook::Secret;
 use usalama_hub::Hub;
 
 use super::{open, usage, Failure};
@@ -75,6 +77,11 @@ pub(crate) struct ServeArgs {
         requires = "sms_inbox"
     )]
     sms_outbox: Option<PathBuf>,
+    /// A file holding the secret the Android SMS-gateway phone signs its webhook requests
+    /// with (at least 32 characters): POST /sms/inbound is served only with it (see
+    /// docs/sms.md).
+    #[arg(long, env = "USALAMA_HUB_SMS_WEBHOOK_SECRET_FILE", value_name = "FILE")]
+    sms_webhook_secret_file: Option<PathBuf>,
 }
 
 pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
@@ -86,8 +93,16 @@ pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
     };
     let limits = limits(&args);
     let sms = sms_folders(&args)?;
+    let webhook = match &args.sms_webhook_secret_file {
+        Some(file) => Some(Secret::read(file).map_err(|e| usage(e.to_string()))?),
+        None => None,
+    };
     let mut hub = open(db)?;
     hub.set_daily_budget(args.daily_budget.saturating_mul(1 << 20));
+    if webhook.is_some() {
+        say!("taking SMS from the gateway's webhook at /sms/inbound");
+    }
+    hub.set_webhook_secret(webhook);
     let hub = Arc::new(hub);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -34,6 +34,7 @@ use crate::now_ms;
 use key::{read_key_file, save_key};
 
 pub use bundles::{BundleExport, BundleImport};
+pub(crate) use enrollment::hmac_sha256;
 pub use enrollment::{EnrollRequest, InviteCode, InviteRequest, DEFAULT_INVITE_HOURS};
 pub use redaction::Redacted;
 pub use sms::{Incoming, Taken, EXCERPT};
@@ -52,6 +53,9 @@ pub struct Hub {
     invite_key: [u8; 32],
     /// Bytes a device may send per day beyond its own new reports (see [`Hub::charge`]).
     pub(crate) budget: u64,
+    /// The secret the Android gateway signs its webhook requests with; none turns the webhook
+    /// off (see [`crate::webhook`]).
+    pub(crate) webhook_secret: Option<crate::webhook::Secret>,
     pub metrics: Metrics,
 }
 
@@ -100,6 +104,7 @@ impl Hub {
             key,
             invite_key,
             budget: DEFAULT_DAILY_BUDGET,
+            webhook_secret: None,
             db,
             metrics: Metrics::default(),
         };
