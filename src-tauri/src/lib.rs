@@ -61,6 +61,7 @@ pub fn run() {
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
+    memory::interpret_javascript();
     memory::bound_web_process();
     let home = home_folder(std::env::args().skip(1));
     let result = tauri::Builder::default()

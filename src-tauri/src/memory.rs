@@ -4,7 +4,11 @@
 //! megabytes that nothing will use again: this is a single page app, with no page to go back
 //! to and no resource it does not already hold.
 //!
-//! Two settings bound it: WebKit's memory-pressure handler is told the web process's budget, so
+//! Three settings bound it. JavaScriptCore runs the pages' scripts in its interpreter, without
+//! its just-in-time compilers: the compiled code and the profiles it is compiled from were the
+//! web process's main growth while browsing (about 35 MB after the list and 20 report pages,
+//! docs/benchmarks.md), and forms and lists of 200 rows need no compiled code to stay quick.
+//! WebKit's memory-pressure handler is told the web process's budget, so
 //! that past a share of it WebKit drops its caches and collects garbage at once instead of when
 //! the system runs short; and the cache model is the one for a document viewer (no page cache,
 //! the smallest memory cache).
@@ -13,6 +17,15 @@
 /// list of 200 reports, a summary's print view) with room to spare.
 #[cfg(target_os = "linux")]
 const WEB_PROCESS_MB: u32 = 120;
+
+/// Turns JavaScriptCore's just-in-time compilers off for the web process (which inherits the
+/// app's environment). Must run before any thread starts; a user's own `JSC_useJIT` wins.
+pub fn interpret_javascript() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("JSC_useJIT").is_none() {
+        std::env::set_var("JSC_useJIT", "0");
+    }
+}
 
 /// Sets WebKit's memory-pressure budget. Must run before the first web view is created.
 pub fn bound_web_process() {

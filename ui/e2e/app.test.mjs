@@ -56,6 +56,17 @@ test("the first run sets up the store, shows the recovery code once and reaches 
   assert.deepEqual(me, []);
 });
 
+test("the web view runs its scripts without JavaScriptCore's compilers, whose code grew it while browsing", async () => {
+  const app = await start(freshHome());
+  await app.waitFor("main[data-phase=setup]");
+  const web = app.pids().filter((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("WebKitWebProces"));
+  assert.ok(web.length > 0, "a WebKit web process");
+  for (const pid of web) {
+    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    assert.ok(environ.includes("JSC_useJIT=0"), `web process ${pid} runs without the JIT`);
+  }
+});
+
 test("a wrong passphrase is refused with a clear message and changes nothing", async () => {
   const home = initHome();
   const app = await start(home);
