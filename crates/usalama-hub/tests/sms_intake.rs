@@ -10,17 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ed25519_dalek::{Signer, SigningKey};
-use time::OffsetDateTime;
 use usalama_hub::db::{self, SmsMessage};
-use usalama_hub::hub::InviteRequest;
 use usalama_hub::Hub;
-use usalama_protocol::domain::report::{Count, Tally};
-use usalama_protocol::domain::taxonomy::{IncidentType, Species, Urgency};
-use usalama_protocol::domain::Role;
-use usalama_protocol::enrollment::enrollment_proof_digest;
-use usalama_protocol::sms::{self, Alert, AlertKey, Form, Note};
-use usalama_protocol::wire::EnrollRequest;
+use usalama_protocol::sms::{self, AlertKey, Form};
+
+mod common;
 
 const BIN: &str = env!("CARGO_BIN_EXE_usalama-hub");
 
@@ -39,29 +33,7 @@ impl Setup {
         let inbox = dir.path().join("inbox");
         std::fs::create_dir(&inbox).expect("inbox");
         let hub = Hub::open(db::open(&db).expect("db")).expect("hub");
-        let invite = hub
-            .invite(&InviteRequest {
-                name: "Chief Lokwang".into(),
-                role: Role::Chief,
-                unit: "ke-024-v-lami-nyeusi".into(),
-                agency: None,
-                cleared: false,
-                person: None,
-                hours: 1,
-            })
-            .expect("invited");
-        let key = SigningKey::from_bytes(&[9; 32]);
-        let public = key.verifying_key().to_bytes();
-        hub.enroll(&EnrollRequest {
-            proof: hex::encode(
-                key.sign(&enrollment_proof_digest(&invite.code, &public))
-                    .to_bytes(),
-            ),
-            code: invite.code,
-            public_key: hex::encode(public),
-        })
-        .expect("enrolled");
-        let chief = AlertKey::of_device(&key, &hub.public_key()).expect("alert key");
+        let chief = common::enroll_chief(&hub);
         Setup {
             dir,
             db,
@@ -86,7 +58,8 @@ impl Setup {
 
     /// Alert `counter` as gammu-smsd writes it (`InboxFormat = standard`, UTF-8).
     fn drop_alert(&self, counter: u32) -> PathBuf {
-        let text = sms::encode(&raid(counter), &self.chief, counter, Form::Full).expect("alert");
+        let text =
+            sms::encode(&common::raid(counter), &self.chief, counter, Form::Full).expect("alert");
         self.drop_text(counter as usize, &text)
     }
 
@@ -126,28 +99,6 @@ impl Setup {
 
     fn inbox_is_empty(&self) -> bool {
         std::fs::read_dir(&self.inbox).expect("listed").count() == 0
-    }
-}
-
-fn raid(cattle: u32) -> Alert {
-    let now = OffsetDateTime::now_utc().replace_second(0).expect("minute");
-    Alert {
-        kind: IncidentType::LivestockRaid,
-        urgency: Urgency::Flash,
-        unit: "ke-024-v-lami-nyeusi".into(),
-        occurred_at: now - time::Duration::minutes(40),
-        sent_at: now - time::Duration::minutes(5),
-        killed: None,
-        injured: None,
-        abducted: None,
-        stolen: [(
-            Species::Cattle,
-            Tally::Known(Count::parse(&serde_json::json!(cattle)).expect("count")),
-        )]
-        .into(),
-        estimate: false,
-        position: None,
-        note: Note::parse("Raiders seen near the dam").expect("note"),
     }
 }
 
@@ -309,7 +260,7 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
     let setup = Setup::new();
     let phone = setup.dir.path().join("phone");
     std::fs::create_dir_all(&phone).expect("phone");
-    let alert = sms::encode(&raid(150), &setup.chief, 1, Form::Full).expect("alert");
+    let alert = sms::encode(&common::raid(150), &setup.chief, 1, Form::Full).expect("alert");
     dummy_sms(&phone, 1, "+254700000001", &alert);
     let config = setup.dir.path().join("smsdrc");
     std::fs::write(

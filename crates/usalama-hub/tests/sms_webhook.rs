@@ -7,18 +7,13 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 
-use ed25519_dalek::{Signer, SigningKey};
 use time::OffsetDateTime;
 use usalama_hub::db::{self, SmsMessage};
-use usalama_hub::hub::InviteRequest;
 use usalama_hub::webhook::{self, Secret};
 use usalama_hub::Hub;
-use usalama_protocol::domain::report::{Count, Tally};
-use usalama_protocol::domain::taxonomy::{IncidentType, Species, Urgency};
-use usalama_protocol::domain::Role;
-use usalama_protocol::enrollment::enrollment_proof_digest;
-use usalama_protocol::sms::{self, Alert, AlertKey, Form, Note};
-use usalama_protocol::wire::EnrollRequest;
+use usalama_protocol::sms::{self, AlertKey, Form};
+
+mod common;
 
 const SECRET: &str = "0f9e8d7c6b5a49382716a5b4c3d2e1f0";
 
@@ -41,7 +36,7 @@ impl Served {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("hub.db").display().to_string();
         let mut hub = Hub::open(db::open(&path).expect("db")).expect("hub");
-        let chief = enroll_chief(&hub);
+        let chief = common::enroll_chief(&hub);
         hub.set_webhook_secret(secret.map(|s| Secret::parse(s).expect("secret")));
         let hub = std::sync::Arc::new(hub);
         // The port is bound before the server task starts: no sleeps, no races.
@@ -107,32 +102,6 @@ impl Served {
     }
 }
 
-fn enroll_chief(hub: &Hub) -> AlertKey {
-    let invite = hub
-        .invite(&InviteRequest {
-            name: "Chief Lokwang".into(),
-            role: Role::Chief,
-            unit: "ke-024-v-lami-nyeusi".into(),
-            agency: None,
-            cleared: false,
-            person: None,
-            hours: 1,
-        })
-        .expect("invited");
-    let key = SigningKey::from_bytes(&[9; 32]);
-    let public = key.verifying_key().to_bytes();
-    hub.enroll(&EnrollRequest {
-        proof: hex::encode(
-            key.sign(&enrollment_proof_digest(&invite.code, &public))
-                .to_bytes(),
-        ),
-        code: invite.code,
-        public_key: hex::encode(public),
-    })
-    .expect("enrolled");
-    AlertKey::of_device(&key, &hub.public_key()).expect("alert key")
-}
-
 fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -161,26 +130,7 @@ fn message(id: &str, text: &str) -> Vec<u8> {
 }
 
 fn raid(chief: &AlertKey, counter: u32) -> String {
-    let now = OffsetDateTime::now_utc().replace_second(0).expect("minute");
-    let alert = Alert {
-        kind: IncidentType::LivestockRaid,
-        urgency: Urgency::Flash,
-        unit: "ke-024-v-lami-nyeusi".into(),
-        occurred_at: now - time::Duration::minutes(40),
-        sent_at: now - time::Duration::minutes(5),
-        killed: None,
-        injured: None,
-        abducted: None,
-        stolen: [(
-            Species::Cattle,
-            Tally::Known(Count::parse(&serde_json::json!(40)).expect("count")),
-        )]
-        .into(),
-        estimate: false,
-        position: None,
-        note: Note::parse("Raiders seen near the dam").expect("note"),
-    };
-    sms::encode(&alert, chief, counter, Form::Full).expect("alert")
+    sms::encode(&common::raid(40), chief, counter, Form::Full).expect("alert")
 }
 
 #[test]
