@@ -27,6 +27,7 @@
 //!   woken by saves, "Sync now" and the network coming back.
 //! - [`form`]: the rule each problem broke, as a code the desktop app can translate.
 //! - [`media`]: where a chief saves or finds a file: USB sticks plugged in, Documents.
+//! - [`qr`]: a QR code's modules, for a phone to read an SMS alert off the screen.
 //! - [`error`]: the one error type (the shared crate's errors become its variants).
 //! - shared, from `usalama-protocol`: [`domain`], [`admission`], [`ledger`], [`lifecycle`],
 //!   [`needs`], [`projection`], [`redaction`], [`seal`], [`county`], [`wire`], [`enrollment`],
@@ -42,6 +43,7 @@ pub mod form;
 pub mod fuzzing;
 pub mod keys;
 pub mod media;
+pub mod qr;
 pub mod request;
 pub mod store;
 pub mod summary;
