@@ -30,6 +30,9 @@
 //! - An acknowledgement of a warning names its report and parses as
 //!   [`Acknowledgement::parse`]; the county's early-warning settings parse as
 //!   [`Settings::parse`], every unit they name in the gazetteer.
+//! - A flash alert by SMS names its report and reads as [`AlertEntry::parse`] (its counter,
+//!   both texts decoded as their forms, of one version and one key id); the county's SMS
+//!   number reads as [`SmsNumber::parse_body`].
 //! - A sealed source is a sealed box, and a county key entry reads as one.
 //! - The hub's reference entries (units and devices) hold what devices read of them; a unit
 //!   is added under a parent that exists, never moves an existing unit, and never makes a loop.
@@ -54,6 +57,7 @@ use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
 use crate::lifecycle::Action;
 use crate::needs::Needs;
 use crate::redaction::{Redaction, MAX_REASON};
+use crate::sms::{AlertEntry, SmsNumber};
 use crate::warning::{Acknowledgement, Settings};
 
 /// The largest body an entry of a kind this version does not know may carry, in bytes.
@@ -237,6 +241,12 @@ fn format_1(entry: &Entry, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
             Settings::parse(&json()?, &|id| ctx.has_unit(id))
                 .map_err(|e| invalid("early-warning settings", &e))?;
         }
+        EntryKind::SmsAlert => {
+            AlertEntry::parse(&json()?).map_err(|e| invalid("SMS alert", &e))?;
+        }
+        EntryKind::SmsConfigured => {
+            SmsNumber::parse_body(&json()?).map_err(|e| invalid("county's SMS number", &e))?;
+        }
         EntryKind::UnitAdded => unit_added(&json()?, ctx)?,
         EntryKind::UnitRenamed | EntryKind::UnitRetired => unit_changed(kind, &json()?, ctx)?,
         EntryKind::DeviceEnrolled => device_enrolled(&json()?)?,
@@ -261,6 +271,7 @@ fn names_its_report(entry: &Entry) -> Result<(), Refusal> {
             | EntryKind::Reopened
             | EntryKind::Linked
             | EntryKind::WarningAcknowledged
+            | EntryKind::SmsAlert
     );
     if about_a_report && entry.subject.is_none() {
         return Err(Refusal::new(
@@ -529,6 +540,7 @@ mod tests {
     use super::*;
     use crate::ledger::{Draft, Hash};
     use crate::lifecycle::Outcome;
+    use crate::sms;
     use ed25519_dalek::SigningKey;
     use proptest::prelude::*;
     use serde_json::json;
@@ -644,6 +656,73 @@ mod tests {
         ] {
             let r = refused(&json_entry(EntryKind::WarningsConfigured, None, bad));
             assert_eq!(r.reason, Reason::Invalid, "{r}");
+        }
+    }
+
+    /// An `sms_alert` body as the raid's author's device writes it, alert number `counter`.
+    fn sms_alert(counter: u32) -> Value {
+        let sent = time::macros::datetime!(2026-11-20 06:00 +03:00);
+        let mut doc = report();
+        doc["unit"] = json!("ke-024-v-lami-nyeusi");
+        let report = Report::parse(&doc, sent).expect("a report");
+        let alert = sms::Alert::from_report(&report, None, sent).expect("an alert");
+        let key = |seed: u8| {
+            sms::AlertKey::of_device(
+                &SigningKey::from_bytes(&[seed; 32]),
+                &SigningKey::from_bytes(&[9; 32]).verifying_key(),
+            )
+            .expect("a key")
+        };
+        let text = |seed, form| sms::encode(&alert, &key(seed), counter, form).expect("fits");
+        json!({"counter": counter, "full": text(1, sms::Form::Full),
+               "short": text(1, sms::Form::Short), "other_key": text(2, sms::Form::Short)})
+    }
+
+    #[test]
+    fn an_sms_alert_or_number_its_author_could_not_write_is_refused() {
+        let mut alert = sms_alert(12);
+        let other_key = alert["other_key"].take();
+        alert
+            .as_object_mut()
+            .expect("an object")
+            .remove("other_key");
+        let entry = |body: &Value| json_entry(EntryKind::SmsAlert, SUBJECT, body.clone());
+        check(&entry(&alert)).expect("admitted");
+        let r = refused(&json_entry(EntryKind::SmsAlert, None, alert.clone()));
+        assert_eq!(r.reason, Reason::NoSubject);
+        let changed = |key: &str, value: Value| {
+            let mut body = alert.clone();
+            body[key] = value;
+            refused(&entry(&body))
+        };
+        for (key, value, field) in [
+            ("counter", json!(0), "counter"),
+            ("counter", json!(1 << 18), "counter"),
+            ("full", alert["short"].clone(), "full"),
+            ("short", alert["full"].clone(), "short"),
+            ("full", json!("U1 hello"), "full"),
+            ("short", other_key, "key id"),
+            ("note", json!("extra"), "note"),
+        ] {
+            let r = changed(key, value);
+            assert_eq!(r.reason, Reason::Invalid, "{r}");
+            assert!(r.message.contains(field), "{field}: {r}");
+        }
+        let r = changed(
+            "full",
+            json!(format!("U9{}", &alert["full"].as_str().expect("text")[2..])),
+        );
+        assert!(r.message.contains("update Usalama"), "{r}");
+        let number = json!({"number": "+254712345678"});
+        check(&json_entry(EntryKind::SmsConfigured, None, number)).expect("admitted");
+        for bad in [
+            json!({"number": "0712345678"}),
+            json!({"number": "+254 712"}),
+            json!({}),
+        ] {
+            let r = refused(&json_entry(EntryKind::SmsConfigured, None, bad));
+            assert_eq!(r.reason, Reason::Invalid, "{r}");
+            assert!(r.message.contains("number"), "{r}");
         }
     }
 

@@ -201,6 +201,9 @@ pub enum EntryKind {
     /// An officer's acknowledgement of an early warning, with the action taken, about the
     /// report the warning points to last (see [`crate::warning::ack`]).
     WarningAcknowledged,
+    /// A flash alert by SMS made of a report by its author's device: the texts shown for
+    /// sending and the alert number they carry (see [`crate::sms::AlertEntry`]).
+    SmsAlert,
     /// A team's needs assessment before an operation (see [`crate::needs`]).
     NeedsAssessed,
     /// A county key issued, or shared with more cleared readers, by a cleared device.
@@ -214,6 +217,8 @@ pub enum EntryKind {
     UnitRetired,
     /// The county's early-warning settings (see [`crate::warning::settings`]).
     WarningsConfigured,
+    /// The county hub's number for flash alerts by SMS (see [`crate::sms::SmsNumber`]).
+    SmsConfigured,
     DeviceEnrolled,
     DeviceRevoked,
     /// A kind this version does not know (written by a newer one): kept, chained, not projected.
@@ -234,6 +239,7 @@ impl EntryKind {
             EntryKind::Reopened => 14,
             EntryKind::Linked => 15,
             EntryKind::WarningAcknowledged => 16,
+            EntryKind::SmsAlert => 17,
             EntryKind::NeedsAssessed => 20,
             EntryKind::CountyKey => 30,
             EntryKind::ClearanceGranted => 31,
@@ -241,6 +247,7 @@ impl EntryKind {
             EntryKind::UnitRenamed => 101,
             EntryKind::UnitRetired => 102,
             EntryKind::WarningsConfigured => 103,
+            EntryKind::SmsConfigured => 104,
             EntryKind::DeviceEnrolled => 110,
             EntryKind::DeviceRevoked => 111,
             EntryKind::Unknown(code) => code,
@@ -260,6 +267,7 @@ impl EntryKind {
             14 => EntryKind::Reopened,
             15 => EntryKind::Linked,
             16 => EntryKind::WarningAcknowledged,
+            17 => EntryKind::SmsAlert,
             20 => EntryKind::NeedsAssessed,
             30 => EntryKind::CountyKey,
             31 => EntryKind::ClearanceGranted,
@@ -267,6 +275,7 @@ impl EntryKind {
             101 => EntryKind::UnitRenamed,
             102 => EntryKind::UnitRetired,
             103 => EntryKind::WarningsConfigured,
+            104 => EntryKind::SmsConfigured,
             110 => EntryKind::DeviceEnrolled,
             111 => EntryKind::DeviceRevoked,
             other => EntryKind::Unknown(other),
@@ -286,6 +295,7 @@ impl EntryKind {
             EntryKind::Reopened => "reopened".into(),
             EntryKind::Linked => "linked".into(),
             EntryKind::WarningAcknowledged => "warning_acknowledged".into(),
+            EntryKind::SmsAlert => "sms_alert".into(),
             EntryKind::NeedsAssessed => "needs_assessed".into(),
             EntryKind::CountyKey => "county_key".into(),
             EntryKind::ClearanceGranted => "clearance_granted".into(),
@@ -293,6 +303,7 @@ impl EntryKind {
             EntryKind::UnitRenamed => "unit_renamed".into(),
             EntryKind::UnitRetired => "unit_retired".into(),
             EntryKind::WarningsConfigured => "warnings_configured".into(),
+            EntryKind::SmsConfigured => "sms_configured".into(),
             EntryKind::DeviceEnrolled => "device_enrolled".into(),
             EntryKind::DeviceRevoked => "device_revoked".into(),
             EntryKind::Unknown(code) => format!("unknown_{code}"),

@@ -21,6 +21,9 @@
 //! # Layout
 //!
 //! - `alert`: [`Alert`], its [`Position`], and the numbers the format gives each vocabulary.
+//! - `from_report`: [`Alert::from_report`], an alert made from a parsed report document.
+//! - `entry`: what the ledger keeps: the `sms_alert` body ([`AlertEntry`]) and the county's
+//!   [`SmsNumber`] (`sms_configured`).
 //! - `layout`: the fields as the bits that are encrypted, written and read back.
 //! - `note`: the note's alphabet and what is folded into it.
 //! - `text`: both forms as text, the alphabets and the short form's check character.
@@ -31,6 +34,8 @@
 
 mod alert;
 mod bits;
+mod entry;
+mod from_report;
 mod key;
 mod layout;
 mod note;
@@ -44,6 +49,7 @@ mod mutations;
 mod tests;
 
 pub use alert::{count, Alert, Position};
+pub use entry::{AlertEntry, SmsNumber};
 pub use key::{AlertKey, KeyId, KEY_ID_BITS};
 pub use layout::{note_room, EPOCH, MAX_COUNTER, MAX_LEAD, SHORT_FIGURE_LIMIT};
 pub use note::{Note, MAX_NOTE};

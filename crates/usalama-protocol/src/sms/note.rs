@@ -54,6 +54,39 @@ impl Note {
         Ok(Note(out))
     }
 
+    /// The beginning of `text` as a note of at most `room` characters (and at most
+    /// [`MAX_NOTE`]): folded as [`Note::parse`] folds, characters that cannot be folded left
+    /// out rather than refused (the text was not typed for an SMS), and cut at the last word
+    /// that fits when one ends in the second half of the room.
+    pub fn beginning_of(text: &str, room: usize) -> Note {
+        let room = room.min(MAX_NOTE);
+        let mut out = String::with_capacity(room);
+        let mut space = false;
+        let mut cut = false;
+        for c in text.chars() {
+            if c.is_whitespace() {
+                space = !out.is_empty();
+                continue;
+            }
+            let Some(folded) = fold(c) else { continue };
+            if out.len() + usize::from(space) + folded.len() > room {
+                cut = !space;
+                break;
+            }
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push_str(folded);
+        }
+        if cut {
+            if let Some(end) = out.rfind(' ').filter(|&end| end * 2 >= room) {
+                out.truncate(end);
+            }
+        }
+        Note(out)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -214,6 +247,19 @@ mod tests {
             Note::parse(&"x".repeat(128)),
             Err(Refusal::NoteTooLong { length: 128, .. })
         ));
+    }
+
+    #[test]
+    fn a_narratives_beginning_is_folded_cut_at_a_word_and_reads_back_as_a_note() {
+        let narrative =
+            "About 40 armed raiders 🐄 drove cattle\ntowards the Turkwel river at dawn.";
+        let note = Note::beginning_of(narrative, 40);
+        assert_eq!(note.as_str(), "About 40 armed raiders drove cattle");
+        assert_eq!(Note::parse(note.as_str()).expect("a note"), note);
+        assert_eq!(Note::beginning_of(narrative, 500).len(), 70);
+        assert_eq!(Note::beginning_of("Ngʼombe…", 9).as_str(), "Ng'ombe");
+        assert_eq!(Note::beginning_of(&"x".repeat(300), 300).len(), MAX_NOTE);
+        assert!(Note::beginning_of("🐄", 60).is_empty());
     }
 
     #[test]
