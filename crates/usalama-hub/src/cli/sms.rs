@@ -1,6 +1,7 @@
 //! `sms list`: the messages the hub received by SMS, newest first: alerts it accepted, and
 //! messages it refused with why. Of a message's text only its first characters are shown, and
-//! never a sender's number.
+//! never a sender's number. `sms number`: the county's number devices send alerts to, shown or
+//! set.
 
 use std::collections::HashMap;
 
@@ -20,10 +21,16 @@ pub(crate) enum SmsCommand {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Print the number devices send alerts to or, given NUMBER (international form, e.g.
+    /// +254712345678), set it: every device shows it with its alerts after its next sync.
+    Number { number: Option<String> },
 }
 
 pub(crate) fn run(db: &str, command: SmsCommand, json: bool) -> Result<(), Failure> {
-    let SmsCommand::List { refused, limit } = command;
+    let (refused, limit) = match command {
+        SmsCommand::List { refused, limit } => (refused, limit),
+        SmsCommand::Number { number } => return number_command(db, number, json),
+    };
     let hub = open(db)?;
     let messages = hub.sms_messages(refused, limit)?;
     if json {
@@ -48,6 +55,31 @@ pub(crate) fn run(db: &str, command: SmsCommand, json: bool) -> Result<(), Failu
         .collect();
     for m in &messages {
         say!("{}", line(m, &names));
+    }
+    Ok(())
+}
+
+/// `sms number [NUMBER]`: `{"number": "+…"}` or `{"number": null}` with `--json`.
+fn number_command(db: &str, number: Option<String>, json: bool) -> Result<(), Failure> {
+    let hub = open(db)?;
+    let set = number.is_some();
+    let number = match number {
+        Some(text) => Some(hub.set_sms_number(&text)?),
+        None => hub.sms_number()?,
+    };
+    if json {
+        print_json(&serde_json::json!({"number": number.as_ref().map(|n| n.as_str())}));
+    } else {
+        match number {
+            Some(n) if set => say!(
+                "SMS number {n} recorded; every device shows it with its alerts after its next \
+                 sync."
+            ),
+            Some(n) => say!("{n}"),
+            None => {
+                say!("No SMS number set yet: set it with `usalama-hub sms number +2547XXXXXXXX`.")
+            }
+        }
     }
     Ok(())
 }

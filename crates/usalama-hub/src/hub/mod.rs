@@ -3,7 +3,8 @@
 //! signed chain so that they reach every device by the same sync as reports.
 //!
 //! This module keeps the [`Hub`] itself: opening it over a database, its identity and its own
-//! chain. Each child module adds the methods of one job (`sms`: flash alerts received by SMS).
+//! chain. Each child module adds the methods of one job (`sms`: flash alerts received by SMS;
+//! `sms_number`: the county's number devices send them to).
 
 mod answer;
 mod bundles;
@@ -16,6 +17,7 @@ mod redaction;
 mod review;
 mod rules;
 mod sms;
+mod sms_number;
 mod units;
 mod warnings;
 
