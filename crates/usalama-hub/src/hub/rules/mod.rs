@@ -107,11 +107,7 @@ impl Hub {
 
 /// Why a flash alert by SMS may have no effect: it is made by a device of the report's
 /// author (whose key the hub opens the texts with), about a report the hub holds.
-fn sms_alert_refusal(
-    tx: &mut dyn Tx,
-    author: &DeviceRecord,
-    e: &Entry,
-) -> Result<Option<String>> {
+fn sms_alert_refusal(tx: &mut dyn Tx, author: &DeviceRecord, e: &Entry) -> Result<Option<String>> {
     Ok(match e.subject {
         None => Some("an SMS alert must name its report".into()),
         Some(id) => match tx.report(&id)? {
