@@ -28,6 +28,7 @@
 //! - `clearance`: requests and approvals of clearance to read sealed sources.
 //! - `county`: the county keys shown, tended (issued, shared) and copied offline.
 //! - `needs`: needs assessments.
+//! - `sms`: flash alerts by SMS: the `sms_alert` entry and the county hub's number.
 //! - `drafts`: the report form's autosaved content.
 //! - `sync`: the hub link, enrollment and where sync stands; `outgoing`: the next request;
 //!   `incoming`: applying the hub's answer.
@@ -52,6 +53,7 @@ mod outgoing;
 mod projection;
 mod reports;
 mod schema;
+mod sms;
 mod sources;
 mod summary;
 mod sync;
@@ -75,6 +77,7 @@ pub use drafts::Draft;
 pub use held::Held;
 pub use listing::{AgencyFilter, Incident, Relation, ReportFilter, ReportRow};
 pub use needs::NeedsView;
+pub use sms::SmsAlert;
 pub use sync::{Applied, FailureKind, HubLink, Outgoing, SyncFailure, SyncStatus};
 pub use verify::VerifyReport;
 pub use view::{RedactedMark, ReportView, TimelineItem};
