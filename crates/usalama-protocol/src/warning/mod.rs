@@ -19,6 +19,7 @@
 pub mod ack;
 #[doc(hidden)]
 pub mod backtest;
+mod follow_ups;
 mod incident;
 mod places;
 pub mod settings;
@@ -36,9 +37,10 @@ use crate::domain::Indicator;
 use crate::ledger::ReportId;
 
 pub use ack::Acknowledgement;
+pub use follow_ups::FollowUps;
 pub use incident::Incident;
 pub use settings::Settings;
-pub use view::{silences, warnings, FollowUps, Silence, Warnings};
+pub use view::{silences, warnings, Silence, Warnings};
 
 /// A warning's id: 10 bytes of a hash of what raised it, written `W` and 16 characters of
 /// Crockford base32, like a report id.

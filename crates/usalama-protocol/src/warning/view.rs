@@ -1,17 +1,16 @@
 //! Every warning the reports raise, and the areas that have gone silent.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use time::{Date, Duration};
 
-use super::places::{Place, Places};
+use super::places::{Place, Places, UnitMap};
 use super::trend::{self, Weekly};
 use super::trigger::{self, monday};
 use super::{Incident, Rule, Settings, TrendFigures, Warning, WarningId};
 use crate::gazetteer::{self, Unit};
-use crate::ledger::ReportId;
 
 /// The warnings of a set of reports, newest first (by day, then id).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -34,38 +33,26 @@ pub fn warnings(incidents: &[Incident], settings: &Settings, units: &[Unit]) -> 
     sorted.sort_by_key(|a| (a.day, a.report));
     sorted.dedup_by(|a, b| a.report == b.report);
     let places = Places::new(units, sorted.iter().copied());
-    let mut by_location: HashMap<&str, Vec<&Incident>> = HashMap::new();
+    let mut by_location: UnitMap<Vec<&Incident>> = UnitMap::default();
     for i in &sorted {
         if let Some(place) = places.of(i) {
             by_location.entry(place.location).or_default().push(i);
         }
     }
     let by_location: BTreeMap<&str, Vec<&Incident>> = by_location.into_iter().collect();
-    let mut out: Vec<Warning> = sorted
-        .iter()
-        .filter_map(|i| trigger::of_report(i, settings))
-        .collect();
+    // Room for a warning from each report, the most there can be; the other rules add few.
+    let mut out: Vec<Warning> = Vec::with_capacity(sorted.len());
+    out.extend(
+        sorted
+            .iter()
+            .filter_map(|i| trigger::of_report(i, settings)),
+    );
     out.extend(trigger::repeat_raids(&by_location, settings));
     out.extend(trigger::rising_signs(&by_location, settings));
     out.extend(trends(&sorted, settings, &places));
-    Warnings {
-        warnings: newest_first(out),
-    }
-}
-
-/// `warnings` by day, then id, newest first. The keys are sorted apart from the warnings, which
-/// are large to move about.
-fn newest_first(warnings: Vec<Warning>) -> Vec<Warning> {
-    let mut keys: Vec<_> = warnings
-        .iter()
-        .enumerate()
-        .map(|(n, w)| (Reverse((w.day, w.id)), n))
-        .collect();
-    keys.sort_unstable();
-    let mut slots: Vec<Option<Warning>> = warnings.into_iter().map(Some).collect();
-    keys.into_iter()
-        .filter_map(|(_, n)| slots[n].take())
-        .collect()
+    // The keys sorted apart from the warnings, which are large to move about.
+    out.sort_by_cached_key(|w| Reverse((w.day, w.id)));
+    Warnings { warnings: out }
 }
 
 /// Sub-county and border trends over the weeks from the first report to the last.
@@ -79,7 +66,7 @@ fn trends(sorted: &[&Incident], s: &Settings, places: &Places<'_>) -> Vec<Warnin
     // unit.
     let mut slots: BTreeMap<(Rule, &str), usize> = BTreeMap::new();
     let mut lists: Vec<Vec<&Incident>> = Vec::new();
-    let mut of_unit: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut of_unit: UnitMap<Vec<usize>> = UnitMap::default();
     for i in &conflict {
         let (Some(unit), Some(place)) = (i.unit.as_deref(), places.of(i)) else {
             continue;
@@ -170,7 +157,7 @@ fn trend_areas<'a>(
 pub fn silences(incidents: &[Incident], units: &[Unit], today: Date, days: i64) -> Vec<Silence> {
     let by_id: BTreeMap<&str, &Unit> = gazetteer::by_id(units);
     // The last day of each unit named, then of each area it lies in.
-    let mut last_named: HashMap<&str, Date> = HashMap::new();
+    let mut last_named: UnitMap<Date> = UnitMap::default();
     for i in incidents {
         if let Some(unit) = i.unit.as_deref() {
             let d = last_named.entry(unit).or_insert(i.day);
@@ -194,67 +181,4 @@ pub fn silences(incidents: &[Incident], units: &[Unit], today: Date, days: i64) 
             since,
         })
         .collect()
-}
-
-/// The conflict incidents of each area (every unit an incident lies in), by day: what follows
-/// a warning, found without reading every incident again for each warning.
-#[derive(Debug)]
-pub struct FollowUps<'a> {
-    by_area: HashMap<&'a str, Vec<(Date, ReportId)>>,
-    places: Places<'a>,
-}
-
-impl<'a> FollowUps<'a> {
-    pub fn new(incidents: &'a [Incident], units: &'a [Unit]) -> FollowUps<'a> {
-        let places = Places::new(units, incidents);
-        // Each unit's conflict incidents, then each area's: those of every unit in it.
-        let mut by_unit: HashMap<&str, Vec<(Date, ReportId)>> = HashMap::new();
-        for i in incidents.iter().filter(|i| i.is_conflict()) {
-            if let Some(unit) = i.unit.as_deref() {
-                by_unit.entry(unit).or_default().push((i.day, i.report));
-            }
-        }
-        let mut by_area: HashMap<&str, Vec<(Date, ReportId)>> = HashMap::new();
-        for (unit, list) in &by_unit {
-            let Some(place) = places.named(unit) else {
-                continue;
-            };
-            for a in &place.ancestors {
-                by_area.entry(a).or_default().extend_from_slice(list);
-            }
-        }
-        for list in by_area.values_mut() {
-            list.sort_unstable();
-        }
-        FollowUps { by_area, places }
-    }
-
-    /// How many conflict incidents in `w`'s area within `days` days after its day, other than those
-    /// that raised it (a report warning's area is its location; a trend's, its sub-county or
-    /// the border's units).
-    pub fn of(&self, w: &Warning, s: &Settings, days: i64) -> usize {
-        let end = w.day + Duration::days(days);
-        let window = |area: &str| {
-            let list = self.by_area.get(area).map_or(&[][..], Vec::as_slice);
-            let start = list.partition_point(|(d, _)| *d < w.day);
-            let len = list[start..].partition_point(|(d, _)| *d <= end);
-            &list[start..start + len]
-        };
-        let raised = |r: &ReportId| w.reports.contains(r);
-        let in_one = |area: &str| window(area).iter().filter(|(_, r)| !raised(r)).count();
-        let members = match w.rule {
-            Rule::Report => return in_one(self.places.location(&w.area)),
-            Rule::BorderTrend => s.borders.get(&w.area).map_or(&[][..], Vec::as_slice),
-            _ => return in_one(&w.area),
-        };
-        if let [area] = members {
-            return in_one(area);
-        }
-        // A border's units may nest (a sub-county and a location in it): each incident once.
-        let mut seen = BTreeSet::new();
-        for area in members {
-            seen.extend(window(area).iter().map(|(_, r)| *r).filter(|r| !raised(r)));
-        }
-        seen.len()
-    }
 }
