@@ -153,12 +153,16 @@ fn write_row(
     response: &Response,
     status: &str,
 ) -> Result<()> {
+    let facts = row.facts.params();
     let rowid: i64 = tx
         .prepare_cached(
             "INSERT INTO reports (id, author, type, urgency, status, occurred_at, recorded_at,
                                   unit, place, amendments, document, lead, supporting,
-                                  acknowledged, linked, source_sealed)
-             VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14, ?15, ?16)
+                                  acknowledged, linked, source_sealed, warning_report,
+                                  warning_day, warning_unit, warning_killed, warning_abducted,
+                                  warning_head, warning_indicators)
+             VALUES (?1, ?2, ?3, ?4, ?11, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14, ?15, ?16,
+                     ?17, ?18, ?19, ?20, ?21, ?22, ?23)
              ON CONFLICT (id) DO UPDATE SET
                 type = excluded.type, urgency = excluded.urgency, status = excluded.status,
                 occurred_at = excluded.occurred_at, recorded_at = excluded.recorded_at,
@@ -166,7 +170,12 @@ fn write_row(
                 place = excluded.place, amendments = excluded.amendments,
                 document = excluded.document, lead = excluded.lead,
                 supporting = excluded.supporting, acknowledged = excluded.acknowledged,
-                linked = excluded.linked, source_sealed = excluded.source_sealed
+                linked = excluded.linked, source_sealed = excluded.source_sealed,
+                (warning_report, warning_day, warning_unit, warning_killed, warning_abducted,
+                 warning_head, warning_indicators)
+                = (excluded.warning_report, excluded.warning_day, excluded.warning_unit,
+                   excluded.warning_killed, excluded.warning_abducted, excluded.warning_head,
+                   excluded.warning_indicators)
              RETURNING rowid",
         )?
         .query_row(
@@ -192,10 +201,16 @@ fn write_row(
                 ),
                 stored_list(response.linked.iter().map(ToString::to_string)),
                 state.source_sealed,
+                facts[0],
+                facts[1],
+                facts[2],
+                facts[3],
+                facts[4],
+                facts[5],
+                facts[6],
             ],
             |r| r.get(0),
         )?;
-    row.facts.write(tx, rowid)?;
     tx.prepare_cached("DELETE FROM reports_text WHERE rowid = ?1")?
         .execute([rowid])?;
     tx.prepare_cached(

@@ -18,7 +18,10 @@
 //! - `warning_head`: the head of livestock stolen.
 //! - `warning_indicators`: the indicators named, in order, as ",a,b,".
 
-use rusqlite::{params, Row, Transaction};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rusqlite::{params, Row, ToSql, Transaction};
 
 use crate::domain::{IncidentType, Indicator};
 use crate::error::Result;
@@ -62,7 +65,7 @@ impl Facts {
         Facts {
             report: Some(i.report.0),
             day: Some(i.day.to_julian_day()),
-            unit: i.unit.clone(),
+            unit: i.unit.as_deref().map(str::to_owned),
             killed: i.killed.map(stored_people),
             abducted: i.abducted.map(stored_people),
             head: i64::from(i.livestock_stolen),
@@ -70,25 +73,19 @@ impl Facts {
         }
     }
 
-    /// Writes them in the row `rowid` of `reports`.
-    pub fn write(&self, tx: &Transaction<'_>, rowid: i64) -> Result<()> {
-        tx.prepare_cached(
-            "UPDATE reports SET (warning_report, warning_day, warning_unit, warning_killed,
-                                 warning_abducted, warning_head, warning_indicators)
-                              = (?2, ?3, ?4, ?5, ?6, ?7, ?8)
-             WHERE rowid = ?1",
-        )?
-        .execute(params![
-            rowid,
-            self.report,
-            self.day,
-            self.unit,
-            self.killed,
-            self.abducted,
-            self.head,
-            self.indicators,
-        ])?;
-        Ok(())
+    /// Their values, in the order of the columns: `warning_report`, `warning_day`,
+    /// `warning_unit`, `warning_killed`, `warning_abducted`, `warning_head`,
+    /// `warning_indicators`.
+    pub fn params(&self) -> [&dyn ToSql; 7] {
+        [
+            &self.report,
+            &self.day,
+            &self.unit,
+            &self.killed,
+            &self.abducted,
+            &self.head,
+            &self.indicators,
+        ]
     }
 }
 
@@ -102,9 +99,16 @@ pub(super) const INCIDENTS_QUERY: &str = "SELECT warning_report, type, warning_d
     warning_unit, warning_killed, warning_abducted, warning_head, warning_indicators \
     FROM reports WHERE warning_report IS NOT NULL ORDER BY warning_day, warning_report";
 
+/// The units named by the rows read so far, each kept once and shared by every incident naming
+/// it: a few hundred units for a hundred thousand reports.
+pub(super) type Units = HashMap<String, Arc<str>>;
+
 /// The incident a row of [`INCIDENTS_QUERY`] holds; `None` for one whose columns do not read,
 /// which only editing the database by hand makes.
-pub(super) fn incident_of_row(r: &Row<'_>) -> rusqlite::Result<Option<Incident>> {
+pub(super) fn incident_of_row(
+    r: &Row<'_>,
+    units: &mut Units,
+) -> rusqlite::Result<Option<Incident>> {
     // A negative number is UNKNOWN.
     let people = |i: usize| -> rusqlite::Result<Option<Option<u32>>> {
         Ok(r.get::<_, Option<i64>>(i)?.map(|n| u32::try_from(n).ok()))
@@ -130,12 +134,21 @@ pub(super) fn incident_of_row(r: &Row<'_>) -> rusqlite::Result<Option<Incident>>
         report: ReportId(report),
         kind,
         day,
-        unit: r.get(3)?,
+        unit: r.get_ref(3)?.as_str_or_null()?.map(|u| shared(units, u)),
         killed: people(4)?,
         abducted: people(5)?,
         livestock_stolen: u32::try_from(r.get::<_, i64>(6)?).unwrap_or(u32::MAX),
         indicators,
     }))
+}
+
+fn shared(units: &mut Units, unit: &str) -> Arc<str> {
+    if let Some(shared) = units.get(unit) {
+        return Arc::clone(shared);
+    }
+    let shared: Arc<str> = Arc::from(unit);
+    units.insert(unit.to_owned(), Arc::clone(&shared));
+    shared
 }
 
 /// Fills every row's facts from its stored document: the migration that added the columns
@@ -145,7 +158,8 @@ pub(super) fn fill(tx: &Transaction<'_>) -> Result<()> {
     loop {
         let rows: Vec<(i64, String, String)> = tx
             .prepare_cached(
-                "SELECT rowid, id, document FROM reports WHERE rowid > ?1 ORDER BY rowid LIMIT 1000",
+                "SELECT rowid, id, document FROM reports WHERE rowid > ?1
+                 ORDER BY rowid LIMIT 1000",
             )?
             .query_map([after], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -153,9 +167,17 @@ pub(super) fn fill(tx: &Transaction<'_>) -> Result<()> {
             return Ok(());
         };
         after = *last;
+        let mut update = tx.prepare_cached(
+            "UPDATE reports SET (warning_report, warning_day, warning_unit, warning_killed,
+                                 warning_abducted, warning_head, warning_indicators)
+                              = (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             WHERE rowid = ?8",
+        )?;
         for (rowid, id, document) in &rows {
             let incident = ReportId::parse(id).and_then(|id| Incident::of_stored(id, document));
-            Facts::of(incident.as_ref()).write(tx, *rowid)?;
+            let facts = Facts::of(incident.as_ref());
+            let [a, b, c, d, e, f, g] = facts.params();
+            update.execute(params![a, b, c, d, e, f, g, rowid])?;
         }
     }
 }

@@ -13,7 +13,7 @@ use time::{Date, Duration, OffsetDateTime};
 
 use super::entries::{append, entry_from_row, ENTRY_COLUMNS};
 use super::view::Author;
-use super::warning_facts::{incident_of_row, INCIDENTS_QUERY};
+use super::warning_facts::{incident_of_row, Units, INCIDENTS_QUERY};
 use super::{format_ms, Store};
 use crate::domain::text::Origin;
 use crate::domain::Role;
@@ -42,6 +42,8 @@ impl Cache {
         old.map(|(_, view)| view)
     }
 }
+
+const LARGEST_ROWID: &str = "SELECT coalesce(max(rowid), 0) FROM reports";
 
 /// How long a warning may wait for an acknowledgement before it stands out.
 const OVERDUE: Duration = Duration::days(1);
@@ -125,12 +127,18 @@ impl Store {
             .map_or((Settings::default(), false), |s| (s, true)))
     }
 
-    /// What the warnings read of every report this device holds, by day: the facts the
+    /// What the warnings read of every report this device holds, by day and id: the facts the
     /// projection keeps in each report's row (see `warning_facts`), no document decoded.
     pub fn warning_incidents(&self) -> Result<Vec<Incident>> {
-        let mut stmt = self.conn.prepare_cached(INCIDENTS_QUERY)?;
-        let rows = stmt.query_map([], incident_of_row)?;
+        // Room for every report (no row is ever deleted, so the largest rowid counts them), so
+        // that a list of a hundred thousand is not copied again at every doubling; a count no
+        // allocation can hold leaves it to grow as it goes.
+        let held: i64 = self.conn.query_row(LARGEST_ROWID, [], |r| r.get(0))?;
         let mut out = Vec::new();
+        let _ = out.try_reserve(usize::try_from(held).unwrap_or(0));
+        let mut units = Units::default();
+        let mut stmt = self.conn.prepare_cached(INCIDENTS_QUERY)?;
+        let rows = stmt.query_map([], |r| incident_of_row(r, &mut units))?;
         for incident in rows {
             out.extend(incident?);
         }

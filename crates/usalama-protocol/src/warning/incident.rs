@@ -1,6 +1,8 @@
 //! What the warnings read of one report: its type, day, unit, the people killed or abducted,
 //! the head stolen and the indicators named, from its current content.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -17,7 +19,8 @@ pub struct Incident {
     pub kind: IncidentType,
     /// The day it happened, in East Africa Time.
     pub day: Date,
-    pub unit: Option<String>,
+    /// The unit it names: shared, where it can be, with other incidents naming the same.
+    pub unit: Option<Arc<str>>,
     /// `Some(None)`: people were killed, how many is not known.
     pub killed: Option<Option<u32>>,
     pub abducted: Option<Option<u32>>,
@@ -36,7 +39,7 @@ impl Incident {
             report,
             kind: r.kind,
             day: r.occurred_at.get().to_offset(crate::clock::EAT).date(),
-            unit: r.unit.clone(),
+            unit: r.unit.as_deref().map(Arc::from),
             killed: harmed(r.people.killed.as_ref(), r.kind == IncidentType::Killing),
             abducted: harmed(
                 r.people.abducted.as_ref(),
@@ -151,7 +154,7 @@ impl Incident {
             report,
             kind: f.kind,
             day,
-            unit: f.unit.filter(|u| !u.is_empty()),
+            unit: f.unit.filter(|u| !u.is_empty()).map(Arc::from),
             killed: stored_figure(part("killed"), f.kind == IncidentType::Killing),
             abducted: stored_figure(part("abducted"), f.kind == IncidentType::Abduction),
             livestock_stolen: head,

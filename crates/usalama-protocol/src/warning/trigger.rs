@@ -49,7 +49,7 @@ pub fn of_report(i: &Incident, s: &Settings) -> Option<Warning> {
     if reasons.is_empty() {
         return None;
     }
-    let area = i.unit.clone().unwrap_or_default();
+    let area = i.unit.as_deref().unwrap_or_default().to_owned();
     Some(Warning {
         id: WarningId::derive(Rule::Report, &area, &i.report.to_string()),
         rule: Rule::Report,
