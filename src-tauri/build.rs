@@ -29,6 +29,7 @@ fn usalama_desktop_commands() -> &'static [&'static str] {
         "board",
         "warnings",
         "acknowledge_warning",
+        "sms_alert",
         "file_report",
         "amend_report",
         "save_draft",

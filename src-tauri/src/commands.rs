@@ -359,6 +359,41 @@ pub async fn acknowledge_warning(
     Ok(id.to_string())
 }
 
+/// A flash alert by SMS for one of this device's reports: what the chief sends from a phone,
+/// and the QR code of its `SMSTO:` line once the hub has given its number.
+#[derive(Debug, Serialize)]
+pub struct SmsAlertView {
+    counter: u32,
+    full: String,
+    short: String,
+    number: Option<String>,
+    qr: Option<usalama_core::qr::Qr>,
+}
+
+/// Records the report's alert the first time (an entry that syncs like any other), the same
+/// alert every time after.
+#[tauri::command]
+pub async fn sms_alert(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> Answer<SmsAlertView> {
+    let alert = state.with_store(|s| s.sms_alert(&id, None))?;
+    saved(&app, &state);
+    let qr = alert
+        .sms_uri
+        .as_deref()
+        .map(usalama_core::qr::encode)
+        .transpose()?;
+    Ok(SmsAlertView {
+        counter: alert.counter,
+        full: alert.full,
+        short: alert.short,
+        number: alert.number,
+        qr,
+    })
+}
+
 /// The board of open incidents, linked reports under their primary.
 #[tauri::command]
 pub async fn board(state: State<'_, AppState>, limit: Option<usize>) -> Answer<Vec<Incident>> {

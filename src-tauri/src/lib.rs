@@ -94,6 +94,7 @@ pub fn run() {
             commands::board,
             commands::warnings,
             commands::acknowledge_warning,
+            commands::sms_alert,
             commands::file_report,
             commands::amend_report,
             commands::save_draft,

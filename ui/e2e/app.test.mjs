@@ -629,3 +629,42 @@ test("an officer's inbox warns of a killing; the officer acknowledges it with a 
   assert.equal(shown.id, id);
   assert.equal(shown.acknowledgements[0].note, "Patrol sent to Kacheliba market; elders called.");
 });
+
+test("a chief's flash raid is alerted by SMS: the QR code and the 160-character text show, and asking again gives the same alert", async () => {
+  const hub = await Hub.start();
+  try {
+    hub.run("sms", "number", "+254712345678");
+    const home = initHome();
+    cli(home, "enroll", "--string", hub.invite("Joseph Korkimul"));
+    cli(home, "sync");
+    const id = addReport(home, {
+      type: "livestock_raid",
+      urgency: "flash",
+      occurred_at: eatAgo(30),
+      unit: "ke-024-l-ombolion",
+      narrative: "About 150 cattle driven off towards the border by armed raiders at dawn.",
+      livestock: [{ species: "cattle", stolen: 150, estimate: true }],
+    });
+    const app = await start(home);
+    await app.unlock();
+    await app.click("#nav-list");
+    await app.click(`tr[data-report="${id}"] button`);
+    await app.click("#sms-alert");
+    await app.waitFor("[data-testid=sms-ready] svg[role=img]");
+    await app.waitFor("[data-testid=sms-ready] figcaption", { text: "+254712345678" });
+    const full = await app.exec("return document.getElementById('sms-full').textContent;");
+    assert.equal(full.length, 160);
+    assert.match(full, /^U1/);
+    const short = await app.exec("return document.getElementById('sms-short').textContent;");
+    assert.equal(short.replaceAll(" ", "").length, 60);
+    await app.screenshot("31-sms-alert", { top: true });
+    // The alert was recorded once: asked again from a fresh page, the same text.
+    await app.click("#nav-list");
+    await app.click(`tr[data-report="${id}"] button`);
+    await app.click("#sms-alert");
+    await app.waitFor("#sms-full");
+    assert.equal(await app.exec("return document.getElementById('sms-full').textContent;"), full);
+  } finally {
+    await hub.stopped();
+  }
+});

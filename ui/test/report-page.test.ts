@@ -57,3 +57,46 @@ describe("a report's restricted source", () => {
     expect(screen.queryByTestId("source-sealed")).toBeNull();
   });
 });
+
+describe("a flash alert by SMS", () => {
+  const alert = {
+    counter: 1,
+    full: "U1" + "aB3-".repeat(39) + "xy",
+    short: "1ABCDEFGHJKMNPQRSTVWXYZ0123456789ABCDEFGHJKMNPQRSTVWXYZ01234",
+    number: "+254712345678",
+    qr: { size: 21, rows: Array.from({ length: 21 }, (_, y) => (y % 2 ? "10".repeat(10) + "1" : "0".repeat(21))) },
+  };
+
+  it("is offered on the author's own flash report, and shows the code, the text and the short form", async () => {
+    const calls = fakeBackend({ show_report: () => view({ device: profile.device }), sms_alert: () => alert });
+    render(ReportPage, { props: { id: "4wbp6907", profile, units, onamend: vi.fn() } });
+    (await screen.findByRole("button", { name: "Send a flash alert by SMS" })).click();
+    await screen.findByTestId("sms-ready");
+    expect(calls.some((c) => c.cmd === "sms_alert" && c.args.id === "4wbp6907abcdefgh")).toBe(true);
+    expect(screen.getByRole("img", { name: /\+254712345678/ })).toBeTruthy();
+    expect(document.getElementById("sms-full")?.textContent).toBe(alert.full);
+    // The short form in groups of five, as a person types it.
+    expect(document.getElementById("sms-short")?.textContent).toMatch(/^1ABCD EFGHJ KMNPQ /);
+  });
+
+  it("says to ask the county for the number when the hub has given none, and still shows the text", async () => {
+    fakeBackend({ show_report: () => view({ device: profile.device }), sms_alert: () => ({ ...alert, number: null, qr: null }) });
+    render(ReportPage, { props: { id: "4wbp6907", profile, units, onamend: vi.fn() } });
+    (await screen.findByRole("button", { name: "Send a flash alert by SMS" })).click();
+    expect((await screen.findByRole("status")).textContent).toContain("ask the county ICT office");
+    expect(screen.queryByRole("img")).toBeNull();
+    expect(document.getElementById("sms-full")?.textContent).toBe(alert.full);
+  });
+
+  it("is not offered on someone else's report or on a routine one", async () => {
+    fakeBackend({ show_report: () => view({ device: "another" }) });
+    const { unmount } = render(ReportPage, { props: { id: "4wbp6907", profile, units, onamend: vi.fn() } });
+    await screen.findByRole("heading", { name: "Livestock raid" });
+    expect(screen.queryByRole("button", { name: "Send a flash alert by SMS" })).toBeNull();
+    unmount();
+    fakeBackend({ show_report: () => view({ device: profile.device, urgency: "routine" }) });
+    render(ReportPage, { props: { id: "4wbp6907", profile, units, onamend: vi.fn() } });
+    await screen.findByRole("heading", { name: "Livestock raid" });
+    expect(screen.queryByRole("button", { name: "Send a flash alert by SMS" })).toBeNull();
+  });
+});

@@ -150,6 +150,17 @@ export interface Silence {
   since: string;
 }
 
+/** A flash alert by SMS (usalama-core's `SmsAlert`), with the QR code of its `SMSTO:` line. */
+export interface SmsAlertView {
+  counter: number;
+  full: string;
+  short: string;
+  /** The county hub's SMS number, once the hub has given one. */
+  number: string | null;
+  /** Rows of "1" (dark) and "0" modules; null without a number. */
+  qr: { size: number; rows: string[] } | null;
+}
+
 export interface WarningsView {
   /** Newest first: at most 500 of them. */
   warnings: Warning[];
@@ -334,6 +345,8 @@ export const ipc = {
   warnings: () => invoke<WarningsView>("warnings"),
   /** Officers with an agency only; returns the warning's id. */
   acknowledgeWarning: (id: string, note: string) => invoke<string>("acknowledge_warning", { id, note }),
+  /** The report's author only: records the alert once, then gives the same one again. */
+  smsAlert: (id: string) => invoke<SmsAlertView>("sms_alert", { id }),
   fileReport: (document: ReportDocument, draft: string | null) =>
     invoke<string>("file_report", { document, draft }),
   amendReport: (id: string, changes: ReportDocument) =>

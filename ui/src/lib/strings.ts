@@ -827,6 +827,35 @@ const screens = {
     "Tick every sign that was seen or heard of.",
     "Weka alama kwenye kila ishara iliyoonekana au kusikika.",
   ],
+  // A flash alert by SMS
+  "sms.title": ["Flash alert by SMS", "Tahadhari ya haraka kwa SMS"],
+  "sms.help": [
+    "Where there is phone network but no internet, send this report's essentials to the county hub by SMS from your own phone. The full report follows when this laptop next connects.",
+    "Pale penye mtandao wa simu lakini hakuna intaneti, tuma mambo muhimu ya ripoti hii kwa kituo cha kaunti kwa SMS kutoka simu yako. Ripoti kamili itafuata kompyuta hii itakapounganishwa tena.",
+  ],
+  "sms.make": ["Send a flash alert by SMS", "Tuma tahadhari ya haraka kwa SMS"],
+  "sms.qr_label": ["QR code: an SMS to the county hub ({number}) with the alert", "Msimbo wa QR: SMS kwa kituo cha kaunti ({number}) yenye tahadhari"],
+  "sms.scan": [
+    "Point your phone's camera at this code: it opens a message to the county hub ({number}) with the alert written in. Press Send.",
+    "Elekeza kamera ya simu yako kwenye msimbo huu: inafungua ujumbe kwa kituo cha kaunti ({number}) wenye tahadhari. Bonyeza Tuma.",
+  ],
+  "sms.no_number": [
+    "The county hub has not given an SMS number yet: ask the county ICT office for it.",
+    "Kituo cha kaunti bado hakijatoa namba ya SMS: uliza ofisi ya TEHAMA ya kaunti.",
+  ],
+  "sms.type_to": [
+    "Or type this message on any phone, exactly as it is, and send it to {number}:",
+    "Au andika ujumbe huu kwenye simu yoyote, kama ulivyo, na uutume kwa {number}:",
+  ],
+  "sms.type": ["Type this message on any phone, exactly as it is:", "Andika ujumbe huu kwenye simu yoyote, kama ulivyo:"],
+  "sms.short_help": [
+    "On a phone where that is slow to type, send this short form instead (it leaves out the note and the position; capital or small letters both work):",
+    "Kwenye simu ambayo ni vigumu kuandika hivyo, tuma fomu hii fupi badala yake (haina maelezo wala mahali; herufi kubwa au ndogo zote zinafaa):",
+  ],
+  "sms.once": [
+    "Sending it more than once changes nothing: the county counts this incident once, and links it to the full report.",
+    "Kuituma zaidi ya mara moja hakubadilishi kitu: kaunti inahesabu tukio hili mara moja, na kulihusisha na ripoti kamili.",
+  ],
   "report.event.warning_acknowledged": ["Warning acknowledged: {note}", "Tahadhari imethibitishwa: {note}"],
 } as const satisfies Record<string, readonly [string, string]>;
 
