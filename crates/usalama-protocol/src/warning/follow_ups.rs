@@ -101,26 +101,23 @@ impl<'a> FollowUps<'a> {
                 .get(area)
                 .map_or(&[][..], |d| d.between(from, from.saturating_add(days)))
         };
-        let raised = |r: &ReportId| w.reports.contains(r);
-        let in_one = |area: &str| {
-            let window = window(area);
-            // A report warning's one report happened on its day, the window's first: found by
-            // binary search rather than by reading the whole window.
-            let raised_here = if w.rule == Rule::Report {
-                let here = |r: &&ReportId| window.binary_search(&(w.day, **r)).is_ok();
-                w.reports.iter().filter(here).count()
-            } else {
-                window.iter().filter(|(_, r)| raised(r)).count()
-            };
-            window.len() - raised_here
-        };
+        if w.rule == Rule::Report {
+            // Its one report happened on its day, the window's first: found by binary search
+            // rather than by reading the whole window.
+            let window = window(self.places.location(&w.area));
+            let here = |r: &&ReportId| window.binary_search(&(w.day, **r)).is_ok();
+            return window.len() - w.reports.iter().filter(here).count();
+        }
+        // Any other's reports are a week's in its area, hundreds perhaps: sorted, to be searched.
+        let mut reports: Vec<&ReportId> = w.reports.iter().collect();
+        reports.sort_unstable();
+        let raised = |r: &ReportId| reports.binary_search(&r).is_ok();
         let members = match w.rule {
-            Rule::Report => return in_one(self.places.location(&w.area)),
             Rule::BorderTrend => s.borders.get(&w.area).map_or(&[][..], Vec::as_slice),
-            _ => return in_one(&w.area),
+            _ => std::slice::from_ref(&w.area),
         };
         if let [area] = members {
-            return in_one(area);
+            return window(area).iter().filter(|(_, r)| !raised(r)).count();
         }
         // A border's units may nest (a sub-county and a location in it): each incident once.
         let mut seen = BTreeSet::new();
