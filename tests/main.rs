@@ -14,6 +14,7 @@ mod incident;
 mod lock;
 mod person;
 mod redaction;
+mod sms;
 mod sources;
 mod story;
 mod summary;

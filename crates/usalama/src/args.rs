@@ -280,6 +280,15 @@ pub enum ReportCommand {
     /// A one-page printable slip of a report (PDF or HTML): its fields, its timeline and its
     /// ledger hash.
     Slip(SlipArgs),
+    /// A flash alert of one of your reports by SMS: recorded once (asking again shows the same
+    /// alert), then shown as the text to send from your phone to the county hub's number.
+    Alert {
+        /// The report's id (its first letters do).
+        id: String,
+        /// The alert's note (at most about 80 characters); by default the narrative's beginning.
+        #[arg(long)]
+        note: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

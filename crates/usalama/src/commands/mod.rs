@@ -5,7 +5,7 @@
 //! - `device`: `init`, `passphrase change`, `recover` and `verify`: this device's store.
 //! - `units`: `units list`.
 //! - `report`: `report add`, `amend`, `redact`, `list`, `show` and `slip`; `report_view` shows
-//!   one report on a terminal.
+//!   one report on a terminal; `alert`: `report alert`, a flash alert by SMS.
 //! - `summary`: `summary`.
 //! - `incident`: `incident ack`, `assign`, `update`, `close`, `reopen` and `link`.
 //! - `needs`: `needs add` and `needs list`.
@@ -17,6 +17,7 @@
 //! - `input`: FILE arguments and options, read and named as the command line names them.
 //! - `unlock`: the store unlocked with its passphrase, JSON output, the clock warning.
 
+mod alert;
 mod bundle;
 mod clearance;
 mod county_key;
@@ -59,6 +60,9 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report(ReportCommand::List(args)) => report::list(&home, args, json),
         Command::Report(ReportCommand::Show { id }) => report::show(&home, &id, json),
         Command::Report(ReportCommand::Slip(args)) => report::slip(&home, args, json),
+        Command::Report(ReportCommand::Alert { id, note }) => {
+            alert::alert(&home, &id, note.as_deref(), json)
+        }
         Command::Summary(args) => summary::write(&home, args, json),
         Command::Incident(command) => incident::record(&home, command, json),
         Command::Needs(NeedsCommand::Add { file }) => needs::add(&home, &file, json),
