@@ -28,11 +28,11 @@
 //! - `clearance`: requests and approvals of clearance to read sealed sources.
 //! - `county`: the county keys shown, tended (issued, shared) and copied offline.
 //! - `needs`: needs assessments.
-//! - `sms`: flash alerts by SMS: the `sms_alert` entry and the county hub's number.
 //! - `drafts`: the report form's autosaved content.
 //! - `sync`: the hub link, enrollment and where sync stands; `outgoing`: the next request;
 //!   `incoming`: applying the hub's answer.
 //! - `bundle`: sync by USB stick.
+//! - `sms`: flash alerts by SMS: the `sms_alert` entry and the county hub's number.
 //! - `verify`: every signature, chain and projection checked again.
 //! - `summary`: the reports a summary reads.
 //! - `app`: what the desktop app asks beyond the CLI's calls.
