@@ -17,9 +17,7 @@ use usalama_core::keys::KdfParams;
 use usalama_core::lifecycle::{parse_figures, Action, Outcome};
 use usalama_core::media::{self, Found, Place};
 use usalama_core::request::{Naming, ReportQuery, SummaryQuery};
-use usalama_core::store::{
-    Draft, Imported, Incident, ReportRow, ReportView, WarningsView, Written,
-};
+use usalama_core::store::{Draft, Imported, Incident, ReportRow, ReportView, Written};
 use usalama_core::summary::document::{self, Document};
 use usalama_core::summary::{self, Edition, Format, SummaryRequest};
 use usalama_core::sync;
@@ -31,7 +29,7 @@ use crate::error::CommandError;
 use crate::state::{AppState, Locked};
 use crate::sync_bar::{self, SyncStatus};
 
-type Answer<T> = Result<T, CommandError>;
+pub(crate) type Answer<T> = Result<T, CommandError>;
 
 /// What the UI needs before anything else: whether a store exists, and the language to greet in.
 #[derive(Debug, Serialize)]
@@ -333,67 +331,6 @@ pub async fn act(
     Ok(id.to_string())
 }
 
-/// The newest early warnings this laptop's reports raise (at most [`SHOWN_WARNINGS`], with how
-/// many there are in all), with their acknowledgements, and the areas gone silent; "now" decides
-/// which stand out as overdue.
-#[tauri::command]
-pub async fn warnings(state: State<'_, AppState>) -> Answer<WarningsView> {
-    let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
-    state.with_store(|s| Ok(s.warnings(now_ms)?.first(SHOWN_WARNINGS)))
-}
-
-/// The most warnings a screen is sent at once.
-pub const SHOWN_WARNINGS: usize = 500;
-
-/// Records that this laptop's officer saw a warning and what was done; background sync takes
-/// it to the county. Returns the warning's id.
-#[tauri::command]
-pub async fn acknowledge_warning(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    id: String,
-    note: String,
-) -> Answer<String> {
-    let id = state.with_store(|s| s.acknowledge_warning(&id, &note))?;
-    saved(&app, &state);
-    Ok(id.to_string())
-}
-
-/// A flash alert by SMS for one of this device's reports: what the chief sends from a phone,
-/// and the QR code of its `SMSTO:` line once the hub has given its number.
-#[derive(Debug, Serialize)]
-pub struct SmsAlertView {
-    counter: u32,
-    full: String,
-    short: String,
-    number: Option<String>,
-    qr: Option<usalama_core::qr::Qr>,
-}
-
-/// Records the report's alert the first time (an entry that syncs like any other), the same
-/// alert every time after.
-#[tauri::command]
-pub async fn sms_alert(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    id: String,
-) -> Answer<SmsAlertView> {
-    let alert = state.with_store(|s| s.sms_alert(&id, None))?;
-    saved(&app, &state);
-    let qr = alert
-        .sms_uri
-        .as_deref()
-        .map(usalama_core::qr::encode)
-        .transpose()?;
-    Ok(SmsAlertView {
-        counter: alert.counter,
-        full: alert.full,
-        short: alert.short,
-        number: alert.number,
-        qr,
-    })
-}
-
 /// The board of open incidents, linked reports under their primary.
 #[tauri::command]
 pub async fn board(state: State<'_, AppState>, limit: Option<usize>) -> Answer<Vec<Incident>> {
@@ -425,7 +362,7 @@ pub async fn amend_report(
 }
 
 /// After a save: the bar counts one more waiting, and background sync sends it.
-fn saved(app: &AppHandle, state: &AppState) {
+pub(crate) fn saved(app: &AppHandle, state: &AppState) {
     if let Ok(status) = state.sync_status() {
         sync_bar::announce(app, &status);
     }

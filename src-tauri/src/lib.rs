@@ -10,6 +10,7 @@
 //!   locking closes it.
 //! - [`suspend`]: locks before the system sleeps (logind's `PrepareForSleep`).
 //! - [`commands`]: the commands the UI invokes, a few lines each.
+//! - [`alerts`]: the commands of the early warnings and of a chief's flash alert by SMS.
 //! - [`error`]: the error payload the UI switches on.
 //! - [`sync_bar`]: the sync bar's data, pushed to the UI as the `sync-status` event.
 //! - [`screen`]: the window fits the screen it opens on.
@@ -17,6 +18,7 @@
 //! - `ipc_types` (tests only): the frontend's TypeScript for the IPC types, generated from these
 //!   types and checked against the committed files in `ui/src/lib/generated/`.
 
+pub mod alerts;
 pub mod commands;
 pub mod error;
 #[cfg(test)]
@@ -92,9 +94,9 @@ pub fn run() {
             commands::allowed_actions,
             commands::act,
             commands::board,
-            commands::warnings,
-            commands::acknowledge_warning,
-            commands::sms_alert,
+            alerts::warnings,
+            alerts::acknowledge_warning,
+            alerts::sms_alert,
             commands::file_report,
             commands::amend_report,
             commands::save_draft,
