@@ -150,6 +150,20 @@ impl Store {
         Ok(())
     }
 
+    /// The device that filed report `id`.
+    pub(super) fn report_author(&self, id: &ReportId) -> Result<crate::ledger::DeviceId> {
+        let author: Vec<u8> = self
+            .conn
+            .query_row(
+                "SELECT author FROM reports WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| not_found(&id.to_string()))?;
+        device_id(&author)
+    }
+
     /// Redacts report `id`: its content becomes `replacement`, and the bodies of every entry
     /// that carried its earlier content (the filing, amendments, earlier redactions) are
     /// dropped here now, and on the hub and every other device at their next sync. Only the
@@ -161,16 +175,7 @@ impl Store {
         reason: &str,
     ) -> Result<usize> {
         let reason = Redaction::check_reason(reason)?;
-        let author: Vec<u8> = self
-            .conn
-            .query_row(
-                "SELECT author FROM reports WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| not_found(&id.to_string()))?;
-        let author = device_id(&author)?;
+        let author = self.report_author(id)?;
         if !may_redact(&self.conn, &author, &self.me.device)? {
             let name = self.author(&author)?.name;
             return Err(Error::NotAllowed(format!(

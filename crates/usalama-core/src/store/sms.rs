@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
-use super::entries::{append, device_id};
+use super::entries::append;
 use super::listing::not_found;
 use super::{now_ms, Store};
 use crate::domain::text::Origin;
@@ -117,16 +117,7 @@ impl Store {
             )));
         }
         let id = self.resolve_report(text)?;
-        let author: Vec<u8> = self
-            .conn
-            .query_row(
-                "SELECT author FROM reports WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| not_found(&id.to_string()))?;
-        if !self.is_author_of(&device_id(&author)?)? {
+        if !self.is_author_of(&self.report_author(&id)?)? {
             return Err(Error::NotAllowed(format!(
                 "report {id} was filed by someone else; only its author can send its alert by \
                  SMS, so nothing was recorded"
