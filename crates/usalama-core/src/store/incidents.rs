@@ -269,15 +269,8 @@ mod tests {
         // As a store of schema 4 holds it: no response columns.
         store
             .conn
-            .execute_batch(
-                "DROP INDEX reports_warning_facts;
-                 ALTER TABLE reports DROP COLUMN warning_report;
-                 ALTER TABLE reports DROP COLUMN warning_day;
-                 ALTER TABLE reports DROP COLUMN warning_unit;
-                 ALTER TABLE reports DROP COLUMN warning_killed;
-                 ALTER TABLE reports DROP COLUMN warning_abducted;
-                 ALTER TABLE reports DROP COLUMN warning_head;
-                 ALTER TABLE reports DROP COLUMN warning_indicators;
+            .execute_batch(&format!(
+                "{}
                  DROP INDEX reports_by_urgency;
                  ALTER TABLE reports DROP COLUMN lead;
                  ALTER TABLE reports DROP COLUMN supporting;
@@ -295,7 +288,8 @@ mod tests {
                  DROP TABLE proofs;
                  DROP TABLE exported_bundles;
                  PRAGMA user_version = 4;",
-            )
+                crate::store::testing::WITHOUT_WARNING_FACTS
+            ))
             .expect("aged");
         drop(store);
         let store = Store::open(dir.path(), "cows at the borehole").expect("opens");

@@ -576,6 +576,17 @@ pub(crate) mod testing {
     use crate::domain::{Agency, Lang, Role};
     use crate::keys::KdfParams;
 
+    /// What makes a store's reports as they were before schema 8, which kept the facts
+    /// warnings read in columns of each row (migration tests age a store with it).
+    pub(crate) const WITHOUT_WARNING_FACTS: &str = "DROP INDEX reports_warning_facts;
+         ALTER TABLE reports DROP COLUMN warning_report;
+         ALTER TABLE reports DROP COLUMN warning_day;
+         ALTER TABLE reports DROP COLUMN warning_unit;
+         ALTER TABLE reports DROP COLUMN warning_killed;
+         ALTER TABLE reports DROP COLUMN warning_abducted;
+         ALTER TABLE reports DROP COLUMN warning_head;
+         ALTER TABLE reports DROP COLUMN warning_indicators;";
+
     /// A new store in `dir` for `name`, with the test passphrase "cows at the borehole".
     pub(crate) fn store(
         dir: &std::path::Path,

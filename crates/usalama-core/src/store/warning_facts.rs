@@ -432,17 +432,11 @@ mod tests {
         // As a store of schema 7 holds it: no facts in the rows.
         store
             .conn
-            .execute_batch(
-                "DROP INDEX reports_warning_facts;
-                 ALTER TABLE reports DROP COLUMN warning_report;
-                 ALTER TABLE reports DROP COLUMN warning_day;
-                 ALTER TABLE reports DROP COLUMN warning_unit;
-                 ALTER TABLE reports DROP COLUMN warning_killed;
-                 ALTER TABLE reports DROP COLUMN warning_abducted;
-                 ALTER TABLE reports DROP COLUMN warning_head;
-                 ALTER TABLE reports DROP COLUMN warning_indicators;
+            .execute_batch(&format!(
+                "{}
                  PRAGMA user_version = 7;",
-            )
+                testing::WITHOUT_WARNING_FACTS
+            ))
             .expect("aged");
         drop(store);
         let store = Store::open(dir.path(), "cows at the borehole").expect("opens");
