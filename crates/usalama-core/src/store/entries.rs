@@ -1,11 +1,29 @@
 //! The `entries` table: appending to this device's chain, storing entries that arrived, and
 //! reading them back, by report or by row.
 
-use rusqlite::{params, Row, Transaction};
+use rusqlite::{params, Connection, Row, Transaction};
+use serde_json::Value;
 
 use super::{now_ms, Identity};
 use crate::error::{Error, Result};
 use crate::ledger::{DeviceId, Draft, Entry, EntryKind, Hash, ReportId};
+
+/// The bodies of the county hub's own entries of `kind` that read as JSON, newest first: the
+/// county's settings (early warning, the SMS number), of which the newest that its own parser
+/// accepts holds.
+pub(super) fn hub_bodies(conn: &Connection, kind: EntryKind) -> Result<Vec<Value>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.body FROM entries e JOIN hub h ON e.device = h.device
+         WHERE e.kind = ?1 AND e.body IS NOT NULL ORDER BY e.seq DESC",
+    )?;
+    let bodies = stmt
+        .query_map([kind.code()], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(bodies
+        .iter()
+        .filter_map(|b| serde_json::from_slice::<Value>(b).ok())
+        .collect())
+}
 
 /// Appends `draft` to this device's chain, right after its head. Must run in a write
 /// transaction, which makes reading the head and appending one step.
@@ -98,7 +116,7 @@ pub(super) fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
 pub(super) const ENTRY_COLUMNS: &str =
     "device, seq, format, kind, at, prev, subject, body_hash, body, signature";
 
-pub(super) fn entries_about(conn: &rusqlite::Connection, id: &ReportId) -> Result<Vec<Entry>> {
+pub(super) fn entries_about(conn: &Connection, id: &ReportId) -> Result<Vec<Entry>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM entries WHERE about = ?1"
     ))?;
@@ -110,7 +128,7 @@ pub(super) fn entries_about(conn: &rusqlite::Connection, id: &ReportId) -> Resul
 
 /// The other devices of the person using `device` (a replacement laptop), as the hub's chain
 /// announced them.
-pub(super) fn same_person(conn: &rusqlite::Connection, device: &DeviceId) -> Result<Vec<DeviceId>> {
+pub(super) fn same_person(conn: &Connection, device: &DeviceId) -> Result<Vec<DeviceId>> {
     let mut stmt = conn.prepare_cached(
         "SELECT d.device FROM devices d JOIN devices me ON me.person = d.person
          WHERE me.device = ?1 AND d.device != ?1 AND d.person IS NOT NULL",

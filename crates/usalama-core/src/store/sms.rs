@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
-use super::entries::append;
+use super::entries::{append, hub_bodies};
 use super::listing::not_found;
 use super::{now_ms, Store};
 use crate::domain::text::Origin;
@@ -44,19 +44,9 @@ impl Store {
     /// The county hub's number for SMS alerts: the latest `sms_configured` of the hub's
     /// chain, or `None` until the hub has given one.
     pub fn sms_number(&self) -> Result<Option<SmsNumber>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.body FROM entries e JOIN hub h ON e.device = h.device
-             WHERE e.kind = ?1 AND e.body IS NOT NULL ORDER BY e.seq DESC",
-        )?;
-        let bodies = stmt
-            .query_map([EntryKind::SmsConfigured.code()], |r| {
-                r.get::<_, Vec<u8>>(0)
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(bodies
+        Ok(hub_bodies(&self.conn, EntryKind::SmsConfigured)?
             .iter()
-            .filter_map(|b| serde_json::from_slice::<Value>(b).ok())
-            .find_map(|v| SmsNumber::parse_body(&v).ok()))
+            .find_map(|v| SmsNumber::parse_body(v).ok()))
     }
 
     /// The flash alert of report `id`, made and recorded as an `sms_alert` entry the first
@@ -191,31 +181,15 @@ mod tests {
     use time::format_description::well_known::Rfc3339;
 
     use super::*;
-    use crate::domain::{Lang, Role, Species};
+    use crate::domain::{Role, Species};
     use crate::enrollment::Enrolled;
-    use crate::keys::KdfParams;
     use crate::ledger::{Entry, Hash};
     use crate::store::entries::insert_entry;
-    use crate::store::Profile;
 
     const HUB: [u8; 32] = [7; 32];
 
     fn chief(dir: &std::path::Path, enrolled: bool) -> Store {
-        let profile = Profile {
-            name: "Chief Lokwang".into(),
-            role: Role::Chief,
-            unit: Some("ke-024".into()),
-            agency: None,
-            lang: Lang::En,
-        };
-        let mut s = Store::create(
-            dir,
-            profile,
-            "cows at the borehole",
-            KdfParams::FAST_INSECURE,
-        )
-        .expect("created")
-        .0;
+        let mut s = crate::store::testing::store(dir, "Chief Lokwang", Role::Chief, "ke-024", None);
         if enrolled {
             let enrollment = Enrolled {
                 hub_key: hex::encode(SigningKey::from_bytes(&HUB).verifying_key().to_bytes()),

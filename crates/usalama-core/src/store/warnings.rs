@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use rusqlite::TransactionBehavior;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::entries::{append, entry_from_row, ENTRY_COLUMNS};
+use super::entries::{append, entry_from_row, hub_bodies, ENTRY_COLUMNS};
 use super::view::Author;
 use super::warning_facts::{incident_of_row, Units, INCIDENTS_QUERY};
 use super::{format_ms, Store};
@@ -109,21 +109,11 @@ impl Store {
     /// The settings every device applies: the latest the county's hub recorded, or the
     /// defaults.
     pub fn warning_settings(&self) -> Result<(Settings, bool)> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT e.body FROM entries e JOIN hub h ON e.device = h.device
-             WHERE e.kind = ?1 AND e.body IS NOT NULL ORDER BY e.seq DESC",
-        )?;
-        let bodies = stmt
-            .query_map([EntryKind::WarningsConfigured.code()], |r| {
-                r.get::<_, Vec<u8>>(0)
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
         let units = self.units();
         let is_unit = |id: &str| units.iter().any(|u| u.id == id);
-        Ok(bodies
+        Ok(hub_bodies(&self.conn, EntryKind::WarningsConfigured)?
             .iter()
-            .filter_map(|b| serde_json::from_slice::<Value>(b).ok())
-            .find_map(|v| Settings::parse(&v, &is_unit).ok())
+            .find_map(|v| Settings::parse(v, &is_unit).ok())
             .map_or((Settings::default(), false), |s| (s, true)))
     }
 
@@ -279,7 +269,7 @@ mod tests {
     use crate::domain::Agency;
     use crate::store::testing::store;
 
-    fn killing(day: &str) -> Value {
+    fn killing(day: &str) -> serde_json::Value {
         json!({"type": "killing", "urgency": "flash", "occurred_at": format!("{day}T05:30:00+03:00"),
                "unit": "ke-024-l-ombolion", "narrative": "Two herders shot.", "people": {"killed": 2}})
     }
