@@ -200,7 +200,7 @@ pub fn take(hub: &Hub, path: &Path, remove: bool) -> Result<Taken> {
         .ok_or_else(|| HubError::Internal("not a gammu inbox file".to_owned()))?;
     let shown = name.shown();
     let unreadable = |e: std::io::Error| HubError::Internal(format!("cannot read {shown}: {e}"));
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    let bytes = read_at_most(path, MAX_FILE).map_err(unreadable)?;
     let modified = std::fs::metadata(path)
         .and_then(|m| m.modified())
         .map_err(unreadable)?;
@@ -230,6 +230,22 @@ pub fn take(hub: &Hub, path: &Path, remove: bool) -> Result<Taken> {
         }
     }
     Ok(taken)
+}
+
+/// The most of an inbox file that is read: as much as the gateway's webhook takes. An alert is
+/// 160 characters (322 bytes in UTF-16 with its byte-order mark); a longer file (a long
+/// concatenated message, or whatever else lands in the folder) is read only this far, so it
+/// costs the hub no more than an alert does, and is refused as an alert of the wrong length.
+pub const MAX_FILE: u64 = crate::webhook::MAX_BODY as u64;
+
+/// The first `limit` bytes of the file at `path`.
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn millis(at: SystemTime) -> i64 {
@@ -263,5 +279,21 @@ pub async fn watch(hub: Arc<Hub>, inbox: PathBuf) {
             Ok(Err(e)) => tracing::error!(error = %e, "the SMS inbox sweep failed; retrying"),
             Err(e) => tracing::error!(error = %e, "the SMS inbox sweep stopped; retrying"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_inbox_file_is_read_no_further_than_the_bound() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("IN20261120_060100_00_+254700000009_00.txt");
+        std::fs::write(&path, vec![b'x'; 1 << 20]).expect("written");
+        let bytes = read_at_most(&path, MAX_FILE).expect("read");
+        assert_eq!(bytes.len() as u64, MAX_FILE);
+        std::fs::write(&path, b"U1short").expect("written");
+        assert_eq!(read_at_most(&path, MAX_FILE).expect("read"), b"U1short");
     }
 }

@@ -393,6 +393,30 @@ fn every_kind_of_bad_message_is_refused_with_its_code_and_listed() {
 }
 
 #[test]
+fn a_file_far_longer_than_any_sms_is_refused_as_the_wrong_length_and_removed() {
+    for scratch in hubs() {
+        let hub = &scratch.hub;
+        let (chief, _) = enroll(hub, 1);
+        let inbox = tempfile::tempdir().expect("inbox");
+        // A valid alert followed by a megabyte: nothing of it is taken as an alert.
+        let good = text(&chief, hub, 1, &raid(5, 3), Form::Full);
+        let huge = format!("{good}{}", "x".repeat(1 << 20));
+        let path = drop_file(inbox.path(), 1, "+254700000009", &huge);
+        gammu::sweep(hub, inbox.path()).expect("swept");
+        assert!(!path.exists(), "taken and removed");
+        let all = messages(hub);
+        assert_eq!(all.len(), 1);
+        assert_eq!(
+            all[0].refusal.as_deref(),
+            Some("bad_length"),
+            "{:?}",
+            all[0].reason
+        );
+        assert!(all[0].alert.is_none());
+    }
+}
+
+#[test]
 fn a_crash_between_storing_and_removing_neither_loses_nor_doubles_a_message() {
     for scratch in hubs() {
         let hub = &scratch.hub;
