@@ -1,6 +1,7 @@
 //! Flash alerts by SMS from a chief's device: the alert recorded on the chief's chain, the
 //! county's SMS number reaching the device at its sync, and the alert text accepted by the
-//! hub's SMS intake as gammu-smsd would hand it over.
+//! hub's SMS intake as gammu-smsd would hand it over; then the alert in an officer's inbox at
+//! once, the acknowledgement texted back, and the full report, synced later, counted once.
 
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -93,4 +94,144 @@ fn a_chiefs_flash_alert_shows_the_hubs_number_and_its_text_is_accepted_by_the_hu
     assert_eq!(messages[0]["counter"], 1);
     assert_eq!(messages[0]["alert"]["unit"], OMBOLION);
     assert_eq!(messages[0]["alert"]["type"], "livestock_raid");
+}
+
+/// gammu's name for a message received now from `sender`.
+fn inbox_name(sender: &str) -> String {
+    let at = OffsetDateTime::now_utc();
+    format!(
+        "IN{:04}{:02}{:02}_{:02}{:02}{:02}_00_{sender}_00.txt",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// The texts in the outbox, by the number in each file's name.
+fn outbox_texts(outbox: &std::path::Path) -> Vec<(String, String)> {
+    let mut texts: Vec<(String, String)> = std::fs::read_dir(outbox)
+        .expect("the outbox")
+        .map(|f| f.expect("a file").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let number = name.split('_').nth(3).unwrap_or_default().to_owned();
+            (number, std::fs::read_to_string(&p).expect("a text"))
+        })
+        .collect();
+    texts.sort();
+    texts
+}
+
+#[test]
+fn an_alert_reaches_an_officer_at_once_is_answered_by_sms_and_counts_once_with_its_report() {
+    let hub = TestHub::start();
+    let chief = Home::enrolled(&hub, "Joseph Korkimul", "chief", OMBOLION, None);
+    let police = Home::enrolled(&hub, "Inspector Lokwang", "officer", "ke-024", Some("nps"));
+    hub_cli(&hub, &["sms", "number", "+254712345678"]);
+    let duty = hub_json(&hub, &["sms", "duty", "--add", "+254 711 000 111"]);
+    assert_eq!(duty, json!({"duty": ["+254711000111"]}));
+    chief.sync();
+    // The chief files and alerts with no data link: the report waits on the laptop.
+    let id = chief.add(&raid());
+    let alert = chief.json(&["report", "alert", &id]);
+    let full = alert["full"].as_str().expect("the full text").to_owned();
+    let (inbox, outbox) = (
+        tempfile::tempdir().expect("inbox"),
+        tempfile::tempdir().expect("outbox"),
+    );
+    let file = inbox.path().join(inbox_name("+254700000001"));
+    std::fs::write(&file, &full).expect("written");
+    usalama_hub::gammu::take(&hub.hub, &file, true).expect("taken");
+    // The duty officer is told that an alert arrived, and nothing of what it says.
+    usalama_hub::gammu::send(&hub.hub, outbox.path()).expect("sent");
+    assert_eq!(
+        outbox_texts(outbox.path()),
+        vec![(
+            "+254711000111".to_owned(),
+            usalama_hub::hub::DUTY_TEXT.to_owned()
+        )]
+    );
+
+    // The officer's inbox has it at the next sync, vouched for by the county hub.
+    police.sync();
+    let listed = police.report_ids();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let relay = listed[0].clone();
+    assert_ne!(relay, id);
+    let shown = police.json(&["report", "show", &relay]);
+    assert_eq!(shown["relayed_alert"], 1, "{shown}");
+    assert_eq!(shown["type"], "livestock_raid");
+    assert_eq!(shown["urgency"], "flash");
+    assert_eq!(shown["people"]["killed"], 2);
+    assert_eq!(
+        shown["people"]["injured"],
+        Value::Null,
+        "unknown stays unknown"
+    );
+    assert_eq!(shown["reported_by"]["name"], "Joseph Korkimul");
+    assert_eq!(shown["status"], "received");
+
+    // The acknowledgement goes back to the number the alert came from, once.
+    police.ok(&["incident", "ack", &relay]);
+    police.sync();
+    police.sync();
+    usalama_hub::gammu::send(&hub.hub, outbox.path()).expect("sent");
+    let texts = outbox_texts(outbox.path());
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    let (number, answer) = &texts[0];
+    assert_eq!(number, "+254700000001");
+    assert!(answer.contains("acknowledged by NPS"), "{answer}");
+    assert!(answer.len() <= 160, "one SMS: {answer}");
+
+    // The chief's data link returns: the chief's report carries the officer's step...
+    chief.sync();
+    assert_eq!(chief.report_ids(), vec![id.clone()]);
+    let mine = chief.json(&["report", "show", &id]);
+    assert_eq!(mine["status"], "acknowledged", "{mine}");
+    assert!(mine.get("relayed_alert").is_none(), "{mine}");
+    // ...and the officer's device folds the relay into it: one incident.
+    police.sync();
+    assert_eq!(police.report_ids(), vec![id.clone()]);
+    let theirs = police.json(&["report", "show", &relay]);
+    assert_eq!(
+        theirs["id"],
+        json!(id),
+        "the relay's id leads to the full report"
+    );
+    assert_eq!(theirs["status"], "acknowledged");
+    assert_eq!(theirs["place"], "Kanyerus borehole");
+    let kinds = crate::helpers::timeline_kinds(&theirs);
+    assert!(kinds.contains(&"sms_relayed"), "{kinds:?}");
+    let csv = police.path().join("summary.csv");
+    let day = OffsetDateTime::now_utc()
+        .to_offset(usalama_core::EAT)
+        .date();
+    let (from, to) = (
+        (day - Duration::days(1)).to_string(),
+        (day + Duration::days(1)).to_string(),
+    );
+    police.ok(&[
+        "summary",
+        "--unit",
+        "ke-024",
+        "--from",
+        &from,
+        "--to",
+        &to,
+        "--format",
+        "csv",
+        "--out",
+        csv.to_str().expect("a path"),
+    ]);
+    let csv = std::fs::read_to_string(&csv).expect("the summary");
+    assert_eq!(csv.matches(id.as_str()).count(), 1, "{csv}");
+    assert!(!csv.contains(relay.as_str()), "{csv}");
 }

@@ -266,20 +266,83 @@ fn log(taken: &Taken, file: &str) {
     }
 }
 
-/// Sweeps `inbox` every [`EVERY`] until the task is dropped. A sweep that fails (the
-/// database is away) is logged and the next one tries again: the files wait in the folder.
-pub async fn watch(hub: Arc<Hub>, inbox: PathBuf) {
+/// Sweeps the inbox every [`EVERY`], then writes what waits to be sent into the outbox (if
+/// there is one), until the task is dropped. A sweep that fails (the database is away) is
+/// logged and the next one tries again: the files wait in the folder, the texts in the table.
+pub async fn watch(hub: Arc<Hub>, folders: Folders) {
     let mut tick = tokio::time::interval(EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let (hub, dir) = (hub.clone(), inbox.clone());
-        match tokio::task::spawn_blocking(move || sweep(&hub, &dir)).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "the SMS inbox sweep failed; retrying"),
-            Err(e) => tracing::error!(error = %e, "the SMS inbox sweep stopped; retrying"),
+        let (hub, folders) = (hub.clone(), folders.clone());
+        let work = move || -> Result<()> {
+            sweep(&hub, &folders.inbox)?;
+            if let Some(outbox) = &folders.outbox {
+                send(&hub, outbox)?;
+            }
+            Ok(())
+        };
+        match tokio::task::spawn_blocking(work).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "the SMS gateway's sweep failed; retrying"),
+            Err(e) => tracing::error!(error = %e, "the SMS gateway's sweep stopped; retrying"),
         }
     }
+}
+
+/// Writes each text waiting to be sent into gammu's outbox as
+/// `OUTA<YYYYMMDD>_<HHMMSS>_00_<number>_usalama<id>.txt` (`A`: sent first), plain text (every
+/// text the hub sends is in the GSM alphabet, so one SMS carries 160 characters of it). The
+/// file is written under a name gammu does not read and renamed, so gammu never sees half of
+/// it; then it is marked written. A crash between the rename and the mark writes the same
+/// file again at the next sweep, which gammu sends twice only if it sent the first in between.
+/// Returns how many were written.
+pub fn send(hub: &Hub, outbox: &Path) -> Result<usize> {
+    let failed = |e: std::io::Error| {
+        HubError::Internal(format!("cannot write into {}: {e}", outbox.display()))
+    };
+    let mut written = 0;
+    for (out, number) in hub.sms_to_send(50)? {
+        let Some(number) = dialable(&number) else {
+            // A sender's number as the gateway gave it, which no modem can dial: never sent.
+            tracing::warn!(
+                sms = out.id,
+                "a text to a number that cannot be dialled; dropped"
+            );
+            hub.sms_written(out.id, crate::now_ms())?;
+            continue;
+        };
+        let stamp = time::OffsetDateTime::from_unix_timestamp(out.created_at.div_euclid(1000))
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        let name = format!(
+            "OUTA{:04}{:02}{:02}_{:02}{:02}{:02}_00_{number}_usalama{}.txt",
+            stamp.year(),
+            u8::from(stamp.month()),
+            stamp.day(),
+            stamp.hour(),
+            stamp.minute(),
+            stamp.second(),
+            out.id
+        );
+        let draft = outbox.join(format!(".usalama-{}.part", out.id));
+        std::fs::write(&draft, out.text.as_bytes()).map_err(failed)?;
+        std::fs::File::open(&draft)
+            .and_then(|f| f.sync_all())
+            .map_err(failed)?;
+        std::fs::rename(&draft, outbox.join(&name)).map_err(failed)?;
+        hub.sms_written(out.id, crate::now_ms())?;
+        tracing::info!(sms = out.id, purpose = %out.purpose, "text written to the SMS outbox");
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// A number as a modem dials it: `+` and 3 to 20 digits, or none (anything else in a sender's
+/// number, which the gateway wrote, is not dialled and never reaches a file name).
+fn dialable(number: &str) -> Option<&str> {
+    let digits = number.strip_prefix('+').unwrap_or(number);
+    ((3..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(number)
 }
 
 #[cfg(test)]

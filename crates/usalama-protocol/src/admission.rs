@@ -57,7 +57,7 @@ use crate::ledger::{DeviceId, Entry, EntryKind, ReportId};
 use crate::lifecycle::Action;
 use crate::needs::Needs;
 use crate::redaction::{Redaction, MAX_REASON};
-use crate::sms::{AlertEntry, SmsNumber};
+use crate::sms::{AlertEntry, Relay, SmsNumber};
 use crate::warning::{Acknowledgement, Settings};
 
 /// The largest body an entry of a kind this version does not know may carry, in bytes.
@@ -247,6 +247,7 @@ fn format_1(entry: &Entry, ctx: &dyn AdmissionContext) -> Result<(), Refusal> {
         EntryKind::SmsConfigured => {
             SmsNumber::parse_body(&json()?).map_err(|e| invalid("county's SMS number", &e))?;
         }
+        EntryKind::SmsRelayed => sms_relayed(entry, &json()?, now, ctx)?,
         EntryKind::UnitAdded => unit_added(&json()?, ctx)?,
         EntryKind::UnitRenamed | EntryKind::UnitRetired => unit_changed(kind, &json()?, ctx)?,
         EntryKind::DeviceEnrolled => device_enrolled(&json()?)?,
@@ -320,6 +321,18 @@ fn report_filed(
         ));
     }
     Ok(())
+}
+
+/// A relayed alert is read like a filing: its report with the report parser, its unit known,
+/// its id not taken by another filing.
+fn sms_relayed(
+    entry: &Entry,
+    body: &Value,
+    now: OffsetDateTime,
+    ctx: &dyn AdmissionContext,
+) -> Result<(), Refusal> {
+    let relay = Relay::parse(body, now).map_err(|e| invalid("relayed SMS alert", &e))?;
+    report_filed(entry, &Value::Object(relay.report), now, ctx)
 }
 
 fn report_redacted(

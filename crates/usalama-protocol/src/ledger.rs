@@ -219,6 +219,9 @@ pub enum EntryKind {
     WarningsConfigured,
     /// The county hub's number for flash alerts by SMS (see [`crate::sms::SmsNumber`]).
     SmsConfigured,
+    /// A flash alert the hub accepted by SMS, relayed as a report in the hub's chain (see
+    /// [`crate::sms::Relay`]): like a filing, it is the report it is about.
+    SmsRelayed,
     DeviceEnrolled,
     DeviceRevoked,
     /// A kind this version does not know (written by a newer one): kept, chained, not projected.
@@ -226,6 +229,12 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    /// Whether an entry of this kind is the report it is about: a device's filing, or the hub's
+    /// relay of an alert it accepted by SMS.
+    pub fn files_report(self) -> bool {
+        matches!(self, EntryKind::ReportFiled | EntryKind::SmsRelayed)
+    }
+
     pub fn code(self) -> u16 {
         match self {
             EntryKind::ReportFiled => 1,
@@ -248,6 +257,7 @@ impl EntryKind {
             EntryKind::UnitRetired => 102,
             EntryKind::WarningsConfigured => 103,
             EntryKind::SmsConfigured => 104,
+            EntryKind::SmsRelayed => 105,
             EntryKind::DeviceEnrolled => 110,
             EntryKind::DeviceRevoked => 111,
             EntryKind::Unknown(code) => code,
@@ -276,6 +286,7 @@ impl EntryKind {
             102 => EntryKind::UnitRetired,
             103 => EntryKind::WarningsConfigured,
             104 => EntryKind::SmsConfigured,
+            105 => EntryKind::SmsRelayed,
             110 => EntryKind::DeviceEnrolled,
             111 => EntryKind::DeviceRevoked,
             other => EntryKind::Unknown(other),
@@ -304,6 +315,7 @@ impl EntryKind {
             EntryKind::UnitRetired => "unit_retired".into(),
             EntryKind::WarningsConfigured => "warnings_configured".into(),
             EntryKind::SmsConfigured => "sms_configured".into(),
+            EntryKind::SmsRelayed => "sms_relayed".into(),
             EntryKind::DeviceEnrolled => "device_enrolled".into(),
             EntryKind::DeviceRevoked => "device_revoked".into(),
             EntryKind::Unknown(code) => format!("unknown_{code}"),
@@ -402,7 +414,7 @@ impl Entry {
     /// The report this entry is about: its subject, or itself for a filing.
     pub fn about(&self) -> Option<ReportId> {
         match self.kind {
-            EntryKind::ReportFiled => Some(self.report_id()),
+            EntryKind::ReportFiled | EntryKind::SmsRelayed => Some(self.report_id()),
             _ => self.subject,
         }
     }

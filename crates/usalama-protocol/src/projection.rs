@@ -65,6 +65,20 @@ pub fn project(filing: &Entry, related: &[Entry], author_devices: &[DeviceId]) -
     project_with(filing, related, author_devices, &by_author, &|_| None)
 }
 
+/// The document a filing files: a device's report, or the report of an alert the hub relayed
+/// (`sms_relayed`); empty when its body is gone or unreadable.
+pub fn filed_document(filing: &Entry) -> Map<String, Value> {
+    let body = filing.body_json();
+    let document = match filing.kind {
+        EntryKind::SmsRelayed => body.and_then(|mut b| b.get_mut("report").map(Value::take)),
+        _ => body,
+    };
+    match document {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
 /// Like [`project`], with `may_redact` saying whether a redaction entry's author may redact
 /// this report (its author, another device of the same person, the county administrator), and
 /// `open` opening a sealed source (`None` when this device holds no key for it).
@@ -75,10 +89,7 @@ pub fn project_with(
     may_redact: &dyn Fn(&Entry) -> bool,
     open: &dyn Fn(&Entry) -> Option<Value>,
 ) -> ReportState {
-    let mut document = match filing.body_json() {
-        Some(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
+    let mut document = filed_document(filing);
     let mut ordered: Vec<&Entry> = related.iter().collect();
     ordered.sort_by(|a, b| fold_order(a, b));
     let mut amendments = 0;

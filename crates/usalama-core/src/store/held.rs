@@ -44,9 +44,17 @@ impl crate::admission::AdmissionContext for Held<'_> {
                 .prepare_cached(sql)
                 .and_then(|mut stmt| stmt.exists([key]))
         };
-        let report = exists("SELECT 1 FROM reports WHERE id = ?1", &id.to_string());
+        // A relayed SMS alert folded into its full report has no row but is still held.
+        let report =
+            exists("SELECT 1 FROM reports WHERE id = ?1", &id.to_string()).and_then(|row| {
+                Ok(row
+                    || exists(
+                        "SELECT 1 FROM entries WHERE about = ?1 AND kind IN (1, 105)",
+                        &id.to_string(),
+                    )?)
+            });
         let this = exists(
-            "SELECT 1 FROM entries WHERE hash = ?1 AND kind = 1",
+            "SELECT 1 FROM entries WHERE hash = ?1 AND kind IN (1, 105)",
             &filing.hash().0.to_vec(),
         );
         match (report, this) {

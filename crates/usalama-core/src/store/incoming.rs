@@ -185,7 +185,12 @@ fn apply_run(tx: &Transaction<'_>, link: &HubLink, run: &Run, arrived: &mut Arri
         }
         if device == link.hub {
             arrived.reference_changed |= apply_reference(tx, entry)?;
-        } else if admit(entry, &Held::new(tx)).is_err() {
+        }
+        // The hub's reference data is its own to write; a relayed SMS alert, a report, is
+        // checked like any filing, and only the hub may relay one.
+        let checked = device != link.hub || entry.kind == EntryKind::SmsRelayed;
+        let forged_relay = device != link.hub && entry.kind == EntryKind::SmsRelayed;
+        if forged_relay || (checked && admit(entry, &Held::new(tx)).is_err()) {
             // A body its author's own parser would not have written (a hub that let it
             // through, or an older one): like at the hub, no effect here.
             arrived.applied.refused += 1;

@@ -123,7 +123,13 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         match found.as_slice() {
             [one] => ReportId::parse(one).ok_or_else(|| not_found(text)),
-            [] => Err(not_found(text)),
+            // A flash alert relayed by SMS, folded into its full report since: that report.
+            [] => match ReportId::parse(&canonical) {
+                Some(id) => {
+                    super::relays::folded_into(&self.conn, &id)?.ok_or_else(|| not_found(text))
+                }
+                None => Err(not_found(text)),
+            },
             _ => Err(Error::invalid(
                 "id",
                 format!("{text:?} matches more than one report; give more of the id"),

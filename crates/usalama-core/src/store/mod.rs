@@ -51,6 +51,7 @@ mod listing;
 mod needs;
 mod outgoing;
 mod projection;
+mod relays;
 mod reports;
 mod schema;
 mod sms;

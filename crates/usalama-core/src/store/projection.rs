@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::Value;
 
-use super::entries::{entries_about, same_person};
+use super::entries::same_person;
+use super::relays::{entries_with_relays, full_report, relay_of, remove_row};
 use super::sources::{unsealed_source, Opener};
 use super::warning_facts::Facts;
 use crate::domain::report::{apply_restricted, restricted_patch};
@@ -39,20 +40,45 @@ pub(super) fn dated_ahead(at: i64, received: i64) -> bool {
 /// redaction of the report to the bodies still held (so an entry stored after its redaction
 /// never keeps its body).
 pub(super) fn reproject(tx: &Transaction<'_>, id: &ReportId) -> Result<Reprojected> {
-    let mut entries = entries_about(tx, id)?;
+    let (mut entries, relays) = entries_with_relays(tx, id, |d| same_person(tx, d))?;
     let filing_at = entries
         .iter()
-        .position(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id);
+        .position(|e| e.kind.files_report() && e.report_id() == *id);
     let redactions = redactions_of(tx, filing_at.map(|i| &entries[i]), &entries)?;
     let mut removed = remove_redacted(tx, &mut entries, &redactions)?;
     removed += scrub_carried(tx, &redactions)?;
-    let Some(filing) = filing_at.map(|i| &entries[i]) else {
-        return Ok(Reprojected {
-            held: false,
-            removed,
-        });
+    let not_held = Reprojected {
+        held: false,
+        removed,
     };
+    let Some(filing) = filing_at.map(|i| &entries[i]) else {
+        return Ok(not_held);
+    };
+    let relay = match filing.kind {
+        EntryKind::SmsRelayed => match relay_of(tx, filing)? {
+            Some(relay) => Some(relay),
+            // Not the county hub's relay, or unreadable: no report.
+            None => return Ok(not_held),
+        },
+        _ => None,
+    };
+    if let Some(relay) = &relay {
+        // A relay whose full report is here has no row of its own: the report's row has it.
+        if let Some(full) = full_report(tx, relay)? {
+            remove_row(tx, id)?;
+            let mut folded = reproject(tx, &full)?;
+            folded.removed += removed;
+            return Ok(folded);
+        }
+    }
+    for folded in &relays {
+        remove_row(tx, folded)?;
+    }
     let mut state = fold_report(tx, id, filing, &entries, &redactions)?;
+    if let Some(relay) = &relay {
+        // Reported by the alert's device; relayed, and vouched for, by the hub.
+        state.author = relay.device;
+    }
     let row = ProjectedRow::of(tx, id, &state)?;
     let received: Option<i64> = tx
         .prepare_cached("SELECT received_at FROM entries WHERE device = ?1 AND seq = ?2")?

@@ -5,9 +5,10 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::entries::{device_id, entries_about, same_person};
+use super::entries::{device_id, same_person};
 use super::listing::not_found;
 use super::projection::{dated_ahead, redactions_of, response};
+use super::relays::{entries_with_relays, folded_into, relay_of};
 use super::sources::Opener;
 use super::{format_ms, Store};
 use crate::domain::report::restricted_patch;
@@ -80,6 +81,11 @@ pub struct ReportView {
     /// to keys this device does not hold (yet).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub source_sealed: bool,
+    /// The report is a flash alert the county hub received by SMS from the reporter's
+    /// device, with this alert number: the hub's word for what it said, until the reporter's
+    /// full report arrives (and this one is folded into it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relayed_alert: Option<u32>,
     pub reported_by: Author,
     pub device: String,
     pub recorded_at: String,
@@ -96,7 +102,7 @@ impl Store {
     /// and every entry about it, oldest first.
     pub fn report(&self, id: &ReportId) -> Result<ReportView> {
         type Row = (Vec<u8>, String, i64, String, String, bool);
-        let (author, status, recorded_at, unit, document, source_sealed): Row = self
+        let row: Option<Row> = self
             .conn
             .query_row(
                 "SELECT author, status, recorded_at, unit, document, source_sealed
@@ -113,8 +119,14 @@ impl Store {
                     ))
                 },
             )
-            .optional()?
-            .ok_or_else(|| not_found(&id.to_string()))?;
+            .optional()?;
+        let Some((author, status, recorded_at, unit, document, source_sealed)) = row else {
+            // A relayed SMS alert folded into its full report is shown as that report.
+            return match folded_into(&self.conn, id)? {
+                Some(full) if full != *id => self.report(&full),
+                _ => Err(not_found(&id.to_string())),
+            };
+        };
         let mut document: Map<String, Value> = serde_json::from_str(&document).unwrap_or_default();
         let author = device_id(&author)?;
         let mine = self.is_author_of(&author)?;
@@ -124,11 +136,18 @@ impl Store {
         if !may_read_restricted {
             crate::domain::report::strip_restricted(&mut document);
         }
-        let mut entries = entries_about(&self.conn, id)?;
+        let (mut entries, _) = entries_with_relays(&self.conn, id, |d| same_person(&self.conn, d))?;
         entries.sort_by(fold_order);
+        let relayed_alert = match entries
+            .iter()
+            .find(|e| e.kind == EntryKind::SmsRelayed && e.report_id() == *id)
+        {
+            Some(filing) => relay_of(&self.conn, filing)?.map(|r| r.counter),
+            None => None,
+        };
         let (response, steps) = response(&self.conn, &entries)?;
         let mut timeline = self.timeline(id, &entries, &author, &steps, may_read_restricted)?;
-        let ahead = self.mark_receipt(&entries, &mut timeline)?;
+        let ahead = self.mark_receipt(id, &entries, &mut timeline)?;
         Ok(ReportView {
             id: id.to_string(),
             document,
@@ -153,6 +172,7 @@ impl Store {
                 .map(|a| a.as_str().to_owned())
                 .collect(),
             source_sealed,
+            relayed_alert,
             reported_by: self.author(&author)?,
             device: author.to_string(),
             recorded_at: format_ms(recorded_at),
@@ -184,7 +204,7 @@ impl Store {
         };
         let filing = entries
             .iter()
-            .find(|e| e.kind == EntryKind::ReportFiled && e.report_id() == *id);
+            .find(|e| e.kind.files_report() && e.report_id() == *id);
         let redactions = redactions_of(&self.conn, filing, entries)?;
         entries
             .iter()
@@ -243,8 +263,16 @@ impl Store {
 
     /// "Received by the county", placed in `timeline` when the hub stored the filing. Returns
     /// whether the filing was dated ahead of that receipt.
-    fn mark_receipt(&self, entries: &[Entry], timeline: &mut Vec<TimelineItem>) -> Result<bool> {
-        let Some(filing) = entries.iter().find(|e| e.kind == EntryKind::ReportFiled) else {
+    fn mark_receipt(
+        &self,
+        id: &ReportId,
+        entries: &[Entry],
+        timeline: &mut Vec<TimelineItem>,
+    ) -> Result<bool> {
+        let Some(filing) = entries
+            .iter()
+            .find(|e| e.kind.files_report() && e.report_id() == *id)
+        else {
             return Ok(false);
         };
         let received: Option<i64> = self

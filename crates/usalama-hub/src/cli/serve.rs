@@ -111,7 +111,7 @@ pub(crate) fn run(db: &str, args: ServeArgs) -> Result<(), Failure> {
     runtime.block_on(async move {
         if let Some(folders) = sms {
             say!("taking SMS from {}", folders.inbox.display());
-            tokio::spawn(gammu::watch(hub.clone(), folders.inbox));
+            tokio::spawn(gammu::watch(hub.clone(), folders));
         }
         listen(hub, args, tls, fingerprint, made, limits).await
     })

@@ -1,7 +1,7 @@
 //! `sms list`: the messages the hub received by SMS, newest first: alerts it accepted, and
 //! messages it refused with why. Of a message's text only its first characters are shown, and
 //! never a sender's number. `sms number`: the county's number devices send alerts to, shown or
-//! set.
+//! set. `sms duty`: the duty officers' numbers, texted when an alert arrives.
 
 use std::collections::HashMap;
 
@@ -24,12 +24,23 @@ pub(crate) enum SmsCommand {
     /// Print the number devices send alerts to or, given NUMBER (international form, e.g.
     /// +254712345678), set it: every device shows it with its alerts after its next sync.
     Number { number: Option<String> },
+    /// Print the duty officers' numbers, or change them: each is texted when an alert arrives
+    /// by SMS (that one arrived, never what it says).
+    Duty {
+        /// A number to add (international form); may be repeated.
+        #[arg(long, value_name = "NUMBER")]
+        add: Vec<String>,
+        /// A number to remove; may be repeated.
+        #[arg(long, value_name = "NUMBER")]
+        remove: Vec<String>,
+    },
 }
 
 pub(crate) fn run(db: &str, command: SmsCommand, json: bool) -> Result<(), Failure> {
     let (refused, limit) = match command {
         SmsCommand::List { refused, limit } => (refused, limit),
         SmsCommand::Number { number } => return number_command(db, number, json),
+        SmsCommand::Duty { add, remove } => return duty_command(db, &add, &remove, json),
     };
     let hub = open(db)?;
     let messages = hub.sms_messages(refused, limit)?;
@@ -79,6 +90,28 @@ fn number_command(db: &str, number: Option<String>, json: bool) -> Result<(), Fa
             None => {
                 say!("No SMS number set yet: set it with `usalama-hub sms number +2547XXXXXXXX`.")
             }
+        }
+    }
+    Ok(())
+}
+
+/// `sms duty [--add N]... [--remove N]...`: the list after the change, one number a line
+/// (`{"duty": ["+…"]}` with `--json`).
+fn duty_command(db: &str, add: &[String], remove: &[String], json: bool) -> Result<(), Failure> {
+    let hub = open(db)?;
+    let numbers = if add.is_empty() && remove.is_empty() {
+        hub.sms_duty_numbers()?
+    } else {
+        hub.set_sms_duty(add, remove)?
+    };
+    let numbers: Vec<&str> = numbers.iter().map(|n| n.as_str()).collect();
+    if json {
+        print_json(&serde_json::json!({ "duty": numbers }));
+    } else if numbers.is_empty() {
+        say!("No duty officers' numbers: add one with `usalama-hub sms duty --add +2547XXXXXXXX`.");
+    } else {
+        for n in numbers {
+            say!("{n}");
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ pub mod postgres;
 mod sms;
 pub mod sqlite;
 
-pub use sms::{SmsMessage, SmsStore};
+pub use sms::{AlertSender, Outgoing, SmsMessage, SmsStore};
 
 use std::path::{Path, PathBuf};
 

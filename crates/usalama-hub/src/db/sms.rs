@@ -4,7 +4,7 @@
 //! also is, so a message, its outcome and the window it moved commit in one transaction.
 
 use serde::Serialize;
-use usalama_protocol::ledger::DeviceId;
+use usalama_protocol::ledger::{DeviceId, ReportId};
 
 use crate::error::Result;
 
@@ -47,6 +47,32 @@ impl SmsMessage {
     }
 }
 
+/// A text the hub sends through the gateway.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// The hub's number for it (0 before it is stored).
+    pub id: u64,
+    /// What it is for, unique (`answer:<report>:<step>`, `duty:<report>:<n>`): the same
+    /// purpose is never sent twice.
+    pub purpose: String,
+    /// The number, sealed to the hub's own key.
+    pub recipient: Vec<u8>,
+    /// A keyed hash of the number: the daily cap counts by it.
+    pub recipient_index: [u8; 32],
+    pub text: String,
+    pub created_at: i64,
+}
+
+/// The sender of an accepted alert, as the hub keeps it.
+#[derive(Debug, Clone)]
+pub struct AlertSender {
+    /// The message's number.
+    pub message: u64,
+    /// The sender's number, sealed to the hub's own key, and its keyed hash.
+    pub sender: Vec<u8>,
+    pub sender_index: [u8; 32],
+}
+
 /// The SMS operations of one transaction.
 pub trait SmsStore {
     /// Whether a message from `source` is stored already.
@@ -65,4 +91,17 @@ pub trait SmsStore {
     /// A device's replay window as stored (JSON), if it has one.
     fn sms_window(&mut self, device: &DeviceId) -> Result<Option<String>>;
     fn set_sms_window(&mut self, device: &DeviceId, window: &str) -> Result<()>;
+
+    /// Records the report an accepted message was relayed as.
+    fn set_sms_relay(&mut self, message: u64, relay: &ReportId) -> Result<()>;
+    /// The sender of the alert relayed as report `relay`, if it is one.
+    fn sms_relay_sender(&mut self, relay: &ReportId) -> Result<Option<AlertSender>>;
+
+    /// Keeps a text to send; false (and nothing kept) when its purpose was kept before.
+    fn queue_sms(&mut self, out: &Outgoing) -> Result<bool>;
+    /// How many texts were kept for the number with this keyed hash since `since` (Unix ms).
+    fn sms_queued_since(&mut self, recipient_index: &[u8; 32], since: i64) -> Result<u64>;
+    /// The texts not yet written into the gateway's outbox, oldest first.
+    fn sms_waiting(&mut self, limit: usize) -> Result<Vec<Outgoing>>;
+    fn set_sms_written(&mut self, id: u64, at: i64) -> Result<()>;
 }

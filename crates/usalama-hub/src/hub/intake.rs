@@ -123,7 +123,10 @@ impl Hub {
                 self.metrics.refused_entry();
                 tracing::warn!(device = %author.id, seq = entry.seq, reason = %why, "entry refused");
             }
-            None => *removed += self.project(tx, author, entry, hub_seq)?,
+            None => {
+                *removed += self.project(tx, author, entry, hub_seq)?;
+                self.answer_by_sms(tx, author, entry, now)?;
+            }
         }
         Ok(())
     }

@@ -22,6 +22,7 @@
 //!
 //! - `alert`: [`Alert`], its [`Position`], and the numbers the format gives each vocabulary.
 //! - `from_report`: [`Alert::from_report`], an alert made from a parsed report document.
+//! - `relay`: the hub's `sms_relayed` entry, an accepted alert as a report ([`Relay`]).
 //! - `entry`: what the ledger keeps: the `sms_alert` body ([`AlertEntry`]) and the county's
 //!   [`SmsNumber`] (`sms_configured`).
 //! - `layout`: the fields as the bits that are encrypted, written and read back.
@@ -40,6 +41,7 @@ mod key;
 mod layout;
 mod note;
 mod refusal;
+mod relay;
 mod text;
 mod window;
 
@@ -54,6 +56,7 @@ pub use key::{AlertKey, KeyId, KEY_ID_BITS};
 pub use layout::{note_room, EPOCH, MAX_COUNTER, MAX_LEAD, SHORT_FIGURE_LIMIT};
 pub use note::{Note, MAX_NOTE};
 pub use refusal::Refusal;
+pub use relay::{Relay, NO_NOTE};
 pub use text::{FULL_LENGTH, FULL_PREFIX, SHORT_LENGTH};
 pub use window::{ReplayWindow, MAX_AGE, WINDOW};
 

@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/001_hub.sql"),
     include_str!("../migrations/postgres/002_approval_and_budget.sql"),
     include_str!("../migrations/postgres/003_sms.sql"),
+    include_str!("../migrations/postgres/004_sms_relays.sql"),
 ];
 
 /// The key of the advisory lock every write transaction holds until it commits.

@@ -1,12 +1,12 @@
 //! The SMS tables of one PostgreSQL transaction: the same answers as the SQLite backend's.
 
 use postgres::Row;
-use usalama_protocol::ledger::DeviceId;
+use usalama_protocol::ledger::{DeviceId, ReportId};
 
-use super::rows::{fixed, unsigned};
+use super::rows::{fixed, signed, unsigned};
 use super::tx::PgTx;
 use super::{damaged, Pg};
-use crate::db::{SmsMessage, SmsStore};
+use crate::db::{AlertSender, Outgoing, SmsMessage, SmsStore};
 use crate::error::Result;
 
 impl SmsStore for PgTx<'_> {
@@ -100,6 +100,84 @@ impl SmsStore for PgTx<'_> {
             "INSERT INTO sms_windows (device, seen) VALUES ($1, $2)
              ON CONFLICT (device) DO UPDATE SET seen = excluded.seen",
             &[&device.0.as_slice(), &window],
+        )?;
+        Ok(())
+    }
+
+    fn set_sms_relay(&mut self, message: u64, relay: &ReportId) -> Result<()> {
+        self.exec(
+            "UPDATE sms_messages SET relay = $2 WHERE id = $1",
+            &[&signed(message, "SMS number")?, &relay.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn sms_relay_sender(&mut self, relay: &ReportId) -> Result<Option<AlertSender>> {
+        self.one(
+            "SELECT id, sender, sender_index FROM sms_messages WHERE relay = $1",
+            &[&relay.to_string()],
+        )?
+        .map(|r| {
+            Ok(AlertSender {
+                message: unsigned(r.try_get(0).pg()?, "SMS number")?,
+                sender: r.try_get(1).pg()?,
+                sender_index: fixed(r.try_get(2).pg()?, "sender index")?,
+            })
+        })
+        .transpose()
+    }
+
+    fn queue_sms(&mut self, out: &Outgoing) -> Result<bool> {
+        let added = self.exec(
+            "INSERT INTO sms_outgoing (purpose, recipient, recipient_index, text, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (purpose) DO NOTHING",
+            &[
+                &out.purpose,
+                &out.recipient,
+                &out.recipient_index.as_slice(),
+                &out.text,
+                &out.created_at,
+            ],
+        )?;
+        Ok(added == 1)
+    }
+
+    fn sms_queued_since(&mut self, recipient_index: &[u8; 32], since: i64) -> Result<u64> {
+        let row = self
+            .one(
+                "SELECT count(*) FROM sms_outgoing
+                 WHERE recipient_index = $1 AND created_at >= $2",
+                &[&recipient_index.as_slice(), &since],
+            )?
+            .ok_or_else(|| damaged("SMS count"))?;
+        unsigned(row.try_get(0).pg()?, "SMS count")
+    }
+
+    fn sms_waiting(&mut self, limit: usize) -> Result<Vec<Outgoing>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.all(
+            "SELECT id, purpose, recipient, recipient_index, text, created_at FROM sms_outgoing
+             WHERE written_at IS NULL ORDER BY id LIMIT $1",
+            &[&limit],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(Outgoing {
+                id: unsigned(r.try_get(0).pg()?, "SMS number")?,
+                purpose: r.try_get(1).pg()?,
+                recipient: r.try_get(2).pg()?,
+                recipient_index: fixed(r.try_get(3).pg()?, "recipient index")?,
+                text: r.try_get(4).pg()?,
+                created_at: r.try_get(5).pg()?,
+            })
+        })
+        .collect()
+    }
+
+    fn set_sms_written(&mut self, id: u64, at: i64) -> Result<()> {
+        self.exec(
+            "UPDATE sms_outgoing SET written_at = $2 WHERE id = $1",
+            &[&signed(id, "SMS number")?, &at],
         )?;
         Ok(())
     }

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/001_hub.sql"),
     include_str!("../migrations/sqlite/002_approval_and_budget.sql"),
     include_str!("../migrations/sqlite/003_sms.sql"),
+    include_str!("../migrations/sqlite/004_sms_relays.sql"),
 ];
 
 #[derive(Debug)]

@@ -1,11 +1,11 @@
 //! The SMS tables of one SQLite transaction: messages, the key id index and replay windows.
 
 use rusqlite::{params, OptionalExtension, Row};
-use usalama_protocol::ledger::DeviceId;
+use usalama_protocol::ledger::{DeviceId, ReportId};
 
 use super::rows::fixed;
 use super::tx::SqliteTx;
-use crate::db::{SmsMessage, SmsStore};
+use crate::db::{AlertSender, Outgoing, SmsMessage, SmsStore};
 use crate::error::{HubError, Result};
 
 const COLUMNS: &str = "id, source, received_at, stored_at, excerpt, device, counter, alert, \
@@ -106,6 +106,97 @@ impl SmsStore for SqliteTx<'_> {
                  ON CONFLICT (device) DO UPDATE SET seen = excluded.seen",
             )?
             .execute(params![device.0, window])?;
+        Ok(())
+    }
+
+    fn set_sms_relay(&mut self, message: u64, relay: &ReportId) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE sms_messages SET relay = ?2 WHERE id = ?1")?
+            .execute(params![message as i64, relay.to_string()])?;
+        Ok(())
+    }
+
+    fn sms_relay_sender(&mut self, relay: &ReportId) -> Result<Option<AlertSender>> {
+        let row: Option<(i64, Vec<u8>, Vec<u8>)> = self
+            .tx
+            .prepare_cached("SELECT id, sender, sender_index FROM sms_messages WHERE relay = ?1")?
+            .query_row([relay.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        row.map(|(id, sender, index)| {
+            Ok(AlertSender {
+                message: id as u64,
+                sender,
+                sender_index: fixed(index, "sender index")?,
+            })
+        })
+        .transpose()
+    }
+
+    fn queue_sms(&mut self, out: &Outgoing) -> Result<bool> {
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO sms_outgoing (purpose, recipient, recipient_index, text, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (purpose) DO NOTHING",
+            )?
+            .execute(params![
+                out.purpose,
+                out.recipient,
+                out.recipient_index,
+                out.text,
+                out.created_at
+            ])?;
+        Ok(added == 1)
+    }
+
+    fn sms_queued_since(&mut self, recipient_index: &[u8; 32], since: i64) -> Result<u64> {
+        let n: i64 = self
+            .tx
+            .prepare_cached(
+                "SELECT count(*) FROM sms_outgoing
+                 WHERE recipient_index = ?1 AND created_at >= ?2",
+            )?
+            .query_row(params![recipient_index, since], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    fn sms_waiting(&mut self, limit: usize) -> Result<Vec<Outgoing>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, purpose, recipient, recipient_index, text, created_at FROM sms_outgoing
+             WHERE written_at IS NULL ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit as i64], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, purpose, recipient, index, text, created_at)| {
+                Ok(Outgoing {
+                    id: id as u64,
+                    purpose,
+                    recipient,
+                    recipient_index: fixed(index, "recipient index")?,
+                    text,
+                    created_at,
+                })
+            })
+            .collect()
+    }
+
+    fn set_sms_written(&mut self, id: u64, at: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE sms_outgoing SET written_at = ?2 WHERE id = ?1")?
+            .execute(params![id as i64, at])?;
         Ok(())
     }
 }

@@ -31,16 +31,7 @@ impl Hub {
                 Some("an administrator's device may not file reports".into())
             }
             EntryKind::ReportFiled => None,
-            EntryKind::ReportAmended => match e.subject {
-                None => Some("an amendment must name its report".into()),
-                Some(id) => match tx.report(&id)? {
-                    None => Some(format!("amends report {id}, which the hub does not hold")),
-                    Some(r) if r.person != author.person => {
-                        Some("only the report's author may amend it".into())
-                    }
-                    Some(_) => None,
-                },
-            },
+            EntryKind::ReportAmended => self.amendment_refusal(tx, author, e)?,
             EntryKind::Acknowledged
             | EntryKind::Assigned
             | EntryKind::Updated
@@ -98,9 +89,35 @@ impl Hub {
             | EntryKind::UnitRetired
             | EntryKind::WarningsConfigured
             | EntryKind::SmsConfigured
+            | EntryKind::SmsRelayed
             | EntryKind::DeviceEnrolled
             | EntryKind::DeviceRevoked => Some("only the hub records reference data".into()),
             EntryKind::Unknown(_) => None,
+        })
+    }
+}
+
+impl Hub {
+    /// Why an amendment may have no effect: only the report's author amends it, and nobody
+    /// amends an alert the hub relayed (its author's full report is amended instead).
+    fn amendment_refusal(
+        &self,
+        tx: &mut dyn Tx,
+        author: &DeviceRecord,
+        e: &Entry,
+    ) -> Result<Option<String>> {
+        Ok(match e.subject {
+            None => Some("an amendment must name its report".into()),
+            Some(id) => match tx.report(&id)? {
+                None => Some(format!("amends report {id}, which the hub does not hold")),
+                Some(r) if r.author == self.id => Some(
+                    "a flash alert the hub relayed is not amended: amend the full report".into(),
+                ),
+                Some(r) if r.person != author.person => {
+                    Some("only the report's author may amend it".into())
+                }
+                Some(_) => None,
+            },
         })
     }
 }

@@ -5,8 +5,8 @@
 //! its key and is not stored twice; the same alert sent again is a `duplicate`, kept as a
 //! refusal, never a second alert.
 //!
-//! What an accepted alert then becomes (a report in the county's picture, the chief's
-//! `sms_alert` entry, the answer by SMS) is built on [`Hub::sms_messages`] and the stored rows.
+//! An accepted alert becomes a report at once, relayed in the hub's chain, and the duty
+//! officers are told; an officer's acknowledgement goes back by SMS (`relay`).
 //!
 //! # Layout
 //!
@@ -14,9 +14,14 @@
 //! - `at_rest`: the sender's number and the text sealed to the hub's own key, and the sender
 //!   index;
 //! - `fields`: an accepted alert's fields as JSON.
+//! - `relay`: the relay as a report, the duty officers' texts, the answer, the daily cap and
+//!   the texts waiting for the gateway.
 
 mod at_rest;
 mod fields;
+mod relay;
+
+pub use relay::{DAILY_CAP, DUTY_TEXT};
 
 use ed25519_dalek::VerifyingKey;
 use time::OffsetDateTime;
@@ -130,6 +135,10 @@ impl Hub {
                     message.counter = Some(opened.counter);
                     message.alert = Some(fields::json(&opened.alert, form));
                     let id = tx.insert_sms(&message)?;
+                    let record = tx.device(&device)?.ok_or_else(|| {
+                        HubError::Database("an alert's device record is missing".into())
+                    })?;
+                    self.relay_alert(tx, &record, &opened, id, stored_at)?;
                     Ok(Taken::Accepted {
                         id,
                         device,

@@ -1,0 +1,200 @@
+//! What an accepted alert becomes, and what goes back by SMS.
+//!
+//! - **A report at once.** In the transaction that stores the message, the hub appends an
+//!   `sms_relayed` entry to its own chain ([`usalama_protocol::sms::Relay`]: the device, the
+//!   alert number and the alert's facts as a report document) and scopes it like a filing by
+//!   that device: its unit's readers and the chief receive it at their next sync. Devices show
+//!   it as vouched for by the county hub, and fold it into the chief's full report when the
+//!   `sms_alert` entry with the same number arrives.
+//! - **The duty officers told.** Each number the administrator listed (`sms duty`) is sent a
+//!   text saying that an alert arrived, and nothing of what it says: the alert travelled
+//!   sealed, and a text in clear would give it away to the operator.
+//! - **The answer.** An officer's acknowledgement of a relayed alert is texted back to the
+//!   number the alert came from, once per acknowledgement.
+//!
+//! Every text is kept in `sms_outgoing` under a unique purpose in the transaction that caused
+//! it (a retry sends nothing twice) and counted against [`DAILY_CAP`] per number; the gateway
+//! writer ([`Hub::sms_to_send`]) then writes it into gammu's outbox.
+
+use usalama_protocol::domain::Agency;
+use usalama_protocol::ledger::{Entry, EntryKind, ReportId};
+use usalama_protocol::sms::{Opened, Relay, SmsNumber};
+
+use super::at_rest;
+use crate::db::{DeviceRecord, Outgoing, ReportScope, Tx};
+use crate::error::{HubError, Result};
+use crate::hub::Hub;
+
+/// Texts the hub sends one number in 24 hours, at most: a flood of alerts, or of steps, must
+/// not empty the county's airtime.
+pub const DAILY_CAP: u64 = 10;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Where the duty officers' numbers are kept, one per line.
+const DUTY: &str = "sms-duty";
+
+/// The duty officers' text: that an alert arrived, never what it says.
+pub const DUTY_TEXT: &str = "Usalama: a flash alert has arrived by SMS. Sync Usalama now to \
+                             read it. Tahadhari ya dharura imefika kwa SMS. Sawazisha Usalama \
+                             uisome.";
+
+impl Hub {
+    /// Relays an accepted alert as a report, in the transaction that stores its message
+    /// `message`, and tells the duty officers. Returns the relay's report id.
+    pub(super) fn relay_alert(
+        &self,
+        tx: &mut dyn Tx,
+        device: &DeviceRecord,
+        opened: &Opened,
+        message: u64,
+        now: i64,
+    ) -> Result<ReportId> {
+        let relay = Relay::of(device.id, opened.counter, &opened.alert);
+        let body =
+            serde_json::to_vec(&relay.to_value()).map_err(|e| HubError::Internal(e.to_string()))?;
+        let (entry, _) = self.append_about(tx, EntryKind::SmsRelayed, None, body, now)?;
+        let id = entry.report_id();
+        tx.upsert_report(&ReportScope {
+            id,
+            author: self.id,
+            person: device.person.clone(),
+            unit: opened.alert.unit.clone(),
+            rescoped: 0,
+        })?;
+        tx.set_sms_relay(message, &id)?;
+        for (n, number) in self.sms_duty(tx)?.iter().enumerate() {
+            self.queue_text(
+                tx,
+                &format!("duty:{id}:{n}"),
+                number.as_str(),
+                DUTY_TEXT,
+                now,
+            )?;
+        }
+        Ok(id)
+    }
+
+    /// Texts the sender of a relayed alert when an officer acknowledges it, in the transaction
+    /// that takes the acknowledgement.
+    pub(crate) fn answer_by_sms(
+        &self,
+        tx: &mut dyn Tx,
+        author: &DeviceRecord,
+        e: &Entry,
+        now: i64,
+    ) -> Result<()> {
+        let Some(relay) = e.subject.filter(|_| e.kind == EntryKind::Acknowledged) else {
+            return Ok(());
+        };
+        let Some(sender) = tx.sms_relay_sender(&relay)? else {
+            return Ok(());
+        };
+        let number = self.open_at_rest(&sender.sender, at_rest::SENDER)?;
+        let number = String::from_utf8_lossy(&number).into_owned();
+        let text = answer_text(author, e.at);
+        let purpose = format!("answer:{relay}:{}:{}", e.device, e.seq);
+        self.queue_text(tx, &purpose, &number, &text, now)
+    }
+
+    /// Keeps a text for `number` under `purpose`, unless the number had its day's share.
+    fn queue_text(
+        &self,
+        tx: &mut dyn Tx,
+        purpose: &str,
+        number: &str,
+        text: &str,
+        now: i64,
+    ) -> Result<()> {
+        let index = self.sender_index(number);
+        if tx.sms_queued_since(&index, now - DAY_MS)? >= DAILY_CAP {
+            tracing::warn!(
+                purpose,
+                cap = DAILY_CAP,
+                "a number had its day's texts; not sent"
+            );
+            return Ok(());
+        }
+        let out = Outgoing {
+            id: 0,
+            purpose: purpose.to_owned(),
+            recipient: self.seal_at_rest(number.as_bytes(), at_rest::SENDER)?,
+            recipient_index: index,
+            text: text.to_owned(),
+            created_at: now,
+        };
+        tx.queue_sms(&out)?;
+        Ok(())
+    }
+
+    /// The duty officers' numbers, as the administrator listed them.
+    pub fn sms_duty_numbers(&self) -> Result<Vec<SmsNumber>> {
+        crate::db::read(self.db(), |tx| self.sms_duty(tx))
+    }
+
+    fn sms_duty(&self, tx: &mut dyn Tx) -> Result<Vec<SmsNumber>> {
+        Ok(tx
+            .meta(DUTY)?
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|n| SmsNumber::parse(n).ok())
+            .collect())
+    }
+
+    /// Adds and removes duty officers' numbers (each checked as devices read the county's
+    /// number); a bad one changes nothing. Returns the list.
+    pub fn set_sms_duty(&self, add: &[String], remove: &[String]) -> Result<Vec<SmsNumber>> {
+        let parse = |text: &String| {
+            SmsNumber::parse(text)
+                .map_err(|e| HubError::refused(crate::error::Refusal::Invalid, e.to_string()))
+        };
+        let add = add.iter().map(parse).collect::<Result<Vec<_>>>()?;
+        let remove = remove.iter().map(parse).collect::<Result<Vec<_>>>()?;
+        crate::db::write(self.db(), |tx| {
+            let mut numbers = self.sms_duty(tx)?;
+            numbers.retain(|n| !remove.contains(n));
+            for n in &add {
+                if !numbers.contains(n) {
+                    numbers.push(n.clone());
+                }
+            }
+            let stored: Vec<&str> = numbers.iter().map(SmsNumber::as_str).collect();
+            tx.set_meta(DUTY, &stored.join("\n"))?;
+            Ok(numbers)
+        })
+    }
+
+    /// Texts waiting to be written into the gateway's outbox, each with its number opened.
+    pub fn sms_to_send(&self, limit: usize) -> Result<Vec<(Outgoing, String)>> {
+        let waiting = crate::db::read(self.db(), |tx| tx.sms_waiting(limit))?;
+        waiting
+            .into_iter()
+            .map(|out| {
+                let number = self.open_at_rest(&out.recipient, at_rest::SENDER)?;
+                let number = String::from_utf8_lossy(&number).into_owned();
+                Ok((out, number))
+            })
+            .collect()
+    }
+
+    /// Marks a text written into the gateway's outbox.
+    pub fn sms_written(&self, id: u64, at: i64) -> Result<()> {
+        crate::db::write(self.db(), |tx| tx.set_sms_written(id, at))
+    }
+}
+
+/// "Your alert was acknowledged by NPS at 14:05", in both languages, in GSM-7.
+fn answer_text(author: &DeviceRecord, at: i64) -> String {
+    let agency = author
+        .agency
+        .as_deref()
+        .and_then(|a| Agency::parse(a).ok())
+        .map_or_else(|| "the county".to_owned(), |a| a.as_str().to_uppercase());
+    let time = time::OffsetDateTime::from_unix_timestamp(at.div_euclid(1000))
+        .map(|t| t.to_offset(usalama_protocol::EAT))
+        .map(|t| format!("{:02}:{:02}", t.hour(), t.minute()))
+        .unwrap_or_default();
+    format!(
+        "Usalama: your flash alert was acknowledged by {agency} at {time}. \
+         Tahadhari yako ya dharura imepokelewa na {agency} saa {time}."
+    )
+}

@@ -1,0 +1,203 @@
+//! An accepted alert relayed by the county hub as a report: the `sms_relayed` entry of the
+//! hub's chain.
+//!
+//! The alert reached the hub by SMS, authenticated with a key the device and the hub share, so
+//! no other device can check it: the entry is the hub's word for it ("vouched for by the county
+//! hub"), signed by the hub. Its body names the device and the alert number, and carries the
+//! alert's facts as a report document, read with the report parser:
+//!
+//! ```json
+//! {"device": "9f…", "counter": 12,
+//!  "report": {"type": "livestock_raid", "urgency": "flash", "unit": "…",
+//!             "occurred_at": "2026-11-20T05:30:00+03:00", "narrative": "…",
+//!             "people": {"killed": 2}, "livestock": [{"species": "cattle", "stolen": 150}]}}
+//! ```
+//!
+//! When the device's own `sms_alert` entry with that number arrives (with the full report it
+//! alerts), every device folds the relay into that report: one incident, whichever came first.
+
+use serde_json::{json, Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::{Alert, MAX_COUNTER};
+use crate::domain::{Origin, Report};
+use crate::error::{Error, Result};
+use crate::ledger::DeviceId;
+
+/// The narrative of an alert sent without a note (the short form has none).
+pub const NO_NOTE: &str = "Flash alert by SMS, sent without a note.";
+
+/// An `sms_relayed` body, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relay {
+    /// The device whose key opened the alert.
+    pub device: DeviceId,
+    /// The device's alert number.
+    pub counter: u32,
+    /// The alert's facts as a report document.
+    pub report: Map<String, Value>,
+}
+
+impl Relay {
+    /// The relay of `alert`, opened with `device`'s key under number `counter`.
+    pub fn of(device: DeviceId, counter: u32, alert: &Alert) -> Relay {
+        let mut people = Map::new();
+        for (name, figure) in [
+            ("killed", alert.killed),
+            ("injured", alert.injured),
+            ("abducted", alert.abducted),
+        ] {
+            if let Some(tally) = figure {
+                people.insert(name.into(), json!(tally));
+            }
+        }
+        let livestock: Vec<Value> = alert
+            .stolen
+            .iter()
+            .map(|(species, tally)| {
+                let mut row = json!({"species": species.as_str(), "stolen": tally});
+                if alert.estimate {
+                    row["estimate"] = json!(true);
+                }
+                row
+            })
+            .collect();
+        let narrative = match alert.note.as_str().trim() {
+            "" => NO_NOTE,
+            note => note,
+        };
+        let mut report = json!({
+            "type": alert.kind.as_str(),
+            "urgency": alert.urgency.as_str(),
+            "unit": alert.unit,
+            "occurred_at": rfc3339(alert.occurred_at),
+            "narrative": narrative,
+        });
+        if !people.is_empty() {
+            report["people"] = Value::Object(people);
+        }
+        if !livestock.is_empty() {
+            report["livestock"] = Value::Array(livestock);
+        }
+        if let Some(position) = &alert.position {
+            report["gps"] = json!({"lat": position.lat(), "lon": position.lon()});
+        }
+        let Value::Object(report) = report else {
+            unreachable!("a JSON object literal")
+        };
+        Relay {
+            device,
+            counter,
+            report,
+        }
+    }
+
+    /// Reads an `sms_relayed` body as the hub wrote it, its report with the report parser as
+    /// of `now` (the hub's clock when it relayed); anything else is refused naming the field.
+    pub fn parse(body: &Value, now: OffsetDateTime) -> Result<Relay> {
+        let map = body
+            .as_object()
+            .ok_or_else(|| Error::invalid("body", "a relayed alert must be a JSON object"))?;
+        if let Some(unknown) = map
+            .keys()
+            .find(|k| !["device", "counter", "report"].contains(&k.as_str()))
+        {
+            return Err(Error::invalid(
+                unknown.as_str(),
+                "is not a field of a relayed alert",
+            ));
+        }
+        let device = map
+            .get("device")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Error::invalid("device", "must be the alert's device id"))
+            .and_then(DeviceId::parse)?;
+        let counter = map
+            .get("counter")
+            .and_then(Value::as_u64)
+            .filter(|&n| (1..=u64::from(MAX_COUNTER)).contains(&n))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "counter",
+                    format!("must be the device's alert number, from 1 to {MAX_COUNTER}"),
+                )
+            })? as u32;
+        let report = map
+            .get("report")
+            .and_then(Value::as_object)
+            .ok_or_else(|| Error::invalid("report", "must be a report document"))?;
+        Report::parse_as(&Value::Object(report.clone()), now, Origin::Received).map_err(
+            |problems| Error::invalid("report", format!("is not a valid report: {problems}")),
+        )?;
+        Ok(Relay {
+            device,
+            counter,
+            report: report.clone(),
+        })
+    }
+
+    pub fn to_value(&self) -> Value {
+        json!({
+            "device": self.device.to_string(),
+            "counter": self.counter,
+            "report": self.report,
+        })
+    }
+}
+
+/// A time in East Africa Time, as reports write it.
+pub(super) fn rfc3339(at: OffsetDateTime) -> String {
+    at.to_offset(crate::EAT)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| at.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sms::tests::raid;
+
+    fn now() -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+
+    #[test]
+    fn a_relay_reads_back_with_the_report_parser_and_keeps_unknown_figures_unknown() {
+        let mut alert = raid();
+        alert.injured = Some(crate::domain::Tally::UNKNOWN);
+        let relay = Relay::of(DeviceId([7; 16]), 12, &alert);
+        let read = Relay::parse(&relay.to_value(), now()).expect("read back");
+        assert_eq!(read, relay);
+        assert_eq!(read.report["people"]["injured"], Value::Null);
+        assert_eq!(read.report["type"], json!(alert.kind.as_str()));
+        assert_eq!(read.report["unit"], json!(alert.unit));
+    }
+
+    #[test]
+    fn an_alert_without_a_note_says_so_in_its_narrative() {
+        let alert = raid().without_position_and_note();
+        let relay = Relay::of(DeviceId([7; 16]), 1, &alert);
+        assert_eq!(relay.report["narrative"], json!(NO_NOTE));
+        assert!(relay.report.get("gps").is_none());
+    }
+
+    #[test]
+    fn a_broken_relay_is_refused_naming_its_field() {
+        let good = Relay::of(DeviceId([7; 16]), 3, &raid()).to_value();
+        let cases = [
+            ("device", json!("not hex")),
+            ("counter", json!(0)),
+            ("counter", json!(u64::from(MAX_COUNTER) + 1)),
+            ("report", json!({"type": "not_a_type"})),
+            ("extra", json!(1)),
+        ];
+        for (field, value) in cases {
+            let mut body = good.clone();
+            body[field] = value;
+            let refused = Relay::parse(&body, now()).expect_err(field);
+            assert!(refused.to_string().contains(field), "{field}: {refused}");
+        }
+        assert!(Relay::parse(&json!([1]), now()).is_err());
+    }
+}
