@@ -214,6 +214,8 @@ export interface ReportView extends ReportDocument {
   contested_lead?: string[];
   /** The report has a source sealed to keys this laptop does not hold (yet). */
   source_sealed?: boolean;
+  /** A flash alert the county hub received by SMS (its alert number), not yet joined by its full report. */
+  relayed_alert?: number;
   /** Its laptop dated it more than an hour after the county received it: `recorded_at` is the receipt. */
   dated_ahead?: boolean;
   reported_by: Author;

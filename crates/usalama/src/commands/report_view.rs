@@ -104,6 +104,12 @@ fn print_sections(v: &ReportView) {
     if v.source_sealed {
         say!("Source:      sealed [restricted]: this device holds no key for it");
     }
+    if let Some(counter) = v.relayed_alert {
+        say!(
+            "Arrived:     by SMS (alert {counter}), vouched for by the county hub; the full \
+             report has not arrived yet"
+        );
+    }
 }
 
 fn print_narrative(v: &ReportView) {
