@@ -350,6 +350,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_a_plain_number_is_ever_dialled_or_put_in_a_file_name() {
+        for good in ["+254700000001", "0712345678", "100"] {
+            assert_eq!(dialable(good), Some(good));
+        }
+        for bad in [
+            "",
+            "+",
+            "12",
+            "+2547/../../x",
+            "+254 700",
+            "+254700000001_x",
+            "A123456",
+        ] {
+            assert_eq!(dialable(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn an_inbox_file_is_read_no_further_than_the_bound() {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("IN20261120_060100_00_+254700000009_00.txt");

@@ -127,13 +127,16 @@ fn line(m: &SmsMessage, names: &HashMap<usalama_protocol::ledger::DeviceId, Stri
     });
     match (&m.refusal, m.alert.as_ref()) {
         (None, Some(alert)) => format!(
-            "{when}  #{}  accepted  alert {} from {}: {} {} in {}",
+            "{when}  #{}  accepted  alert {} from {}: {} {} in {}{}",
             m.id,
             m.counter.unwrap_or_default(),
             device.unwrap_or_default(),
             alert["urgency"].as_str().unwrap_or("?"),
             alert["type"].as_str().unwrap_or("?"),
             alert["unit"].as_str().unwrap_or("?"),
+            m.relay
+                .map(|r| format!(", relayed as report {r}"))
+                .unwrap_or_default(),
         ),
         (code, _) => format!(
             "{when}  #{}  refused   {}: {}{}  text {:?}…",

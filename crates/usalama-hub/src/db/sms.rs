@@ -39,6 +39,8 @@ pub struct SmsMessage {
     pub refusal: Option<String>,
     /// Why it was refused, in words.
     pub reason: Option<String>,
+    /// The report an accepted alert was relayed as.
+    pub relay: Option<ReportId>,
 }
 
 impl SmsMessage {

@@ -50,7 +50,7 @@ impl SmsStore for PgTx<'_> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.all(
             "SELECT id, source, received_at, stored_at, excerpt, device, counter, alert,
-                    refusal, reason
+                    refusal, reason, relay
              FROM sms_messages WHERE (NOT $1 OR refusal IS NOT NULL)
              ORDER BY id DESC LIMIT $2",
             &[&refused_only, &limit],
@@ -208,5 +208,10 @@ fn message_from(r: &Row) -> Result<SmsMessage> {
             .map_err(|_| damaged("SMS alert"))?,
         refusal: r.try_get(8).pg()?,
         reason: r.try_get(9).pg()?,
+        relay: r
+            .try_get::<_, Option<String>>(10)
+            .pg()?
+            .as_deref()
+            .and_then(ReportId::parse),
     })
 }

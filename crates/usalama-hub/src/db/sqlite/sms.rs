@@ -9,7 +9,7 @@ use crate::db::{AlertSender, Outgoing, SmsMessage, SmsStore};
 use crate::error::{HubError, Result};
 
 const COLUMNS: &str = "id, source, received_at, stored_at, excerpt, device, counter, alert, \
-                       refusal, reason";
+                       refusal, reason, relay";
 
 impl SmsStore for SqliteTx<'_> {
     fn sms_known(&mut self, source: &str) -> Result<bool> {
@@ -213,6 +213,7 @@ type Raw = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
@@ -227,12 +228,24 @@ fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
         r.get(7)?,
         r.get(8)?,
         r.get(9)?,
+        r.get(10)?,
     ))
 }
 
 fn finish(raw: Raw) -> Result<SmsMessage> {
-    let (id, source, received_at, stored_at, excerpt, device, counter, alert, refusal, reason) =
-        raw;
+    let (
+        id,
+        source,
+        received_at,
+        stored_at,
+        excerpt,
+        device,
+        counter,
+        alert,
+        refusal,
+        reason,
+        relay,
+    ) = raw;
     Ok(SmsMessage {
         id: id as u64,
         source,
@@ -252,5 +265,6 @@ fn finish(raw: Raw) -> Result<SmsMessage> {
             .map_err(|_| HubError::Database("a stored SMS alert is damaged".into()))?,
         refusal,
         reason,
+        relay: relay.as_deref().and_then(ReportId::parse),
     })
 }

@@ -120,6 +120,7 @@ impl Hub {
                 alert: None,
                 refusal: None,
                 reason: None,
+                relay: None,
             };
             match self.judge(tx, incoming)? {
                 Judged::Accepted {

@@ -198,3 +198,98 @@ fn answer_text(author: &DeviceRecord, at: i64) -> String {
          Tahadhari yako ya dharura imepokelewa na {agency} saa {time}."
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use usalama_protocol::sms::Form;
+
+    use super::super::tests::{drop_file, enroll, hubs, messages, raid, text};
+    use super::*;
+    use crate::gammu;
+
+    #[test]
+    fn an_accepted_alert_is_relayed_once_as_a_report_of_its_unit_and_its_chief() {
+        for scratch in hubs() {
+            let hub = &scratch.hub;
+            let (chief, device) = enroll(hub, 1);
+            let inbox = tempfile::tempdir().expect("inbox");
+            let alert = text(&chief, hub, 1, &raid(5, 150), Form::Full);
+            for serial in 1..=3 {
+                drop_file(inbox.path(), serial, "+254700000001", &alert);
+            }
+            gammu::sweep(hub, inbox.path()).expect("swept");
+            let relays: Vec<ReportId> = messages(hub).iter().filter_map(|m| m.relay).collect();
+            assert_eq!(relays.len(), 1, "the same alert three times is one relay");
+            let scope = crate::db::read(hub.db(), |tx| tx.report(&relays[0]))
+                .expect("read")
+                .expect("scoped like a filing");
+            assert_eq!(scope.unit, "ke-024-v-lami-nyeusi");
+            assert_eq!(
+                scope.author, hub.id,
+                "the hub's word, not the chief's signature"
+            );
+            let chief_person = crate::db::read(hub.db(), |tx| tx.device(&device))
+                .expect("read")
+                .expect("enrolled")
+                .person;
+            assert_eq!(scope.person, chief_person, "the chief receives it too");
+        }
+    }
+
+    #[test]
+    fn the_duty_officers_are_told_once_per_alert_within_the_daily_cap() {
+        for scratch in hubs() {
+            let hub = &scratch.hub;
+            let (chief, _) = enroll(hub, 1);
+            let bad = hub.set_sms_duty(&["0711 000 111".into()], &[]);
+            assert!(
+                bad.is_err(),
+                "a number not in international form changes nothing"
+            );
+            assert!(hub.sms_duty_numbers().expect("listed").is_empty());
+            hub.set_sms_duty(&["+254 711 000 111".into()], &[])
+                .expect("added");
+            let (inbox, outbox) = (
+                tempfile::tempdir().expect("inbox"),
+                tempfile::tempdir().expect("outbox"),
+            );
+            let alerts = DAILY_CAP as u32 + 2;
+            for counter in 1..=alerts {
+                let alert = text(&chief, hub, counter, &raid(5, counter), Form::Full);
+                drop_file(inbox.path(), counter as usize, "+254700000001", &alert);
+            }
+            gammu::sweep(hub, inbox.path()).expect("swept");
+            assert_eq!(
+                gammu::send(hub, outbox.path()).expect("sent"),
+                DAILY_CAP as usize
+            );
+            assert_eq!(
+                gammu::send(hub, outbox.path()).expect("sent"),
+                0,
+                "each once"
+            );
+            let files: Vec<String> = std::fs::read_dir(outbox.path())
+                .expect("listed")
+                .map(|f| {
+                    f.expect("a file")
+                        .file_name()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect();
+            assert_eq!(files.len(), DAILY_CAP as usize);
+            for name in &files {
+                assert!(
+                    name.starts_with("OUTA") && name.contains("_+254711000111_"),
+                    "{name}"
+                );
+                let body = std::fs::read_to_string(outbox.path().join(name)).expect("read");
+                assert_eq!(body, DUTY_TEXT, "that an alert arrived, never what it says");
+            }
+            assert!(DUTY_TEXT.len() <= 160 && DUTY_TEXT.is_ascii());
+            hub.set_sms_duty(&[], &["+254711000111".into()])
+                .expect("removed");
+            assert!(hub.sms_duty_numbers().expect("listed").is_empty());
+        }
+    }
+}

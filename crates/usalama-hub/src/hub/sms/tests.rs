@@ -21,13 +21,13 @@ use crate::gammu;
 use crate::hub::{Hub, InviteRequest};
 
 /// A hub on each backend the machine offers, with what must outlive it.
-struct Scratch {
-    hub: Hub,
+pub(super) struct Scratch {
+    pub(super) hub: Hub,
     _dir: tempfile::TempDir,
     _postgres: Option<PgScratch>,
 }
 
-fn hubs() -> Vec<Scratch> {
+pub(super) fn hubs() -> Vec<Scratch> {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = db::open(&dir.path().join("hub.db").display().to_string()).expect("sqlite");
     let mut hubs = vec![Scratch {
@@ -86,7 +86,7 @@ impl Drop for PgScratch {
 }
 
 /// Enrolls a chief's device with the key of `seed`.
-fn enroll(hub: &Hub, seed: u8) -> (SigningKey, DeviceId) {
+pub(super) fn enroll(hub: &Hub, seed: u8) -> (SigningKey, DeviceId) {
     let invite = hub
         .invite(&InviteRequest {
             name: format!("Chief {seed}"),
@@ -115,7 +115,7 @@ fn count(n: u32) -> Tally {
 }
 
 /// A raid sent `minutes_ago`, with `cattle` head stolen.
-fn raid(minutes_ago: i64, cattle: u32) -> Alert {
+pub(super) fn raid(minutes_ago: i64, cattle: u32) -> Alert {
     let now = OffsetDateTime::now_utc().replace_second(0).expect("minute");
     let sent_at = now - Duration::minutes(minutes_ago);
     Alert {
@@ -142,13 +142,18 @@ fn raid(minutes_ago: i64, cattle: u32) -> Alert {
 }
 
 /// Alert `counter` of the device `key`, for the hub `hub_key`.
-fn text(key: &SigningKey, hub: &Hub, counter: u32, alert: &Alert, form: Form) -> String {
+pub(super) fn text(key: &SigningKey, hub: &Hub, counter: u32, alert: &Alert, form: Form) -> String {
     let alert_key = AlertKey::of_device(key, &hub.public_key()).expect("alert key");
     sms::encode(alert, &alert_key, counter, form).expect("encoded")
 }
 
 /// Writes a message into `inbox` as gammu-smsd does, backdated past the settling time.
-fn drop_file(inbox: &Path, serial: usize, sender: &str, text: &str) -> std::path::PathBuf {
+pub(super) fn drop_file(
+    inbox: &Path,
+    serial: usize,
+    sender: &str,
+    text: &str,
+) -> std::path::PathBuf {
     let name = format!(
         "IN20261120_0601{:02}_{:02}_{sender}_00.txt",
         serial / 100,
@@ -168,7 +173,7 @@ fn drop_file(inbox: &Path, serial: usize, sender: &str, text: &str) -> std::path
     path
 }
 
-fn messages(hub: &Hub) -> Vec<SmsMessage> {
+pub(super) fn messages(hub: &Hub) -> Vec<SmsMessage> {
     hub.sms_messages(false, 10_000).expect("listed")
 }
 
