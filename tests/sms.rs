@@ -235,3 +235,79 @@ fn an_alert_reaches_an_officer_at_once_is_answered_by_sms_and_counts_once_with_i
     assert_eq!(csv.matches(id.as_str()).count(), 1, "{csv}");
     assert!(!csv.contains(relay.as_str()), "{csv}");
 }
+
+/// Waits until `done` holds, for at most `limit`; how long it took.
+fn time_until(limit: std::time::Duration, mut done: impl FnMut() -> bool) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(start.elapsed() < limit, "not within {limit:?}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    start.elapsed()
+}
+
+#[test]
+fn alerts_landing_in_the_inbox_reach_an_officers_next_sync_and_the_duty_officers_outbox() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let hub = TestHub::start();
+    let chief = Home::enrolled(&hub, "Joseph Korkimul", "chief", OMBOLION, None);
+    let police = Home::enrolled(&hub, "Inspector Lokwang", "officer", "ke-024", Some("nps"));
+    hub_cli(&hub, &["sms", "number", "+254712345678"]);
+    hub_cli(&hub, &["sms", "duty", "--add", "+254711000111"]);
+    chief.sync();
+    police.sync();
+    let dir = tempfile::tempdir().expect("folders");
+    let folders = usalama_hub::gammu::Folders {
+        inbox: dir.path().join("inbox"),
+        outbox: Some(dir.path().join("outbox")),
+    };
+    std::fs::create_dir(&folders.inbox).expect("inbox");
+    std::fs::create_dir(dir.path().join("outbox")).expect("outbox");
+    let outbox = dir.path().join("outbox");
+    let outbox_files = || std::fs::read_dir(&outbox).expect("outbox").count();
+    // The gateway's loop as `serve --sms-inbox --sms-outbox` runs it.
+    let stop = AtomicBool::new(false);
+    let (mut to_outbox, mut to_officer) = (Vec::new(), Vec::new());
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                usalama_hub::gammu::sweep(&hub.hub, &folders.inbox).expect("swept");
+                usalama_hub::gammu::send(&hub.hub, outbox.as_path()).expect("sent");
+                std::thread::sleep(usalama_hub::gammu::EVERY);
+            }
+        });
+        for n in 1..=8 {
+            let id = chief.add(&raid());
+            let alert = chief.json(&["report", "alert", &id]);
+            let name = inbox_name(&format!("+25470000000{n}"));
+            let partial = dir.path().join(&name);
+            std::fs::write(&partial, alert["full"].as_str().expect("text")).expect("written");
+            let (sent, seen) = (outbox_files(), police.report_ids().len());
+            std::fs::rename(&partial, folders.inbox.join(&name)).expect("landed");
+            let landed = std::time::Instant::now();
+            to_outbox.push(time_until(std::time::Duration::from_secs(30), || {
+                outbox_files() > sent
+            }));
+            let limit = std::time::Duration::from_secs(60);
+            while police.report_ids().len() == seen {
+                police.sync();
+                assert!(
+                    landed.elapsed() < limit,
+                    "alert {n} never reached the officer"
+                );
+            }
+            to_officer.push(landed.elapsed());
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+    to_outbox.sort_unstable();
+    to_officer.sort_unstable();
+    eprintln!(
+        "inbox file to the duty officers' text in the outbox: median {:?}; \
+         to the alert served to an officer's sync (syncing back to back): median {:?}",
+        to_outbox[to_outbox.len() / 2],
+        to_officer[to_officer.len() / 2]
+    );
+    assert_eq!(police.report_ids().len(), 8);
+    assert_eq!(outbox_files(), 8);
+}

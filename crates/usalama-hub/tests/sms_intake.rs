@@ -43,12 +43,16 @@ impl Setup {
     }
 
     fn serve(&self) -> Child {
+        self.serve_with_outbox(self.dir.path())
+    }
+
+    fn serve_with_outbox(&self, outbox: &Path) -> Child {
         Command::new(BIN)
             .args(["--db", &self.db, "serve", "--listen", "127.0.0.1:0"])
             .args(["--admin-listen", "127.0.0.1:0", "--sms-inbox"])
             .arg(&self.inbox)
             .arg("--sms-outbox")
-            .arg(self.dir.path())
+            .arg(outbox)
             .env("USALAMA_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -258,6 +262,17 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
         return;
     };
     let setup = Setup::new();
+    Hub::open(db::open(&setup.db).expect("db"))
+        .expect("hub")
+        .set_sms_duty(&["+254711000111".into()], &[])
+        .expect("a duty officer");
+    let (outbox, sent) = (
+        setup.dir.path().join("outbox"),
+        setup.dir.path().join("sent"),
+    );
+    for folder in [&outbox, &sent] {
+        std::fs::create_dir(folder).expect("folder");
+    }
     let phone = setup.dir.path().join("phone");
     std::fs::create_dir_all(&phone).expect("phone");
     let alert = sms::encode(&common::raid(150), &setup.chief, 1, Form::Full).expect("alert");
@@ -269,11 +284,12 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
             "[gammu]\nmodel = dummy\nconnection = none\ndevice = {}\n\n[smsd]\nservice = files\n\
              inboxpath = {}/\noutboxpath = {}/\nsentsmspath = {}/\nerrorsmspath = {}/\n\
              inboxformat = unicode\nlogfile = {}\ndebuglevel = 1\nloopsleep = 1\n\
+             commtimeout = 1\n\
              checksecurity = 0\nphoneid = usalama-test\n",
             phone.display(),
             setup.inbox.display(),
-            setup.dir.path().display(),
-            setup.dir.path().display(),
+            outbox.display(),
+            sent.display(),
             setup.dir.path().display(),
             setup.dir.path().join("smsd.log").display(),
         ),
@@ -288,7 +304,8 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
             .spawn()
             .expect("gammu-smsd started"),
     );
-    let _hub = Running(setup.serve());
+    let _hub = Running(setup.serve_with_outbox(&outbox));
+    let started = Instant::now();
     let stored = wait_for(Duration::from_secs(30), || {
         setup.messages().iter().any(SmsMessage::accepted)
     });
@@ -302,5 +319,27 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
     assert!(
         listed.contains("accepted  alert 1 from Chief Lokwang"),
         "{listed}"
+    );
+    // The duty officer's text, written into gammu's outbox by the hub, is sent by gammu.
+    let sent_files = || -> Vec<String> {
+        std::fs::read_dir(&sent)
+            .map(|d| {
+                d.filter_map(|f| Some(f.ok()?.file_name().to_string_lossy().into_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let log = || std::fs::read_to_string(setup.dir.path().join("smsd.log")).unwrap_or_default();
+    assert!(
+        wait_for(Duration::from_secs(30), || sent_files()
+            .iter()
+            .any(|f| f.contains("+254711000111"))),
+        "gammu-smsd sent nothing from the outbox: {:?}; its log:\n{}",
+        sent_files(),
+        log()
+    );
+    eprintln!(
+        "the alert stored and the duty officer's text sent by gammu-smsd after {:?}",
+        started.elapsed()
     );
 }
