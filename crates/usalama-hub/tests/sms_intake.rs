@@ -256,6 +256,29 @@ fn dummy_sms(phone: &Path, location: u32, sender: &str, text: &str) {
     std::fs::write(folder.join(location.to_string()), backup).expect("written");
 }
 
+/// gammu-smsd's configuration for the dummy phone in `phone`, with the hub's folders; the
+/// outbox is scanned every second (`commtimeout`).
+fn smsd_config(setup: &Setup, phone: &Path, outbox: &Path, sent: &Path) -> PathBuf {
+    let config = setup.dir.path().join("smsdrc");
+    std::fs::write(
+        &config,
+        format!(
+            "[gammu]\nmodel = dummy\nconnection = none\ndevice = {}\n\n[smsd]\nservice = files\n\
+             inboxpath = {}/\noutboxpath = {}/\nsentsmspath = {}/\nerrorsmspath = {}/\n\
+             inboxformat = unicode\nlogfile = {}\ndebuglevel = 1\nloopsleep = 1\n\
+             commtimeout = 1\nchecksecurity = 0\nphoneid = usalama-test\n",
+            phone.display(),
+            setup.inbox.display(),
+            outbox.display(),
+            sent.display(),
+            setup.dir.path().display(),
+            setup.dir.path().join("smsd.log").display(),
+        ),
+    )
+    .expect("config");
+    config
+}
+
 #[test]
 fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
     let Some(smsd) = gammu_smsd() else {
@@ -277,24 +300,7 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
     std::fs::create_dir_all(&phone).expect("phone");
     let alert = sms::encode(&common::raid(150), &setup.chief, 1, Form::Full).expect("alert");
     dummy_sms(&phone, 1, "+254700000001", &alert);
-    let config = setup.dir.path().join("smsdrc");
-    std::fs::write(
-        &config,
-        format!(
-            "[gammu]\nmodel = dummy\nconnection = none\ndevice = {}\n\n[smsd]\nservice = files\n\
-             inboxpath = {}/\noutboxpath = {}/\nsentsmspath = {}/\nerrorsmspath = {}/\n\
-             inboxformat = unicode\nlogfile = {}\ndebuglevel = 1\nloopsleep = 1\n\
-             commtimeout = 1\n\
-             checksecurity = 0\nphoneid = usalama-test\n",
-            phone.display(),
-            setup.inbox.display(),
-            outbox.display(),
-            sent.display(),
-            setup.dir.path().display(),
-            setup.dir.path().join("smsd.log").display(),
-        ),
-    )
-    .expect("config");
+    let config = smsd_config(&setup, &phone, &outbox, &sent);
     let _gammu = Running(
         Command::new(smsd)
             .arg("--config")
