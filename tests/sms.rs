@@ -260,6 +260,7 @@ fn alerts_landing_in_the_inbox_reach_an_officers_next_sync_and_the_duty_officers
     let folders = usalama_hub::gammu::Folders {
         inbox: dir.path().join("inbox"),
         outbox: Some(dir.path().join("outbox")),
+        sent: None,
     };
     std::fs::create_dir(&folders.inbox).expect("inbox");
     std::fs::create_dir(dir.path().join("outbox")).expect("outbox");

@@ -43,16 +43,21 @@ impl Setup {
     }
 
     fn serve(&self) -> Child {
-        self.serve_with_outbox(self.dir.path())
+        self.serve_with_outbox(self.dir.path(), None)
     }
 
-    fn serve_with_outbox(&self, outbox: &Path) -> Child {
+    fn serve_with_outbox(&self, outbox: &Path, sent: Option<&Path>) -> Child {
         Command::new(BIN)
             .args(["--db", &self.db, "serve", "--listen", "127.0.0.1:0"])
             .args(["--admin-listen", "127.0.0.1:0", "--sms-inbox"])
             .arg(&self.inbox)
             .arg("--sms-outbox")
             .arg(outbox)
+            .args(
+                sent.map(|s| [std::ffi::OsStr::new("--sms-sent"), s.as_os_str()])
+                    .into_iter()
+                    .flatten(),
+            )
             .env("USALAMA_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -310,7 +315,7 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
             .spawn()
             .expect("gammu-smsd started"),
     );
-    let _hub = Running(setup.serve_with_outbox(&outbox));
+    let _hub = Running(setup.serve_with_outbox(&outbox, Some(&sent)));
     let started = Instant::now();
     let stored = wait_for(Duration::from_secs(30), || {
         setup.messages().iter().any(SmsMessage::accepted)
@@ -336,10 +341,10 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
             .unwrap_or_default()
     };
     let log = || std::fs::read_to_string(setup.dir.path().join("smsd.log")).unwrap_or_default();
+    let sent_by_gammu =
+        || log().contains("Renamed") && log().contains("_+254711000111_usalama1.txt to");
     assert!(
-        wait_for(Duration::from_secs(30), || sent_files()
-            .iter()
-            .any(|f| f.contains("+254711000111"))),
+        wait_for(Duration::from_secs(30), sent_by_gammu),
         "gammu-smsd sent nothing from the outbox: {:?}; its log:\n{}",
         sent_files(),
         log()
@@ -347,5 +352,11 @@ fn an_alert_goes_through_a_real_gammu_smsd_with_its_dummy_phone_into_the_hub() {
     eprintln!(
         "the alert stored and the duty officer's text sent by gammu-smsd after {:?}",
         started.elapsed()
+    );
+    // Once sent, the hub removes it from gammu's sent folder: no numbers left there in clear.
+    assert!(
+        wait_for(Duration::from_secs(10), || sent_files().is_empty()),
+        "{:?}",
+        sent_files()
     );
 }

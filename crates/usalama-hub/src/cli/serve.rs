@@ -77,6 +77,15 @@ pub(crate) struct ServeArgs {
         requires = "sms_inbox"
     )]
     sms_outbox: Option<PathBuf>,
+    /// gammu-smsd's sent folder (its SentSMSPath): the hub removes the texts it wrote once
+    /// gammu has sent them, so no list of the numbers it texted stays in clear.
+    #[arg(
+        long,
+        env = "USALAMA_HUB_SMS_SENT",
+        value_name = "DIR",
+        requires = "sms_outbox"
+    )]
+    sms_sent: Option<PathBuf>,
     /// A file holding the secret the Android SMS-gateway phone signs its webhook requests
     /// with (at least 32 characters): POST /sms/inbound is served only with it (see
     /// docs/sms.md).
@@ -125,6 +134,7 @@ fn sms_folders(args: &ServeArgs) -> Result<Option<gammu::Folders>, Failure> {
     let folders = gammu::Folders {
         inbox,
         outbox: args.sms_outbox.clone(),
+        sent: args.sms_sent.clone(),
     };
     folders.check().map_err(|e| usage(e.to_string()))?;
     Ok(Some(folders))

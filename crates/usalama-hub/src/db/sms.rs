@@ -106,4 +106,6 @@ pub trait SmsStore {
     /// The texts not yet written into the gateway's outbox, oldest first.
     fn sms_waiting(&mut self, limit: usize) -> Result<Vec<Outgoing>>;
     fn set_sms_written(&mut self, id: u64, at: i64) -> Result<()>;
+    /// Records that the gateway sent text `id`.
+    fn set_sms_sent(&mut self, id: u64, at: i64) -> Result<()>;
 }

@@ -181,6 +181,14 @@ impl SmsStore for PgTx<'_> {
         )?;
         Ok(())
     }
+
+    fn set_sms_sent(&mut self, id: u64, at: i64) -> Result<()> {
+        self.exec(
+            "UPDATE sms_outgoing SET sent_at = $2 WHERE id = $1",
+            &[&signed(id, "SMS number")?, &at],
+        )?;
+        Ok(())
+    }
 }
 
 fn message_from(r: &Row) -> Result<SmsMessage> {

@@ -199,6 +199,13 @@ impl SmsStore for SqliteTx<'_> {
             .execute(params![id as i64, at])?;
         Ok(())
     }
+
+    fn set_sms_sent(&mut self, id: u64, at: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE sms_outgoing SET sent_at = ?2 WHERE id = ?1")?
+            .execute(params![id as i64, at])?;
+        Ok(())
+    }
 }
 
 /// A row's columns, before the fixed-size and JSON ones are checked.

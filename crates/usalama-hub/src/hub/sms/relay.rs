@@ -180,6 +180,11 @@ impl Hub {
     pub fn sms_written(&self, id: u64, at: i64) -> Result<()> {
         crate::db::write(self.db(), |tx| tx.set_sms_written(id, at))
     }
+
+    /// Records that the gateway sent text `id`.
+    pub fn sms_sent(&self, id: u64, at: i64) -> Result<()> {
+        crate::db::write(self.db(), |tx| tx.set_sms_sent(id, at))
+    }
 }
 
 /// "Your alert was acknowledged by NPS at 14:05", in both languages, in GSM-7.

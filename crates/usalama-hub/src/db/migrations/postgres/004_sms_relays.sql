@@ -11,8 +11,9 @@ CREATE TABLE sms_outgoing (
     recipient BYTEA NOT NULL, recipient_index BYTEA NOT NULL,
     text TEXT NOT NULL,
     created_at BIGINT NOT NULL,
-    -- When it was written into the gateway's outbox; NULL while it waits.
-    written_at BIGINT
+    -- When it was written into the gateway's outbox (NULL while it waits), and when the
+    -- gateway had sent it (its file found in gammu's sent folder).
+    written_at BIGINT, sent_at BIGINT
 );
 CREATE INDEX sms_outgoing_waiting ON sms_outgoing (id) WHERE written_at IS NULL;
 CREATE INDEX sms_outgoing_recipient ON sms_outgoing (recipient_index, created_at);

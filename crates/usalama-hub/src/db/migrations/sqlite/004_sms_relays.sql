@@ -11,8 +11,9 @@ CREATE TABLE sms_outgoing (
     recipient BLOB NOT NULL, recipient_index BLOB NOT NULL,
     text TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    -- When it was written into the gateway's outbox; NULL while it waits.
-    written_at INTEGER
+    -- When it was written into the gateway's outbox (NULL while it waits), and when the
+    -- gateway had sent it (its file found in gammu's sent folder).
+    written_at INTEGER, sent_at INTEGER
 );
 CREATE INDEX sms_outgoing_waiting ON sms_outgoing (id) WHERE written_at IS NULL;
 CREATE INDEX sms_outgoing_recipient ON sms_outgoing (recipient_index, created_at);

@@ -28,6 +28,10 @@ use crate::error::{HubError, Result};
 use crate::hub::{Incoming, Taken};
 use crate::Hub;
 
+mod outbox;
+
+pub use outbox::{send, tidy_sent};
+
 /// How long after its last change a file is taken.
 pub const SETTLE: Duration = Duration::from_millis(250);
 /// How often the inbox is swept.
@@ -39,6 +43,8 @@ pub struct Folders {
     pub inbox: PathBuf,
     /// Where messages to send are written (`OUT…` files): for the answers by SMS.
     pub outbox: Option<PathBuf>,
+    /// Where gammu moves what it sent (its SentSMSPath): the hub removes its own texts there.
+    pub sent: Option<PathBuf>,
 }
 
 impl Folders {
@@ -47,6 +53,7 @@ impl Folders {
         for (option, dir) in [
             ("--sms-inbox", Some(&self.inbox)),
             ("--sms-outbox", self.outbox.as_ref()),
+            ("--sms-sent", self.sent.as_ref()),
         ] {
             let Some(dir) = dir else { continue };
             if !dir.is_dir() {
@@ -55,10 +62,10 @@ impl Folders {
                     format!(
                         "{option} {}: not a folder; give gammu-smsd's {} (see docs/sms.md)",
                         dir.display(),
-                        if option == "--sms-inbox" {
-                            "InboxPath"
-                        } else {
-                            "OutboxPath"
+                        match option {
+                            "--sms-inbox" => "InboxPath",
+                            "--sms-outbox" => "OutboxPath",
+                            _ => "SentSMSPath",
                         }
                     ),
                 ));
@@ -266,8 +273,8 @@ fn log(taken: &Taken, file: &str) {
     }
 }
 
-/// Sweeps the inbox every [`EVERY`], then writes what waits to be sent into the outbox (if
-/// there is one), until the task is dropped. A sweep that fails (the database is away) is
+/// Sweeps the inbox every [`EVERY`], then writes what waits to be sent into the outbox and
+/// removes what gammu sent from its sent folder (when the hub was given them), until the task is dropped. A sweep that fails (the database is away) is
 /// logged and the next one tries again: the files wait in the folder, the texts in the table.
 pub async fn watch(hub: Arc<Hub>, folders: Folders) {
     let mut tick = tokio::time::interval(EVERY);
@@ -280,6 +287,9 @@ pub async fn watch(hub: Arc<Hub>, folders: Folders) {
             if let Some(outbox) = &folders.outbox {
                 send(&hub, outbox)?;
             }
+            if let Some(sent) = &folders.sent {
+                tidy_sent(&hub, sent)?;
+            }
             Ok(())
         };
         match tokio::task::spawn_blocking(work).await {
@@ -290,82 +300,9 @@ pub async fn watch(hub: Arc<Hub>, folders: Folders) {
     }
 }
 
-/// Writes each text waiting to be sent into gammu's outbox as
-/// `OUTA<YYYYMMDD>_<HHMMSS>_00_<number>_usalama<id>.txt` (`A`: sent first), plain text (every
-/// text the hub sends is in the GSM alphabet, so one SMS carries 160 characters of it). The
-/// file is written under a name gammu does not read and renamed, so gammu never sees half of
-/// it; then it is marked written. A crash between the rename and the mark writes the same
-/// file again at the next sweep, which gammu sends twice only if it sent the first in between.
-/// Returns how many were written.
-pub fn send(hub: &Hub, outbox: &Path) -> Result<usize> {
-    let failed = |e: std::io::Error| {
-        HubError::Internal(format!("cannot write into {}: {e}", outbox.display()))
-    };
-    let mut written = 0;
-    for (out, number) in hub.sms_to_send(50)? {
-        let Some(number) = dialable(&number) else {
-            // A sender's number as the gateway gave it, which no modem can dial: never sent.
-            tracing::warn!(
-                sms = out.id,
-                "a text to a number that cannot be dialled; dropped"
-            );
-            hub.sms_written(out.id, crate::now_ms())?;
-            continue;
-        };
-        let stamp = time::OffsetDateTime::from_unix_timestamp(out.created_at.div_euclid(1000))
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-        let name = format!(
-            "OUTA{:04}{:02}{:02}_{:02}{:02}{:02}_00_{number}_usalama{}.txt",
-            stamp.year(),
-            u8::from(stamp.month()),
-            stamp.day(),
-            stamp.hour(),
-            stamp.minute(),
-            stamp.second(),
-            out.id
-        );
-        let draft = outbox.join(format!(".usalama-{}.part", out.id));
-        std::fs::write(&draft, out.text.as_bytes()).map_err(failed)?;
-        std::fs::File::open(&draft)
-            .and_then(|f| f.sync_all())
-            .map_err(failed)?;
-        std::fs::rename(&draft, outbox.join(&name)).map_err(failed)?;
-        hub.sms_written(out.id, crate::now_ms())?;
-        tracing::info!(sms = out.id, purpose = %out.purpose, "text written to the SMS outbox");
-        written += 1;
-    }
-    Ok(written)
-}
-
-/// A number as a modem dials it: `+` and 3 to 20 digits, or none (anything else in a sender's
-/// number, which the gateway wrote, is not dialled and never reaches a file name).
-fn dialable(number: &str) -> Option<&str> {
-    let digits = number.strip_prefix('+').unwrap_or(number);
-    ((3..=20).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then_some(number)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_a_plain_number_is_ever_dialled_or_put_in_a_file_name() {
-        for good in ["+254700000001", "0712345678", "100"] {
-            assert_eq!(dialable(good), Some(good));
-        }
-        for bad in [
-            "",
-            "+",
-            "12",
-            "+2547/../../x",
-            "+254 700",
-            "+254700000001_x",
-            "A123456",
-        ] {
-            assert_eq!(dialable(bad), None, "{bad:?}");
-        }
-    }
 
     #[test]
     fn an_inbox_file_is_read_no_further_than_the_bound() {
