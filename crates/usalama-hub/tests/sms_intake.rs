@@ -165,7 +165,8 @@ fn a_file_that_arrived_while_the_hub_was_down_is_taken_at_start_and_listed() {
 }
 
 #[test]
-fn two_hundred_alerts_arriving_while_the_hub_is_killed_at_random_moments_are_each_stored_once() {
+fn two_hundred_alerts_arriving_while_the_hub_is_killed_at_random_moments_are_each_stored_and_relayed_once(
+) {
     let setup = Setup::new();
     let mut hub = Running(setup.serve());
     let mut kills = 0;
@@ -203,7 +204,12 @@ fn two_hundred_alerts_arriving_while_the_hub_is_killed_at_random_moments_are_eac
         200,
         "nothing stored twice (after {kills} kills)"
     );
-    eprintln!("200 alerts stored exactly once through {kills} SIGKILLs");
+    // Each relayed as a report exactly once, in the transaction that stored it.
+    let mut relays: Vec<_> = stored.iter().filter_map(|m| m.relay).collect();
+    relays.sort_unstable();
+    relays.dedup();
+    assert_eq!(relays.len(), 200, "one relay each (after {kills} kills)");
+    eprintln!("200 alerts stored and relayed exactly once through {kills} SIGKILLs");
 }
 
 #[test]
