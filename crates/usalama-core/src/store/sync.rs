@@ -599,6 +599,71 @@ mod tests {
         }
     }
 
+    /// An `sms_relayed` entry at `seq` of the chain of `key`, about an alert of the author's
+    /// device, whose report is `report`.
+    fn relay(key: &ed25519_dalek::SigningKey, seq: u64, report: serde_json::Value) -> Entry {
+        let relay = usalama_protocol::sms::Relay {
+            device: DeviceId::of(&author().verifying_key()),
+            counter: 3,
+            report: report.as_object().cloned().expect("object"),
+        };
+        let draft = crate::ledger::Draft {
+            kind: EntryKind::SmsRelayed,
+            subject: None,
+            body: serde_json::to_vec(&relay.to_value()).expect("json"),
+        };
+        Entry::sign(
+            draft,
+            key,
+            seq,
+            crate::ledger::Hash::GENESIS,
+            now_ms() - 1_000,
+        )
+    }
+
+    fn raid() -> serde_json::Value {
+        serde_json::json!({
+            "type": "livestock_raid", "urgency": "flash", "unit": "ke-024-l-ombolion",
+            "occurred_at": "2026-11-20T05:30:00+03:00", "narrative": "Raiders took cattle."
+        })
+    }
+
+    #[test]
+    fn a_relayed_alert_is_a_report_only_from_the_hubs_chain_and_only_if_its_report_parses() {
+        let hub = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+        let listed = |s: &Store| s.list_reports(&Default::default()).expect("listed").len();
+        // A device that writes the hub's kind of entry: kept, no report.
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = enrolled_store(dir.path());
+        let applied = s
+            .apply_sync_response(&response(&[relay(&author(), 1, raid())], 1))
+            .expect("applied");
+        assert_eq!((applied.received, applied.refused), (0, 1));
+        assert_eq!(listed(&s), 0);
+        // The hub's relay whose report its own parser refuses: no report.
+        let mut broken = raid();
+        broken["type"] = "not_a_type".into();
+        let applied = s
+            .apply_sync_response(&response(&[relay(&hub, 1, broken)], 2))
+            .expect("applied");
+        assert_eq!((applied.received, applied.refused), (0, 1));
+        assert_eq!(listed(&s), 0);
+        // The hub's relay as it should be: a report, said to have come by SMS.
+        let dir = tempfile::tempdir().expect("dir");
+        let mut s = enrolled_store(dir.path());
+        let good = relay(&hub, 1, raid());
+        s.apply_sync_response(&response(std::slice::from_ref(&good), 1))
+            .expect("applied");
+        assert_eq!(listed(&s), 1);
+        let view = s.report(&good.report_id()).expect("shown");
+        assert_eq!(view.relayed_alert, Some(3));
+        assert_eq!(
+            view.device,
+            DeviceId::of(&author().verifying_key()).to_string()
+        );
+        assert!(s.verify().expect("verified").ok());
+    }
+
     #[test]
     fn a_body_that_arrives_after_its_redaction_is_stored_without_it() {
         let dir = tempfile::tempdir().expect("dir");

@@ -163,6 +163,28 @@ fn only_the_reports_author_amends_it() {
 }
 
 #[test]
+fn nobody_amends_an_alert_the_hub_relayed_not_even_its_chief() {
+    let table = Table::new();
+    let chief = person(Role::Chief, None, false, "p-chief");
+    let relay = ReportId([7; 10]);
+    db::write(table.hub.db(), |tx| {
+        tx.upsert_report(&ReportScope {
+            id: relay,
+            author: table.hub.id,
+            person: "p-chief".into(),
+            unit: COUNTY.into(),
+            rescoped: 0,
+        })
+    })
+    .expect("relayed");
+    let amendment = entry(&chief, EntryKind::ReportAmended, Some(relay), None);
+    assert_eq!(
+        table.refusal(&chief, &amendment).as_deref(),
+        Some("a flash alert the hub relayed is not amended: amend the full report")
+    );
+}
+
+#[test]
 fn an_amendment_of_a_report_the_hub_does_not_hold_has_no_effect() {
     let table = Table::new();
     let chief = person(Role::Chief, None, false, "p-chief");
@@ -368,6 +390,7 @@ fn not_even_an_administrator_records_reference_data_only_the_hub_does() {
         EntryKind::UnitRenamed,
         EntryKind::UnitRetired,
         EntryKind::SmsConfigured,
+        EntryKind::SmsRelayed,
         EntryKind::DeviceEnrolled,
         EntryKind::DeviceRevoked,
     ] {
