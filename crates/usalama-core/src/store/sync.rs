@@ -601,7 +601,7 @@ mod tests {
 
     /// An `sms_relayed` entry at `seq` of the chain of `key`, about an alert of the author's
     /// device, whose report is `report`.
-    fn relay(key: &ed25519_dalek::SigningKey, seq: u64, report: serde_json::Value) -> Entry {
+    fn relay(key: &ed25519_dalek::SigningKey, seq: u64, report: Value) -> Entry {
         let relay = usalama_protocol::sms::Relay {
             device: DeviceId::of(&author().verifying_key()),
             counter: 3,
@@ -621,7 +621,7 @@ mod tests {
         )
     }
 
-    fn raid() -> serde_json::Value {
+    fn raid() -> Value {
         serde_json::json!({
             "type": "livestock_raid", "urgency": "flash", "unit": "ke-024-l-ombolion",
             "occurred_at": "2026-11-20T05:30:00+03:00", "narrative": "Raiders took cattle."
