@@ -41,7 +41,8 @@ pub async fn acknowledge_warning(
 pub struct SmsAlertView {
     counter: u32,
     full: String,
-    short: String,
+    /// `None` when a figure is larger than the short form carries.
+    short: Option<String>,
     number: Option<String>,
     qr: Option<usalama_core::qr::Qr>,
 }

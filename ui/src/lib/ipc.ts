@@ -154,7 +154,8 @@ export interface Silence {
 export interface SmsAlertView {
   counter: number;
   full: string;
-  short: string;
+  /** The short form; null when a figure is larger than it carries (8,189). */
+  short: string | null;
   /** The county hub's SMS number, once the hub has given one. */
   number: string | null;
   /** Rows of "1" (dark) and "0" modules; null without a number. */

@@ -861,6 +861,10 @@ const screens = {
     "On a phone where that is slow to type, send this short form instead (it leaves out the note and the position; capital or small letters both work):",
     "Kwenye simu ambayo ni vigumu kuandika hivyo, tuma fomu hii fupi badala yake (haina maelezo wala mahali; herufi kubwa au ndogo zote zinafaa):",
   ],
+  "sms.no_short": [
+    "There is no short form for this alert: a number in it is too large to type by hand (over 8,189). Send the message above.",
+    "Tahadhari hii haina fomu fupi: kuna namba ndani yake kubwa mno kuandikwa kwa mkono (zaidi ya 8,189). Tuma ujumbe ulio hapo juu.",
+  ],
   "sms.once": [
     "Sending it more than once changes nothing: the county counts this incident once, and links it to the full report.",
     "Kuituma zaidi ya mara moja hakubadilishi kitu: kaunti inahesabu tukio hili mara moja, na kulihusisha na ripoti kamili.",

@@ -7,6 +7,8 @@
 //! {"counter": 12, "full": "U1pDumb…", "short": "1MGXT CJMXP …"}
 //! ```
 //!
+//! `short` is absent when a figure is larger than the short form carries.
+//!
 //! The hub and every device read it with [`AlertEntry::parse`]: the counter from 1 to
 //! [`MAX_COUNTER`], each text an alert of its form (read without a key by [`decode`]), both of
 //! one version and under one key id. The hub's body is `{"number": "+254712345678"}`, read by
@@ -26,8 +28,9 @@ pub struct AlertEntry {
     pub counter: u32,
     /// The full form: 160 characters.
     pub full: String,
-    /// The short form as shown: 12 groups of five.
-    pub short: String,
+    /// The short form as shown: 12 groups of five; absent when a figure is larger than the
+    /// short form carries ([`super::SHORT_FIGURE_LIMIT`]): the full form is sent instead.
+    pub short: Option<String>,
 }
 
 impl AlertEntry {
@@ -60,19 +63,25 @@ impl AlertEntry {
             Ok((text.to_owned(), header))
         };
         let (full, full_header) = text("full", Form::Full)?;
-        let (short, short_header) = text("short", Form::Short)?;
-        if full_header.version() != short_header.version() {
-            return Err(Error::invalid(
-                "short",
-                "must be of the full form's format version",
-            ));
-        }
-        if full_header.key_id() != short_header.key_id() {
-            return Err(Error::invalid(
-                "short",
-                "must name the full form's key id: both forms are one device's alert",
-            ));
-        }
+        let short = match map.get("short") {
+            None => None,
+            Some(_) => {
+                let (short, short_header) = text("short", Form::Short)?;
+                if full_header.version() != short_header.version() {
+                    return Err(Error::invalid(
+                        "short",
+                        "must be of the full form's format version",
+                    ));
+                }
+                if full_header.key_id() != short_header.key_id() {
+                    return Err(Error::invalid(
+                        "short",
+                        "must name the full form's key id: both forms are one device's alert",
+                    ));
+                }
+                Some(short)
+            }
+        };
         Ok(AlertEntry {
             counter,
             full,
@@ -81,7 +90,11 @@ impl AlertEntry {
     }
 
     pub fn to_value(&self) -> Value {
-        json!({"counter": self.counter, "full": self.full, "short": self.short})
+        let mut body = json!({"counter": self.counter, "full": self.full});
+        if let Some(short) = &self.short {
+            body["short"] = json!(short);
+        }
+        body
     }
 }
 
@@ -193,10 +206,23 @@ mod tests {
 
     #[test]
     fn an_alert_entry_reads_back_and_is_written_again_the_same() {
+        let another = body(2, 12);
         let body = body(1, 12);
         let entry = AlertEntry::parse(&body).expect("read");
         assert_eq!(entry.counter, 12);
         assert_eq!(entry.to_value(), body);
+        // Without its short form (a figure too large to type): read and written the same.
+        let mut full_only = body.clone();
+        full_only.as_object_mut().expect("object").remove("short");
+        let entry = AlertEntry::parse(&full_only).expect("read");
+        assert_eq!(entry.short, None);
+        assert_eq!(entry.to_value(), full_only);
+        // A short form present is checked still: another device's, or not text, is refused.
+        for bad in [another["short"].clone(), json!(null), json!(12)] {
+            let mut other = body.clone();
+            other["short"] = bad.clone();
+            assert!(AlertEntry::parse(&other).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -29,8 +29,15 @@ fn print_alert(alert: &SmsAlert) {
     say!("Full text (one SMS; send it from a smartphone):");
     say!("{}", alert.full);
     say!("");
-    say!("Short form (to type on a feature phone, spaces optional):");
-    say!("{}", alert.short);
+    match &alert.short {
+        Some(short) => {
+            say!("Short form (to type on a feature phone, spaces optional):");
+            say!("{short}");
+        }
+        None => {
+            say!("No short form: a figure is larger than it carries (8,189); send the full text.")
+        }
+    }
     say!("");
     match (&alert.number, &alert.sms_uri) {
         (Some(number), Some(uri)) => {
