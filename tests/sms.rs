@@ -208,6 +208,10 @@ fn an_alert_reaches_an_officer_at_once_is_answered_by_sms_and_counts_once_with_i
     );
     assert_eq!(theirs["status"], "acknowledged");
     assert_eq!(theirs["place"], "Kanyerus borehole");
+    assert!(
+        theirs.get("relay_differs").is_none(),
+        "the hub relayed the very alert the chief's laptop made: {theirs}"
+    );
     let kinds = crate::helpers::timeline_kinds(&theirs);
     assert!(kinds.contains(&"sms_relayed"), "{kinds:?}");
     let csv = police.path().join("summary.csv");

@@ -217,6 +217,8 @@ export interface ReportView extends ReportDocument {
   source_sealed?: boolean;
   /** A flash alert the county hub received by SMS (its alert number), not yet joined by its full report. */
   relayed_alert?: number;
+  /** The county hub relayed, under this report's alert number, an SMS that is not the alert its laptop made. */
+  relay_differs?: boolean;
   /** Its laptop dated it more than an hour after the county received it: `recorded_at` is the receipt. */
   dated_ahead?: boolean;
   reported_by: Author;

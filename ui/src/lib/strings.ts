@@ -433,6 +433,10 @@ const screens = {
     "Flash alert received by SMS at the county hub",
     "Tahadhari ya dharura imepokelewa kwa SMS kwenye kituo cha kaunti",
   ],
+  "report.relay_differs": [
+    "Warning: the SMS alert the county hub passed on for this report is not the one the reporter's laptop made. The report itself is the reporter's own. Tell the county ICT office.",
+    "Onyo: tahadhari ya SMS ambayo kituo cha kaunti kilipitisha kwa ripoti hii si ile iliyotengenezwa na kompyuta ya mwandishi. Ripoti yenyewe ni ya mwandishi. Mjulishe afisa wa TEHAMA wa kaunti.",
+  ],
   "report.relayed": [
     "This flash alert arrived by SMS. The county hub vouches for it: it came from the reporter's laptop, but the full report has not arrived yet. When it does, this alert joins it and is counted once.",
     "Tahadhari hii ya dharura ilifika kwa SMS. Kituo cha kaunti kinaithibitisha: ilitoka kwenye kompyuta ya mwandishi, lakini ripoti kamili bado haijafika. Itakapofika, tahadhari hii itaunganishwa nayo na kuhesabiwa mara moja.",

@@ -116,6 +116,25 @@ pub(super) fn entries_with_relays(
     Ok((entries, relays))
 }
 
+/// Whether a relay folded among `entries` is not the alert its device recorded: the hub
+/// relayed another text under that alert's number (a fault, or a forgery, to tell the county).
+pub(super) fn relay_differs(conn: &Connection, entries: &[Entry]) -> Result<bool> {
+    for filing in entries.iter().filter(|e| e.kind == EntryKind::SmsRelayed) {
+        let Some(relay) = relay_of(conn, filing)? else {
+            continue;
+        };
+        let made = entries
+            .iter()
+            .filter(|e| e.kind == EntryKind::SmsAlert && e.device == relay.device)
+            .filter_map(|e| AlertEntry::parse(&e.body_json()?).ok())
+            .find(|a| a.counter == relay.counter);
+        if made.is_some_and(|made| !relay.matches(&made)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Drops a relay's own row (and its words in the text index): it is folded into a report.
 pub(super) fn remove_row(conn: &Connection, id: &ReportId) -> Result<()> {
     let rowid: Option<i64> = conn

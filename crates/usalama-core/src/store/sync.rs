@@ -599,12 +599,38 @@ mod tests {
         }
     }
 
+    /// The text of the author's alert 3 of the raid, with `note`.
+    fn alert_text(note: Option<&str>) -> String {
+        use usalama_protocol::sms::{self, AlertKey, Form};
+        let hub = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]).verifying_key();
+        let occurred = time::OffsetDateTime::parse(
+            "2026-11-20T05:30:00+03:00",
+            &time::format_description::well_known::Rfc3339,
+        )
+        .expect("a time");
+        let sent = occurred + time::Duration::hours(1);
+        let raid = crate::domain::Report::parse(&raid(), sent).expect("a report");
+        let alert = sms::Alert::from_report(&raid, note, sent).expect("an alert");
+        let alert_key = AlertKey::of_device(&author(), &hub).expect("a key");
+        sms::encode(&alert, &alert_key, 3, Form::Full).expect("a text")
+    }
+
     /// An `sms_relayed` entry at `seq` of the chain of `key`, about an alert of the author's
     /// device, whose report is `report`.
     fn relay(key: &ed25519_dalek::SigningKey, seq: u64, report: Value) -> Entry {
+        relay_of_text(key, seq, report, alert_text(None))
+    }
+
+    fn relay_of_text(
+        key: &ed25519_dalek::SigningKey,
+        seq: u64,
+        report: Value,
+        text: String,
+    ) -> Entry {
         let relay = usalama_protocol::sms::Relay {
             device: DeviceId::of(&author().verifying_key()),
             counter: 3,
+            text,
             report: report.as_object().cloned().expect("object"),
         };
         let draft = crate::ledger::Draft {
@@ -662,6 +688,65 @@ mod tests {
             DeviceId::of(&author().verifying_key()).to_string()
         );
         assert!(s.verify().expect("verified").ok());
+    }
+
+    #[test]
+    fn a_relay_folds_into_the_report_its_alert_was_made_of_and_another_text_is_flagged() {
+        use crate::ledger::{Draft, Hash};
+        use usalama_protocol::sms::AlertEntry;
+        let hub = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+        let at = now_ms() - 60_000;
+        let filing = Entry::sign(
+            Draft {
+                kind: EntryKind::ReportFiled,
+                subject: None,
+                body: serde_json::to_vec(&raid()).expect("json"),
+            },
+            &author(),
+            1,
+            Hash::GENESIS,
+            at,
+        );
+        let made = AlertEntry {
+            counter: 3,
+            full: alert_text(None),
+            short: None,
+        };
+        let alerted = Entry::sign(
+            Draft {
+                kind: EntryKind::SmsAlert,
+                subject: Some(filing.report_id()),
+                body: serde_json::to_vec(&made.to_value()).expect("json"),
+            },
+            &author(),
+            2,
+            filing.hash(),
+            at + 1,
+        );
+        for (text, differs) in [(alert_text(None), false), (alert_text(Some("Other")), true)] {
+            let dir = tempfile::tempdir().expect("dir");
+            let mut s = enrolled_store(dir.path());
+            let relay = relay_of_text(&hub, 1, raid(), text);
+            s.apply_sync_response(&response(std::slice::from_ref(&relay), 1))
+                .expect("applied");
+            assert_eq!(
+                s.report(&relay.report_id()).expect("shown").relayed_alert,
+                Some(3)
+            );
+            s.apply_sync_response(&response(&[filing.clone(), alerted.clone()], 2))
+                .expect("applied");
+            let ids: Vec<String> = s
+                .list_reports(&Default::default())
+                .expect("listed")
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            assert_eq!(ids, vec![filing.report_id().to_string()], "one incident");
+            let view = s.report(&relay.report_id()).expect("the full report");
+            assert_eq!(view.id, filing.report_id().to_string());
+            assert_eq!(view.relayed_alert, None);
+            assert_eq!(view.relay_differs, differs);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::entries::{device_id, same_person};
 use super::listing::not_found;
 use super::projection::{dated_ahead, redactions_of, response};
-use super::relays::{entries_with_relays, folded_into, relay_of};
+use super::relays::{entries_with_relays, folded_into, relay_differs, relay_of};
 use super::sources::Opener;
 use super::{format_ms, Store};
 use crate::domain::report::restricted_patch;
@@ -86,6 +86,10 @@ pub struct ReportView {
     /// full report arrives (and this one is folded into it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relayed_alert: Option<u32>,
+    /// The county hub relayed, under this report's alert number, an SMS that is not the alert
+    /// the reporter's device made.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub relay_differs: bool,
     pub reported_by: Author,
     pub device: String,
     pub recorded_at: String,
@@ -145,6 +149,7 @@ impl Store {
             Some(filing) => relay_of(&self.conn, filing)?.map(|r| r.counter),
             None => None,
         };
+        let relay_differs = relay_differs(&self.conn, &entries)?;
         let (response, steps) = response(&self.conn, &entries)?;
         let mut timeline = self.timeline(id, &entries, &author, &steps, may_read_restricted)?;
         let ahead = self.mark_receipt(id, &entries, &mut timeline)?;
@@ -173,6 +178,7 @@ impl Store {
                 .collect(),
             source_sealed,
             relayed_alert,
+            relay_differs,
             reported_by: self.author(&author)?,
             device: author.to_string(),
             recorded_at: format_ms(recorded_at),

@@ -7,20 +7,23 @@
 //! alert's facts as a report document, read with the report parser:
 //!
 //! ```json
-//! {"device": "9f…", "counter": 12,
+//! {"device": "9f…", "counter": 12, "text": "U1pDumb…",
 //!  "report": {"type": "livestock_raid", "urgency": "flash", "unit": "…",
 //!             "occurred_at": "2026-11-20T05:30:00+03:00", "narrative": "…",
 //!             "people": {"killed": 2}, "livestock": [{"species": "cattle", "stolen": 150}]}}
 //! ```
 //!
-//! When the device's own `sms_alert` entry with that number arrives (with the full report it
-//! alerts), every device folds the relay into that report: one incident, whichever came first.
+//! `text` is the SMS as the hub received it: sealed to the device and the hub, it tells a reader
+//! nothing, but when the device's own `sms_alert` entry with that number arrives (with the full
+//! report it alerts), every device can check that the hub relayed the very alert the device
+//! made ([`Relay::matches`]), and folds the relay into that report: one incident, whichever came
+//! first.
 
 use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{Alert, MAX_COUNTER};
+use super::{decode, Alert, AlertEntry, MAX_COUNTER};
 use crate::domain::{Origin, Report};
 use crate::error::{Error, Result};
 use crate::ledger::DeviceId;
@@ -35,13 +38,16 @@ pub struct Relay {
     pub device: DeviceId,
     /// The device's alert number.
     pub counter: u32,
+    /// The SMS as the hub received it.
+    pub text: String,
     /// The alert's facts as a report document.
     pub report: Map<String, Value>,
 }
 
 impl Relay {
-    /// The relay of `alert`, opened with `device`'s key under number `counter`.
-    pub fn of(device: DeviceId, counter: u32, alert: &Alert) -> Relay {
+    /// The relay of `alert`, received as `text` and opened with `device`'s key under number
+    /// `counter`.
+    pub fn of(device: DeviceId, counter: u32, text: &str, alert: &Alert) -> Relay {
         let mut people = Map::new();
         for (name, figure) in [
             ("killed", alert.killed),
@@ -89,8 +95,21 @@ impl Relay {
         Relay {
             device,
             counter,
+            text: text.trim().to_owned(),
             report,
         }
+    }
+
+    /// Whether the relayed text is the alert the device recorded in `entry` (its full or its
+    /// short form, as typed: spaces and letter case aside).
+    pub fn matches(&self, entry: &AlertEntry) -> bool {
+        let Ok(relayed) = decode(&self.text) else {
+            return false;
+        };
+        entry.counter == self.counter
+            && std::iter::once(&entry.full)
+                .chain(entry.short.as_ref())
+                .any(|made| decode(made).is_ok_and(|made| made == relayed))
     }
 
     /// Reads an `sms_relayed` body as the hub wrote it, its report with the report parser as
@@ -101,7 +120,7 @@ impl Relay {
             .ok_or_else(|| Error::invalid("body", "a relayed alert must be a JSON object"))?;
         if let Some(unknown) = map
             .keys()
-            .find(|k| !["device", "counter", "report"].contains(&k.as_str()))
+            .find(|k| !["device", "counter", "text", "report"].contains(&k.as_str()))
         {
             return Err(Error::invalid(
                 unknown.as_str(),
@@ -123,6 +142,11 @@ impl Relay {
                     format!("must be the device's alert number, from 1 to {MAX_COUNTER}"),
                 )
             })? as u32;
+        let text = map
+            .get("text")
+            .and_then(Value::as_str)
+            .filter(|t| decode(t).is_ok())
+            .ok_or_else(|| Error::invalid("text", "must be the SMS alert as received"))?;
         let report = map
             .get("report")
             .and_then(Value::as_object)
@@ -133,6 +157,7 @@ impl Relay {
         Ok(Relay {
             device,
             counter,
+            text: text.to_owned(),
             report: report.clone(),
         })
     }
@@ -141,6 +166,7 @@ impl Relay {
         json!({
             "device": self.device.to_string(),
             "counter": self.counter,
+            "text": self.text,
             "report": self.report,
         })
     }
@@ -157,16 +183,54 @@ pub(super) fn rfc3339(at: OffsetDateTime) -> String {
 mod tests {
     use super::*;
     use crate::sms::tests::raid;
+    use crate::sms::{encode, AlertKey, Form};
 
     fn now() -> OffsetDateTime {
         OffsetDateTime::now_utc()
+    }
+
+    fn key(seed: u8) -> AlertKey {
+        AlertKey::of_device(
+            &ed25519_dalek::SigningKey::from_bytes(&[seed; 32]),
+            &ed25519_dalek::SigningKey::from_bytes(&[9; 32]).verifying_key(),
+        )
+        .expect("a key")
+    }
+
+    /// The entry a device records of alert `counter`, and the relay of its `form`.
+    fn made(counter: u32, form: Form) -> (AlertEntry, Relay) {
+        let alert = raid();
+        let entry = AlertEntry {
+            counter,
+            full: encode(&alert, &key(1), counter, Form::Full).expect("full"),
+            short: Some(encode(&alert, &key(1), counter, Form::Short).expect("short")),
+        };
+        let text = match form {
+            Form::Full => entry.full.clone(),
+            Form::Short => entry.short.clone().expect("short").to_lowercase(),
+        };
+        (entry, Relay::of(DeviceId([7; 16]), counter, &text, &alert))
+    }
+
+    #[test]
+    fn a_relay_matches_the_alert_its_device_made_in_either_form_and_no_other() {
+        for form in [Form::Full, Form::Short] {
+            let (entry, relay) = made(4, form);
+            assert!(relay.matches(&entry), "{form:?}");
+            let (other, _) = made(5, form);
+            assert!(!relay.matches(&other), "another alert number");
+            let mut altered = relay.clone();
+            altered.text = encode(&raid(), &key(2), 4, form).expect("another key's");
+            assert!(!altered.matches(&entry), "another device's text");
+        }
     }
 
     #[test]
     fn a_relay_reads_back_with_the_report_parser_and_keeps_unknown_figures_unknown() {
         let mut alert = raid();
         alert.injured = Some(crate::domain::Tally::UNKNOWN);
-        let relay = Relay::of(DeviceId([7; 16]), 12, &alert);
+        let relay = made(12, Form::Full).1;
+        let relay = Relay::of(relay.device, 12, &relay.text, &alert);
         let read = Relay::parse(&relay.to_value(), now()).expect("read back");
         assert_eq!(read, relay);
         assert_eq!(read.report["people"]["injured"], Value::Null);
@@ -177,15 +241,17 @@ mod tests {
     #[test]
     fn an_alert_without_a_note_says_so_in_its_narrative() {
         let alert = raid().without_position_and_note();
-        let relay = Relay::of(DeviceId([7; 16]), 1, &alert);
+        let text = made(1, Form::Short).1.text;
+        let relay = Relay::of(DeviceId([7; 16]), 1, &text, &alert);
         assert_eq!(relay.report["narrative"], json!(NO_NOTE));
         assert!(relay.report.get("gps").is_none());
     }
 
     #[test]
     fn a_broken_relay_is_refused_naming_its_field() {
-        let good = Relay::of(DeviceId([7; 16]), 3, &raid()).to_value();
+        let good = made(3, Form::Full).1.to_value();
         let cases = [
+            ("text", json!("not an alert")),
             ("device", json!("not hex")),
             ("counter", json!(0)),
             ("counter", json!(u64::from(MAX_COUNTER) + 1)),

@@ -104,6 +104,12 @@ fn print_sections(v: &ReportView) {
     if v.source_sealed {
         say!("Source:      sealed [restricted]: this device holds no key for it");
     }
+    if v.relay_differs {
+        say!(
+            "Warning:     the SMS alert the county hub relayed for this report is not the one \
+             its device made; tell the county ICT office"
+        );
+    }
     if let Some(counter) = v.relayed_alert {
         say!(
             "Arrived:     by SMS (alert {counter}), vouched for by the county hub; the full \

@@ -139,7 +139,7 @@ impl Hub {
                     let record = tx.device(&device)?.ok_or_else(|| {
                         HubError::Database("an alert's device record is missing".into())
                     })?;
-                    self.relay_alert(tx, &record, &opened, id, stored_at)?;
+                    self.relay_alert(tx, &record, &opened, incoming.text, id, stored_at)?;
                     Ok(Taken::Accepted {
                         id,
                         device,

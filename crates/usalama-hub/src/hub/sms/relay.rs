@@ -46,10 +46,11 @@ impl Hub {
         tx: &mut dyn Tx,
         device: &DeviceRecord,
         opened: &Opened,
+        text: &str,
         message: u64,
         now: i64,
     ) -> Result<ReportId> {
-        let relay = Relay::of(device.id, opened.counter, &opened.alert);
+        let relay = Relay::of(device.id, opened.counter, text, &opened.alert);
         let body =
             serde_json::to_vec(&relay.to_value()).map_err(|e| HubError::Internal(e.to_string()))?;
         let (entry, _) = self.append_about(tx, EntryKind::SmsRelayed, None, body, now)?;
