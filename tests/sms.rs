@@ -150,14 +150,22 @@ fn an_alert_reaches_an_officer_at_once_is_answered_by_sms_and_counts_once_with_i
     let file = inbox.path().join(inbox_name("+254700000001"));
     std::fs::write(&file, &full).expect("written");
     usalama_hub::gammu::take(&hub.hub, &file, true).expect("taken");
-    // The duty officer is told that an alert arrived, and nothing of what it says.
+    // The duty officer is told that an alert arrived, and nothing of what it says; the chief,
+    // that the county received it.
     usalama_hub::gammu::send(&hub.hub, outbox.path()).expect("sent");
+    let texts = outbox_texts(outbox.path());
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert_eq!(texts[0].0, "+254700000001");
+    assert!(
+        texts[0].1.contains("was received by the county at"),
+        "{texts:?}"
+    );
     assert_eq!(
-        outbox_texts(outbox.path()),
-        vec![(
+        texts[1],
+        (
             "+254711000111".to_owned(),
             usalama_hub::hub::DUTY_TEXT.to_owned()
-        )]
+        )
     );
 
     // The officer's inbox has it at the next sync, vouched for by the county hub.
@@ -185,10 +193,21 @@ fn an_alert_reaches_an_officer_at_once_is_answered_by_sms_and_counts_once_with_i
     police.sync();
     usalama_hub::gammu::send(&hub.hub, outbox.path()).expect("sent");
     let texts = outbox_texts(outbox.path());
-    assert_eq!(texts.len(), 2, "{texts:?}");
-    let (number, answer) = &texts[0];
-    assert_eq!(number, "+254700000001");
-    assert!(answer.contains("acknowledged by NPS"), "{answer}");
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    let answers: Vec<&String> = texts
+        .iter()
+        .filter(|(number, _)| number == "+254700000001")
+        .map(|(_, text)| text)
+        .collect();
+    let answer = answers
+        .iter()
+        .find(|t| t.contains("acknowledged by NPS"))
+        .unwrap_or_else(|| panic!("no answer: {answers:?}"));
+    let short_id = relay[..6].to_uppercase();
+    assert!(
+        answer.starts_with(&format!("Usalama {short_id}: ")),
+        "{answer}"
+    );
     assert!(answer.len() <= 160, "one SMS: {answer}");
 
     // The chief's data link returns: the chief's report carries the officer's step...
@@ -314,5 +333,9 @@ fn alerts_landing_in_the_inbox_reach_an_officers_next_sync_and_the_duty_officers
         to_officer[to_officer.len() / 2]
     );
     assert_eq!(police.report_ids().len(), 8);
-    assert_eq!(outbox_files(), 8);
+    assert_eq!(
+        outbox_files(),
+        16,
+        "each alert: the duty officer's text and the chief's"
+    );
 }

@@ -103,6 +103,8 @@ pub trait SmsStore {
     fn queue_sms(&mut self, out: &Outgoing) -> Result<bool>;
     /// How many texts were kept for the number with this keyed hash since `since` (Unix ms).
     fn sms_queued_since(&mut self, recipient_index: &[u8; 32], since: i64) -> Result<u64>;
+    /// How many texts were kept for any number since `since` (Unix ms).
+    fn sms_queued_in_all_since(&mut self, since: i64) -> Result<u64>;
     /// The texts not yet written into the gateway's outbox, oldest first.
     fn sms_waiting(&mut self, limit: usize) -> Result<Vec<Outgoing>>;
     fn set_sms_written(&mut self, id: u64, at: i64) -> Result<()>;

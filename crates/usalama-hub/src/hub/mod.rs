@@ -39,7 +39,7 @@ pub use bundles::{BundleExport, BundleImport};
 pub(crate) use enrollment::hmac_sha256;
 pub use enrollment::{EnrollRequest, InviteCode, InviteRequest, DEFAULT_INVITE_HOURS};
 pub use redaction::Redacted;
-pub use sms::{Incoming, Taken, DAILY_CAP, DUTY_TEXT, EXCERPT};
+pub use sms::{Incoming, Taken, COUNTY_DAILY_CAP, DAILY_CAP, DUTY_TEXT, EXCERPT};
 pub use usalama_protocol::ledger::MAX_AHEAD_MS;
 
 /// What a device may send per day, unless `serve --daily-budget` says otherwise: about ten times

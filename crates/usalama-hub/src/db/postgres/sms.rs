@@ -153,6 +153,16 @@ impl SmsStore for PgTx<'_> {
         unsigned(row.try_get(0).pg()?, "SMS count")
     }
 
+    fn sms_queued_in_all_since(&mut self, since: i64) -> Result<u64> {
+        let row = self
+            .one(
+                "SELECT count(*) FROM sms_outgoing WHERE created_at >= $1",
+                &[&since],
+            )?
+            .ok_or_else(|| damaged("SMS count"))?;
+        unsigned(row.try_get(0).pg()?, "SMS count")
+    }
+
     fn sms_waiting(&mut self, limit: usize) -> Result<Vec<Outgoing>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.all(

@@ -162,6 +162,14 @@ impl SmsStore for SqliteTx<'_> {
         Ok(n as u64)
     }
 
+    fn sms_queued_in_all_since(&mut self, since: i64) -> Result<u64> {
+        let n: i64 = self
+            .tx
+            .prepare_cached("SELECT count(*) FROM sms_outgoing WHERE created_at >= ?1")?
+            .query_row([since], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
     fn sms_waiting(&mut self, limit: usize) -> Result<Vec<Outgoing>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT id, purpose, recipient, recipient_index, text, created_at FROM sms_outgoing

@@ -21,7 +21,7 @@ mod at_rest;
 mod fields;
 mod relay;
 
-pub use relay::{DAILY_CAP, DUTY_TEXT};
+pub use relay::{COUNTY_DAILY_CAP, DAILY_CAP, DUTY_TEXT};
 
 use ed25519_dalek::VerifyingKey;
 use time::OffsetDateTime;

@@ -16,18 +16,22 @@
 //! it (a retry sends nothing twice) and counted against [`DAILY_CAP`] per number; the gateway
 //! writer ([`Hub::sms_to_send`]) then writes it into gammu's outbox.
 
-use usalama_protocol::domain::Agency;
+use usalama_protocol::domain::{Agency, Lang};
 use usalama_protocol::ledger::{Entry, EntryKind, ReportId};
+use usalama_protocol::lifecycle::Action;
 use usalama_protocol::sms::{Opened, Relay, SmsNumber};
+use usalama_protocol::vocabulary;
 
 use super::at_rest;
-use crate::db::{DeviceRecord, Outgoing, ReportScope, Tx};
+use crate::db::{AlertSender, DeviceRecord, Outgoing, ReportScope, Tx};
 use crate::error::{HubError, Result};
 use crate::hub::Hub;
 
 /// Texts the hub sends one number in 24 hours, at most: a flood of alerts, or of steps, must
 /// not empty the county's airtime.
 pub const DAILY_CAP: u64 = 10;
+/// Texts the hub sends in 24 hours in all.
+pub const COUNTY_DAILY_CAP: u64 = 200;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Where the duty officers' numbers are kept, one per line.
@@ -63,6 +67,15 @@ impl Hub {
             rescoped: 0,
         })?;
         tx.set_sms_relay(message, &id)?;
+        if let Some(sender) = tx.sms_relay_sender(&id)? {
+            let at = clock(now);
+            let text = format!(
+                "Usalama {}: your flash alert was received by the county at {at}. Tahadhari \
+                 yako imepokelewa na kaunti saa {at}.",
+                short_id(&id)
+            );
+            self.text_sender(tx, &sender, &format!("received:{id}"), &text, now)?;
+        }
         for (n, number) in self.sms_duty(tx)?.iter().enumerate() {
             self.queue_text(
                 tx,
@@ -75,8 +88,8 @@ impl Hub {
         Ok(id)
     }
 
-    /// Texts the sender of a relayed alert when an officer acknowledges it, in the transaction
-    /// that takes the acknowledgement.
+    /// Texts the sender of a relayed alert the step `e` of its response (acknowledged, lead
+    /// named, closed), in the transaction that takes the step. Other steps send nothing.
     pub(crate) fn answer_by_sms(
         &self,
         tx: &mut dyn Tx,
@@ -84,20 +97,36 @@ impl Hub {
         e: &Entry,
         now: i64,
     ) -> Result<()> {
-        let Some(relay) = e.subject.filter(|_| e.kind == EntryKind::Acknowledged) else {
+        let Some(relay) = e.subject else {
+            return Ok(());
+        };
+        let Some(step) = Action::of(e).and_then(|a| step_text(&a, author, e.at)) else {
             return Ok(());
         };
         let Some(sender) = tx.sms_relay_sender(&relay)? else {
             return Ok(());
         };
-        let number = self.open_at_rest(&sender.sender, at_rest::SENDER)?;
-        let number = String::from_utf8_lossy(&number).into_owned();
-        let text = answer_text(author, e.at);
+        let text = format!("Usalama {}: {step}", short_id(&relay));
         let purpose = format!("answer:{relay}:{}:{}", e.device, e.seq);
-        self.queue_text(tx, &purpose, &number, &text, now)
+        self.text_sender(tx, &sender, &purpose, &text, now)
     }
 
-    /// Keeps a text for `number` under `purpose`, unless the number had its day's share.
+    /// Texts `sender` `text` under `purpose`.
+    fn text_sender(
+        &self,
+        tx: &mut dyn Tx,
+        sender: &AlertSender,
+        purpose: &str,
+        text: &str,
+        now: i64,
+    ) -> Result<()> {
+        let number = self.open_at_rest(&sender.sender, at_rest::SENDER)?;
+        let number = String::from_utf8_lossy(&number).into_owned();
+        self.queue_text(tx, purpose, &number, text, now)
+    }
+
+    /// Keeps a text for `number` under `purpose`, unless the number, or the county, had its
+    /// day's share.
     fn queue_text(
         &self,
         tx: &mut dyn Tx,
@@ -112,6 +141,14 @@ impl Hub {
                 purpose,
                 cap = DAILY_CAP,
                 "a number had its day's texts; not sent"
+            );
+            return Ok(());
+        }
+        if tx.sms_queued_in_all_since(now - DAY_MS)? >= COUNTY_DAILY_CAP {
+            tracing::warn!(
+                purpose,
+                cap = COUNTY_DAILY_CAP,
+                "the county had its day's texts"
             );
             return Ok(());
         }
@@ -188,30 +225,95 @@ impl Hub {
     }
 }
 
-/// "Your alert was acknowledged by NPS at 14:05", in both languages, in GSM-7.
-fn answer_text(author: &DeviceRecord, at: i64) -> String {
-    let agency = author
-        .agency
-        .as_deref()
-        .and_then(|a| Agency::parse(a).ok())
-        .map_or_else(|| "the county".to_owned(), |a| a.as_str().to_uppercase());
-    let time = time::OffsetDateTime::from_unix_timestamp(at.div_euclid(1000))
+/// A step of the response in a few words, in English then Kiswahili (GSM-7: one SMS with the
+/// short id); `None` for a step that is not texted.
+fn step_text(action: &Action, author: &DeviceRecord, at: i64) -> Option<String> {
+    let agency = |a: &Agency| a.as_str().to_uppercase();
+    Some(match action {
+        Action::Acknowledge { .. } => {
+            let by = author
+                .agency
+                .as_deref()
+                .and_then(|a| Agency::parse(a).ok())
+                .map_or_else(|| "the county".to_owned(), |a| agency(&a));
+            let at = clock(at);
+            format!("acknowledged by {by} at {at}. Imekubaliwa na {by} saa {at}.")
+        }
+        Action::Assign { lead, .. } => {
+            format!("lead agency {0}. Kinachoongoza: {0}.", agency(lead))
+        }
+        Action::Close { outcome, .. } => format!(
+            "closed: {}. Imefungwa: {}.",
+            vocabulary::label("outcome", outcome.as_str(), Lang::En),
+            vocabulary::label("outcome", outcome.as_str(), Lang::Sw)
+        ),
+        _ => return None,
+    })
+}
+
+/// A report's first six characters, as the chief's laptop shows its id.
+fn short_id(id: &ReportId) -> String {
+    id.to_string()
+        .chars()
+        .take(6)
+        .collect::<String>()
+        .to_uppercase()
+}
+
+/// `HH:MM` in East Africa Time.
+fn clock(at: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at.div_euclid(1000))
         .map(|t| t.to_offset(usalama_protocol::EAT))
         .map(|t| format!("{:02}:{:02}", t.hour(), t.minute()))
-        .unwrap_or_default();
-    format!(
-        "Usalama: your flash alert was acknowledged by {agency} at {time}. \
-         Tahadhari yako ya dharura imepokelewa na {agency} saa {time}."
-    )
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use usalama_protocol::sms::Form;
 
+    use usalama_protocol::lifecycle::Outcome;
+
     use super::super::tests::{drop_file, enroll, hubs, messages, raid, text};
     use super::*;
     use crate::gammu;
+
+    #[test]
+    fn every_answer_is_one_plain_sms_with_the_short_id_and_the_facts_only() {
+        let officer = super::super::tests::officer();
+        let mut steps = vec![
+            Action::Acknowledge {
+                agency: Agency::Nps,
+            },
+            Action::Assign {
+                lead: Agency::Ngao,
+                support: vec![Agency::Kdf],
+                replaces: None,
+            },
+        ];
+        for outcome in Outcome::ALL {
+            steps.push(Action::Close {
+                outcome: *outcome,
+                note: Some("The raiders' names are known".into()),
+                figures: None,
+            });
+        }
+        let id = ReportId([0x5a; 10]);
+        for step in &steps {
+            let text = format!(
+                "Usalama {}: {}",
+                short_id(&id),
+                step_text(step, &officer, 1_795_219_200_000).expect("texted")
+            );
+            assert!(text.len() <= 160 && text.is_ascii(), "{text}");
+            assert!(!text.contains("names"), "no report content: {text}");
+        }
+        let update = Action::Update {
+            note: "Tracking the herd".into(),
+            responding: true,
+        };
+        assert_eq!(step_text(&update, &officer, 0), None);
+    }
 
     #[test]
     fn an_accepted_alert_is_relayed_once_as_a_report_of_its_unit_and_its_chief() {
@@ -243,7 +345,7 @@ mod tests {
     }
 
     #[test]
-    fn the_duty_officers_are_told_once_per_alert_within_the_daily_cap() {
+    fn the_duty_officers_and_the_sender_are_told_once_per_alert_within_the_daily_cap() {
         for scratch in hubs() {
             let hub = &scratch.hub;
             let (chief, _) = enroll(hub, 1);
@@ -265,10 +367,10 @@ mod tests {
                 drop_file(inbox.path(), counter as usize, "+254700000001", &alert);
             }
             gammu::sweep(hub, inbox.path()).expect("swept");
-            assert_eq!(
-                gammu::send(hub, outbox.path()).expect("sent"),
-                DAILY_CAP as usize
-            );
+            // Each alert: the duty officer told, the sender told it was received; each number
+            // within its day's share.
+            let cap = DAILY_CAP as usize;
+            assert_eq!(gammu::send(hub, outbox.path()).expect("sent"), 2 * cap);
             assert_eq!(
                 gammu::send(hub, outbox.path()).expect("sent"),
                 0,
@@ -283,14 +385,16 @@ mod tests {
                         .into_owned()
                 })
                 .collect();
-            assert_eq!(files.len(), DAILY_CAP as usize);
+            let to = |number: &str| files.iter().filter(|f| f.contains(number)).count();
+            assert_eq!((to("_+254711000111_"), to("_+254700000001_")), (cap, cap));
             for name in &files {
-                assert!(
-                    name.starts_with("OUTA") && name.contains("_+254711000111_"),
-                    "{name}"
-                );
+                assert!(name.starts_with("OUTA"), "{name}");
                 let body = std::fs::read_to_string(outbox.path().join(name)).expect("read");
-                assert_eq!(body, DUTY_TEXT, "that an alert arrived, never what it says");
+                if name.contains("_+254711000111_") {
+                    assert_eq!(body, DUTY_TEXT, "that an alert arrived, never what it says");
+                } else {
+                    assert!(body.contains("was received by the county at"), "{body}");
+                }
             }
             assert!(DUTY_TEXT.len() <= 160 && DUTY_TEXT.is_ascii());
             hub.set_sms_duty(&[], &["+254711000111".into()])

@@ -85,6 +85,27 @@ impl Drop for PgScratch {
     }
 }
 
+/// An officer's device record (not enrolled anywhere).
+pub(super) fn officer() -> crate::db::DeviceRecord {
+    let key = SigningKey::from_bytes(&[42; 32]);
+    crate::db::DeviceRecord {
+        id: DeviceId::of(&key.verifying_key()),
+        public_key: key.verifying_key().to_bytes(),
+        person: "p-officer".into(),
+        name: "Inspector Lokwang".into(),
+        role: crate::db::Holder::Person(Role::Officer),
+        unit: None,
+        agency: Some("nps".into()),
+        cleared: false,
+        revoked: false,
+        pending: false,
+        enrolled_at: 0,
+        counter: 0,
+        head_seq: 0,
+        head_hash: usalama_protocol::ledger::Hash::GENESIS,
+    }
+}
+
 /// Enrolls a chief's device with the key of `seed`.
 pub(super) fn enroll(hub: &Hub, seed: u8) -> (SigningKey, DeviceId) {
     let invite = hub

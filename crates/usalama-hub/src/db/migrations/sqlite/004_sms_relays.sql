@@ -17,3 +17,4 @@ CREATE TABLE sms_outgoing (
 );
 CREATE INDEX sms_outgoing_waiting ON sms_outgoing (id) WHERE written_at IS NULL;
 CREATE INDEX sms_outgoing_recipient ON sms_outgoing (recipient_index, created_at);
+CREATE INDEX sms_outgoing_by_time ON sms_outgoing (created_at);
