@@ -73,4 +73,22 @@ describe("the report list and Home", () => {
     // A page that holds everything is not counted again.
     expect(calls.filter((c) => c.cmd === "count_reports")).toHaveLength(2);
   });
+
+  it("keeps the newest search's answer when an older one arrives after it", async () => {
+    let releaseFirst: (v: ReportRow[]) => void = () => {};
+    const first = new Promise<ReportRow[]>((r) => (releaseFirst = r));
+    let n = 0;
+    fakeBackend({
+      list_reports: () => (++n === 1 ? first : [row("dddd0004abcdefgh", "routine")]),
+      count_reports: () => 1,
+    });
+    render(ReportList, { props: { units, revision: 0, onopen: vi.fn() } });
+    await fireEvent.change(document.getElementById("q-type")!, { target: { value: "killing" } });
+    await found('tr[data-report="dddd0004abcdefgh"]');
+    releaseFirst(rows);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(document.querySelector('tr[data-report="aaaa0001abcdefgh"]')).toBeNull();
+    expect(document.querySelectorAll("tbody tr")).toHaveLength(1);
+    expect(screen.getByTestId("list-count").dataset.answered).toBe("1");
+  });
 });
