@@ -16,7 +16,7 @@ use usalama_protocol::sms::{self, Alert, AlertKey, Form, Note, Position};
 use usalama_protocol::wire::EnrollRequest;
 
 use super::at_rest;
-use crate::db::{self, SmsMessage};
+use crate::db::{self, DeviceRecord, Holder, SmsMessage};
 use crate::gammu;
 use crate::hub::{Hub, InviteRequest};
 
@@ -86,14 +86,14 @@ impl Drop for PgScratch {
 }
 
 /// An officer's device record (not enrolled anywhere).
-pub(super) fn officer() -> crate::db::DeviceRecord {
+pub(super) fn officer() -> DeviceRecord {
     let key = SigningKey::from_bytes(&[42; 32]);
-    crate::db::DeviceRecord {
+    DeviceRecord {
         id: DeviceId::of(&key.verifying_key()),
         public_key: key.verifying_key().to_bytes(),
         person: "p-officer".into(),
         name: "Inspector Lokwang".into(),
-        role: crate::db::Holder::Person(Role::Officer),
+        role: Holder::Person(Role::Officer),
         unit: None,
         agency: Some("nps".into()),
         cleared: false,
