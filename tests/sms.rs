@@ -233,6 +233,24 @@ fn an_alert_reaches_an_officer_at_once_is_answered_by_sms_and_counts_once_with_i
     );
     let kinds = crate::helpers::timeline_kinds(&theirs);
     assert!(kinds.contains(&"sms_relayed"), "{kinds:?}");
+    // The hub joined the alert to the full report: a step on it is texted back too.
+    let listed = hub_cli(&hub, &["sms", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains(&format!("joined by report {id}")),
+        "{listed}"
+    );
+    let ngao = Home::enrolled(&hub, "ACC Kapenguria", "officer", "ke-024", Some("ngao"));
+    ngao.sync();
+    ngao.ok(&["incident", "assign", &id, "--lead", "nps"]);
+    ngao.sync();
+    usalama_hub::gammu::send(&hub.hub, outbox.path()).expect("sent");
+    let lead = format!("Usalama {}: lead agency NPS.", id[..6].to_uppercase());
+    let told = outbox_texts(outbox.path())
+        .into_iter()
+        .filter(|(number, text)| number == "+254700000001" && text.starts_with(&lead))
+        .count();
+    assert_eq!(told, 1);
     let csv = police.path().join("summary.csv");
     let day = OffsetDateTime::now_utc()
         .to_offset(usalama_core::EAT)

@@ -136,7 +136,10 @@ fn line(m: &SmsMessage, names: &HashMap<usalama_protocol::ledger::DeviceId, Stri
             alert["unit"].as_str().unwrap_or("?"),
             m.relay
                 .map(|r| format!(", relayed as report {r}"))
-                .unwrap_or_default(),
+                .unwrap_or_default()
+                + &m.joined
+                    .map(|r| format!(", joined by report {r}"))
+                    .unwrap_or_default(),
         ),
         (code, _) => format!(
             "{when}  #{}  refused   {}: {}{}  text {:?}…",

@@ -41,6 +41,8 @@ pub struct SmsMessage {
     pub reason: Option<String>,
     /// The report an accepted alert was relayed as.
     pub relay: Option<ReportId>,
+    /// The chief's full report it alerted, once its `sms_alert` entry came.
+    pub joined: Option<ReportId>,
 }
 
 impl SmsMessage {
@@ -96,8 +98,10 @@ pub trait SmsStore {
 
     /// Records the report an accepted message was relayed as.
     fn set_sms_relay(&mut self, message: u64, relay: &ReportId) -> Result<()>;
-    /// The sender of the alert relayed as report `relay`, if it is one.
-    fn sms_relay_sender(&mut self, relay: &ReportId) -> Result<Option<AlertSender>>;
+    /// The sender of the alert relayed as report `report`, or joined by it.
+    fn sms_relay_sender(&mut self, report: &ReportId) -> Result<Option<AlertSender>>;
+    /// Records that `device`'s accepted alert `counter` alerted `report`.
+    fn set_sms_joined(&mut self, device: &DeviceId, counter: u32, report: &ReportId) -> Result<()>;
 
     /// Keeps a text to send; false (and nothing kept) when its purpose was kept before.
     fn queue_sms(&mut self, out: &Outgoing) -> Result<bool>;

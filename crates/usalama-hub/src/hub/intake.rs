@@ -183,6 +183,17 @@ impl Hub {
                     }
                 }
             }
+            EntryKind::SmsAlert => {
+                // The alert received by SMS now has its chief's full report: steps taken on
+                // that report are texted back too.
+                let counter = body
+                    .as_ref()
+                    .and_then(|b| usalama_protocol::sms::AlertEntry::parse(b).ok())
+                    .map(|a| a.counter);
+                if let (Some(counter), Some(report)) = (counter, e.subject) {
+                    tx.set_sms_joined(&author.id, counter, &report)?;
+                }
+            }
             EntryKind::ReportRedacted => return self.apply_redaction(tx, e, hub_seq),
             EntryKind::SourceSealed => return self.apply_earlier_redactions(tx, e),
             _ => {}

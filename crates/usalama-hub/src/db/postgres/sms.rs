@@ -50,7 +50,7 @@ impl SmsStore for PgTx<'_> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.all(
             "SELECT id, source, received_at, stored_at, excerpt, device, counter, alert,
-                    refusal, reason, relay
+                    refusal, reason, relay, joined
              FROM sms_messages WHERE (NOT $1 OR refusal IS NOT NULL)
              ORDER BY id DESC LIMIT $2",
             &[&refused_only, &limit],
@@ -114,7 +114,8 @@ impl SmsStore for PgTx<'_> {
 
     fn sms_relay_sender(&mut self, relay: &ReportId) -> Result<Option<AlertSender>> {
         self.one(
-            "SELECT id, sender, sender_index FROM sms_messages WHERE relay = $1",
+            "SELECT id, sender, sender_index FROM sms_messages
+             WHERE relay = $1 OR joined = $1 LIMIT 1",
             &[&relay.to_string()],
         )?
         .map(|r| {
@@ -125,6 +126,19 @@ impl SmsStore for PgTx<'_> {
             })
         })
         .transpose()
+    }
+
+    fn set_sms_joined(&mut self, device: &DeviceId, counter: u32, report: &ReportId) -> Result<()> {
+        self.exec(
+            "UPDATE sms_messages SET joined = $3
+             WHERE device = $1 AND counter = $2 AND refusal IS NULL",
+            &[
+                &device.0.as_slice(),
+                &i64::from(counter),
+                &report.to_string(),
+            ],
+        )?;
+        Ok(())
     }
 
     fn queue_sms(&mut self, out: &Outgoing) -> Result<bool> {
@@ -228,6 +242,11 @@ fn message_from(r: &Row) -> Result<SmsMessage> {
         reason: r.try_get(9).pg()?,
         relay: r
             .try_get::<_, Option<String>>(10)
+            .pg()?
+            .as_deref()
+            .and_then(ReportId::parse),
+        joined: r
+            .try_get::<_, Option<String>>(11)
             .pg()?
             .as_deref()
             .and_then(ReportId::parse),

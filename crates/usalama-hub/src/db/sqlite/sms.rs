@@ -9,7 +9,7 @@ use crate::db::{AlertSender, Outgoing, SmsMessage, SmsStore};
 use crate::error::{HubError, Result};
 
 const COLUMNS: &str = "id, source, received_at, stored_at, excerpt, device, counter, alert, \
-                       refusal, reason, relay";
+                       refusal, reason, relay, joined";
 
 impl SmsStore for SqliteTx<'_> {
     fn sms_known(&mut self, source: &str) -> Result<bool> {
@@ -119,7 +119,10 @@ impl SmsStore for SqliteTx<'_> {
     fn sms_relay_sender(&mut self, relay: &ReportId) -> Result<Option<AlertSender>> {
         let row: Option<(i64, Vec<u8>, Vec<u8>)> = self
             .tx
-            .prepare_cached("SELECT id, sender, sender_index FROM sms_messages WHERE relay = ?1")?
+            .prepare_cached(
+                "SELECT id, sender, sender_index FROM sms_messages
+                 WHERE relay = ?1 OR joined = ?1 LIMIT 1",
+            )?
             .query_row([relay.to_string()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
@@ -132,6 +135,16 @@ impl SmsStore for SqliteTx<'_> {
             })
         })
         .transpose()
+    }
+
+    fn set_sms_joined(&mut self, device: &DeviceId, counter: u32, report: &ReportId) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE sms_messages SET joined = ?3
+                 WHERE device = ?1 AND counter = ?2 AND refusal IS NULL",
+            )?
+            .execute(params![device.0, counter, report.to_string()])?;
+        Ok(())
     }
 
     fn queue_sms(&mut self, out: &Outgoing) -> Result<bool> {
@@ -229,6 +242,7 @@ type Raw = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
@@ -244,6 +258,7 @@ fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
         r.get(8)?,
         r.get(9)?,
         r.get(10)?,
+        r.get(11)?,
     ))
 }
 
@@ -260,6 +275,7 @@ fn finish(raw: Raw) -> Result<SmsMessage> {
         refusal,
         reason,
         relay,
+        joined,
     ) = raw;
     Ok(SmsMessage {
         id: id as u64,
@@ -281,5 +297,6 @@ fn finish(raw: Raw) -> Result<SmsMessage> {
         refusal,
         reason,
         relay: relay.as_deref().and_then(ReportId::parse),
+        joined: joined.as_deref().and_then(ReportId::parse),
     })
 }

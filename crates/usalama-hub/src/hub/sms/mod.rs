@@ -121,6 +121,7 @@ impl Hub {
                 refusal: None,
                 reason: None,
                 relay: None,
+                joined: None,
             };
             match self.judge(tx, incoming)? {
                 Judged::Accepted {

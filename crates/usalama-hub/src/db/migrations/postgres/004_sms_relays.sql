@@ -1,7 +1,11 @@
 -- The report each accepted alert was relayed as (the report id of the hub's `sms_relayed`
--- entry), so that an officer's answer finds the number to text back.
+-- entry), so that an officer's step finds the number to text back.
 ALTER TABLE sms_messages ADD COLUMN relay TEXT;
 CREATE UNIQUE INDEX sms_messages_relay ON sms_messages (relay) WHERE relay IS NOT NULL;
+-- The chief's full report, once its device's `sms_alert` entry with the alert's number came:
+-- the steps taken on it are texted back too.
+ALTER TABLE sms_messages ADD COLUMN joined TEXT;
+CREATE INDEX sms_messages_joined ON sms_messages (joined) WHERE joined IS NOT NULL;
 -- Texts the hub sends: the answer to an alert's sender, word to the duty officers. `purpose`
 -- names what each is for and is unique, so that whatever runs twice sends once.
 CREATE TABLE sms_outgoing (
