@@ -61,6 +61,19 @@ impl Alert {
         ]
     }
 
+    /// People killed, injured and abducted as a report's `people` says them: a figure not
+    /// said is absent, an unknown one `null`.
+    pub fn people(&self) -> serde_json::Map<String, Value> {
+        [
+            ("killed", self.killed),
+            ("injured", self.injured),
+            ("abducted", self.abducted),
+        ]
+        .into_iter()
+        .filter_map(|(name, figure)| Some((name.to_owned(), serde_json::json!(figure?))))
+        .collect()
+    }
+
     /// The same alert as the short form carries it: no position, no note.
     pub fn without_position_and_note(&self) -> Alert {
         Alert {

@@ -38,16 +38,7 @@ impl AlertEntry {
     /// naming the field at fault.
     pub fn parse(body: &Value) -> Result<AlertEntry> {
         let map = fields(body, &["counter", "full", "short"], "an SMS alert")?;
-        let counter = map
-            .get("counter")
-            .and_then(Value::as_u64)
-            .filter(|&n| (1..=u64::from(MAX_COUNTER)).contains(&n))
-            .ok_or_else(|| {
-                Error::invalid(
-                    "counter",
-                    format!("must be the device's alert number, from 1 to {MAX_COUNTER}"),
-                )
-            })? as u32;
+        let counter = counter(map)?;
         let text = |field: &str, form: Form| -> Result<(String, Header)> {
             let text = map.get(field).and_then(Value::as_str).ok_or_else(|| {
                 Error::invalid(field, format!("must be the alert's {} text", form.name()))
@@ -170,6 +161,20 @@ impl fmt::Display for SmsNumber {
 }
 
 /// The body as an object holding no key but `allowed`.
+/// A body's `counter`: the device's alert number, from 1 to [`MAX_COUNTER`].
+pub(super) fn counter(map: &Map<String, Value>) -> Result<u32> {
+    map.get("counter")
+        .and_then(Value::as_u64)
+        .filter(|&n| (1..=u64::from(MAX_COUNTER)).contains(&n))
+        .map(|n| n as u32)
+        .ok_or_else(|| {
+            Error::invalid(
+                "counter",
+                format!("must be the device's alert number, from 1 to {MAX_COUNTER}"),
+            )
+        })
+}
+
 fn fields<'v>(body: &'v Value, allowed: &[&str], what: &str) -> Result<&'v Map<String, Value>> {
     let map = body
         .as_object()

@@ -23,7 +23,8 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{decode, Alert, AlertEntry, MAX_COUNTER};
+use super::{decode, Alert, AlertEntry};
+
 use crate::domain::{Origin, Report};
 use crate::error::{Error, Result};
 use crate::ledger::DeviceId;
@@ -48,16 +49,7 @@ impl Relay {
     /// The relay of `alert`, received as `text` and opened with `device`'s key under number
     /// `counter`.
     pub fn of(device: DeviceId, counter: u32, text: &str, alert: &Alert) -> Relay {
-        let mut people = Map::new();
-        for (name, figure) in [
-            ("killed", alert.killed),
-            ("injured", alert.injured),
-            ("abducted", alert.abducted),
-        ] {
-            if let Some(tally) = figure {
-                people.insert(name.into(), json!(tally));
-            }
-        }
+        let people = alert.people();
         let livestock: Vec<Value> = alert
             .stolen
             .iter()
@@ -132,16 +124,7 @@ impl Relay {
             .and_then(Value::as_str)
             .ok_or_else(|| Error::invalid("device", "must be the alert's device id"))
             .and_then(DeviceId::parse)?;
-        let counter = map
-            .get("counter")
-            .and_then(Value::as_u64)
-            .filter(|&n| (1..=u64::from(MAX_COUNTER)).contains(&n))
-            .ok_or_else(|| {
-                Error::invalid(
-                    "counter",
-                    format!("must be the device's alert number, from 1 to {MAX_COUNTER}"),
-                )
-            })? as u32;
+        let counter = super::entry::counter(map)?;
         let text = map
             .get("text")
             .and_then(Value::as_str)
@@ -183,7 +166,7 @@ pub(super) fn rfc3339(at: OffsetDateTime) -> String {
 mod tests {
     use super::*;
     use crate::sms::tests::raid;
-    use crate::sms::{encode, AlertKey, Form};
+    use crate::sms::{encode, AlertKey, Form, MAX_COUNTER};
 
     fn now() -> OffsetDateTime {
         OffsetDateTime::now_utc()

@@ -8,16 +8,7 @@ use usalama_protocol::sms::{Alert, Form};
 
 /// The alert's fields, and the form it came in.
 pub(super) fn json(alert: &Alert, form: Form) -> Value {
-    let mut people = Map::new();
-    for (name, figure) in [
-        ("killed", alert.killed),
-        ("injured", alert.injured),
-        ("abducted", alert.abducted),
-    ] {
-        if let Some(tally) = figure {
-            people.insert(name.into(), json!(tally));
-        }
-    }
+    let people = alert.people();
     let livestock: Map<String, Value> = alert
         .stolen
         .iter()
