@@ -578,8 +578,10 @@ pub(crate) mod testing {
     use crate::keys::KdfParams;
 
     /// What makes a store's reports as they were before schema 8, which kept the facts
-    /// warnings read in columns of each row (migration tests age a store with it).
-    pub(crate) const WITHOUT_WARNING_FACTS: &str = "DROP INDEX reports_warning_facts;
+    /// warnings read in columns of each row, and what came after it (migration tests age a
+    /// store with it).
+    pub(crate) const WITHOUT_WARNING_FACTS: &str = "DROP INDEX reports_by_type_and_status;
+         DROP INDEX reports_warning_facts;
          ALTER TABLE reports DROP COLUMN warning_report;
          ALTER TABLE reports DROP COLUMN warning_day;
          ALTER TABLE reports DROP COLUMN warning_unit;

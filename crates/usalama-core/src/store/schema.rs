@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/006_county_keys.sql"),
     include_str!("migrations/007_signatures_and_clearance.sql"),
     include_str!("migrations/008_warning_facts.sql"),
+    include_str!("migrations/009_reports_by_type_and_status.sql"),
 ];
 
 /// The migration that added the response columns: a store migrated from before it rebuilds
