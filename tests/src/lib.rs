@@ -5,6 +5,7 @@
 
 pub mod hub;
 pub mod link;
+pub mod load;
 
 use serde_json::{json, Value};
 
