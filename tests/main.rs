@@ -11,6 +11,7 @@ mod crash;
 mod hardening;
 mod helpers;
 mod incident;
+mod load;
 mod lock;
 mod person;
 mod redaction;
