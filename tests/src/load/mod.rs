@@ -187,11 +187,10 @@ pub fn run(config: &Config) -> Result<Outcome, LoadError> {
         let (devices, invitees) = plan(config, &leaves, &county)?;
         (devices, hub::invite(&hub, &invitees)?)
     };
-    phases.push(Phase::timed(
-        "invite",
-        started.elapsed(),
-        codes.len() as u64,
-    ));
+    done(
+        &mut phases,
+        Phase::timed("invite", started.elapsed(), codes.len() as u64),
+    );
     let mut args = vec![
         // Every synthetic device speaks from 127.0.0.1: the limits per address are lifted;
         // the hub's own (requests worked on and waiting) stay as `serve` sets them.
@@ -232,7 +231,10 @@ async fn measure(
     let all = devices.all.clone();
     let started = Instant::now();
     let hub_key = setup::enroll(&link, &all, codes, config.enroll_concurrency, &setup).await?;
-    phases.push(Phase::timed("enroll", started.elapsed(), all.len() as u64));
+    done(
+        &mut phases,
+        Phase::timed("enroll", started.elapsed(), all.len() as u64),
+    );
     let mut keys = Keys::new();
     keys.insert(DeviceId::of(&hub_key), hub_key);
     for d in &all {
@@ -247,14 +249,21 @@ async fn measure(
     });
     let started = Instant::now();
     setup::seed(&fleet, &devices.seeders, config.seed_reports, &setup).await?;
-    phases.push(Phase::timed("seed", started.elapsed(), config.seed_reports));
+    done(
+        &mut phases,
+        Phase::timed("seed", started.elapsed(), config.seed_reports),
+    );
     let started = Instant::now();
     setup::catch_up(&fleet, &devices.pools.officers, &setup, "catch-up").await?;
     let officers = devices.pools.officers.len() as u64;
-    phases.push(Phase::timed("catch-up", started.elapsed(), officers));
+    done(
+        &mut phases,
+        Phase::timed("catch-up", started.elapsed(), officers),
+    );
     start_where_officers_are(&devices).await;
     let setup_peak = hub::status_kib(served.pid(), "VmHWM");
     let reset = hub::reset_peak(served.pid());
+    eprintln!("usalama-load: the timed run ({:?})", config.duration);
     let (summaries, sampled) = timed(config, served.pid(), fleet, devices.pools).await;
     let memory = Memory {
         setup_peak_kib: setup_peak,
@@ -264,13 +273,20 @@ async fn measure(
         run_rss_max_kib: sampled,
         end_rss_kib: hub::status_kib(served.pid(), "VmRSS"),
     };
-    Ok(Outcome::new(
-        config,
-        phases,
-        setup.summaries(Duration::from_secs(1)),
-        summaries,
-        memory,
-    ))
+    let setup = setup.summaries_each(|kind| {
+        let step = phases.iter().find(|p| p.name == kind);
+        Duration::from_secs_f64(step.map_or(1.0, |p| p.seconds))
+    });
+    Ok(Outcome::new(config, phases, setup, summaries, memory))
+}
+
+/// Records a finished set-up step and says so on stderr, so that a long set-up shows progress.
+fn done(phases: &mut Vec<Phase>, phase: Phase) {
+    eprintln!(
+        "usalama-load: {} ({}) done in {:.1} s",
+        phase.name, phase.count, phase.seconds
+    );
+    phases.push(phase);
 }
 
 /// Reporters start from the officers' cursor: what they would hold had they synced before.

@@ -82,10 +82,15 @@ impl Tally {
 
     /// Each kind's figures, throughput over `period`.
     pub fn summaries(&self, period: Duration) -> Vec<Summary> {
+        self.summaries_each(|_| period)
+    }
+
+    /// Each kind's figures, throughput over the period `period` gives for it.
+    pub fn summaries_each(&self, period: impl Fn(&str) -> Duration) -> Vec<Summary> {
         let kinds = self.kinds.lock().unwrap_or_else(|p| p.into_inner());
         kinds
             .iter()
-            .map(|(name, k)| summary(name, k, period))
+            .map(|(name, k)| summary(name, k, period(name)))
             .collect()
     }
 }
