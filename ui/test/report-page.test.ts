@@ -100,3 +100,37 @@ describe("a flash alert by SMS", () => {
     expect(screen.queryByRole("button", { name: "Send a flash alert by SMS" })).toBeNull();
   });
 });
+
+describe("a flash alert received by SMS", () => {
+  it("says the county hub vouches for it until the full report arrives, in both languages", async () => {
+    fakeBackend({ show_report: () => view({ relayed_alert: 3 }), allowed_actions: () => [] });
+    const { unmount } = render(ReportPage, { props: { id: "4wbp6907", profile: officer, units, onamend: vi.fn() } });
+    expect((await screen.findByTestId("relayed-alert")).textContent).toContain("The county hub vouches for it");
+    expect(screen.queryByTestId("relay-differs")).toBeNull();
+    unmount();
+    setLang("sw");
+    render(ReportPage, { props: { id: "4wbp6907", profile: officer, units, onamend: vi.fn() } });
+    expect((await screen.findByTestId("relayed-alert")).textContent).toContain("Kituo cha kaunti kinaithibitisha");
+    setLang("en");
+  });
+
+  it("warns when the hub relayed another text than the reporter's laptop made", async () => {
+    fakeBackend({ show_report: () => view({ relay_differs: true }), allowed_actions: () => [] });
+    render(ReportPage, { props: { id: "4wbp6907", profile: officer, units, onamend: vi.fn() } });
+    const warning = await screen.findByTestId("relay-differs");
+    expect(warning.getAttribute("role")).toBe("alert");
+    expect(warning.textContent).toContain("Tell the county ICT office");
+    expect(screen.queryByTestId("relayed-alert")).toBeNull();
+  });
+
+  it("is offered without a short form when a figure is too large to type", async () => {
+    fakeBackend({
+      show_report: () => view({ device: profile.device }),
+      sms_alert: () => ({ counter: 2, full: "U1" + "aB3-".repeat(39) + "xy", short: null, number: null, qr: null }),
+    });
+    render(ReportPage, { props: { id: "4wbp6907", profile, units, onamend: vi.fn() } });
+    (await screen.findByRole("button", { name: "Send a flash alert by SMS" })).click();
+    expect((await screen.findByText(/There is no short form for this alert/)).id).toBe("sms-no-short");
+    expect(document.getElementById("sms-short")).toBeNull();
+  });
+});

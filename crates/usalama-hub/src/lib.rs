@@ -18,7 +18,8 @@
 //!   - `hub::sms`: flash alerts received by SMS: read, judged by each device's replay window,
 //!     stored once with their outcome, the index of devices by alert key id;
 //!   - `hub::key`: the hub's secret key file.
-//! - [`gammu`]: the inbox folder of `gammu-smsd` (FILES backend), swept into `hub::sms`.
+//! - [`gammu`]: the folders of `gammu-smsd` (FILES backend): the inbox swept into `hub::sms`,
+//!   the texts the hub sends written into the outbox, and removed from the sent folder.
 //! - [`webhook`]: `POST /sms/inbound`, an Android SMS-gateway phone's HMAC-signed messages,
 //!   taken into `hub::sms` likewise.
 //! - [`budget`]: the daily byte budget of each device.

@@ -23,6 +23,7 @@
 //! - `projection`: a report's row rebuilt from its entries; the response fold.
 //! - `listing`: resolving ids, filters, lists and the board of open incidents.
 //! - `view`: one report as its page shows it, with its timeline.
+//! - `relays`: flash alerts the county hub relayed by SMS, and the full reports they fold into.
 //! - `reports`: filing, amending and redacting reports.
 //! - `incidents`: the steps of a report's response, and which this device may take.
 //! - `clearance`: requests and approvals of clearance to read sealed sources.

@@ -19,6 +19,11 @@
 //! byte-order mark when `InboxFormat = unicode` (gammu's default) and the system's charset
 //! (UTF-8 on Debian) when `InboxFormat = standard`; both are read. `InboxFormat = detail` is
 //! not: its `.smsbackup` files are not `IN…` text files, and are left alone.
+//!
+//! # Layout
+//!
+//! - this module: the inbox, its file names and texts, and the loop [`watch`];
+//! - `outbox`: the texts the hub sends written into the outbox, and tidied from the sent folder.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
