@@ -94,6 +94,8 @@ fn a_chiefs_flash_alert_shows_the_hubs_number_and_its_text_is_accepted_by_the_hu
     assert_eq!(messages[0]["counter"], 1);
     assert_eq!(messages[0]["alert"]["unit"], OMBOLION);
     assert_eq!(messages[0]["alert"]["type"], "livestock_raid");
+    // The full report reached the hub before the SMS: the alert is joined to it at once.
+    assert_eq!(messages[0]["joined"], json!(id), "{messages:?}");
 }
 
 /// gammu's name for a message received now from `sender`.

@@ -192,6 +192,11 @@ impl Hub {
                     .map(|a| a.counter);
                 if let (Some(counter), Some(report)) = (counter, e.subject) {
                     tx.set_sms_joined(&author.id, counter, &report)?;
+                    // For an alert that arrives by SMS after its full report.
+                    tx.set_meta(
+                        &super::sms::join_key(&author.id, counter),
+                        &report.to_string(),
+                    )?;
                 }
             }
             EntryKind::ReportRedacted => return self.apply_redaction(tx, e, hub_seq),

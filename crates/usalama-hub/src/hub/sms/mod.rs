@@ -21,6 +21,7 @@ mod at_rest;
 mod fields;
 mod relay;
 
+pub(crate) use relay::join_key;
 pub use relay::{COUNTY_DAILY_CAP, DAILY_CAP, DUTY_TEXT};
 
 use ed25519_dalek::VerifyingKey;

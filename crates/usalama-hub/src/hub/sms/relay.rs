@@ -17,7 +17,7 @@
 //! writer ([`Hub::sms_to_send`]) then writes it into gammu's outbox.
 
 use usalama_protocol::domain::{Agency, Lang};
-use usalama_protocol::ledger::{Entry, EntryKind, ReportId};
+use usalama_protocol::ledger::{DeviceId, Entry, EntryKind, ReportId};
 use usalama_protocol::lifecycle::Action;
 use usalama_protocol::sms::{Opened, Relay, SmsNumber};
 use usalama_protocol::vocabulary;
@@ -67,6 +67,11 @@ impl Hub {
             rescoped: 0,
         })?;
         tx.set_sms_relay(message, &id)?;
+        // The full report came first: the alert joins it at once.
+        let joined = tx.meta(&join_key(&device.id, opened.counter))?;
+        if let Some(report) = joined.as_deref().and_then(ReportId::parse) {
+            tx.set_sms_joined(&device.id, opened.counter, &report)?;
+        }
         if let Some(sender) = tx.sms_relay_sender(&id)? {
             let at = clock(now);
             let text = format!(
@@ -223,6 +228,12 @@ impl Hub {
     pub fn sms_sent(&self, id: u64, at: i64) -> Result<()> {
         crate::db::write(self.db(), |tx| tx.set_sms_sent(id, at))
     }
+}
+
+/// Where the hub keeps the report a device's alert `counter` alerted, once its `sms_alert`
+/// entry came (before or after the SMS).
+pub(crate) fn join_key(device: &DeviceId, counter: u32) -> String {
+    format!("sms-join:{device}:{counter}")
 }
 
 /// A step of the response in a few words, in English then Kiswahili (GSM-7: one SMS with the
