@@ -428,10 +428,10 @@ const screens = {
   "report.event.closed": ["Closed: {outcome}", "Imefungwa: {outcome}"],
   "report.event.reopened": ["Reopened", "Imefunguliwa tena"],
   "report.event.report_redacted": ["Content removed", "Maudhui yameondolewa"],
-  "report.event.sms_alert": ["Flash alert sent by SMS", "Tahadhari ya dharura imetumwa kwa SMS"],
+  "report.event.sms_alert": ["Flash alert sent by SMS", "Tahadhari ya haraka imetumwa kwa SMS"],
   "report.event.sms_relayed": [
     "Flash alert received by SMS at the county hub",
-    "Tahadhari ya dharura imepokelewa kwa SMS kwenye kituo cha kaunti",
+    "Tahadhari ya haraka imepokelewa kwa SMS kwenye kituo cha kaunti",
   ],
   "report.relay_differs": [
     "Warning: the SMS alert the county hub passed on for this report is not the one the reporter's laptop made. The report itself is the reporter's own. Tell the county ICT office.",
@@ -439,7 +439,7 @@ const screens = {
   ],
   "report.relayed": [
     "This flash alert arrived by SMS. The county hub vouches for it: it came from the reporter's laptop, but the full report has not arrived yet. When it does, this alert joins it and is counted once.",
-    "Tahadhari hii ya dharura ilifika kwa SMS. Kituo cha kaunti kinaithibitisha: ilitoka kwenye kompyuta ya mwandishi, lakini ripoti kamili bado haijafika. Itakapofika, tahadhari hii itaunganishwa nayo na kuhesabiwa mara moja.",
+    "Tahadhari hii ya haraka ilifika kwa SMS. Kituo cha kaunti kinaithibitisha: ilitoka kwenye kompyuta ya mwandishi, lakini ripoti kamili bado haijafika. Itakapofika, tahadhari hii itaunganishwa nayo na kuhesabiwa mara moja.",
   ],
   "settings.sources_waiting": [
     "{n} restricted source(s) wait on this laptop until the county key arrives. They are sealed for cleared readers and sent in the sync that brings it.",

@@ -39,7 +39,7 @@ const DUTY: &str = "sms-duty";
 
 /// The duty officers' text: that an alert arrived, never what it says.
 pub const DUTY_TEXT: &str = "Usalama: a flash alert has arrived by SMS. Sync Usalama now to \
-                             read it. Tahadhari ya dharura imefika kwa SMS. Sawazisha Usalama \
+                             read it. Tahadhari ya haraka imefika kwa SMS. Sawazisha Usalama \
                              uisome.";
 
 impl Hub {
