@@ -184,6 +184,8 @@ pub trait Tx: SmsStore {
     fn insert_device(&mut self, device: &DeviceRecord) -> Result<()>;
     fn device(&mut self, id: &DeviceId) -> Result<Option<DeviceRecord>>;
     fn devices(&mut self) -> Result<Vec<DeviceRecord>>;
+    /// The devices of `person` (found by the index on it: enrolling reads no other device).
+    fn devices_of(&mut self, person: &str) -> Result<Vec<DeviceRecord>>;
     fn set_revoked(&mut self, id: &DeviceId) -> Result<bool>;
     /// Ends a device's wait for approval; false if it was not waiting.
     fn set_approved(&mut self, id: &DeviceId) -> Result<bool>;

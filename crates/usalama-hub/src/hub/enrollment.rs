@@ -171,11 +171,9 @@ impl Hub {
     /// from now on, and every device learns it.
     pub(super) fn announce(&self, tx: &mut dyn Tx, record: &DeviceRecord, now: i64) -> Result<()> {
         let replaced: Vec<DeviceId> = tx
-            .devices()?
+            .devices_of(&record.person)?
             .into_iter()
-            .filter(|d| {
-                d.person == record.person && !d.revoked && d.id != self.id && d.id != record.id
-            })
+            .filter(|d| !d.revoked && d.id != self.id && d.id != record.id)
             .map(|d| d.id)
             .collect();
         self.append(tx, EntryKind::DeviceEnrolled, &device_body(record), now)?;

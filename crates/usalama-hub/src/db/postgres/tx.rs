@@ -191,6 +191,16 @@ impl Tx for PgTx<'_> {
             .collect()
     }
 
+    fn devices_of(&mut self, person: &str) -> Result<Vec<DeviceRecord>> {
+        self.all(
+            select_devices!("WHERE person = $1 ORDER BY enrolled_at, id"),
+            &[&person],
+        )?
+        .iter()
+        .map(device_from)
+        .collect()
+    }
+
     fn set_revoked(&mut self, id: &DeviceId) -> Result<bool> {
         Ok(self.exec(
             "UPDATE devices SET revoked = TRUE WHERE id = $1 AND NOT revoked",

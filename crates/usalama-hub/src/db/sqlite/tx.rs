@@ -125,6 +125,16 @@ impl Tx for SqliteTx<'_> {
         rows.into_iter().map(|(d, h)| finish_device(d, h)).collect()
     }
 
+    fn devices_of(&mut self, person: &str) -> Result<Vec<DeviceRecord>> {
+        let mut stmt = self.tx.prepare_cached(&format!(
+            "SELECT {DEVICE_COLUMNS} FROM devices WHERE person = ?1 ORDER BY enrolled_at, id"
+        ))?;
+        let rows = stmt
+            .query_map([person], |r| Ok((device_row(r)?, r.get::<_, Vec<u8>>(12)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(|(d, h)| finish_device(d, h)).collect()
+    }
+
     fn set_revoked(&mut self, id: &DeviceId) -> Result<bool> {
         Ok(self.tx.execute(
             "UPDATE devices SET revoked = 1 WHERE id = ?1 AND revoked = 0",
