@@ -17,6 +17,16 @@ pub(crate) enum DevicesCommand {
     Approve {
         device: String,
     },
+    /// Record the phone the answers to this device's flash alerts are texted to, and their
+    /// language (without one, answers go to the number an alert came from, in both).
+    Phone {
+        device: String,
+        /// International form, e.g. +254712345678.
+        number: String,
+        /// The language of the texts: en or sw.
+        #[arg(long, default_value = "sw")]
+        lang: String,
+    },
 }
 
 pub(crate) fn run(db: &str, command: DevicesCommand, json: bool) -> Result<(), Failure> {
@@ -24,6 +34,11 @@ pub(crate) fn run(db: &str, command: DevicesCommand, json: bool) -> Result<(), F
         DevicesCommand::List => list(db, json),
         DevicesCommand::Revoke { device } => revoke(db, &device, json),
         DevicesCommand::Approve { device } => approve(db, &device, json),
+        DevicesCommand::Phone {
+            device,
+            number,
+            lang,
+        } => phone(db, &device, &number, &lang, json),
     }
 }
 
@@ -85,6 +100,30 @@ fn approve(db: &str, device: &str, json: bool) -> Result<(), Failure> {
             d.id,
             escape_line(&d.name),
             d.role
+        );
+    }
+    Ok(())
+}
+
+fn phone(db: &str, device: &str, number: &str, lang: &str, json: bool) -> Result<(), Failure> {
+    let lang = usalama_protocol::domain::Lang::parse(lang)
+        .map_err(|_| super::usage(format!("--lang {lang:?}: give en or sw")))?;
+    let (d, number) = open(db)?.set_sms_phone(device, number, lang)?;
+    if json {
+        print_json(&serde_json::json!({
+            "device": d.id, "number": number.as_str(), "lang": lang.as_str()
+        }));
+    } else {
+        say!(
+            "Answers to the flash alerts of device {} ({}) go to {} in {}.",
+            d.id,
+            escape_line(&d.name),
+            number.as_str(),
+            if lang == usalama_protocol::domain::Lang::Sw {
+                "Kiswahili"
+            } else {
+                "English"
+            }
         );
     }
     Ok(())

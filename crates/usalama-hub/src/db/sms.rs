@@ -72,6 +72,8 @@ pub struct Outgoing {
 pub struct AlertSender {
     /// The message's number.
     pub message: u64,
+    /// The device whose alert it was.
+    pub device: Option<DeviceId>,
     /// The sender's number, sealed to the hub's own key, and its keyed hash.
     pub sender: Vec<u8>,
     pub sender_index: [u8; 32],

@@ -114,15 +114,19 @@ impl SmsStore for PgTx<'_> {
 
     fn sms_relay_sender(&mut self, relay: &ReportId) -> Result<Option<AlertSender>> {
         self.one(
-            "SELECT id, sender, sender_index FROM sms_messages
+            "SELECT id, device, sender, sender_index FROM sms_messages
              WHERE relay = $1 OR joined = $1 LIMIT 1",
             &[&relay.to_string()],
         )?
         .map(|r| {
+            let device: Option<Vec<u8>> = r.try_get(1).pg()?;
             Ok(AlertSender {
                 message: unsigned(r.try_get(0).pg()?, "SMS number")?,
-                sender: r.try_get(1).pg()?,
-                sender_index: fixed(r.try_get(2).pg()?, "sender index")?,
+                device: device
+                    .map(|d| fixed(d, "device id").map(DeviceId))
+                    .transpose()?,
+                sender: r.try_get(2).pg()?,
+                sender_index: fixed(r.try_get(3).pg()?, "sender index")?,
             })
         })
         .transpose()

@@ -117,19 +117,23 @@ impl SmsStore for SqliteTx<'_> {
     }
 
     fn sms_relay_sender(&mut self, relay: &ReportId) -> Result<Option<AlertSender>> {
-        let row: Option<(i64, Vec<u8>, Vec<u8>)> = self
+        type Row = (i64, Option<Vec<u8>>, Vec<u8>, Vec<u8>);
+        let row: Option<Row> = self
             .tx
             .prepare_cached(
-                "SELECT id, sender, sender_index FROM sms_messages
+                "SELECT id, device, sender, sender_index FROM sms_messages
                  WHERE relay = ?1 OR joined = ?1 LIMIT 1",
             )?
             .query_row([relay.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()?;
-        row.map(|(id, sender, index)| {
+        row.map(|(id, device, sender, index)| {
             Ok(AlertSender {
                 message: id as u64,
+                device: device
+                    .map(|d| fixed(d, "device id").map(DeviceId))
+                    .transpose()?,
                 sender,
                 sender_index: fixed(index, "sender index")?,
             })

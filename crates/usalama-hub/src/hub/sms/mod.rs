@@ -14,11 +14,13 @@
 //! - `at_rest`: the sender's number and the text sealed to the hub's own key, and the sender
 //!   index;
 //! - `fields`: an accepted alert's fields as JSON.
+//! - `phone`: a device user's enrolled phone, where answers go, in their language.
 //! - `relay`: the relay as a report, the duty officers' texts, the answer, the daily cap and
 //!   the texts waiting for the gateway.
 
 mod at_rest;
 mod fields;
+mod phone;
 mod relay;
 
 pub(crate) use relay::join_key;

@@ -74,12 +74,12 @@ impl Hub {
         }
         if let Some(sender) = tx.sms_relay_sender(&id)? {
             let at = clock(now);
-            let text = format!(
-                "Usalama {}: your flash alert was received by the county at {at}. Tahadhari \
-                 yako imepokelewa na kaunti saa {at}.",
-                short_id(&id)
+            let words = (
+                format!("your flash alert was received by the county at {at}."),
+                format!("Tahadhari yako imepokelewa na kaunti saa {at}."),
             );
-            self.text_sender(tx, &sender, &format!("received:{id}"), &text, now)?;
+            let purpose = format!("received:{id}");
+            self.answer_chief(tx, &sender, &id, &purpose, &words, now)?;
         }
         for (n, number) in self.sms_duty(tx)?.iter().enumerate() {
             self.queue_text(
@@ -111,23 +111,35 @@ impl Hub {
         let Some(sender) = tx.sms_relay_sender(&relay)? else {
             return Ok(());
         };
-        let text = format!("Usalama {}: {step}", short_id(&relay));
         let purpose = format!("answer:{relay}:{}:{}", e.device, e.seq);
-        self.text_sender(tx, &sender, &purpose, &text, now)
+        self.answer_chief(tx, &sender, &relay, &purpose, &step, now)
     }
 
-    /// Texts `sender` `text` under `purpose`.
-    fn text_sender(
+    /// Texts the chief of the alert `sender` sent about `report` the `words` (English,
+    /// Kiswahili) under `purpose`: to the phone enrolled for the alert's device in its
+    /// language, or else to the number the alert came from in both.
+    fn answer_chief(
         &self,
         tx: &mut dyn Tx,
         sender: &AlertSender,
+        report: &ReportId,
         purpose: &str,
-        text: &str,
+        words: &(String, String),
         now: i64,
     ) -> Result<()> {
-        let number = self.open_at_rest(&sender.sender, at_rest::SENDER)?;
-        let number = String::from_utf8_lossy(&number).into_owned();
-        self.queue_text(tx, purpose, &number, text, now)
+        let enrolled = match &sender.device {
+            Some(device) => self.sms_phone(tx, device)?,
+            None => None,
+        };
+        let (number, lang) = match enrolled {
+            Some((number, lang)) => (number, Some(lang)),
+            None => {
+                let number = self.open_at_rest(&sender.sender, at_rest::SENDER)?;
+                (String::from_utf8_lossy(&number).into_owned(), None)
+            }
+        };
+        let text = answer_text(report, words, lang);
+        self.queue_text(tx, purpose, &number, &text, now)
     }
 
     /// Keeps a text for `number` under `purpose`, unless the number, or the county, had its
@@ -236,9 +248,9 @@ pub(crate) fn join_key(device: &DeviceId, counter: u32) -> String {
     format!("sms-join:{device}:{counter}")
 }
 
-/// A step of the response in a few words, in English then Kiswahili (GSM-7: one SMS with the
-/// short id); `None` for a step that is not texted.
-fn step_text(action: &Action, author: &DeviceRecord, at: i64) -> Option<String> {
+/// A step of the response in a few words, in English and in Kiswahili; `None` for a step
+/// that is not texted.
+fn step_text(action: &Action, author: &DeviceRecord, at: i64) -> Option<(String, String)> {
     let agency = |a: &Agency| a.as_str().to_uppercase();
     Some(match action {
         Action::Acknowledge { .. } => {
@@ -248,18 +260,38 @@ fn step_text(action: &Action, author: &DeviceRecord, at: i64) -> Option<String> 
                 .and_then(|a| Agency::parse(a).ok())
                 .map_or_else(|| "the county".to_owned(), |a| agency(&a));
             let at = clock(at);
-            format!("acknowledged by {by} at {at}. Imekubaliwa na {by} saa {at}.")
+            (
+                format!("acknowledged by {by} at {at}."),
+                format!("Imekubaliwa na {by} saa {at}."),
+            )
         }
-        Action::Assign { lead, .. } => {
-            format!("lead agency {0}. Kinachoongoza: {0}.", agency(lead))
-        }
-        Action::Close { outcome, .. } => format!(
-            "closed: {}. Imefungwa: {}.",
-            vocabulary::label("outcome", outcome.as_str(), Lang::En),
-            vocabulary::label("outcome", outcome.as_str(), Lang::Sw)
+        Action::Assign { lead, .. } => (
+            format!("lead agency {}.", agency(lead)),
+            format!("Kinachoongoza: {}.", agency(lead)),
+        ),
+        Action::Close { outcome, .. } => (
+            format!(
+                "closed: {}.",
+                vocabulary::label("outcome", outcome.as_str(), Lang::En)
+            ),
+            format!(
+                "Imefungwa: {}.",
+                vocabulary::label("outcome", outcome.as_str(), Lang::Sw)
+            ),
         ),
         _ => return None,
     })
+}
+
+/// One SMS to the chief: the report's short id and the words, in `lang` or in both languages
+/// (plain GSM characters, at most 160).
+fn answer_text(report: &ReportId, (en, sw): &(String, String), lang: Option<Lang>) -> String {
+    let words = match lang {
+        Some(Lang::En) => en.clone(),
+        Some(Lang::Sw) => sw.clone(),
+        None => format!("{en} {sw}"),
+    };
+    format!("Usalama {}: {words}", short_id(report))
 }
 
 /// A report's first six characters, as the chief's laptop shows its id.
@@ -311,19 +343,58 @@ mod tests {
         }
         let id = ReportId([0x5a; 10]);
         for step in &steps {
-            let text = format!(
-                "Usalama {}: {}",
-                short_id(&id),
-                step_text(step, &officer, 1_795_219_200_000).expect("texted")
-            );
-            assert!(text.len() <= 160 && text.is_ascii(), "{text}");
-            assert!(!text.contains("names"), "no report content: {text}");
+            let words = step_text(step, &officer, 1_795_219_200_000).expect("texted");
+            for lang in [None, Some(Lang::En), Some(Lang::Sw)] {
+                let text = answer_text(&id, &words, lang);
+                assert!(
+                    text.starts_with(&format!("Usalama {}: ", short_id(&id))),
+                    "{text}"
+                );
+                assert!(text.len() <= 160 && text.is_ascii(), "{text}");
+                assert!(!text.contains("names"), "no report content: {text}");
+            }
         }
         let update = Action::Update {
             note: "Tracking the herd".into(),
             responding: true,
         };
         assert_eq!(step_text(&update, &officer, 0), None);
+    }
+
+    #[test]
+    fn a_chief_with_an_enrolled_phone_is_answered_there_in_their_language() {
+        for scratch in hubs() {
+            let hub = &scratch.hub;
+            let (chief, device) = enroll(hub, 1);
+            let id = device.to_string();
+            assert!(hub.set_sms_phone(&id, "0712 000 222", Lang::Sw).is_err());
+            assert!(hub
+                .set_sms_phone("ffffffffff", "+254712000222", Lang::Sw)
+                .is_err());
+            hub.set_sms_phone(&id[..8], "+254 712 000 222", Lang::Sw)
+                .expect("recorded");
+            let (inbox, outbox) = (
+                tempfile::tempdir().expect("inbox"),
+                tempfile::tempdir().expect("outbox"),
+            );
+            let alert = text(&chief, hub, 1, &raid(5, 40), Form::Full);
+            drop_file(inbox.path(), 1, "+254700000001", &alert);
+            gammu::sweep(hub, inbox.path()).expect("swept");
+            assert_eq!(gammu::send(hub, outbox.path()).expect("sent"), 1);
+            let file = std::fs::read_dir(outbox.path())
+                .expect("listed")
+                .next()
+                .expect("one text")
+                .expect("a file");
+            let name = file.file_name().to_string_lossy().into_owned();
+            assert!(name.contains("_+254712000222_"), "{name}");
+            let body = std::fs::read_to_string(file.path()).expect("read");
+            assert!(
+                body.contains("Tahadhari yako imepokelewa na kaunti"),
+                "{body}"
+            );
+            assert!(!body.contains("received"), "in Kiswahili alone: {body}");
+        }
     }
 
     #[test]
