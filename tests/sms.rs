@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-use crate::helpers::{hub_cli, hub_json, stderr, Home, TestHub};
+use crate::helpers::{hub_cli, hub_device, hub_json, stderr, Home, TestHub};
 
 const OMBOLION: &str = "ke-024-l-ombolion";
 
@@ -96,6 +96,23 @@ fn a_chiefs_flash_alert_shows_the_hubs_number_and_its_text_is_accepted_by_the_hu
     assert_eq!(messages[0]["alert"]["type"], "livestock_raid");
     // The full report reached the hub before the SMS: the alert is joined to it at once.
     assert_eq!(messages[0]["joined"], json!(id), "{messages:?}");
+    // The administrator enrolls the chief's phone for the answers; a bad number changes nothing.
+    let device = hub_device(&hub, "Joseph Korkimul", "id");
+    let refused = hub_cli(&hub, &["devices", "phone", &device, "0712 000 222"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let phone = hub_json(
+        &hub,
+        &[
+            "devices",
+            "phone",
+            &device,
+            "+254 712 000 222",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(phone["number"], "+254712000222");
+    assert_eq!(phone["lang"], "en");
 }
 
 /// gammu's name for a message received now from `sender`.
