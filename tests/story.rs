@@ -141,7 +141,7 @@ impl PostgresBackend {
     }
 
     fn url(&self, name: &str) -> String {
-        with_database(&self.admin, name)
+        usalama_tests::postgres::with_database(&self.admin, name)
     }
 
     /// The run's own database.
@@ -218,36 +218,7 @@ impl Drop for PostgresBackend {
 }
 
 fn psql(url: &str, sql: &str) {
-    let out = Command::new("psql")
-        .args([
-            "--no-psqlrc",
-            "--quiet",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "--dbname",
-            url,
-        ])
-        .args(["--command", sql])
-        .output()
-        .expect("psql runs (package postgresql-client)");
-    assert!(
-        out.status.success(),
-        "psql {sql:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// `url` with its database replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let authority = base.find("://").map_or(0, |i| i + 3);
-    let end = base[authority..]
-        .find('/')
-        .map_or(base.len(), |i| authority + i);
-    format!("{}/{name}{query}", &base[..end])
+    usalama_tests::postgres::psql(url, sql).unwrap_or_else(|e| panic!("{e}"));
 }
 
 // ---------------------------------------------------------------------------------------------

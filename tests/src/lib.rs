@@ -6,6 +6,7 @@
 pub mod hub;
 pub mod link;
 pub mod load;
+pub mod postgres;
 
 use serde_json::{json, Value};
 

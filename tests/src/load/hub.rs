@@ -48,7 +48,7 @@ impl Database {
     pub fn spec(&self) -> String {
         match self {
             Database::Sqlite(path) => path.display().to_string(),
-            Database::Postgres { admin, name } => with_database(admin, name),
+            Database::Postgres { admin, name } => crate::postgres::with_database(admin, name),
         }
     }
 
@@ -73,39 +73,9 @@ impl Drop for Database {
     }
 }
 
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
+/// Runs `sql` on the database at `url`.
 fn psql(url: &str, sql: &str) -> Result<(), LoadError> {
-    let out = Command::new("psql")
-        .args([
-            "--no-psqlrc",
-            "--quiet",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "--dbname",
-            url,
-            "-c",
-            sql,
-        ])
-        .output()
-        .map_err(|e| LoadError::Hub(format!("psql (package postgresql-client): {e}")))?;
-    if !out.status.success() {
-        return Err(LoadError::Hub(format!(
-            "psql -c {sql:?}: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
-    }
-    Ok(())
+    crate::postgres::psql(url, sql).map_err(LoadError::Hub)
 }
 
 /// Someone to invite.
