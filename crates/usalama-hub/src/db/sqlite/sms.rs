@@ -57,10 +57,12 @@ impl SmsStore for SqliteTx<'_> {
              ORDER BY id DESC LIMIT ?2"
         );
         let mut stmt = self.tx.prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map(params![refused_only, limit as i64], raw)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter().map(finish).collect()
+        let mut rows = stmt.query(params![refused_only, limit as i64])?;
+        let mut messages = Vec::new();
+        while let Some(row) = rows.next()? {
+            messages.push(message_from(row)?);
+        }
+        Ok(messages)
     }
 
     fn sms_key_devices(&mut self, key_id: u32) -> Result<Vec<DeviceId>> {
@@ -233,74 +235,35 @@ impl SmsStore for SqliteTx<'_> {
     }
 }
 
-/// A row's columns, before the fixed-size and JSON ones are checked.
-type Raw = (
-    i64,
-    String,
-    i64,
-    i64,
-    String,
-    Option<Vec<u8>>,
-    Option<u32>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-fn raw(r: &Row<'_>) -> rusqlite::Result<Raw> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-    ))
-}
-
-fn finish(raw: Raw) -> Result<SmsMessage> {
-    let (
-        id,
-        source,
-        received_at,
-        stored_at,
-        excerpt,
-        device,
-        counter,
-        alert,
-        refusal,
-        reason,
-        relay,
-        joined,
-    ) = raw;
+/// A message as its row holds it (the sealed number and text are never read here).
+fn message_from(r: &Row<'_>) -> Result<SmsMessage> {
+    let device: Option<Vec<u8>> = r.get(5)?;
+    let alert: Option<String> = r.get(7)?;
+    let report = |i: usize| -> rusqlite::Result<Option<ReportId>> {
+        Ok(r.get::<_, Option<String>>(i)?
+            .as_deref()
+            .and_then(ReportId::parse))
+    };
     Ok(SmsMessage {
-        id: id as u64,
-        source,
-        received_at,
-        stored_at,
+        id: r.get::<_, i64>(0)? as u64,
+        source: r.get(1)?,
+        received_at: r.get(2)?,
+        stored_at: r.get(3)?,
         sender: Vec::new(),
         sender_index: [0; 32],
         text: Vec::new(),
-        excerpt,
+        excerpt: r.get(4)?,
         device: device
             .map(|d| fixed(d, "device id").map(DeviceId))
             .transpose()?,
-        counter,
+        counter: r.get(6)?,
         alert: alert
             .map(|a| serde_json::from_str(&a))
             .transpose()
             .map_err(|_| HubError::Database("a stored SMS alert is damaged".into()))?,
-        refusal,
-        reason,
-        relay: relay.as_deref().and_then(ReportId::parse),
-        joined: joined.as_deref().and_then(ReportId::parse),
+        refusal: r.get(8)?,
+        reason: r.get(9)?,
+        relay: report(10)?,
+        joined: report(11)?,
     })
 }

@@ -33,7 +33,7 @@ use usalama_protocol::ledger::DeviceId;
 use usalama_protocol::sms::{self, AlertKey, Header, Opened, Refusal, ReplayWindow};
 
 use super::Hub;
-use crate::db::{self, DeviceRecord, SmsMessage, Tx};
+use crate::db::{self, AlertSender, DeviceRecord, SmsMessage, Tx};
 use crate::error::{HubError, Result};
 use crate::now_ms;
 
@@ -143,7 +143,13 @@ impl Hub {
                     let record = tx.device(&device)?.ok_or_else(|| {
                         HubError::Database("an alert's device record is missing".into())
                     })?;
-                    self.relay_alert(tx, &record, &opened, incoming.text, id, stored_at)?;
+                    let sender = AlertSender {
+                        message: id,
+                        device: Some(device),
+                        sender: message.sender.clone(),
+                        sender_index: message.sender_index,
+                    };
+                    self.relay_alert(tx, &record, &opened, incoming.text, &sender, stored_at)?;
                     Ok(Taken::Accepted {
                         id,
                         device,

@@ -51,7 +51,7 @@ impl Hub {
         device: &DeviceRecord,
         opened: &Opened,
         text: &str,
-        message: u64,
+        sender: &AlertSender,
         now: i64,
     ) -> Result<ReportId> {
         let relay = Relay::of(device.id, opened.counter, text, &opened.alert);
@@ -66,21 +66,18 @@ impl Hub {
             unit: opened.alert.unit.clone(),
             rescoped: 0,
         })?;
-        tx.set_sms_relay(message, &id)?;
+        tx.set_sms_relay(sender.message, &id)?;
         // The full report came first: the alert joins it at once.
         let joined = tx.meta(&join_key(&device.id, opened.counter))?;
         if let Some(report) = joined.as_deref().and_then(ReportId::parse) {
             tx.set_sms_joined(&device.id, opened.counter, &report)?;
         }
-        if let Some(sender) = tx.sms_relay_sender(&id)? {
-            let at = clock(now);
-            let words = (
-                format!("your flash alert was received by the county at {at}."),
-                format!("Tahadhari yako imepokelewa na kaunti saa {at}."),
-            );
-            let purpose = format!("received:{id}");
-            self.answer_chief(tx, &sender, &id, &purpose, &words, now)?;
-        }
+        let at = clock(now);
+        let words = (
+            format!("your flash alert was received by the county at {at}."),
+            format!("Tahadhari yako imepokelewa na kaunti saa {at}."),
+        );
+        self.answer_chief(tx, sender, &id, &format!("received:{id}"), &words, now)?;
         for (n, number) in self.sms_duty(tx)?.iter().enumerate() {
             self.queue_text(
                 tx,
@@ -102,7 +99,12 @@ impl Hub {
         e: &Entry,
         now: i64,
     ) -> Result<()> {
-        let Some(relay) = e.subject else {
+        // Every entry taken passes here: only the steps that are texted read their body.
+        let texted = matches!(
+            e.kind,
+            EntryKind::Acknowledged | EntryKind::Assigned | EntryKind::Closed
+        );
+        let Some(relay) = e.subject.filter(|_| texted) else {
             return Ok(());
         };
         let Some(step) = Action::of(e).and_then(|a| step_text(&a, author, e.at)) else {
