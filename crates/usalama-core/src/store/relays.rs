@@ -4,9 +4,9 @@
 //! A relay is a report of its own (the hub's word for what the alert said, shown as "vouched
 //! for by the county hub") until this store holds its device's `sms_alert` entry with the same
 //! alert number and the report that entry is about. From then on the relay has no row of its
-//! own: it and every step taken on it (an officer's acknowledgement by SMS time) are folded into
-//! that report, so each list, figure and summary counts the incident once, whichever of the two
-//! arrived first.
+//! own: it and every step taken on it (an acknowledgement made while only the alert was known)
+//! are folded into that report, so each list, figure and summary counts the incident once,
+//! whichever of the two arrived first.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use time::OffsetDateTime;
@@ -58,12 +58,17 @@ pub(super) fn full_report(conn: &Connection, relay: &Relay) -> Result<Option<Rep
 
 /// The relays that fold into report `id`, given every entry about it: for each `sms_alert`
 /// among them by the report's author, the county hub's relay of that alert, if held.
-pub(super) fn relays_into(
+fn relays_into(
     conn: &Connection,
     filing: &Entry,
     entries: &[Entry],
-    author_devices: &[DeviceId],
+    author_devices: impl Fn(&DeviceId) -> Result<Vec<DeviceId>>,
 ) -> Result<Vec<ReportId>> {
+    // Most reports were never alerted: they cost no query here.
+    if !entries.iter().any(|e| e.kind == EntryKind::SmsAlert) {
+        return Ok(Vec::new());
+    }
+    let author_devices = author_devices(&filing.device)?;
     let alerts: Vec<(DeviceId, u32)> = entries
         .iter()
         .filter(|e| e.kind == EntryKind::SmsAlert)
@@ -109,7 +114,7 @@ pub(super) fn entries_with_relays(
     else {
         return Ok((entries, Vec::new()));
     };
-    let relays = relays_into(conn, &filing, &entries, &author_devices(&filing.device)?)?;
+    let relays = relays_into(conn, &filing, &entries, author_devices)?;
     for relay in &relays {
         entries.extend(entries_about(conn, relay)?);
     }
