@@ -217,20 +217,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let mut store = store(dir.path());
         store.may_enroll().expect("not enrolled yet");
-        let enrolled = crate::enrollment::Enrolled {
-            hub_key: hex::encode(
-                ed25519_dalek::SigningKey::from_bytes(&[7u8; 32])
-                    .verifying_key()
-                    .to_bytes(),
-            ),
-            name: "Chief Lokwang".into(),
-            role: Role::Chief,
-            unit: Some("ke-024".into()),
-            agency: None,
-            person: "p-1".into(),
-            cleared: false,
-            hub_time: super::super::now_ms(),
-        };
+        let enrolled = crate::store::testing::chief_enrolled();
         store
             .record_enrollment("https://10.0.0.5:7878", Some("ab"), &enrolled)
             .expect("enrolled");

@@ -574,9 +574,31 @@ pub(crate) fn now_ms() -> i64 {
 /// Stores for the unit tests of this module's parts.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{Profile, Store};
+    use super::{now_ms, Profile, Store};
     use crate::domain::{Agency, Lang, Role};
+    use crate::enrollment::Enrolled;
     use crate::keys::KdfParams;
+
+    /// The county hub's signing key in these tests.
+    pub(crate) const HUB_KEY: [u8; 32] = [7; 32];
+
+    /// What the hub of [`HUB_KEY`] answers to Chief Lokwang's enrollment in `ke-024`, now.
+    pub(crate) fn chief_enrolled() -> Enrolled {
+        Enrolled {
+            hub_key: hex::encode(
+                ed25519_dalek::SigningKey::from_bytes(&HUB_KEY)
+                    .verifying_key()
+                    .to_bytes(),
+            ),
+            name: "Chief Lokwang".into(),
+            role: Role::Chief,
+            unit: Some("ke-024".into()),
+            agency: None,
+            person: "p-1".into(),
+            cleared: false,
+            hub_time: now_ms(),
+        }
+    }
 
     /// What makes a store's reports as they were before schema 8, which kept the facts
     /// warnings read in columns of each row, and what came after it (migration tests age a

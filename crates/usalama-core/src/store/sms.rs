@@ -189,26 +189,15 @@ mod tests {
 
     use super::*;
     use crate::domain::{Role, Species};
-    use crate::enrollment::Enrolled;
     use crate::ledger::{Entry, Hash};
     use crate::store::entries::insert_entry;
 
-    const HUB: [u8; 32] = [7; 32];
+    use crate::store::testing::{self, HUB_KEY as HUB};
 
     fn chief(dir: &std::path::Path, enrolled: bool) -> Store {
-        let mut s = crate::store::testing::store(dir, "Chief Lokwang", Role::Chief, "ke-024", None);
+        let mut s = testing::store(dir, "Chief Lokwang", Role::Chief, "ke-024", None);
         if enrolled {
-            let enrollment = Enrolled {
-                hub_key: hex::encode(SigningKey::from_bytes(&HUB).verifying_key().to_bytes()),
-                name: "Chief Lokwang".into(),
-                role: Role::Chief,
-                unit: Some("ke-024".into()),
-                agency: None,
-                person: "p-1".into(),
-                cleared: false,
-                hub_time: now_ms(),
-            };
-            s.record_enrollment("http://127.0.0.1:1", None, &enrollment)
+            s.record_enrollment("http://127.0.0.1:1", None, &testing::chief_enrolled())
                 .expect("enrolled");
         }
         s
