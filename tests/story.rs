@@ -405,6 +405,7 @@ impl HandMade {
             device_time: now_ms(),
             runs: Run::from_entries(entries, |_| None, Signatures::Every),
             bundles: Vec::new(),
+            updates: None,
         }
         .seal(&hub.id(), &self.key)
         .expect("sealed")

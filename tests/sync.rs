@@ -266,6 +266,7 @@ impl RawDevice {
             device_time: 0,
             runs: Run::from_entries(entries, |_| None, Signatures::Every),
             bundles: Vec::new(),
+            updates: None,
         }
         .seal(&self.hub, &self.key)
         .expect("sealed")

@@ -60,6 +60,11 @@ impl<'a> Reader<'a> {
         self.at
     }
 
+    /// Whether every byte has been read.
+    pub fn is_done(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+
     pub fn end(&self) -> Result<()> {
         if self.at == self.bytes.len() {
             Ok(())

@@ -39,6 +39,8 @@
 //!   answers.
 //! - [`refusal`]: why a hub refuses a request, one code each with its HTTP status, and the
 //!   error body: shared by the hub that answers and the client that reads it.
+//! - [`release`]: updates through the hub: the signed release file, the update part of a
+//!   sync, the update endpoint's requests, and deltas between packages.
 //! - [`vocabulary`]: every closed vocabulary's English and Kiswahili labels, from the one file
 //!   the summaries and the desktop app read too.
 //! - [`warning`]: early warning: triggers and seasonal trends computed from the ledger, the
@@ -64,6 +66,7 @@ pub mod needs;
 pub mod projection;
 pub mod redaction;
 pub mod refusal;
+pub mod release;
 pub mod seal;
 pub mod sms;
 pub mod vocabulary;

@@ -149,6 +149,7 @@ impl Device {
             device_time: now_ms(),
             runs: usalama_core::wire::Run::from_entries(entries, |_| None, signatures),
             bundles: Vec::new(),
+            updates: None,
         };
         let (body, tag) = request.seal(hub, &self.key)?;
         Ok(Outgoing {

@@ -274,6 +274,7 @@ fn forwarded(run: &Run) -> Option<Run> {
         more: false,
         runs: vec![run.clone()],
         refused: Vec::new(),
+        updates: None,
     };
     let sealed = response.seal(hub_key(), &TAG).expect("sealed");
     let mut back = SyncResponse::open(&sealed, &hub_key().verifying_key(), &TAG).ok()?;

@@ -139,6 +139,7 @@ fn request_seeds(out: &mut Corpus, every: &[Run]) {
         device_time: 1_800_000_000_000,
         runs: every.to_vec(),
         bundles: vec![b"USB\x02".to_vec()],
+        updates: None,
     };
     let empty = SyncRequest {
         runs: Vec::new(),
@@ -167,6 +168,7 @@ fn response_seeds(out: &mut Corpus, head: Vec<Run>) -> SyncResponse {
             last_seq: 9,
             reason: "fork".into(),
         }],
+        updates: None,
     };
     out.add(
         "sync_response",

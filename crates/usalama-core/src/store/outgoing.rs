@@ -41,6 +41,7 @@ impl Store {
             device_time: now_ms(),
             runs: Run::from_entries(&entries, |_| None, upload_signatures(self.me.profile.role)),
             bundles: bundles.iter().map(|(_, b)| b.clone()).collect(),
+            updates: None,
         };
         let (body, tag) = request.seal(&link.hub, &self.me.key)?;
         Ok(Outgoing {

@@ -548,6 +548,7 @@ mod tests {
             more: false,
             runs: run,
             refused: Vec::new(),
+            updates: None,
         };
         assert!(matches!(
             s.apply_sync_response(&answer),
@@ -596,6 +597,7 @@ mod tests {
             more: false,
             runs: Run::from_entries(entries, |_| Some(now_ms()), Signatures::Head),
             refused: Vec::new(),
+            updates: None,
         }
     }
 

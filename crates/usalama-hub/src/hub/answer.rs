@@ -93,6 +93,7 @@ impl Hub {
             more,
             runs,
             refused: Vec::new(),
+            updates: None,
         })
     }
 }

@@ -109,6 +109,7 @@ mod tests {
             let request = SyncRequest {
                 device: entries[0].device, counter, cursor, device_time: 5, runs,
                 bundles: vec![b"USB\x02sealed".to_vec()],
+                updates: None,
             };
             let (sealed, tag) = request.seal(&hub, &key).expect("sealed");
             let frame = SyncRequest::frame(&sealed).expect("framed");
@@ -162,6 +163,7 @@ mod tests {
                 last_seq: 9,
                 reason: "fork".into(),
             }],
+            updates: None,
         };
         let tag = RequestTag([3; 64]);
         let sealed = response.seal(&hub, &tag).expect("sealed");
@@ -214,6 +216,7 @@ mod tests {
                 last_seq: 2,
                 reason,
             }],
+            updates: None,
         };
         let sealed = response.seal(&hub, &tag).expect("sealed");
         let back = SyncResponse::open(&sealed, &hub.verifying_key(), &tag).expect("opens");
@@ -294,6 +297,7 @@ mod tests {
             more: false,
             runs: vec![run],
             refused: Vec::new(),
+            updates: None,
         };
         let hub = SigningKey::from_bytes(&[7; 32]);
         let tag = RequestTag([3; 64]);
@@ -335,6 +339,7 @@ mod tests {
                 more: false,
                 runs: Run::from_entries(&entries, |i| Some(100 + i as i64), Signatures::Head),
                 refused: Vec::new(),
+                updates: None,
             },
         });
         for (bundle, key, other) in [

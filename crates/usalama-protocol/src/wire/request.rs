@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::codec::{put_varint, unzigzag, zigzag, Reader};
 use crate::error::{Error, Result};
 use crate::ledger::DeviceId;
+use crate::release::UpdateState;
 
 use super::encoding::{put_runs, read_runs};
 use super::frame::{compress, decompress, peek_version, PROTOCOL, ZSTD_MAGIC};
@@ -28,6 +29,9 @@ pub struct SyncRequest {
     /// Other devices' bundles this device carries for the hub, as they came on the stick:
     /// sealed to the hub, so the carrier reads none of them.
     pub bundles: Vec<Vec<u8>>,
+    /// What the device runs and fetches (see [`crate::release`]); a device from before
+    /// updates sends none.
+    pub updates: Option<UpdateState>,
 }
 
 /// The request an answer belongs to: the request's signature, which the hub's signature of
@@ -64,6 +68,9 @@ impl SyncRequest {
         for b in &self.bundles {
             put_varint(&mut payload, b.len() as u64);
             payload.extend_from_slice(b);
+        }
+        if let Some(updates) = &self.updates {
+            updates.put(&mut payload);
         }
         payload
     }
@@ -165,6 +172,7 @@ impl RequestFrame<'_> {
             let len = r.count(1)?;
             bundles.push(r.take(len)?.to_vec());
         }
+        let updates = UpdateState::read(&mut r)?;
         r.end()?;
         Ok(SyncRequest {
             device: self.device,
@@ -173,6 +181,7 @@ impl RequestFrame<'_> {
             device_time,
             runs,
             bundles,
+            updates,
         })
     }
 }

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::codec::{put_varint, unzigzag, zigzag, Reader};
 use crate::error::{Error, Result};
 use crate::ledger::DeviceId;
+use crate::release::UpdateAnswer;
 
 use super::encoding::{put_runs, read_runs};
 use super::frame::{compress, decompress, peek_version, PROTOCOL, ZSTD_MAGIC};
@@ -32,6 +33,8 @@ pub struct SyncResponse {
     /// broken chain, a bad signature, a revoked author): the carrier drops them. Its own
     /// entries are never held back by them.
     pub refused: Vec<Refused>,
+    /// The county's update budget and a newer release, for a device that said what it runs.
+    pub updates: Option<UpdateAnswer>,
 }
 
 /// Carried entries the hub will never take, and why.
@@ -92,6 +95,9 @@ impl SyncResponse {
             put_varint(out, reason.len() as u64);
             out.extend_from_slice(reason);
         }
+        if let Some(updates) = &self.updates {
+            updates.put(out);
+        }
     }
 
     pub(super) fn read(r: &mut Reader<'_>) -> Result<SyncResponse> {
@@ -123,6 +129,7 @@ impl SyncResponse {
                 reason,
             });
         }
+        let updates = UpdateAnswer::read(r)?;
         Ok(SyncResponse {
             hub_time,
             acks,
@@ -130,6 +137,7 @@ impl SyncResponse {
             more,
             runs,
             refused,
+            updates,
         })
     }
 
