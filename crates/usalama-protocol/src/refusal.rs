@@ -101,6 +101,13 @@ refusals! {
     Ambiguous => "ambiguous", 400;
     /// An output file that exists already (the administrator's commands never overwrite one).
     Exists => "exists", 400;
+    /// No release of this version (or this delta) is published for the device's machine, or
+    /// it was withdrawn.
+    NoRelease => "no_release", 404;
+    /// Bytes asked beyond the end of a package or a delta.
+    BadRange => "bad_range", 416;
+    /// A release whose signature or package does not verify, or a version already published.
+    BadRelease => "bad_release", 400;
     /// The hub had a problem of its own; the cause is in its log.
     Internal => "internal", 500;
 }
