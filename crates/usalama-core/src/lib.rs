@@ -25,6 +25,9 @@
 //! - [`sync`]: the sync client: enrollment and the exchange with the hub, over pinned TLS.
 //! - [`autosync`]: background sync for the desktop app: a schedule with backoff and jitter,
 //!   woken by saves, "Sync now" and the network coming back.
+//! - [`installer`]: the one privileged step of an update: the app hands a verified package to
+//!   the installer (root, started by systemd), which checks it again and installs it or goes
+//!   back to the version it kept.
 //! - [`form`]: the rule each problem broke, as a code the desktop app can translate.
 //! - [`media`]: where a chief saves or finds a file: USB sticks plugged in, Documents.
 //! - [`qr`]: a QR code's modules, for a phone to read an SMS alert off the screen.
@@ -41,6 +44,7 @@ pub mod error;
 pub mod form;
 #[cfg(any(test, feature = "fuzzing"))]
 pub mod fuzzing;
+pub mod installer;
 pub mod keys;
 pub mod media;
 pub mod qr;

@@ -243,6 +243,17 @@ fn number(text: &str) -> Option<u64> {
     plain.then(|| text.parse().ok()).flatten()
 }
 
+/// Debian's name for this build's machine, as releases name it.
+pub fn this_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "i386",
+        "arm" => "armhf",
+        other => other,
+    }
+}
+
 /// The release keys this build accepts: the release key it was built with, and in a build
 /// with debug assertions (tests, never a release build) the published test key too.
 pub fn accepted_keys() -> Vec<VerifyingKey> {
