@@ -72,6 +72,13 @@ pub enum Command {
     /// the hub alone.
     #[command(subcommand)]
     Clearance(ClearanceCommand),
+    /// Releases, on the machine that signs them (never the hub): make the release key, sign
+    /// a package, check one.
+    #[command(subcommand)]
+    Release(ReleaseCommand),
+    /// The update installer (started as root by its systemd unit).
+    #[command(subcommand)]
+    Installer(InstallerCommand),
     /// Set a new passphrase with the recovery code shown at `init`.
     Recover {
         /// The recovery code (20 letters and digits; dashes and spaces are ignored).
@@ -364,4 +371,59 @@ pub struct ListArgs {
 pub enum PassphraseCommand {
     /// Set a new passphrase (USALAMA_NEW_PASSPHRASE in scripts). The data is not re-encrypted.
     Change,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReleaseCommand {
+    /// Make a release key: its secret half goes to FILE (keep it offline), its public half is
+    /// printed, to build release packages with (`USALAMA_RELEASE_KEY`).
+    Keygen {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Sign a package with the release key: writes PACKAGE.release.
+    Sign(SignArgs),
+    /// Check a package against its release file with the keys this build accepts.
+    Verify {
+        package: PathBuf,
+        /// The release file (default: PACKAGE.release).
+        #[arg(long, value_name = "FILE")]
+        signature: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The package (.deb).
+    pub package: PathBuf,
+    /// The release key's secret half, as `release keygen` wrote it.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// The version (default: the package's own, read with dpkg-deb).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Debian's name for the machine (default: the package's own).
+    #[arg(long)]
+    pub arch: Option<String>,
+    /// The device store's schema the version writes (default: this build's).
+    #[arg(long)]
+    pub schema: Option<u32>,
+    /// Where to write the release file (default: PACKAGE.release).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstallerCommand {
+    /// Take every request waiting in the installer's spool: install a verified package with
+    /// dpkg (as root), or go back to the kept one.
+    Run {
+        /// The installer's folder (default: /var/lib/usalama/installer, or
+        /// USALAMA_INSTALLER_DIR).
+        #[arg(long, value_name = "DIR")]
+        folder: Option<PathBuf>,
+        /// Unpack packages into DIR with dpkg-deb instead of installing them (to try one).
+        #[arg(long, value_name = "DIR")]
+        unpack_into: Option<PathBuf>,
+    },
 }

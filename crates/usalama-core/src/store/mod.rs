@@ -79,6 +79,7 @@ pub use drafts::Draft;
 pub use held::Held;
 pub use listing::{AgencyFilter, Incident, Relation, ReportFilter, ReportRow};
 pub use needs::NeedsView;
+pub use schema::version as schema_version;
 pub use sms::SmsAlert;
 pub use sync::{Applied, FailureKind, HubLink, Outgoing, SyncFailure, SyncStatus};
 pub use verify::VerifyReport;

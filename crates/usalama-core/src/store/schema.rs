@@ -45,3 +45,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<usize> {
     tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
     Ok(done)
 }
+
+/// The schema this version writes: a release names it, so that going back to a version that
+/// cannot read the store is refused.
+pub fn version() -> u32 {
+    MIGRATIONS.len() as u32
+}

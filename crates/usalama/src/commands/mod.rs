@@ -14,6 +14,8 @@
 //! - `bundle`: `bundle export` and `bundle import`, by USB stick.
 //! - `county_key`: `county-key list`, `export` and `import`.
 //! - `clearance`: `clearance list` and `approve`.
+//! - `release`: `release keygen`, `sign` and `verify`, where releases are signed; `installer
+//!   run`, the privileged step of an update.
 //! - `input`: FILE arguments and options, read and named as the command line names them.
 //! - `unlock`: the store unlocked with its passphrase, JSON output, the clock warning.
 
@@ -25,6 +27,7 @@ mod device;
 mod incident;
 mod input;
 mod needs;
+mod release;
 mod report;
 mod report_view;
 mod summary;
@@ -36,8 +39,8 @@ mod warning;
 use std::path::PathBuf;
 
 use crate::args::{
-    BundleCommand, ClearanceCommand, Cli, Command, CountyKeyCommand, NeedsCommand,
-    PassphraseCommand, ReportCommand, UnitsCommand, WarningCommand,
+    BundleCommand, ClearanceCommand, Cli, Command, CountyKeyCommand, InstallerCommand,
+    NeedsCommand, PassphraseCommand, ReleaseCommand, ReportCommand, UnitsCommand, WarningCommand,
 };
 use crate::failure::Failure;
 
@@ -89,6 +92,15 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::Recover { code } => device::recover(&home, &code, json),
         Command::Enroll(args) => sync::enroll(&home, args, json),
         Command::Sync { hub } => sync::sync(&home, hub.as_deref(), json),
+        Command::Release(ReleaseCommand::Keygen { out }) => release::keygen(&out, json),
+        Command::Release(ReleaseCommand::Sign(args)) => release::sign(args, json),
+        Command::Release(ReleaseCommand::Verify { package, signature }) => {
+            release::verify(&package, signature, json)
+        }
+        Command::Installer(InstallerCommand::Run {
+            folder,
+            unpack_into,
+        }) => release::run_installer(folder, unpack_into, json),
     }
 }
 
