@@ -71,13 +71,20 @@ desktop: ui-build
 ## The .deb and the AppImage, the conventional way (target/release/bundle/); `tauri build`
 ## builds the frontend itself first. The AppImage step fetches linuxdeploy from GitHub, so on a
 ## machine without that access: `make bundle BUNDLES=deb`.
+## The .deb carries the `usalama` CLI too: the update installer its systemd unit starts is
+## `usalama installer run`. A release build accepts only the release key it is built with:
+## `USALAMA_RELEASE_KEY=<hex> make bundle` (see docs/updates.md).
 BUNDLES ?= deb,appimage
-bundle: deps ui-deps
+bundle: deps ui-deps cli-for-bundle
 	cd ui && $(NPM) run tauri build -- --bundles $(BUNDLES)
 
-## The desktop app's figures for docs/benchmarks.md (release build, a 10,000-report store).
-bench-desktop: deps ui-deps tauri-driver
-	cd ui && $(NPM) run tauri build -- --bundles deb
+.PHONY: cli-for-bundle
+cli-for-bundle:
 	$(CARGO) build --locked --release -p usalama
+	install -D -m 0755 $(DESKTOP_TARGET)/release/usalama src-tauri/packaging/bin/usalama
+
+## The desktop app's figures for docs/benchmarks.md (release build, a 10,000-report store).
+bench-desktop: deps ui-deps tauri-driver cli-for-bundle
+	cd ui && $(NPM) run tauri build -- --bundles deb
 	APP=$(DESKTOP_TARGET)/release/usalama-desktop CLI=$(DESKTOP_TARGET)/release/usalama \
 		DEB_DIR=$(DESKTOP_TARGET)/release/bundle/deb ui/e2e/bench.sh
