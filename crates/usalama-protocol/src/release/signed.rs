@@ -354,4 +354,53 @@ mod tests {
         longer.extend_from_slice(b"extra 1\n");
         assert!(Release::parse(&longer, &accepted_keys()).is_err());
     }
+
+    /// The goal: of 1,000 mutated packages, release files and manifests signed with
+    /// other keys, none is accepted.
+    #[test]
+    fn a_thousand_mutations_are_all_refused() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(17);
+        let package: Vec<u8> = (0..4096).map(|_| rng.gen()).collect();
+        let m = Manifest::of(&package, "0.3.0".parse().expect("version"), "amd64", 9, 2);
+        let text = m.sign(&test_key()).into_bytes();
+        let keys = accepted_keys();
+        let mut accepted = 0;
+        for n in 0..1000 {
+            let (release, bytes) = match n % 3 {
+                0 => (text.clone(), mutate(&mut rng, &package)),
+                1 => (mutate(&mut rng, &text), package.clone()),
+                _ => {
+                    let mut other = m.clone();
+                    other.size = rng.gen_range(1..=MAX_PACKAGE);
+                    let key = SigningKey::from_bytes(&rng.gen());
+                    (other.sign(&key).into_bytes(), package.clone())
+                }
+            };
+            if release == text && bytes == package {
+                continue;
+            }
+            if Release::parse(&release, &keys).is_ok_and(|r| r.manifest.check(&bytes).is_ok()) {
+                accepted += 1;
+            }
+        }
+        assert_eq!(accepted, 0);
+    }
+
+    /// One to four changes: a byte flipped, inserted or removed, or the end cut off.
+    fn mutate(rng: &mut impl rand::Rng, bytes: &[u8]) -> Vec<u8> {
+        let mut out = bytes.to_vec();
+        for _ in 0..rng.gen_range(1..=4) {
+            let at = rng.gen_range(0..out.len().max(1));
+            match rng.gen_range(0..4) {
+                0 if !out.is_empty() => out[at] ^= rng.gen_range(1..=255u8),
+                1 => out.insert(at, rng.gen()),
+                2 if !out.is_empty() => {
+                    out.remove(at);
+                }
+                _ => out.truncate(at),
+            }
+        }
+        out
+    }
 }
