@@ -22,5 +22,6 @@ mod summary;
 mod sync;
 mod tamper;
 mod trust;
+mod updates;
 mod upgrade;
 mod warning;

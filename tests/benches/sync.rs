@@ -159,6 +159,7 @@ fn main() {
             one_way_delay: Duration::from_millis(350),
             bytes_per_second: Some(5_000),
             cut_every: None,
+            cut_down_every: None,
         },
     );
     let chief = device(&hub, &rt, "chief", None);

@@ -51,8 +51,21 @@ impl TestHub {
 
     /// A one-time enrollment string for a person.
     pub fn enrollment(&self, name: &str, role: &str, unit: &str, agency: Option<&str>) -> String {
-        let invite = self
-            .hub
+        let code = self.enrollment_code(name, role, unit, agency);
+        usalama_core::enrollment::Enrollment::new(&self.url, &code, None)
+            .expect("enrollment")
+            .to_string()
+    }
+
+    /// A one-time enrollment code for a person, for a device that enrolls itself over HTTP.
+    pub fn enrollment_code(
+        &self,
+        name: &str,
+        role: &str,
+        unit: &str,
+        agency: Option<&str>,
+    ) -> String {
+        self.hub
             .invite(&usalama_hub::hub::InviteRequest {
                 name: name.into(),
                 role: usalama_core::domain::Role::parse(role).expect("role"),
@@ -62,10 +75,8 @@ impl TestHub {
                 person: None,
                 hours: 1,
             })
-            .expect("invited");
-        usalama_core::enrollment::Enrollment::new(&self.url, &invite.code, None)
-            .expect("enrollment")
-            .to_string()
+            .expect("invited")
+            .code
     }
 
     /// Approves every device waiting for approval (enrolled from a cleared or administrator's

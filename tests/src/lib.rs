@@ -7,6 +7,7 @@ pub mod hub;
 pub mod link;
 pub mod load;
 pub mod postgres;
+pub mod release;
 
 use serde_json::{json, Value};
 

@@ -1,6 +1,6 @@
 //! A link between a device and the hub, as a TCP proxy on 127.0.0.1 that counts requests and
 //! bytes (HTTP headers included), and can shape the link like 2G (latency, bandwidth) or cut
-//! the connection after every so many bytes sent.
+//! the connection after every so many bytes sent, either way.
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -17,6 +17,9 @@ pub struct LinkConfig {
     pub bytes_per_second: Option<u64>,
     /// Cut the connection in use each time this many more bytes went from device to hub.
     pub cut_every: Option<u64>,
+    /// Cut the connection in use each time this many more bytes went from hub to device (an
+    /// answer cut in the middle, as a download is).
+    pub cut_down_every: Option<u64>,
 }
 
 /// What crossed the link.
@@ -141,7 +144,16 @@ fn pump(
                 }
             }
         } else {
-            stats.down.fetch_add(n as u64, Ordering::SeqCst);
+            let before = stats.down.fetch_add(n as u64, Ordering::SeqCst);
+            if let Some(every) = config.cut_down_every {
+                if (before + n as u64) / every > before / every {
+                    stats.cuts.fetch_add(1, Ordering::SeqCst);
+                    for s in &both {
+                        let _ = s.shutdown(Shutdown::Both);
+                    }
+                    break;
+                }
+            }
         }
         let now = Instant::now();
         let transmit = config.bytes_per_second.map_or(Duration::ZERO, |bps| {

@@ -86,6 +86,16 @@ impl Device {
         self.key.verifying_key()
     }
 
+    /// A body for the update endpoint, signed with this device's key for `hub`.
+    pub fn signed<T: usalama_core::protocol::release::fetch::Endpoint>(
+        &self,
+        body: T,
+        hub: &DeviceId,
+    ) -> usalama_core::protocol::release::Signed<T> {
+        usalama_core::protocol::release::Signed::sign(body, &self.key, hub)
+            .expect("a body that serializes")
+    }
+
     /// The body of `POST /v1/enroll` for a one-time code: the key and the proof of holding it.
     pub fn enroll_request(&self, code: &str) -> EnrollRequest {
         let public = self.key.verifying_key().to_bytes();
