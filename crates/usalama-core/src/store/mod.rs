@@ -33,6 +33,8 @@
 //! - `sync`: the hub link, enrollment and where sync stands; `outgoing`: the next request;
 //!   `incoming`: applying the hub's answer.
 //! - `bundle`: sync by USB stick.
+//! - `updates`: what this device knows of updates: the release it fetches or holds, how far,
+//!   why it cannot update, and the versions the chief went back from.
 //! - `sms`: flash alerts by SMS: the `sms_alert` entry and the county hub's number.
 //! - `verify`: every signature, chain and projection checked again.
 //! - `summary`: the reports a summary reads.
@@ -59,6 +61,7 @@ mod sms;
 mod sources;
 mod summary;
 mod sync;
+mod updates;
 mod verify;
 mod view;
 mod warning_facts;
@@ -82,6 +85,7 @@ pub use needs::NeedsView;
 pub use schema::version as schema_version;
 pub use sms::SmsAlert;
 pub use sync::{Applied, FailureKind, HubLink, Outgoing, SyncFailure, SyncStatus};
+pub use updates::{ProblemNote, Source, Stage, UpdateRecord};
 pub use verify::VerifyReport;
 pub use view::{RedactedMark, ReportView, TimelineItem};
 pub use warnings::{AckView, WarningView, WarningsView, FOLLOW_UP_DAYS};

@@ -1,5 +1,5 @@
 //! What a device sends its hub next: its own entries the hub does not hold, entries and bundles
-//! of other devices carried here, in one signed request.
+//! of other devices carried here, and where its updates stand, in one signed request.
 
 use rusqlite::{params, TransactionBehavior};
 
@@ -41,7 +41,7 @@ impl Store {
             device_time: now_ms(),
             runs: Run::from_entries(&entries, |_| None, upload_signatures(self.me.profile.role)),
             bundles: bundles.iter().map(|(_, b)| b.clone()).collect(),
-            updates: None,
+            updates: Some(self.update_state()?),
         };
         let (body, tag) = request.seal(&link.hub, &self.me.key)?;
         Ok(Outgoing {

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/007_signatures_and_clearance.sql"),
     include_str!("migrations/008_warning_facts.sql"),
     include_str!("migrations/009_reports_by_type_and_status.sql"),
+    include_str!("migrations/010_updates.sql"),
 ];
 
 /// The migration that added the response columns: a store migrated from before it rebuilds
