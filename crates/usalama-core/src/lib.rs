@@ -25,6 +25,9 @@
 //! - [`sync`]: the sync client: enrollment and the exchange with the hub, over pinned TLS.
 //! - [`autosync`]: background sync for the desktop app: a schedule with backoff and jitter,
 //!   woken by saves, "Sync now" and the network coming back.
+//! - [`update`]: updates through the county hub: the release offered at sync, checked against
+//!   the release key, fetched in chunks within the county's budget (a delta when it can),
+//!   verified, handed to the installer; or imported from a USB stick.
 //! - [`installer`]: the one privileged step of an update: the app hands a verified package to
 //!   the installer (root, started by systemd), which checks it again and installs it or goes
 //!   back to the version it kept.
@@ -52,6 +55,7 @@ pub mod request;
 pub mod store;
 pub mod summary;
 pub mod sync;
+pub mod update;
 
 // What devices and hubs share, under the names the device's code has always used.
 pub use usalama_protocol as protocol;

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::enrollment::{sync_url, Enrolled, Enrollment};
 use crate::error::{Error, Result};
+use crate::protocol::release::UpdateAnswer;
 use crate::refusal::{ErrorBody, Refusal};
 use crate::store::{FailureKind, SyncFailure};
 use crate::wire::{EnrollRequest, RequestTag, SyncResponse, CHUNK_BYTES};
@@ -66,9 +67,11 @@ pub struct SyncReport {
     /// Entries this device carried for others (from a USB stick) that the hub refused for
     /// good: dropped here; this device's own entries went through.
     pub refused: Vec<crate::wire::Refused>,
+    /// What happened about updates, after the reports: the release offered, the bytes fetched.
+    pub update: crate::update::UpdateReport,
 }
 
-fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
+pub(crate) fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     // A panic while holding the lock leaves the store as its last committed transaction did.
     store
         .lock()
@@ -119,14 +122,26 @@ pub async fn enroll(store: &Mutex<Store>, enrollment: &Enrollment) -> Result<Enr
 /// new, in chunks that each commit on their own. `url` overrides the enrolled address for this
 /// sync (e.g. through a proxy). Never fails outright: the report says what happened, and the
 /// failure is also recorded in the store for the sync bar.
+///
+/// Updates come after the reports: the hub's last answer about them is taken once the
+/// exchange is over, and chunks of a release are fetched within the county's budget. A device
+/// too old to sync (426) asks the update endpoint directly.
 pub async fn sync(store: &Mutex<Store>, url: Option<&str>, policy: RetryPolicy) -> SyncReport {
     let mut report = SyncReport::default();
-    match sync_steps(store, url, policy, &mut report).await {
+    let mut answer = None;
+    match sync_steps(store, url, policy, &mut report, &mut answer).await {
         Ok(()) => report.complete = true,
         Err(failure) => {
             let _ = lock(store).record_sync_failure(&failure);
             report.error = Some(failure);
         }
+    }
+    let outdated = report
+        .error
+        .as_ref()
+        .is_some_and(|e| e.kind == FailureKind::Outdated);
+    if report.error.is_none() || outdated {
+        report.update = crate::update::after_sync(store, url, policy, answer, outdated).await;
     }
     report
 }
@@ -136,6 +151,7 @@ async fn sync_steps(
     url: Option<&str>,
     policy: RetryPolicy,
     report: &mut SyncReport,
+    updates: &mut Option<UpdateAnswer>,
 ) -> std::result::Result<(), SyncFailure> {
     let link = lock(store)
         .hub_link()
@@ -149,8 +165,11 @@ async fn sync_steps(
     // few steps, and each step is durable on both sides before the next.
     let mut key_rounds = 0;
     for _ in 0..100_000 {
-        let (response, carried, bundles, more_to_send) =
+        let (mut response, carried, bundles, more_to_send) =
             exchange(store, &client, url.as_deref(), policy).await?;
+        if let Some(answer) = response.updates.take() {
+            *updates = Some(answer);
+        }
         let applied = {
             let mut store = lock(store);
             let applied = store
@@ -271,7 +290,7 @@ fn local_failure(e: Error) -> SyncFailure {
     }
 }
 
-fn unreachable_message(base: &str, e: &reqwest::Error) -> String {
+pub(crate) fn unreachable_message(base: &str, e: &reqwest::Error) -> String {
     let why = if e.is_timeout() {
         "the connection timed out"
     } else if e.is_connect() {
@@ -286,7 +305,7 @@ fn unreachable_message(base: &str, e: &reqwest::Error) -> String {
 }
 
 /// A hub refusal in words a chief's ICT helper understands, by the hub's machine-readable code.
-fn failure_from(status: u16, body: &[u8]) -> SyncFailure {
+pub(crate) fn failure_from(status: u16, body: &[u8]) -> SyncFailure {
     let detail = serde_json::from_slice::<ErrorBody>(body).ok();
     let refusal = detail.as_ref().and_then(ErrorBody::refusal);
     let hub_says = detail.as_ref().map_or(String::new(), |d| {
