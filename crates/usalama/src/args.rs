@@ -79,6 +79,10 @@ pub enum Command {
     /// The update installer (started as root by its systemd unit).
     #[command(subcommand)]
     Installer(InstallerCommand),
+    /// Updates through the county hub: where they stand, install the ready version, go back,
+    /// or import one from a USB stick.
+    #[command(subcommand)]
+    Update(UpdateCommand),
     /// Set a new passphrase with the recovery code shown at `init`.
     Recover {
         /// The recovery code (20 letters and digits; dashes and spaces are ignored).
@@ -425,5 +429,21 @@ pub enum InstallerCommand {
         /// Unpack packages into DIR with dpkg-deb instead of installing them (to try one).
         #[arg(long, value_name = "DIR")]
         unpack_into: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UpdateCommand {
+    /// Where updates stand: the version running, the one being fetched or ready, any problem.
+    Status,
+    /// Hand the ready version to the installer, which installs it.
+    Install,
+    /// Go back to the version the installer kept (not across a change of the store's form).
+    Back,
+    /// Take a release from a USB stick: a .deb with its .release beside it, or a folder
+    /// holding such a pair.
+    Import {
+        /// The package (`usalama-0.3.0_amd64.deb`, its `.release` beside it) or a folder.
+        path: PathBuf,
     },
 }

@@ -16,6 +16,7 @@
 //! - `clearance`: `clearance list` and `approve`.
 //! - `release`: `release keygen`, `sign` and `verify`, where releases are signed; `installer
 //!   run`, the privileged step of an update.
+//! - `update`: `update status`, `install`, `back` and `import`: updates through the county hub.
 //! - `input`: FILE arguments and options, read and named as the command line names them.
 //! - `unlock`: the store unlocked with its passphrase, JSON output, the clock warning.
 
@@ -34,6 +35,7 @@ mod summary;
 mod sync;
 mod units;
 mod unlock;
+mod update;
 mod warning;
 
 use std::path::PathBuf;
@@ -101,6 +103,7 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
             folder,
             unpack_into,
         }) => release::run_installer(folder, unpack_into, json),
+        Command::Update(command) => update::run(&home, command, json),
     }
 }
 
