@@ -142,6 +142,8 @@ pub async fn sync(store: &Mutex<Store>, url: Option<&str>, policy: RetryPolicy) 
         .is_some_and(|e| e.kind == FailureKind::Outdated);
     if report.error.is_none() || outdated {
         report.update = crate::update::after_sync(store, url, policy, answer, outdated).await;
+    } else {
+        report.update = crate::update::current(&lock(store));
     }
     report
 }

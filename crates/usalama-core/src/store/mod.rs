@@ -616,7 +616,11 @@ pub(crate) mod testing {
          ALTER TABLE reports DROP COLUMN warning_killed;
          ALTER TABLE reports DROP COLUMN warning_abducted;
          ALTER TABLE reports DROP COLUMN warning_head;
-         ALTER TABLE reports DROP COLUMN warning_indicators;";
+         ALTER TABLE reports DROP COLUMN warning_indicators;
+         DROP TABLE update_release;
+         DROP TABLE update_problem;
+         DROP TABLE update_refusal;
+         DROP TABLE update_left;";
 
     /// A new store in `dir` for `name`, with the test passphrase "cows at the borehole".
     pub(crate) fn store(

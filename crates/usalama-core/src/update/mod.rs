@@ -175,6 +175,15 @@ pub fn words(
     Words { en, sw }
 }
 
+/// Where updates stand, as a sync that fetched nothing (it failed before the end) reports it.
+pub fn current(store: &Store) -> UpdateReport {
+    let mut report = UpdateReport::default();
+    if let Err(e) = describe(store, &mut report) {
+        report.stopped = Some(e.to_string());
+    }
+    report
+}
+
 /// Fills in where the release stands after a sync.
 fn describe(store: &Store, report: &mut UpdateReport) -> Result<()> {
     report.problem = store.update_problem()?;

@@ -823,3 +823,40 @@ fn a_device_too_old_to_sync_asks_the_update_endpoint_and_fetches() {
         package
     );
 }
+
+#[test]
+fn a_sync_with_its_update_part_may_run_on_any_thread() {
+    fn send<T: Send>(_: &T) {}
+    let laptop = Laptop::new();
+    let sync = crate::sync::sync(&laptop.store, None, RetryPolicy::default());
+    send(&sync);
+}
+
+#[test]
+fn every_sync_request_tells_the_hub_where_updates_stand() {
+    let laptop = Laptop::new();
+    let package = bytes(19, 1000);
+    let running = Version::running();
+    let newer = format!("{}.0.0", running.major + 1);
+    let mut store = laptop.store.lock().expect("lock");
+    let shelf = Shelf::of(store.home());
+    offer::take(
+        &mut store,
+        &shelf,
+        Some(&offer(release(&package, &newer), None)),
+    )
+    .expect("taken");
+    store
+        .set_update_problem(Some((UpdateProblem::DiskFull, "full")))
+        .expect("problem");
+    let out = store.next_sync_request(1 << 16).expect("request");
+    let request = crate::wire::SyncRequest::frame(&out.body)
+        .expect("frame")
+        .open()
+        .expect("request");
+    let state = request.updates.expect("the update state");
+    assert_eq!(state.running, running);
+    assert_eq!(state.arch, this_arch());
+    assert_eq!(state.fetching, Some(v(&newer)));
+    assert_eq!(state.problem, Some(UpdateProblem::DiskFull));
+}
