@@ -72,6 +72,9 @@ pub(super) fn sync(home: &Path, hub: Option<&str>, json: bool) -> Result<(), Fai
             report.received
         );
     }
+    if !json {
+        tell_update(&report.update);
+    }
     match report.error {
         None => Ok(()),
         Some(e) => Err(Failure {
@@ -82,5 +85,27 @@ pub(super) fn sync(home: &Path, hub: Option<&str>, json: bool) -> Result<(), Fai
             },
             message: e.message,
         }),
+    }
+}
+
+/// One line about updates, when a sync did something about them.
+fn tell_update(update: &usalama_core::update::UpdateReport) {
+    if let Some(why) = &update.refused {
+        say!("Update refused: {why}");
+    }
+    if let Some(p) = &update.problem {
+        say!("Update problem ({}): {}", p.problem.code(), p.message);
+    }
+    match update.version {
+        Some(v) if update.ready => {
+            say!("Version {v} is ready. It will be installed when you next close Usalama (`usalama update install`).");
+        }
+        Some(v) if update.fetched > 0 || update.offered.is_some() => say!(
+            "Update to version {v}: {} of {} bytes here ({} fetched now).",
+            update.held,
+            update.total,
+            update.fetched
+        ),
+        _ => {}
     }
 }
