@@ -130,6 +130,10 @@ fn lan(bytes: u64) -> Budget {
 /// What the small hub serves, and what it was asked.
 #[derive(Default)]
 struct Served {
+    /// The update part of every sync answer.
+    sync_updates: Option<UpdateAnswer>,
+    /// What each sync request said (its path, in order with chunk requests).
+    log: Vec<String>,
     package: Vec<u8>,
     delta: Option<(Version, Vec<u8>)>,
     /// The JSON answer to an offer request.
@@ -168,6 +172,9 @@ fn answer(mut stream: TcpStream, served: &Mutex<Served>) {
         return;
     };
     let mut s = served.lock().expect("lock");
+    if path == "/v1/sync" {
+        return answer_sync(&mut stream, &mut s, &body);
+    }
     if path == OFFER_PATH_FOR_TESTS {
         let json = s.offer.clone().unwrap_or_else(|| "null".into());
         return respond(&mut stream, 200, json.as_bytes());
@@ -179,6 +186,7 @@ fn answer(mut stream: TcpStream, served: &Mutex<Served>) {
         return; // dropped: the connection is cut
     }
     let ask = signed.body;
+    s.log.push(format!("chunk {}", ask.offset));
     s.asked.push(ask.clone());
     let source = match (&ask.from, &s.delta) {
         (None, _) => s.package.clone(),
@@ -195,6 +203,32 @@ fn answer(mut stream: TcpStream, served: &Mutex<Served>) {
     }
     let end = source.len().min(start + ask.length as usize);
     respond(&mut stream, 200, &source[start..end]);
+}
+
+/// A sync answer signed with the test hub's key: everything acknowledged, nothing new, and
+/// the update part.
+fn answer_sync(stream: &mut TcpStream, s: &mut Served, body: &[u8]) {
+    let frame = crate::wire::SyncRequest::frame(body).expect("frame");
+    let tag = frame.tag();
+    let request = frame.open().expect("request");
+    s.log
+        .push(format!("sync {:?}", request.updates.map(|u| u.fetching)));
+    let acks = request
+        .runs
+        .iter()
+        .map(|r| (r.device, r.last_seq()))
+        .collect();
+    let response = crate::wire::SyncResponse {
+        hub_time: crate::store::now_ms(),
+        acks,
+        cursor: 0,
+        more: false,
+        runs: Vec::new(),
+        refused: Vec::new(),
+        updates: s.sync_updates.clone(),
+    };
+    let hub = ed25519_dalek::SigningKey::from_bytes(&testing::HUB_KEY);
+    respond(stream, 200, &response.seal(&hub, &tag).expect("sealed"));
 }
 
 const OFFER_PATH_FOR_TESTS: &str = crate::protocol::release::OFFER_PATH;
@@ -859,4 +893,62 @@ fn every_sync_request_tells_the_hub_where_updates_stand() {
     assert_eq!(state.arch, this_arch());
     assert_eq!(state.fetching, Some(v(&newer)));
     assert_eq!(state.problem, Some(UpdateProblem::DiskFull));
+}
+
+#[test]
+fn a_sync_exchanges_the_reports_first_then_fetches_the_offered_release_within_the_budget() {
+    let running = Version::running();
+    let newer = format!("{}.0.0", running.major + 1);
+    let package = bytes(20, 100_000);
+    let hub = Hub::serve(Served {
+        package: package.clone(),
+        sync_updates: Some(UpdateAnswer {
+            budget: lan(40_000),
+            offer: Some(offer(release(&package, &newer), None)),
+        }),
+        ..Served::default()
+    });
+    let laptop = Laptop::at(&hub.base);
+    let policy = RetryPolicy {
+        attempts: 1,
+        first_backoff: Duration::from_millis(1),
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let report = runtime.block_on(crate::sync::sync(&laptop.store, None, policy));
+    assert!(report.complete, "{report:?}");
+    let update = &report.update;
+    assert_eq!(update.offered, Some(v(&newer)), "{update:?}");
+    assert_eq!(
+        (update.fetched, update.held, update.total),
+        (40_000, 40_000, 100_000)
+    );
+    assert!(!update.ready);
+    let log = std::mem::take(&mut hub.served.lock().expect("lock").log);
+    assert_eq!(log, ["sync Some(None)", "chunk 0"], "the reports first");
+
+    // The next sync says what it fetches and goes on; a third completes it.
+    runtime.block_on(crate::sync::sync(&laptop.store, None, policy));
+    let report = runtime.block_on(crate::sync::sync(&laptop.store, None, policy));
+    assert!(report.update.ready, "{:?}", report.update);
+    let log = std::mem::take(&mut hub.served.lock().expect("lock").log);
+    assert_eq!(
+        log,
+        [
+            format!("sync Some(Some({:?}))", v(&newer)),
+            "chunk 40000".into(),
+            format!("sync Some(Some({:?}))", v(&newer)),
+            "chunk 80000".into(),
+        ]
+    );
+
+    // The hub withdraws it: dropped.
+    hub.served.lock().expect("lock").sync_updates = Some(UpdateAnswer {
+        budget: lan(40_000),
+        offer: None,
+    });
+    let report = runtime.block_on(crate::sync::sync(&laptop.store, None, policy));
+    assert_eq!(report.update.version, None, "{:?}", report.update);
 }
