@@ -88,7 +88,8 @@ impl UpdateProblem {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateAnswer {
     pub budget: Budget,
-    /// A newer release for this device, if the hub has one it is not already fetching.
+    /// The newest release for this device newer than the one it runs; None when there is none
+    /// (the device then drops any fetch in progress: the release was withdrawn).
     pub offer: Option<Offer>,
 }
 
