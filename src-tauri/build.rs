@@ -46,5 +46,8 @@ fn usalama_desktop_commands() -> &'static [&'static str] {
         "export_bundle",
         "bundle_files",
         "import_bundle",
+        "update_status",
+        "install_update",
+        "go_back_version",
     ]
 }

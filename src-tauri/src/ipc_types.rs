@@ -16,6 +16,7 @@ use usalama_core::store::FailureKind;
 
 use crate::error::CommandError;
 use crate::sync_bar::{SyncFailure, SyncStatus};
+use crate::updates::{GoBack, UpdatePanel, UpdateStage};
 
 const HEADER: &str = "// Generated from the Rust types by usalama-desktop's ipc_types test: do not edit.\n\
 // Regenerate with `make ipc-types` (or USALAMA_WRITE_IPC_TYPES=1 cargo test -p usalama-desktop ipc_types).\n";
@@ -35,6 +36,9 @@ fn bindings() -> Vec<(String, String)> {
     add("FailureKind", FailureKind::export_to_string(&cfg));
     add("SyncFailure", SyncFailure::export_to_string(&cfg));
     add("SyncStatus", SyncStatus::export_to_string(&cfg));
+    add("UpdatePanel", UpdatePanel::export_to_string(&cfg));
+    add("UpdateStage", UpdateStage::export_to_string(&cfg));
+    add("GoBack", GoBack::export_to_string(&cfg));
     files.push(("vocabulary.ts".into(), vocabulary()));
     files
 }

@@ -28,6 +28,7 @@ pub mod screen;
 pub mod state;
 pub mod suspend;
 pub mod sync_bar;
+pub mod updates;
 
 use std::path::PathBuf;
 
@@ -76,6 +77,11 @@ pub fn run() {
             suspend::watch(app.handle().clone());
             Ok(())
         })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                updates::at_close(tauri::Manager::app_handle(window));
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::start,
             commands::gazetteer,
@@ -113,6 +119,9 @@ pub fn run() {
             commands::export_bundle,
             commands::bundle_files,
             commands::import_bundle,
+            updates::update_status,
+            updates::install_update,
+            updates::go_back_version,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

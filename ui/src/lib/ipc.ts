@@ -9,11 +9,15 @@ export type Lang = "en" | "sw";
 import type { CommandError } from "./generated/CommandError";
 import type { FormProblem } from "./generated/FormProblem";
 import type { SyncStatus } from "./generated/SyncStatus";
+import type { UpdatePanel } from "./generated/UpdatePanel";
 export type { CommandError } from "./generated/CommandError";
 export type { FailureKind } from "./generated/FailureKind";
 export type { Rule } from "./generated/Rule";
 export type { SyncFailure } from "./generated/SyncFailure";
 export type { SyncStatus } from "./generated/SyncStatus";
+export type { UpdatePanel } from "./generated/UpdatePanel";
+export type { UpdateStage } from "./generated/UpdateStage";
+export type { GoBack } from "./generated/GoBack";
 
 /** A problem with one field, with the rule it broke (see usalama-core's `form` module). */
 export type FieldProblem = FormProblem;
@@ -374,6 +378,9 @@ export const ipc = {
   exportBundle: (place: string) => invoke<BundleWritten>("export_bundle", { place }),
   bundleFiles: () => invoke<FoundFile[]>("bundle_files"),
   importBundle: (file: string) => invoke<BundleImported>("import_bundle", { file }),
+  updateStatus: () => invoke<UpdatePanel>("update_status"),
+  installUpdate: () => invoke<UpdatePanel>("install_update"),
+  goBackVersion: () => invoke<UpdatePanel>("go_back_version"),
   onSyncStatus: (f: (s: SyncStatus) => void): Promise<UnlistenFn> =>
     listen<SyncStatus>("sync-status", (e) => f(e.payload)),
   /** The system is about to sleep: save and lock now. */

@@ -496,6 +496,64 @@ const screens = {
   "settings.home": ["Store folder", "Folda ya hifadhi"],
   "settings.hub": ["County hub", "Kituo cha kaunti"],
 
+  // Updates (the About section of Settings)
+  "update.title": ["Updates", "Masasisho"],
+  "update.current": [
+    "Usalama {v} is the newest version this laptop knows of.",
+    "Usalama {v} ni toleo jipya zaidi linalojulikana kwenye kompyuta hii.",
+  ],
+  "update.fetching": [
+    "Version {v} is coming from the county hub, a little at each sync: {p}% is here.",
+    "Toleo {v} linakuja kutoka kituo cha kaunti, kidogo kila unapounganisha: asilimia {p} imefika.",
+  ],
+  "update.ready": [
+    "Version {v} is ready. It will be installed when you next close Usalama.",
+    "Toleo {v} liko tayari. Litasakinishwa utakapofunga Usalama wakati ujao.",
+  ],
+  "update.handed_over": [
+    "Version {v} is being installed. It runs when you next open Usalama.",
+    "Toleo {v} linasakinishwa. Litaanza utakapofungua Usalama tena.",
+  ],
+  "update.install_now": ["Install now", "Sakinisha sasa"],
+  "update.go_back": ["Go back to the previous version ({v})", "Rudi kwenye toleo lililotangulia ({v})"],
+  "update.went_back": [
+    "Going back to version {v}. It runs when you next open Usalama.",
+    "Inarudi kwenye toleo {v}. Litaanza utakapofungua Usalama tena.",
+  ],
+  "update.none_kept": [
+    "There is no earlier version on this laptop to go back to.",
+    "Hakuna toleo la awali kwenye kompyuta hii la kurudia.",
+  ],
+  "update.other_schema": [
+    "Going back is not possible: the earlier version keeps reports in another form and could not open them. Ask the county ICT office.",
+    "Haiwezekani kurudi: toleo la awali huhifadhi ripoti kwa namna nyingine na lisingeweza kuzifungua. Mwombe afisa wa TEHAMA wa kaunti akusaidie.",
+  ],
+  "update.no_installer": [
+    "The update installer is missing on this laptop. Ask the county ICT office to install Usalama by hand.",
+    "Kisakinishi cha masasisho hakipo kwenye kompyuta hii. Mwombe afisa wa TEHAMA wa kaunti asakinishe Usalama kwa mkono.",
+  ],
+  "update.refused": ["The installer refused the last request:", "Kisakinishi kilikataa ombi la mwisho:"],
+  "update.problem.disk_full": [
+    "The laptop's disk is full, so the update cannot be fetched. Delete files you no longer need.",
+    "Diski ya kompyuta imejaa, kwa hiyo sasisho haliwezi kupakuliwa. Futa faili usizohitaji tena.",
+  ],
+  "update.problem.no_installer": [
+    "The update installer is missing on this laptop. Ask the county ICT office to install Usalama by hand.",
+    "Kisakinishi cha masasisho hakipo kwenye kompyuta hii. Mwombe afisa wa TEHAMA wa kaunti asakinishe Usalama kwa mkono.",
+  ],
+  "update.problem.damaged": [
+    "The update arrived damaged twice. It is fetched again; tell the county ICT office if this goes on.",
+    "Sasisho lilifika likiwa limeharibika mara mbili. Linapakuliwa tena; mwambie afisa wa TEHAMA wa kaunti hali hii ikiendelea.",
+  ],
+  "update.problem.install_failed": [
+    "The installer could not install the update. Tell the county ICT office.",
+    "Kisakinishi hakikuweza kusakinisha sasisho. Mwambie afisa wa TEHAMA wa kaunti.",
+  ],
+  "update.problem.no_release_key": [
+    "This version of Usalama cannot check updates, so it must be updated by hand. Tell the county ICT office.",
+    "Toleo hili la Usalama haliwezi kukagua masasisho, kwa hiyo lazima lisasishwe kwa mkono. Mwambie afisa wa TEHAMA wa kaunti.",
+  ],
+
   // Summaries
   "nav.summaries": ["Summaries", "Muhtasari"],
   "summary.title": ["Summaries", "Muhtasari"],
