@@ -47,7 +47,14 @@ pub enum Failed {
 
 /// Whether the hub at `base` is on this device's local network: decided from the address
 /// alone (an IP address, or `localhost`); a name is taken as a link that costs money.
+/// `USALAMA_LINK=metered` (or `lan`) says otherwise, for a laptop that reaches a private
+/// address through a modem (a VPN over 2G), or a named hub on the office network.
 pub fn is_local(base: &str) -> bool {
+    match std::env::var("USALAMA_LINK").as_deref() {
+        Ok("metered") => return false,
+        Ok("lan") => return true,
+        _ => {}
+    }
     let Ok(url) = reqwest::Url::parse(base) else {
         return false;
     };
