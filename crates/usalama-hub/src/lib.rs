@@ -17,6 +17,9 @@
 //!   - `hub::review`: refused entries and forks, for the administrator;
 //!   - `hub::sms`: flash alerts received by SMS: read, judged by each device's replay window,
 //!     stored once with their outcome, the index of devices by alert key id;
+//!   - `hub::releases`: updates: releases published (checked against the release key, with
+//!     deltas from older ones), withdrawn, offered at sync and at the update endpoint, served
+//!     in chunks; the county's update budget and what each device runs;
 //!   - `hub::key`: the hub's secret key file.
 //! - [`gammu`]: the folders of `gammu-smsd` (FILES backend): the inbox swept into `hub::sms`,
 //!   the texts the hub sends written into the outbox, and removed from the sent folder.
@@ -25,8 +28,9 @@
 //! - [`budget`]: the daily byte budget of each device.
 //! - [`db`]: the storage trait and its SQLite and PostgreSQL backends; each backend is a
 //!   folder: its `mod.rs` opens the database and runs transactions, `tx` holds the storage
-//!   operations of a transaction, `rows` reads rows back into records.
-//! - [`http`]: the HTTP API (axum), and the limits that apply before a device is known.
+//!   operations of a transaction (`sms` and `releases` those of their tables), `rows` reads
+//!   rows back into records.
+//! - [`http`]: the HTTP API (axum): sync, enrollment, the update endpoint; and the limits that apply before a device is known.
 //! - [`serve`]: serving as in production (TLS, limits, the health listener), for the
 //!   `serve` command and the tests alike.
 //! - [`tls`]: the hub's own self-signed certificate, when no other is given.

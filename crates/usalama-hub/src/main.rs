@@ -6,7 +6,7 @@
 //!
 //! This file parses the command line and hands each command to its group in `cli/`:
 //! `serve`, `invite`, `devices`, `units`, `review` (forks and refused entries), `sms` (messages
-//! received by SMS), `bundles`
+//! received by SMS), `release` (updates published through the hub), `bundles`
 //! (import and export), `redact` and `backup`; `cli/mod.rs` holds what they share (opening
 //! the hub, printing JSON, the failure and its exit status).
 
@@ -63,6 +63,10 @@ enum Command {
     /// Entries that reused a device's sequence number with other content.
     #[command(subcommand)]
     Forks(cli::review::ForksCommand),
+    /// Updates through the hub: signed releases published, offered at sync and fetched in
+    /// chunks.
+    #[command(subcommand)]
+    Release(cli::release::ReleaseCommand),
     /// Messages received by SMS: flash alerts accepted, and messages refused with why.
     #[command(subcommand)]
     Sms(cli::sms::SmsCommand),
@@ -127,6 +131,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Forks(command) => cli::review::forks(db, command, json),
         Command::Refused(command) => cli::review::refused(db, command, json),
         Command::Sms(command) => cli::sms::run(db, command, json),
+        Command::Release(command) => cli::release::run(db, command, json),
         Command::Import { file } => cli::bundles::import(db, &file, json),
         Command::Export { device, out, since } => {
             cli::bundles::export(db, &device, &out, since, json)

@@ -1,4 +1,5 @@
-//! Prometheus metrics: entries stored, syncs, refusals by reason, unverified SMS webhook requests, kept and written out by
+//! Prometheus metrics: entries stored, syncs, refusals by reason, unverified SMS webhook requests,
+//! bytes of releases sent, kept and written out by
 //! `prometheus-client` in the OpenMetrics text format (which Prometheus reads).
 //!
 //! A counter is registered under its name without `_total`: the format names the family
@@ -22,6 +23,7 @@ pub struct Metrics {
     entries_sent: Counter,
     entries_refused: Counter,
     enrollments: Counter,
+    release_bytes: Counter,
     webhook_unverified: Counter,
     refusals: Family<Vec<(&'static str, &'static str)>, Counter>,
 }
@@ -42,6 +44,10 @@ impl Default for Metrics {
             "Entries kept without effect (not allowed for their author)",
         );
         let enrollments = counter("usalama_enrollments", "Devices enrolled");
+        let release_bytes = counter(
+            "usalama_release_bytes_sent",
+            "Bytes of packages and deltas sent to devices by the update endpoint",
+        );
         let webhook_unverified = counter(
             "usalama_sms_webhook_unverified",
             "SMS webhook requests not signed by the county's gateway, not stored",
@@ -59,6 +65,7 @@ impl Default for Metrics {
             entries_sent,
             entries_refused,
             enrollments,
+            release_bytes,
             webhook_unverified,
             refusals,
         }
@@ -74,6 +81,11 @@ impl Metrics {
 
     pub fn enrolled(&self) {
         self.enrollments.inc();
+    }
+
+    /// Bytes of a package or a delta sent in one chunk.
+    pub fn release_sent(&self, bytes: usize) {
+        self.release_bytes.inc_by(bytes as u64);
     }
 
     /// A webhook request whose signature or time did not verify.
@@ -113,6 +125,7 @@ mod tests {
         m.enrolled();
         m.refused_entry();
         m.webhook_unverified();
+        m.release_sent(4096);
         m.refused("busy");
         m.refused("busy");
         let text = m.render();
@@ -126,6 +139,11 @@ mod tests {
                 1,
             ),
             ("usalama_enrollments", "Devices enrolled.", 1),
+            (
+                "usalama_release_bytes_sent",
+                "Bytes of packages and deltas sent to devices by the update endpoint.",
+                4096,
+            ),
             (
                 "usalama_sms_webhook_unverified",
                 "SMS webhook requests not signed by the county's gateway, not stored.",

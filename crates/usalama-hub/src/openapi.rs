@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use usalama_protocol::refusal::Refusal;
+use usalama_protocol::release::{CHUNK_PATH, OFFER_PATH};
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::server::Server;
@@ -60,6 +61,36 @@ pub const ENROLL_REFUSALS: &[Refusal] = &[
     Refusal::Internal,
 ];
 
+/// The refusals the update endpoint's offer may be answered with.
+pub const OFFER_REFUSALS: &[Refusal] = &[
+    Refusal::Malformed,
+    Refusal::TooLarge,
+    Refusal::TooSlow,
+    Refusal::Busy,
+    Refusal::RateLimited,
+    Refusal::UnknownDevice,
+    Refusal::Unauthenticated,
+    Refusal::Revoked,
+    Refusal::PendingApproval,
+    Refusal::Internal,
+];
+
+/// The refusals a chunk of a release may be answered with.
+pub const CHUNK_REFUSALS: &[Refusal] = &[
+    Refusal::Malformed,
+    Refusal::TooLarge,
+    Refusal::TooSlow,
+    Refusal::Busy,
+    Refusal::RateLimited,
+    Refusal::UnknownDevice,
+    Refusal::Unauthenticated,
+    Refusal::Revoked,
+    Refusal::PendingApproval,
+    Refusal::NoRelease,
+    Refusal::BadRange,
+    Refusal::Internal,
+];
+
 /// The refusals the SMS gateway's webhook may be answered with.
 pub const WEBHOOK_REFUSALS: &[Refusal] = &[
     Refusal::Malformed,
@@ -80,12 +111,15 @@ pub const COMMAND_REFUSALS: &[Refusal] = &[
     Refusal::NotPending,
     Refusal::Ambiguous,
     Refusal::Exists,
+    Refusal::BadRelease,
 ];
 
 /// The routes that answer refusals, with their method and refusals.
 const REFUSING_ROUTES: &[(&str, &[Refusal])] = &[
     ("/v1/sync", SYNC_REFUSALS),
     ("/v1/enroll", ENROLL_REFUSALS),
+    (OFFER_PATH, OFFER_REFUSALS),
+    (CHUNK_PATH, CHUNK_REFUSALS),
     ("/sms/inbound", WEBHOOK_REFUSALS),
 ];
 
@@ -105,12 +139,28 @@ the public one."
     paths(
         crate::http::sync,
         crate::http::enroll,
+        crate::http::release_offer,
+        crate::http::release_chunk,
         crate::webhook::inbound,
         crate::http::health,
         crate::http::metrics,
         crate::http::openapi
     ),
-    components(schemas(EnrollRequestDoc, EnrolledDoc, InboundSmsDoc, TakenSmsDoc, HealthDoc)),
+    components(schemas(
+        EnrollRequestDoc,
+        EnrolledDoc,
+        SignedUpdateStateDoc,
+        UpdateStateDoc,
+        SignedChunkRequestDoc,
+        ChunkRequestDoc,
+        UpdateAnswerDoc,
+        BudgetDoc,
+        OfferDoc,
+        DeltaDoc,
+        InboundSmsDoc,
+        TakenSmsDoc,
+        HealthDoc
+    )),
     modifiers(&Refusals)
 )]
 struct Description;
@@ -153,6 +203,107 @@ pub(crate) struct EnrolledDoc {
     cleared: bool,
     /// The hub's clock, Unix milliseconds.
     hub_time: i64,
+}
+
+/// A device's update state, signed with its enrolled key
+/// (`usalama_protocol::release::Signed<UpdateState>`).
+#[derive(ToSchema)]
+#[schema(as = SignedUpdateState)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct SignedUpdateStateDoc {
+    /// The device's id, 32 hex digits.
+    device: String,
+    body: UpdateStateDoc,
+    /// Ed25519 signature (128 hex digits) of SHA-256("usalama.release.offer.v1\0" || hub id ||
+    /// device id || the body's JSON).
+    signature: String,
+}
+
+/// What a device runs and fetches (`usalama_protocol::release::UpdateState`).
+#[derive(ToSchema)]
+#[schema(as = UpdateState)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct UpdateStateDoc {
+    /// The version it runs, e.g. 0.2.0.
+    running: String,
+    /// Debian's name for its machine: amd64, arm64, i386.
+    arch: String,
+    /// The release it holds or is fetching.
+    fetching: Option<String>,
+    /// Why it cannot update: disk_full, no_installer, damaged, install_failed or
+    /// no_release_key.
+    problem: Option<String>,
+}
+
+/// A request for bytes of a release, signed with the device's enrolled key
+/// (`usalama_protocol::release::Signed<ChunkRequest>`).
+#[derive(ToSchema)]
+#[schema(as = SignedChunkRequest)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct SignedChunkRequestDoc {
+    /// The device's id, 32 hex digits.
+    device: String,
+    body: ChunkRequestDoc,
+    /// Ed25519 signature (128 hex digits) of SHA-256("usalama.release.chunk.v1\0" || hub id ||
+    /// device id || the body's JSON).
+    signature: String,
+}
+
+/// Bytes of a package, or of its delta from `from` (`usalama_protocol::release::ChunkRequest`).
+#[derive(ToSchema)]
+#[schema(as = ChunkRequest)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct ChunkRequestDoc {
+    /// The release, e.g. 0.3.0.
+    version: String,
+    /// The version a delta starts from; null for the package itself.
+    from: Option<String>,
+    offset: u64,
+    /// At most 262144 bytes are answered.
+    length: u32,
+}
+
+/// The update endpoint's answer (`usalama_protocol::release::UpdateAnswer`).
+#[derive(ToSchema)]
+#[schema(as = UpdateAnswer)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct UpdateAnswerDoc {
+    budget: BudgetDoc,
+    /// A newer release for the device; null when there is none.
+    offer: Option<OfferDoc>,
+}
+
+/// The county's update budget per sync, in bytes; 18446744073709551615 sets no limit.
+#[derive(ToSchema)]
+#[schema(as = Budget)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct BudgetDoc {
+    /// Over a link that costs money.
+    metered: u64,
+    /// When the hub is on the device's local network.
+    lan: u64,
+}
+
+/// A release the device may fetch.
+#[derive(ToSchema)]
+#[schema(as = Offer)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct OfferDoc {
+    /// The release file, exactly as the release key signed it.
+    release: String,
+    /// A delta from the version the device runs, if the hub keeps one.
+    delta: Option<DeltaDoc>,
+}
+
+/// A delta from an older package to the offered one.
+#[derive(ToSchema)]
+#[schema(as = Delta)]
+#[allow(dead_code)] // read by the description only
+pub(crate) struct DeltaDoc {
+    from: String,
+    size: u64,
+    /// SHA-256 of the delta, 64 hex digits.
+    sha256: String,
 }
 
 /// An SMS the gateway phone received (`crate::webhook::Inbound`).

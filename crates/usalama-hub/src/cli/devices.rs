@@ -1,7 +1,9 @@
 //! `devices`: the enrolled devices, and the administrator's revoking and approving of one.
 
 use clap::Subcommand;
+use usalama_protocol::clock::format_ms;
 use usalama_protocol::domain::text::escape_line;
+use usalama_protocol::release::UpdateProblem;
 
 use super::{open, print_json, Failure};
 
@@ -43,35 +45,47 @@ pub(crate) fn run(db: &str, command: DevicesCommand, json: bool) -> Result<(), F
 }
 
 fn list(db: &str, json: bool) -> Result<(), Failure> {
-    let devices = open(db)?.devices()?;
+    let devices = open(db)?.device_listing()?;
     if json {
         print_json(&devices);
-    } else {
+        return Ok(());
+    }
+    say!(
+        "{:<34} {:<20} {:<16} {:<6} {:<24} {:<8} {:<9} {:<26} UPDATE PROBLEM",
+        "DEVICE",
+        "NAME",
+        "ROLE",
+        "AGENCY",
+        "UNIT",
+        "STATE",
+        "RUNNING",
+        "LAST SYNC"
+    );
+    for listed in devices {
+        let d = &listed.device;
         say!(
-            "{:<34} {:<20} {:<16} {:<6} {:<24} STATE",
-            "DEVICE",
-            "NAME",
-            "ROLE",
-            "AGENCY",
-            "UNIT"
+            "{:<34} {:<20} {:<16} {:<6} {:<24} {:<8} {:<9} {:<26} {}",
+            d.id.to_string(),
+            escape_line(&d.name),
+            d.role,
+            d.agency.as_deref().unwrap_or("-"),
+            d.unit.as_deref().unwrap_or("-"),
+            if d.revoked {
+                "revoked"
+            } else if d.pending {
+                "pending"
+            } else {
+                "active"
+            },
+            listed
+                .running
+                .map_or_else(|| "unknown".into(), |v| v.to_string()),
+            listed.synced_at.map_or_else(|| "-".into(), format_ms),
+            listed
+                .update_problem
+                .and_then(UpdateProblem::parse)
+                .map_or("-", UpdateProblem::words)
         );
-        for d in devices {
-            say!(
-                "{:<34} {:<20} {:<16} {:<6} {:<24} {}",
-                d.id.to_string(),
-                escape_line(&d.name),
-                d.role,
-                d.agency.as_deref().unwrap_or("-"),
-                d.unit.as_deref().unwrap_or("-"),
-                if d.revoked {
-                    "revoked"
-                } else if d.pending {
-                    "pending"
-                } else {
-                    "active"
-                }
-            );
-        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub(crate) mod bundles;
 pub(crate) mod devices;
 pub(crate) mod invite;
 pub(crate) mod redact;
+pub(crate) mod release;
 pub(crate) mod review;
 pub(crate) mod serve;
 pub(crate) mod sms;

@@ -5,9 +5,13 @@
 //! reader never skips an entry that commits later with a smaller number).
 
 pub mod postgres;
+mod releases;
 mod sms;
 pub mod sqlite;
 
+pub use releases::{
+    rank, Blob, DeltaRecord, DeviceUpdates, ReleaseRecord, ReleaseStore, CHUNK_ROW,
+};
 pub use sms::{AlertSender, Outgoing, SmsMessage, SmsStore};
 
 use std::path::{Path, PathBuf};
@@ -171,8 +175,9 @@ pub struct Audience<'a> {
     pub cleared: bool,
 }
 
-/// One transaction's worth of storage operations (the SMS ones in [`SmsStore`]).
-pub trait Tx: SmsStore {
+/// One transaction's worth of storage operations (the SMS ones in [`SmsStore`], the update
+/// ones in [`ReleaseStore`]).
+pub trait Tx: SmsStore + ReleaseStore {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     fn delete_meta(&mut self, key: &str) -> Result<()>;
@@ -193,7 +198,8 @@ pub trait Tx: SmsStore {
     fn spent(&mut self, device: &DeviceId, day: i64) -> Result<u64>;
     /// Adds to a device's bytes of `day`, forgetting its earlier days.
     fn spend(&mut self, device: &DeviceId, day: i64, bytes: u64) -> Result<()>;
-    fn set_counter(&mut self, id: &DeviceId, counter: u64) -> Result<()>;
+    /// Records a request's counter, and when the device synced (Unix ms): one write.
+    fn set_counter(&mut self, id: &DeviceId, counter: u64, synced_at: i64) -> Result<()>;
     fn set_head(&mut self, id: &DeviceId, seq: u64, hash: &Hash) -> Result<()>;
 
     /// The hash of a stored entry.

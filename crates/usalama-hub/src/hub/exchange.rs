@@ -163,7 +163,7 @@ impl Hub {
                 ),
             ));
         }
-        tx.set_counter(&device.id, request.counter)?;
+        tx.set_counter(&device.id, request.counter, x.now)?;
         x.acks = vec![(device.id, device.head_seq)];
         for run in self.runs_to_store(tx, &device, request, relayed, x)? {
             self.take_run(tx, &device, run, x)?;
@@ -172,6 +172,11 @@ impl Hub {
         let acks = std::mem::take(&mut x.acks);
         let mut response = self.answer(tx, &device, cursor, acks, x.now, CHUNK_BYTES)?;
         response.refused = std::mem::take(&mut x.refused);
+        // A device from before updates says nothing of them, and must get nothing back: it
+        // would refuse an answer with bytes it does not know.
+        if let Some(state) = &request.updates {
+            response.updates = Some(self.updates_at_sync(tx, &device.id, state, x.now)?);
+        }
         tx.set_meta(&cursor_key(&device.id), &response.cursor.to_string())?;
         tx.set_meta(&pull_from_key(&device.id), &cursor.to_string())?;
         if !x.forks.is_empty() {

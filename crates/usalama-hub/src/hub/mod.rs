@@ -4,7 +4,8 @@
 //!
 //! This module keeps the [`Hub`] itself: opening it over a database, its identity and its own
 //! chain. Each child module adds the methods of one job (`sms`: flash alerts received by SMS;
-//! `sms_number`: the county's number devices send them to).
+//! `sms_number`: the county's number devices send them to; `releases`: updates published,
+//! offered and served in chunks).
 
 mod answer;
 mod bundles;
@@ -14,6 +15,7 @@ mod exchange;
 mod intake;
 mod key;
 mod redaction;
+mod releases;
 mod review;
 mod rules;
 mod sms;
@@ -39,6 +41,10 @@ pub use bundles::{BundleExport, BundleImport};
 pub(crate) use enrollment::hmac_sha256;
 pub use enrollment::{EnrollRequest, InviteCode, InviteRequest, DEFAULT_INVITE_HOURS};
 pub use redaction::Redacted;
+pub use releases::{
+    DeltaListing, DeviceListing, Fetching, Problem, Published, ReleaseListing, Running,
+    UpdateStatus,
+};
 pub use sms::{Incoming, Taken, COUNTY_DAILY_CAP, DAILY_CAP, DUTY_TEXT, EXCERPT};
 pub use usalama_protocol::ledger::MAX_AHEAD_MS;
 

@@ -15,6 +15,7 @@
 //! serialise); `tx` holds every storage operation of a transaction, and `rows` reads stored
 //! rows back into records.
 
+mod releases;
 mod rows;
 mod sms;
 mod tx;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/002_approval_and_budget.sql"),
     include_str!("../migrations/postgres/003_sms.sql"),
     include_str!("../migrations/postgres/004_sms_relays.sql"),
+    include_str!("../migrations/postgres/005_releases.sql"),
 ];
 
 /// The key of the advisory lock every write transaction holds until it commits.

@@ -238,10 +238,10 @@ impl Tx for PgTx<'_> {
         Ok(())
     }
 
-    fn set_counter(&mut self, id: &DeviceId, counter: u64) -> Result<()> {
+    fn set_counter(&mut self, id: &DeviceId, counter: u64, synced_at: i64) -> Result<()> {
         self.exec(
-            "UPDATE devices SET counter = $2 WHERE id = $1",
-            &[&&id.0[..], &signed(counter, "request counter")?],
+            "UPDATE devices SET counter = $2, synced_at = $3 WHERE id = $1",
+            &[&&id.0[..], &signed(counter, "request counter")?, &synced_at],
         )?;
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! This module opens the file (migrations, modes) and runs transactions; `tx` holds every
 //! storage operation of a transaction, and `rows` reads stored rows back into records.
 
+mod releases;
 mod rows;
 mod sms;
 mod tx;
@@ -22,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/sqlite/002_approval_and_budget.sql"),
     include_str!("../migrations/sqlite/003_sms.sql"),
     include_str!("../migrations/sqlite/004_sms_relays.sql"),
+    include_str!("../migrations/sqlite/005_releases.sql"),
 ];
 
 #[derive(Debug)]

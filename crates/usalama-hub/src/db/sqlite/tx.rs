@@ -171,10 +171,10 @@ impl Tx for SqliteTx<'_> {
         Ok(())
     }
 
-    fn set_counter(&mut self, id: &DeviceId, counter: u64) -> Result<()> {
+    fn set_counter(&mut self, id: &DeviceId, counter: u64, synced_at: i64) -> Result<()> {
         self.tx
-            .prepare_cached("UPDATE devices SET counter = ?2 WHERE id = ?1")?
-            .execute(params![id.0, counter])?;
+            .prepare_cached("UPDATE devices SET counter = ?2, synced_at = ?3 WHERE id = ?1")?
+            .execute(params![id.0, counter, synced_at])?;
         Ok(())
     }
 

@@ -312,4 +312,4 @@ fn excerpt(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

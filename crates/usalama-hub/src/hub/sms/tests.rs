@@ -1,5 +1,6 @@
 //! The intake of SMS alerts on a hub over a temporary database, on SQLite and (when
-//! `USALAMA_TEST_POSTGRES` is set) on PostgreSQL: the same story on each backend.
+//! `USALAMA_TEST_POSTGRES` is set) on PostgreSQL: the same story on each backend. The hubs on
+//! each backend and an enrolled chief serve the update tests too.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,13 +22,13 @@ use crate::gammu;
 use crate::hub::{Hub, InviteRequest};
 
 /// A hub on each backend the machine offers, with what must outlive it.
-pub(super) struct Scratch {
-    pub(super) hub: Hub,
+pub(in crate::hub) struct Scratch {
+    pub(in crate::hub) hub: Hub,
     _dir: tempfile::TempDir,
     _postgres: Option<PgScratch>,
 }
 
-pub(super) fn hubs() -> Vec<Scratch> {
+pub(in crate::hub) fn hubs() -> Vec<Scratch> {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = db::open(&dir.path().join("hub.db").display().to_string()).expect("sqlite");
     let mut hubs = vec![Scratch {
@@ -107,7 +108,7 @@ pub(super) fn officer() -> DeviceRecord {
 }
 
 /// Enrolls a chief's device with the key of `seed`.
-pub(super) fn enroll(hub: &Hub, seed: u8) -> (SigningKey, DeviceId) {
+pub(in crate::hub) fn enroll(hub: &Hub, seed: u8) -> (SigningKey, DeviceId) {
     let invite = hub
         .invite(&InviteRequest {
             name: format!("Chief {seed}"),
