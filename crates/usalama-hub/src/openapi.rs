@@ -64,6 +64,7 @@ pub const ENROLL_REFUSALS: &[Refusal] = &[
 /// The refusals the update endpoint's offer may be answered with.
 pub const OFFER_REFUSALS: &[Refusal] = &[
     Refusal::Malformed,
+    Refusal::Invalid,
     Refusal::TooLarge,
     Refusal::TooSlow,
     Refusal::Busy,
@@ -539,5 +540,70 @@ mod tests {
             let schema = api["components"]["schemas"][name]["properties"].clone();
             assert_eq!(fields(schema), fields(wire), "{name}");
         }
+    }
+
+    #[test]
+    fn the_update_schemas_name_the_wire_types_fields() {
+        use usalama_protocol::release::{
+            Budget, ChunkRequest, Delta, Offer, Signed, UpdateAnswer, UpdateState,
+        };
+
+        let api = served_description();
+        let fields = |value: &Value| -> BTreeSet<String> {
+            value
+                .as_object()
+                .expect("an object")
+                .keys()
+                .cloned()
+                .collect()
+        };
+        let v = |s: &str| s.parse().expect("version");
+        let state = UpdateState {
+            running: v("0.2.0"),
+            arch: "amd64".into(),
+            fetching: None,
+            problem: None,
+        };
+        let ask = ChunkRequest {
+            version: v("0.3.0"),
+            from: None,
+            offset: 0,
+            length: 1,
+        };
+        let delta = Delta {
+            from: v("0.2.0"),
+            size: 1,
+            sha256: String::new(),
+        };
+        let offer = Offer {
+            release: String::new(),
+            delta: Some(delta.clone()),
+        };
+        let answer = UpdateAnswer {
+            budget: Budget::default(),
+            offer: Some(offer.clone()),
+        };
+        let signed = |body: Value| Signed {
+            device: String::new(),
+            body,
+            signature: String::new(),
+        };
+        for (name, wire) in [
+            ("UpdateState", json(&state)),
+            ("ChunkRequest", json(&ask)),
+            ("SignedUpdateState", json(&signed(json(&state)))),
+            ("SignedChunkRequest", json(&signed(json(&ask)))),
+            ("UpdateAnswer", json(&answer)),
+            ("Budget", json(&Budget::default())),
+            ("Offer", json(&offer)),
+            ("Delta", json(&delta)),
+        ] {
+            let schema = &api["components"]["schemas"][name]["properties"];
+            assert_eq!(fields(schema), fields(&wire), "{name}");
+        }
+    }
+
+    fn json(value: &impl serde::Serialize) -> Value {
+        serde_json::to_value(value).expect("json")
     }
 }

@@ -3,7 +3,6 @@
 use clap::Subcommand;
 use usalama_protocol::clock::format_ms;
 use usalama_protocol::domain::text::escape_line;
-use usalama_protocol::release::UpdateProblem;
 
 use super::{open, print_json, Failure};
 
@@ -50,41 +49,39 @@ fn list(db: &str, json: bool) -> Result<(), Failure> {
         print_json(&devices);
         return Ok(());
     }
+    // STATE stays last: scripts read a line's end.
     say!(
-        "{:<34} {:<20} {:<16} {:<6} {:<24} {:<8} {:<9} {:<26} UPDATE PROBLEM",
+        "{:<34} {:<20} {:<16} {:<6} {:<24} {:<9} {:<26} {:<14} STATE",
         "DEVICE",
         "NAME",
         "ROLE",
         "AGENCY",
         "UNIT",
-        "STATE",
         "RUNNING",
-        "LAST SYNC"
+        "LAST SYNC",
+        "UPDATE PROBLEM"
     );
     for listed in devices {
         let d = &listed.device;
         say!(
-            "{:<34} {:<20} {:<16} {:<6} {:<24} {:<8} {:<9} {:<26} {}",
+            "{:<34} {:<20} {:<16} {:<6} {:<24} {:<9} {:<26} {:<14} {}",
             d.id.to_string(),
             escape_line(&d.name),
             d.role,
             d.agency.as_deref().unwrap_or("-"),
             d.unit.as_deref().unwrap_or("-"),
+            listed
+                .running
+                .map_or_else(|| "unknown".into(), |v| v.to_string()),
+            listed.synced_at.map_or_else(|| "-".into(), format_ms),
+            listed.update_problem.unwrap_or("-"),
             if d.revoked {
                 "revoked"
             } else if d.pending {
                 "pending"
             } else {
                 "active"
-            },
-            listed
-                .running
-                .map_or_else(|| "unknown".into(), |v| v.to_string()),
-            listed.synced_at.map_or_else(|| "-".into(), format_ms),
-            listed
-                .update_problem
-                .and_then(UpdateProblem::parse)
-                .map_or("-", UpdateProblem::words)
+            }
         );
     }
     Ok(())

@@ -317,6 +317,14 @@ impl Hub {
         state: &UpdateState,
         now: i64,
     ) -> Result<UpdateAnswer> {
+        if !plain_arch(&state.arch) {
+            // Never a machine a release names: nothing to keep, nothing to offer, and the
+            // sync it came with goes through.
+            return Ok(UpdateAnswer {
+                budget: budget_in(tx)?,
+                offer: None,
+            });
+        }
         if tx.device_updates(device)?.as_ref() != Some(state) {
             tx.set_device_updates(device, state, now)?;
         }
@@ -328,6 +336,13 @@ impl Hub {
     pub fn release_offer(&self, body: &[u8]) -> Result<UpdateAnswer> {
         let signed = Signed::<UpdateState>::parse(body)?;
         let state = &signed.body;
+        if !plain_arch(&state.arch) {
+            return Err(HubError::refused(
+                Refusal::Invalid,
+                "arch: a machine's Debian name (amd64, arm64), at most 16 lower-case letters, \
+                 digits and dashes",
+            ));
+        }
         let (device, changed, answer) = db::read(self.db(), |tx| {
             let device = self.signer(tx, &signed)?;
             let changed = tx.device_updates(&device)?.as_ref() != Some(state);
@@ -422,6 +437,14 @@ fn offer_in(tx: &mut dyn Tx, state: &UpdateState) -> Result<UpdateAnswer> {
         }),
     };
     Ok(UpdateAnswer { budget, offer })
+}
+
+/// A machine's name as a release file has it: lower-case letters, digits and `-`, at most 16.
+fn plain_arch(arch: &str) -> bool {
+    (1..=16).contains(&arch.len())
+        && arch
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn budget_in(tx: &mut dyn Tx) -> Result<Budget> {

@@ -282,6 +282,18 @@ fn only_an_enrolled_device_signing_for_itself_is_answered() {
             chunk(hub, &key, "0.3.0", None, 0, 10).expect("chunk").len(),
             10
         );
+        let (waiting, _) = enroll_waiting(hub, 37);
+        let e = chunk(hub, &waiting, "0.3.0", None, 0, 10).expect_err("pending");
+        assert_eq!(e.code(), "pending_approval");
+        let weird = UpdateState {
+            arch: "AMD 64".into(),
+            ..state("0.2.0")
+        };
+        let signed = Signed::sign(weird, &key, &hub.id()).expect("signed");
+        let e = hub
+            .release_offer(&signed.to_json().expect("json"))
+            .expect_err("not a machine's name");
+        assert_eq!(e.code(), "invalid");
         hub.revoke(&device.to_string()).expect("revoked");
         let e = chunk(hub, &key, "0.3.0", None, 0, 10).expect_err("revoked");
         assert_eq!(e.code(), "revoked");
@@ -291,6 +303,39 @@ fn only_an_enrolled_device_signing_for_itself_is_answered() {
             .expect_err("revoked");
         assert_eq!(e.code(), "revoked");
     }
+}
+
+/// Enrolls a cleared chief's device with the key of `seed`: it waits for approval.
+fn enroll_waiting(hub: &Hub, seed: u8) -> (SigningKey, usalama_protocol::ledger::DeviceId) {
+    use ed25519_dalek::Signer;
+    use usalama_protocol::domain::Role;
+    use usalama_protocol::enrollment::enrollment_proof_digest;
+    use usalama_protocol::wire::EnrollRequest;
+
+    let invite = hub
+        .invite(&crate::hub::InviteRequest {
+            name: format!("Chief {seed}"),
+            role: Role::Chief,
+            unit: "ke-024-v-lami-nyeusi".into(),
+            agency: None,
+            cleared: true,
+            person: None,
+            hours: 1,
+        })
+        .expect("invited");
+    let key = SigningKey::from_bytes(&[seed; 32]);
+    let public = key.verifying_key().to_bytes();
+    let proof = key.sign(&enrollment_proof_digest(&invite.code, &public));
+    hub.enroll(&EnrollRequest {
+        code: invite.code,
+        public_key: hex::encode(public),
+        proof: hex::encode(proof.to_bytes()),
+    })
+    .expect("enrolled");
+    (
+        key.clone(),
+        usalama_protocol::ledger::DeviceId::of(&key.verifying_key()),
+    )
 }
 
 /// A sync request of the device `key` with counter `counter`, and the hub's answer.
