@@ -166,7 +166,9 @@ fn status(db: &str, json: bool) -> Result<(), Failure> {
         problems,
     } = status;
     say!("{devices} devices (revoked ones left out).");
-    say!("Running:");
+    if devices > 0 {
+        say!("Running:");
+    }
     for r in running {
         say!(
             "  {:<10} {:<7} {}",
