@@ -125,7 +125,14 @@ impl Hub {
     /// made from the newest older releases for the same machine, and kept when smaller than
     /// the package. Nothing is stored unless all of it is.
     pub fn publish(&self, release_file: &[u8], package: &[u8]) -> Result<Published> {
-        let release = Release::parse(release_file, &accepted_keys())
+        let keys = accepted_keys();
+        if keys.is_empty() {
+            return Err(bad_release(
+                "this usalama-hub was built without the release key (USALAMA_RELEASE_KEY), so it \
+                 can check no release: publish with a usalama-hub built with it",
+            ));
+        }
+        let release = Release::parse(release_file, &keys)
             .map_err(|e| bad_release(format!("the release file: {e}")))?;
         let m = &release.manifest;
         m.check(package)
@@ -457,10 +464,11 @@ fn budget_in(tx: &mut dyn Tx) -> Result<Budget> {
         .map(Option::unwrap_or_default)
 }
 
-/// The deltas from each older package to `package`, kept when smaller than it and when they
-/// give it back; and the versions whose delta was not kept.
+/// Deltas kept with their bytes, and the versions whose delta was not kept.
 type Deltas = (Vec<(DeltaRecord, Vec<u8>)>, Vec<Version>);
 
+/// The delta from each older package (`bases`) to `package`, kept when it is smaller than the
+/// package and gives it back.
 fn deltas_to(
     version: Version,
     arch: &str,
