@@ -15,7 +15,7 @@ use crate::error::Result;
 macro_rules! select_releases {
     ($tail:literal) => {
         concat!(
-            "SELECT version, arch, release, size, sha256, published_at, withdrawn_at
+            "SELECT version, arch, release_text, size, sha256, published_at, withdrawn_at
              FROM releases ",
             $tail
         )
@@ -44,7 +44,7 @@ fn chunk_from(r: &Row) -> Result<(u64, Vec<u8>)> {
 impl ReleaseStore for PgTx<'_> {
     fn insert_release(&mut self, r: &ReleaseRecord) -> Result<bool> {
         Ok(self.exec(
-            "INSERT INTO releases (arch, rank, version, release, size, sha256, published_at,
+            "INSERT INTO releases (arch, rank, version, release_text, size, sha256, published_at,
                                    withdrawn_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
             &[

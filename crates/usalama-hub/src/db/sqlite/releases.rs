@@ -12,7 +12,7 @@ use crate::db::{rank, Blob, DeltaRecord, DeviceUpdates, ReleaseRecord, ReleaseSt
 use crate::error::Result;
 
 const RELEASE_COLUMNS: &str =
-    "version, arch, release, size, sha256, published_at, withdrawn_at FROM releases";
+    "version, arch, release_text, size, sha256, published_at, withdrawn_at FROM releases";
 
 type ReleaseRow = (String, String, String, u64, Vec<u8>, i64, Option<i64>);
 
@@ -62,7 +62,7 @@ impl ReleaseStore for SqliteTx<'_> {
         Ok(self
             .tx
             .prepare_cached(
-                "INSERT INTO releases (arch, rank, version, release, size, sha256, published_at,
+                "INSERT INTO releases (arch, rank, version, release_text, size, sha256, published_at,
                                        withdrawn_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
             )?

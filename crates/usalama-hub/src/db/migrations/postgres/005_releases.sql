@@ -3,7 +3,7 @@
 -- the offer at every sync is one look-up of the primary key.
 CREATE TABLE releases (
     arch TEXT NOT NULL, rank BIGINT NOT NULL, version TEXT NOT NULL,
-    release TEXT NOT NULL, size BIGINT NOT NULL, sha256 BYTEA NOT NULL,
+    release_text TEXT NOT NULL, size BIGINT NOT NULL, sha256 BYTEA NOT NULL,
     published_at BIGINT NOT NULL,
     -- When the administrator withdrew it: no longer offered, its bytes refused (but kept).
     withdrawn_at BIGINT,

@@ -3,7 +3,7 @@
 -- the offer at every sync is one look-up of the primary key.
 CREATE TABLE releases (
     arch TEXT NOT NULL, rank INTEGER NOT NULL, version TEXT NOT NULL,
-    release TEXT NOT NULL, size INTEGER NOT NULL, sha256 BLOB NOT NULL,
+    release_text TEXT NOT NULL, size INTEGER NOT NULL, sha256 BLOB NOT NULL,
     published_at INTEGER NOT NULL,
     -- When the administrator withdrew it: no longer offered, its bytes refused (but kept).
     withdrawn_at INTEGER,
