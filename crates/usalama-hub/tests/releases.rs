@@ -120,7 +120,7 @@ fn the_release_commands_refuse_what_does_not_verify_and_show_what_they_keep() {
         (&1.into(), &1.into())
     );
     let devices = json(&db, &["devices", "list"]);
-    assert_eq!(devices[0]["running"], Value::Null);
+    assert_eq!(devices[0]["version"], Value::Null);
     assert_eq!(devices[0]["name"], "Chief Lokwang");
 
     let withdrawn = json(&db, &["release", "withdraw", "0.3.0", "--arch", "amd64"]);

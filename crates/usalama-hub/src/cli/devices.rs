@@ -71,7 +71,7 @@ fn list(db: &str, json: bool) -> Result<(), Failure> {
             d.agency.as_deref().unwrap_or("-"),
             d.unit.as_deref().unwrap_or("-"),
             listed
-                .running
+                .version
                 .map_or_else(|| "unknown".into(), |v| v.to_string()),
             listed.synced_at.map_or_else(|| "-".into(), format_ms),
             listed.update_problem.unwrap_or("-"),

@@ -159,12 +159,16 @@ fn status(db: &str, json: bool) -> Result<(), Failure> {
         return Ok(());
     }
     let UpdateStatus {
+        offered,
         devices,
         running,
         unknown,
         fetching,
         problems,
     } = status;
+    for o in offered {
+        say!("Offered for {}: {}", o.arch, o.version);
+    }
     say!("{devices} devices (revoked ones left out).");
     if devices > 0 {
         say!("Running:");

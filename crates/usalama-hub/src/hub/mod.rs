@@ -42,7 +42,7 @@ pub(crate) use enrollment::hmac_sha256;
 pub use enrollment::{EnrollRequest, InviteCode, InviteRequest, DEFAULT_INVITE_HOURS};
 pub use redaction::Redacted;
 pub use releases::{
-    DeltaListing, DeviceListing, Fetching, Problem, Published, ReleaseListing, Running,
+    DeltaListing, DeviceListing, Fetching, Offered, Problem, Published, ReleaseListing, Running,
     UpdateStatus,
 };
 pub use sms::{Incoming, Taken, COUNTY_DAILY_CAP, DAILY_CAP, DUTY_TEXT, EXCERPT};

@@ -58,6 +58,8 @@ pub struct Published {
 /// The devices' updates, counted for the administrator.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct UpdateStatus {
+    /// What is offered now: the newest release for each machine that is not withdrawn.
+    pub offered: Vec<Offered>,
     /// Devices not revoked.
     pub devices: u64,
     pub running: Vec<Running>,
@@ -65,6 +67,12 @@ pub struct UpdateStatus {
     pub unknown: u64,
     pub fetching: Vec<Fetching>,
     pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Offered {
+    pub version: Version,
+    pub arch: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,8 +103,8 @@ pub struct DeviceListing {
     pub device: DeviceRecord,
     /// Unix ms; `None` if it has not synced since the hub kept the time.
     pub synced_at: Option<i64>,
-    /// What it said it runs (`None`: from before updates).
-    pub running: Option<Version>,
+    /// The version it said it runs (`None`: from before updates).
+    pub version: Option<Version>,
     pub arch: Option<String>,
     pub fetching: Option<Version>,
     /// Why it cannot update, as a code (`disk_full`).
@@ -245,8 +253,19 @@ impl Hub {
 
     /// The devices counted by what they run, fetch and cannot do (revoked ones left out).
     pub fn update_status(&self) -> Result<UpdateStatus> {
-        let all = db::read(self.db(), |tx| tx.all_device_updates(&self.id))?;
+        let (all, releases) = db::read(self.db(), |tx| {
+            Ok((tx.all_device_updates(&self.id)?, tx.releases()?))
+        })?;
         let mut status = UpdateStatus::default();
+        // Newest first: the first release of each machine left is the one offered.
+        for r in releases.into_iter().filter(|r| r.withdrawn_at.is_none()) {
+            if !status.offered.iter().any(|o| o.arch == r.arch) {
+                status.offered.push(Offered {
+                    version: r.version,
+                    arch: r.arch,
+                });
+            }
+        }
         let mut running: BTreeMap<(Version, String), u64> = BTreeMap::new();
         let mut fetching: BTreeMap<Version, u64> = BTreeMap::new();
         let mut problems: BTreeMap<&'static str, Problem> = BTreeMap::new();
@@ -306,7 +325,7 @@ impl Hub {
                 DeviceListing {
                     device,
                     synced_at,
-                    running: state.as_ref().map(|s| s.running),
+                    version: state.as_ref().map(|s| s.running),
                     arch: state.as_ref().map(|s| s.arch.clone()),
                     fetching: state.as_ref().and_then(|s| s.fetching),
                     update_problem: state.and_then(|s| s.problem).map(|p| p.code()),

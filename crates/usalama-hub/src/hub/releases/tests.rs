@@ -398,10 +398,11 @@ fn a_sync_is_answered_about_updates_only_when_it_asks_and_records_only_changes()
         let status = hub.update_status().expect("status");
         assert_eq!((status.devices, status.unknown), (1, 0));
         assert_eq!(status.running[0].version, v("0.2.0"));
+        assert_eq!(status.offered[0].version, v("0.3.0"));
         assert_eq!(status.fetching[0].version, v("0.3.0"));
         assert_eq!(status.problems[0].problem, "disk_full");
         let listed = hub.device_listing().expect("listed");
-        assert_eq!(listed[0].running, Some(v("0.2.0")));
+        assert_eq!(listed[0].version, Some(v("0.2.0")));
         assert_eq!(listed[0].update_problem, Some("disk_full"));
         // Once it runs the newest, nothing is offered (and it drops what it fetched).
         let answer = sync(hub, &key, 5, Some(state("0.3.0")))
