@@ -373,7 +373,8 @@ fn post(url: &str, body: Vec<u8>) -> (u16, Vec<u8>) {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let answer = reqwest::Client::new()
+        let answer = usalama_core::sync::http_client(None)
+            .expect("client")
             .post(url)
             .header("content-type", "application/json")
             .body(body)

@@ -25,6 +25,9 @@ use super::UpdateReport;
 
 /// A chunk on a link that costs money: small, so that a cut wastes little.
 pub const METERED_CHUNK: u32 = 32 << 10;
+/// The smallest chunk: a link that breaks before each chunk arrives gets smaller ones, down to
+/// this.
+pub const MIN_CHUNK: u32 = 8 << 10;
 
 /// The hub's update endpoint, over the pinned client of sync.
 #[derive(Debug)]
@@ -41,8 +44,10 @@ pub enum Failed {
     NoRelease,
     /// Bytes asked beyond the end.
     BadRange,
-    /// The network, or the hub (after retries), or a refusal of this device: in words.
+    /// The hub (after retries), or a refusal of this device: in words.
     Stopped(String),
+    /// The connection broke, every attempt: in words.
+    Cut(String),
 }
 
 /// Whether the hub at `base` is on this device's local network: decided from the address
@@ -109,7 +114,7 @@ impl std::fmt::Display for Failed {
         match self {
             Failed::NoRelease => f.write_str("the county hub holds no such release"),
             Failed::BadRange => f.write_str("the county hub refused the range asked"),
-            Failed::Stopped(why) => f.write_str(why),
+            Failed::Stopped(why) | Failed::Cut(why) => f.write_str(why),
         }
     }
 }
@@ -143,7 +148,7 @@ async fn post(link: &Link, path: &str, body: Vec<u8>) -> std::result::Result<Vec
                 attempt += 1;
                 continue;
             }
-            Err(e) => return Err(Failed::Stopped(unreachable_message(&link.base, &e))),
+            Err(e) => return Err(Failed::Cut(unreachable_message(&link.base, &e))),
         };
         if status == 200 {
             return Ok(bytes.to_vec());
@@ -196,7 +201,7 @@ pub async fn fetch(
     budget: Budget,
     report: &mut UpdateReport,
 ) -> Result<()> {
-    let (mut left, chunk) = allowance(budget, &link.base);
+    let (mut left, mut chunk) = allowance(budget, &link.base);
     loop {
         let Some(mut record) = lock(store).update_record()? else {
             return Ok(());
@@ -241,7 +246,10 @@ pub async fn fetch(
                 report.stopped = Some("the hub answered a chunk of the wrong size".into());
                 return Ok(());
             }
-            Err(Failed::Stopped(why)) => {
+            // A link that breaks before a whole chunk arrives: halved chunks, down to the
+            // smallest, before this sync gives up (the next starts from the same size).
+            Err(Failed::Cut(_)) if chunk > MIN_CHUNK => chunk = (chunk / 2).max(MIN_CHUNK),
+            Err(Failed::Stopped(why) | Failed::Cut(why)) => {
                 report.stopped = Some(why);
                 return Ok(());
             }
