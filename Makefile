@@ -77,5 +77,12 @@ bench: prepare
 	$(CARGO) bench --locked -p usalama-tests --bench sync
 	$(CARGO) bench --locked -p usalama-protocol --bench backtest
 
+## A release fetched through 2G (about 5 minutes of shaped link); debug assertions on, since
+## the package is signed with the test key. USALAMA_BENCH_BUILDS=OLD:NEW adds the delta between
+## two builds of the `usalama` binary.
+.PHONY: bench-updates
+bench-updates: prepare
+	$(CARGO) bench --locked --profile dev -p usalama-tests --bench updates
+
 fmt:
 	$(CARGO) fmt --all

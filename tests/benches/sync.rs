@@ -7,66 +7,15 @@
 // A test story reads best top to bottom: the function-length limit is for the crates.
 #![allow(clippy::too_many_lines)]
 
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use serde_json::Value;
-use usalama_core::domain::{Lang, Report, Role};
-use usalama_core::enrollment::Enrollment;
-use usalama_core::keys::KdfParams;
-use usalama_core::sync::{enroll, sync, RetryPolicy};
-use usalama_core::{Profile, Store};
+use usalama_core::sync::{sync, RetryPolicy};
+use usalama_tests::bench::{device, file, Device};
 use usalama_tests::hub::TestHub;
 use usalama_tests::link::{Link, LinkConfig};
-
-struct Device {
-    store: Mutex<Store>,
-    _dir: tempfile::TempDir,
-}
-
-fn device(hub: &TestHub, rt: &tokio::runtime::Runtime, role: &str, agency: Option<&str>) -> Device {
-    let dir = tempfile::tempdir().expect("dir");
-    let profile = Profile {
-        name: "Bench".into(),
-        role: Role::Chief,
-        unit: None,
-        agency: None,
-        lang: Lang::En,
-    };
-    let (store, _) = Store::create(
-        dir.path(),
-        profile,
-        "benchmarks are measured",
-        KdfParams::FAST_INSECURE,
-    )
-    .expect("store");
-    let store = Mutex::new(store);
-    let unit = if role == "officer" {
-        "ke-024"
-    } else {
-        "ke-024-l-ombolion"
-    };
-    let enrollment =
-        Enrollment::parse(&hub.enrollment("Bench", role, unit, agency)).expect("enrollment");
-    rt.block_on(enroll(&store, &enrollment)).expect("enrolled");
-    Device { store, _dir: dir }
-}
-
-fn file(device: &Device, docs: &[Value]) {
-    let now = time::OffsetDateTime::now_utc();
-    let reports: Vec<Report> = docs
-        .iter()
-        .map(|d| Report::parse(d, now).expect("valid"))
-        .collect();
-    device
-        .store
-        .lock()
-        .expect("lock")
-        .file_reports(&reports)
-        .expect("filed");
-}
 
 /// One sync through `link`; returns (requests, bytes up + down, seconds, cuts, bytes up) and
 /// checks that it completed.

@@ -3,6 +3,7 @@
 // A test story reads best top to bottom: the function-length limit is for the crates.
 #![allow(clippy::too_many_lines)]
 
+pub mod bench;
 pub mod hub;
 pub mod link;
 pub mod load;
