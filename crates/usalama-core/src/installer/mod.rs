@@ -10,7 +10,7 @@
 //! except across a change of the store's schema.
 //!
 //! - [`spool`]: the app's side: hand over a verified package, ask to go back, read the status.
-//! - [`run`]: the installer's side, as root (or, in tests, unpacking into a folder).
+//! - [`mod@run`]: the installer's side, as root (or, in tests, unpacking into a folder).
 //!
 //! The folder:
 //!

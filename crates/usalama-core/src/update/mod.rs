@@ -16,7 +16,7 @@
 //!   the hub's offer; settling what the installer did.
 //! - [`fetch`]: the update endpoint: the offer (for a device too old to sync) and chunks,
 //!   within the budget, delta first.
-//! - [`install`]: handing a ready package to the installer, going back, importing from a stick.
+//! - [`mod@install`]: handing a ready package to the installer, going back, importing from a stick.
 //! - here: what a sync reports, what the status says (in English and Kiswahili), and the calls
 //!   the shells make.
 
