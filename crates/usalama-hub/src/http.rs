@@ -1,5 +1,5 @@
-//! The HTTP API (axum): sync, enrollment, the update endpoint, the SMS gateway's webhook ([`crate::webhook`]) and the
-//! OpenAPI description on the public address; health and metrics on the administrator's
+//! The HTTP API (axum): sync, enrollment, the update endpoint ([`crate::updates`]), the SMS
+//! gateway's webhook ([`crate::webhook`]) and the OpenAPI description on the public address; health and metrics on the administrator's
 //! address ([`admin_router`]).
 //!
 //! Anyone who can reach the public address can make the hub read a body, and (until the device
@@ -23,7 +23,6 @@ use http_body_util::BodyExt;
 use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use usalama_protocol::release::fetch::MAX_REQUEST;
 use usalama_protocol::release::{CHUNK_PATH, OFFER_PATH};
 
 use crate::error::{HubError, Refusal};
@@ -274,8 +273,8 @@ fn limited_routes() -> Vec<Route<Shared>> {
     vec![
         ("/v1/sync", "post", post(sync)),
         ("/v1/enroll", "post", post(enroll)),
-        (OFFER_PATH, "post", post(release_offer)),
-        (CHUNK_PATH, "post", post(release_chunk)),
+        (OFFER_PATH, "post", post(crate::updates::offer)),
+        (CHUNK_PATH, "post", post(crate::updates::chunk)),
         ("/sms/inbound", "post", post(crate::webhook::inbound)),
     ]
 }
@@ -488,53 +487,6 @@ pub(crate) async fn enroll(
     let enrolled = blocking(&shared.hub, move |h| h.enroll(&request)).await?;
     shared.hub.metrics.enrolled();
     Ok(Json(enrolled).into_response())
-}
-
-/// What a device may update to: its signed update state in (recorded if it changed), the
-/// county's update budget and the newest release above what it runs out. Nothing of the sync
-/// protocol: a device whose sync is refused as outdated still reaches it.
-#[utoipa::path(
-    post,
-    path = "/v1/release/offer",
-    tag = "public",
-    request_body = crate::openapi::SignedUpdateStateDoc,
-    responses((
-        status = 200,
-        description = "The county's update budget, and the newest release for the device's \
-                       machine above what it runs (null if none), with a delta from exactly \
-                       that version if the hub keeps one.",
-        body = crate::openapi::UpdateAnswerDoc,
-    )),
-)]
-pub(crate) async fn release_offer(
-    State(shared): State<Shared>,
-    request: Request,
-) -> Result<Response, HubError> {
-    let body = body_of(&shared, request, MAX_REQUEST).await?;
-    let answer = blocking(&shared.hub, move |h| h.release_offer(&body)).await?;
-    Ok(Json(answer).into_response())
-}
-
-/// Bytes of an offered package, or of its delta from the version the device runs.
-#[utoipa::path(
-    post,
-    path = "/v1/release/chunk",
-    tag = "public",
-    request_body = crate::openapi::SignedChunkRequestDoc,
-    responses((
-        status = 200,
-        description = "The bytes from `offset`: `length` of them, at most 262144 and never \
-                       beyond the end.",
-        content_type = "application/octet-stream",
-    )),
-)]
-pub(crate) async fn release_chunk(
-    State(shared): State<Shared>,
-    request: Request,
-) -> Result<Response, HubError> {
-    let body = body_of(&shared, request, MAX_REQUEST).await?;
-    let bytes = blocking(&shared.hub, move |h| h.release_chunk(&body)).await?;
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
 /// Liveness and the database's state (on the administrator's address).

@@ -30,7 +30,9 @@
 //!   folder: its `mod.rs` opens the database and runs transactions, `tx` holds the storage
 //!   operations of a transaction (`sms` and `releases` those of their tables), `rows` reads
 //!   rows back into records.
-//! - [`http`]: the HTTP API (axum): sync, enrollment, the update endpoint; and the limits that apply before a device is known.
+//! - [`http`]: the HTTP API (axum): sync, enrollment; and the limits that apply before a
+//!   device is known.
+//! - [`updates`]: the update endpoint, `POST /v1/release/offer` and `/v1/release/chunk`.
 //! - [`serve`]: serving as in production (TLS, limits, the health listener), for the
 //!   `serve` command and the tests alike.
 //! - [`tls`]: the hub's own self-signed certificate, when no other is given.
@@ -48,6 +50,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod serve;
 pub mod tls;
+pub mod updates;
 pub mod webhook;
 
 pub use error::{HubError, Result};

@@ -140,8 +140,8 @@ the public one."
     paths(
         crate::http::sync,
         crate::http::enroll,
-        crate::http::release_offer,
-        crate::http::release_chunk,
+        crate::updates::offer,
+        crate::updates::chunk,
         crate::webhook::inbound,
         crate::http::health,
         crate::http::metrics,
