@@ -113,6 +113,9 @@ pub async fn go_back_version(state: State<'_, AppState>) -> Answer<UpdatePanel> 
 /// you next close Usalama"). A locked app hands over nothing: the next close will.
 pub fn at_close(app: &AppHandle) {
     let state = app.state::<AppState>();
+    if !state.is_open() {
+        return;
+    }
     let handed = state.with_store(|s| {
         let view = update::status(s)?;
         if view.stage == Some(Stage::Ready) {
