@@ -42,8 +42,7 @@ pub(crate) use enrollment::hmac_sha256;
 pub use enrollment::{EnrollRequest, InviteCode, InviteRequest, DEFAULT_INVITE_HOURS};
 pub use redaction::Redacted;
 pub use releases::{
-    DeltaListing, DeviceListing, Fetching, Offered, Problem, Published, ReleaseListing, Running,
-    UpdateStatus,
+    DeviceListing, Fetching, Offered, Problem, Published, ReleaseListing, Running, UpdateStatus,
 };
 pub use sms::{Incoming, Taken, COUNTY_DAILY_CAP, DAILY_CAP, DUTY_TEXT, EXCERPT};
 pub use usalama_protocol::ledger::MAX_AHEAD_MS;

@@ -19,6 +19,6 @@ pub mod version;
 pub use fetch::{ChunkRequest, Signed, CHUNK_PATH, MAX_CHUNK, OFFER_PATH};
 pub use offer::{Budget, Delta, Offer, UpdateAnswer, UpdateProblem, UpdateState, UNLIMITED};
 pub use signed::{
-    accepted_keys, test_key, this_arch, Manifest, Release, MAX_PACKAGE, MAX_RELEASE_FILE,
+    accepted_keys, is_arch, test_key, this_arch, Manifest, Release, MAX_PACKAGE, MAX_RELEASE_FILE,
 };
 pub use version::Version;

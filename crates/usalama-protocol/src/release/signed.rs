@@ -181,7 +181,9 @@ fn read_lines(text: &str) -> Result<(Manifest, Signature, &str)> {
     }
     let package = word(field("package")?, 32).ok_or_else(|| bad("package"))?;
     let version: Version = field("version")?.parse()?;
-    let arch = word(field("arch")?, 16).ok_or_else(|| bad("arch"))?;
+    let arch = Some(field("arch")?)
+        .filter(|a| is_arch(a))
+        .ok_or_else(|| bad("arch"))?;
     let size = number(field("size")?)
         .filter(|&s| (1..=MAX_PACKAGE).contains(&s))
         .ok_or_else(|| bad("size"))?;
@@ -222,6 +224,12 @@ fn lower_hex(text: &str, out: &mut [u8]) -> Option<()> {
         .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         .then(|| hex::decode_to_slice(text, out).ok())
         .flatten()
+}
+
+/// Whether `text` can name a machine in a release file: lower-case letters, digits and `-`,
+/// at most 16 (`amd64`, `arm64`).
+pub fn is_arch(text: &str) -> bool {
+    word(text, 16).is_some()
 }
 
 /// Lower-case letters, digits and `-`, at most `max` of them.

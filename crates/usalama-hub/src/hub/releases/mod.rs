@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use usalama_protocol::ledger::DeviceId;
 use usalama_protocol::release::fetch::Endpoint;
 use usalama_protocol::release::{
-    accepted_keys, delta, Budget, ChunkRequest, Delta, Offer, Release, Signed, UpdateAnswer,
-    UpdateState, Version, MAX_CHUNK,
+    accepted_keys, delta, is_arch, Budget, ChunkRequest, Delta, Offer, Release, Signed,
+    UpdateAnswer, UpdateState, Version, MAX_CHUNK,
 };
 
 use super::Hub;
@@ -36,14 +36,7 @@ const DELTA_BASES: usize = 3;
 pub struct ReleaseListing {
     #[serde(flatten)]
     pub release: ReleaseRecord,
-    pub deltas: Vec<DeltaListing>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DeltaListing {
-    pub from: Version,
-    pub size: u64,
-    pub sha256: String,
+    pub deltas: Vec<Delta>,
 }
 
 /// What `release publish` stored.
@@ -343,7 +336,7 @@ impl Hub {
         state: &UpdateState,
         now: i64,
     ) -> Result<UpdateAnswer> {
-        if !plain_arch(&state.arch) {
+        if !is_arch(&state.arch) {
             // Never a machine a release names: nothing to keep, nothing to offer, and the
             // sync it came with goes through.
             return Ok(UpdateAnswer {
@@ -362,7 +355,7 @@ impl Hub {
     pub fn release_offer(&self, body: &[u8]) -> Result<UpdateAnswer> {
         let signed = Signed::<UpdateState>::parse(body)?;
         let state = &signed.body;
-        if !plain_arch(&state.arch) {
+        if !is_arch(&state.arch) {
             return Err(HubError::refused(
                 Refusal::Invalid,
                 "arch: a machine's Debian name (amd64, arm64), at most 16 lower-case letters, \
@@ -454,23 +447,14 @@ fn offer_in(tx: &mut dyn Tx, state: &UpdateState) -> Result<UpdateAnswer> {
     let offer = match tx.newest_release(&state.arch, state.running)? {
         None => None,
         Some(r) => Some(Offer {
-            delta: tx.delta(&r.arch, r.version, state.running)?.map(|d| Delta {
-                from: d.from,
-                size: d.size,
-                sha256: hex::encode(d.sha256),
-            }),
+            delta: tx
+                .delta(&r.arch, r.version, state.running)?
+                .as_ref()
+                .map(listed),
             release: r.release,
         }),
     };
     Ok(UpdateAnswer { budget, offer })
-}
-
-/// A machine's name as a release file has it: lower-case letters, digits and `-`, at most 16.
-fn plain_arch(arch: &str) -> bool {
-    (1..=16).contains(&arch.len())
-        && arch
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn budget_in(tx: &mut dyn Tx) -> Result<Budget> {
@@ -517,8 +501,9 @@ fn deltas_to(
     Ok((kept, not))
 }
 
-fn listed(d: &DeltaRecord) -> DeltaListing {
-    DeltaListing {
+/// A kept delta as devices and the administrator see it.
+fn listed(d: &DeltaRecord) -> Delta {
+    Delta {
         from: d.from,
         size: d.size,
         sha256: hex::encode(d.sha256),
