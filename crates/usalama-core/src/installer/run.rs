@@ -118,14 +118,7 @@ fn install(
     let text = read_safely(&spool.join(format!("{name}.release")), 1024)?;
     let release = Release::parse(&text, &accepted_keys())?;
     let m = &release.manifest;
-    if m.package != "usalama" || m.arch != this_arch() {
-        return Err(Error::Refused(format!(
-            "the release is for {} on {}, not Usalama on this laptop ({})",
-            m.package,
-            m.arch,
-            this_arch()
-        )));
-    }
+    m.check_machine(this_arch())?;
     if let Some(installed) = status.installed.filter(|i| *i >= m.version) {
         return Err(Error::Refused(format!(
             "version {} is not newer than the installed {installed}; to go back, ask for it",

@@ -23,18 +23,7 @@ const INSTALL_PROBLEMS: &[UpdateProblem] =
 pub fn check_release(shelf: &Shelf, text: &[u8], left: &[Version]) -> Result<Release> {
     let release = Release::parse(text, &accepted_keys())?;
     let m = &release.manifest;
-    if m.package != "usalama" {
-        return Err(Error::Refused(format!(
-            "the release is of {}, not of Usalama",
-            m.package
-        )));
-    }
-    if m.arch != shelf.arch {
-        return Err(Error::Refused(format!(
-            "the release is for {} machines; this laptop is {}",
-            m.arch, shelf.arch
-        )));
-    }
+    m.check_machine(&shelf.arch)?;
     if m.version <= shelf.running {
         return Err(Error::Refused(format!(
             "version {} is not newer than the running {}: an update never takes a laptop back \

@@ -94,6 +94,23 @@ impl Manifest {
         format!("{lines}signature {}\n", hex::encode(signature.to_bytes()))
     }
 
+    /// Whether the release is of Usalama for a machine of `arch` (this laptop's).
+    pub fn check_machine(&self, arch: &str) -> Result<()> {
+        if self.package != "usalama" {
+            return Err(Error::Refused(format!(
+                "the release is of {}, not of Usalama",
+                self.package
+            )));
+        }
+        if self.arch != arch {
+            return Err(Error::Refused(format!(
+                "the release is for {} machines; this laptop is {arch}",
+                self.arch
+            )));
+        }
+        Ok(())
+    }
+
     /// Whether `package` is the package this manifest names.
     pub fn check(&self, package: &[u8]) -> Result<()> {
         if package.len() as u64 != self.size {
