@@ -100,10 +100,9 @@ pub async fn enroll(store: &Mutex<Store>, enrollment: &Enrollment) -> Result<Enr
         .await
         .map_err(|e| Error::Unreachable(unreachable_message(&enrollment.url, &e)))?;
     let status = response.status();
-    let bytes = response
-        .bytes()
+    let bytes = body_at_most(response, MAX_ENROLL_ANSWER)
         .await
-        .map_err(|e| Error::Unreachable(unreachable_message(&enrollment.url, &e)))?;
+        .map_err(|e| Error::Unreachable(e.message(&enrollment.url)))?;
     if !status.is_success() {
         let failure = failure_from(status.as_u16(), &bytes);
         return Err(Error::Refused(failure.message));
@@ -242,6 +241,52 @@ async fn exchange(
     }
 }
 
+/// Why an answer's body was not read whole.
+#[derive(Debug)]
+pub(crate) enum Unread {
+    /// The connection broke.
+    Cut(reqwest::Error),
+    /// The body would hold more than the bound: nothing the hub answers is that large.
+    TooLarge(usize),
+}
+
+/// Reads an answer's body, at most `limit` bytes: a longer one is refused as soon as it is
+/// seen to be (by its declared length, or while it streams), so that whatever answers cannot
+/// make the device hold more.
+pub(crate) async fn body_at_most(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> std::result::Result<Vec<u8>, Unread> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(Unread::TooLarge(limit));
+    }
+    let mut body = Vec::new();
+    while let Some(piece) = response.chunk().await.map_err(Unread::Cut)? {
+        if body.len() + piece.len() > limit {
+            return Err(Unread::TooLarge(limit));
+        }
+        body.extend_from_slice(&piece);
+    }
+    Ok(body)
+}
+
+impl Unread {
+    /// In words, for the hub at `base`.
+    pub(crate) fn message(&self, base: &str) -> String {
+        match self {
+            Unread::Cut(e) => unreachable_message(base, e),
+            Unread::TooLarge(limit) => format!(
+                "the county hub at {base} answered with more than {limit} bytes, more than any                  answer holds: nothing of it was read. Tell the county ICT office"
+            ),
+        }
+    }
+}
+
+/// The most bytes an answer to a sync may hold: a frame, with room for an error's body.
+const MAX_SYNC_ANSWER: usize = usalama_protocol::wire::MAX_FRAME + (64 << 10);
+/// The most bytes an answer to an enrollment may hold (it takes about 1 KB).
+const MAX_ENROLL_ANSWER: usize = 64 << 10;
+
 fn transient(f: &SyncFailure) -> bool {
     f.kind.transient()
 }
@@ -263,7 +308,12 @@ async fn post(
         .await
         .map_err(unreachable)?;
     let status = response.status().as_u16();
-    let bytes = response.bytes().await.map_err(unreachable)?;
+    let bytes = body_at_most(response, MAX_SYNC_ANSWER)
+        .await
+        .map_err(|e| match e {
+            Unread::Cut(e) => unreachable(e),
+            too_large => failure(FailureKind::Server, too_large.message(base)),
+        })?;
     if status != 200 {
         return Err(failure_from(status, &bytes));
     }
@@ -466,6 +516,56 @@ impl ServerCertVerifier for Pinned {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A server on 127.0.0.1 that answers every connection with `head` and `body_len` bytes.
+    fn answering(head: &'static str, body_len: usize) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().map_while(std::result::Result::ok) {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&vec![b'x'; body_len]);
+            }
+        });
+        url
+    }
+
+    #[test]
+    fn an_answer_longer_than_its_bound_is_refused_whether_or_not_it_says_its_length() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let declared = answering(
+            "HTTP/1.1 200 OK\r\ncontent-length: 300000\r\nconnection: close\r\n\r\n",
+            300_000,
+        );
+        let streamed = answering("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n", 300_000);
+        let fits = answering(
+            "HTTP/1.1 200 OK\r\ncontent-length: 1000\r\nconnection: close\r\n\r\n",
+            1000,
+        );
+        let read = |url: String| {
+            rt.block_on(async {
+                let response = http_client(None)
+                    .expect("client")
+                    .get(&url)
+                    .send()
+                    .await
+                    .expect("answered");
+                body_at_most(response, 100_000).await
+            })
+        };
+        for url in [declared, streamed] {
+            let e = read(url.clone()).expect_err("too large");
+            assert!(matches!(e, Unread::TooLarge(100_000)), "{e:?}");
+            assert!(e.message(&url).contains("more than 100000 bytes"));
+        }
+        assert_eq!(read(fits).expect("read").len(), 1000);
+    }
 
     #[test]
     fn backoff_grows_with_jitter() {

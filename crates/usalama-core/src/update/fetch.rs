@@ -16,7 +16,7 @@ use crate::protocol::release::{
 };
 use crate::refusal::{ErrorBody, Refusal};
 use crate::store::{Stage, UpdateRecord};
-use crate::sync::{failure_from, lock, unreachable_message, RetryPolicy};
+use crate::sync::{body_at_most, failure_from, lock, RetryPolicy, Unread};
 use crate::Store;
 
 use super::offer::{clear_problems, drop_record};
@@ -25,6 +25,9 @@ use super::UpdateReport;
 
 /// A chunk on a link that costs money: small, so that a cut wastes little.
 pub const METERED_CHUNK: u32 = 32 << 10;
+/// The most bytes an answer of the update endpoint may hold: a whole chunk, with room for the
+/// headers of JSON (an offer takes about 1 KB).
+const MAX_ANSWER: usize = MAX_CHUNK as usize + (16 << 10);
 /// The smallest chunk: a link that breaks before each chunk arrives gets smaller ones, down to
 /// this.
 pub const MIN_CHUNK: u32 = 8 << 10;
@@ -137,18 +140,21 @@ async fn post(link: &Link, path: &str, body: Vec<u8>) -> std::result::Result<Vec
         let answer = match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
-                response.bytes().await.map(|b| (status, b))
+                body_at_most(response, MAX_ANSWER)
+                    .await
+                    .map(|b| (status, b))
             }
-            Err(e) => Err(e),
+            Err(e) => Err(Unread::Cut(e)),
         };
         let (status, bytes) = match answer {
             Ok(answer) => answer,
-            Err(_) if attempt + 1 < link.policy.attempts => {
+            Err(Unread::Cut(_)) if attempt + 1 < link.policy.attempts => {
                 tokio::time::sleep(link.policy.backoff(attempt)).await;
                 attempt += 1;
                 continue;
             }
-            Err(e) => return Err(Failed::Cut(unreachable_message(&link.base, &e))),
+            Err(e @ Unread::Cut(_)) => return Err(Failed::Cut(e.message(&link.base))),
+            Err(e) => return Err(Failed::Stopped(e.message(&link.base))),
         };
         if status == 200 {
             return Ok(bytes.to_vec());
